@@ -1,0 +1,277 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paywall/paywall/sandbox"
+)
+
+// Modes the app runs in.
+const (
+	modeSandbox = "sandbox"
+	modeLive    = "live"
+)
+
+// config is everything the process reads from its environment, validated once at start-up.
+type config struct {
+	Mode           string
+	Addr           string
+	PublicURL      string
+	DBPath         string
+	SandboxAddr    string
+	SandboxDBPath  string
+	PaywayURL      string
+	PaywayClientID string
+	PaywaySecret   string
+	PaywayOrg      string
+	KlarnaURL      string
+	KlarnaUser     string
+	KlarnaPassword string
+	KlarnaSDKURL   string
+	SessionKey     []byte
+	SessionMaxAge  time.Duration
+	RequestTimeout time.Duration
+	ShutdownGrace  time.Duration
+	LoginRate      int
+	TrustProxy     bool
+	LogLevel       string
+	LogFormat      string
+}
+
+// setting describes one PAYWALL_* variable for parsing, validation and the README table.
+type setting struct {
+	env    string
+	def    string
+	secret bool
+	help   string
+}
+
+// settings lists every variable the app reads. Defaults that depend on the mode are filled in by loadConfig.
+func settings() []setting {
+	return []setting{
+		{"PAYWALL_MODE", modeSandbox, false, "sandbox (embedded Payway + Klarna emulation) or live"},
+		{"PAYWALL_ADDR", "localhost:8080", false, "address the app listens on (flag -addr)"},
+		{"PAYWALL_PUBLIC_URL", "", false, "the app's public URL, used in links sent to Payway and Klarna (default http://<addr>)"},
+		{"PAYWALL_DB", "data/paywall.db", false, "SQLite database file, created on first start (flag -db)"},
+		{"PAYWALL_SANDBOX_ADDR", "127.0.0.1:8081", false, "sandbox mode: address of the embedded sandbox"},
+		{"PAYWALL_SANDBOX_DB", "data/sandbox.db", false, "sandbox mode: the sandbox's own SQLite file"},
+		{"PAYWALL_PAYWAY_URL", "", false, "live: Payway API base URL (e.g. https://payway-api.stage.adeprimo.se)"},
+		{"PAYWALL_PAYWAY_CLIENT_ID", "", false, "live: Payway API client id"},
+		{"PAYWALL_PAYWAY_CLIENT_SECRET", "", true, "live: Payway API client secret"},
+		{"PAYWALL_PAYWAY_ORGANISATION", "", false, "live: Payway organisation id (login username prefix)"},
+		{"PAYWALL_KLARNA_URL", "", false, "live: Klarna API base URL (e.g. https://api.playground.klarna.com)"},
+		{"PAYWALL_KLARNA_USERNAME", "", false, "live: Klarna API username (MID)"},
+		{"PAYWALL_KLARNA_PASSWORD", "", true, "live: Klarna API password"},
+		{"PAYWALL_KLARNA_SDK_URL", "", false, "Klarna JS SDK URL (live default https://x.klarnacdn.net/kp/lib/v1/api.js)"},
+		{"PAYWALL_SESSION_KEY", "", true, "hex key (>= 32 bytes) signing session cookies; required live, random per start in sandbox"},
+		{"PAYWALL_SESSION_MAX_AGE", "168h", false, "how long a login lasts"},
+		{"PAYWALL_REQUEST_TIMEOUT", "15s", false, "per-request timeout"},
+		{"PAYWALL_SHUTDOWN_GRACE", "10s", false, "how long in-flight requests may finish on SIGINT/SIGTERM"},
+		{"PAYWALL_LOGIN_RATE", "10", false, "login attempts per minute per client IP"},
+		{"PAYWALL_TRUST_PROXY", "false", false, "take the client IP from X-Forwarded-For (only behind a trusted proxy)"},
+		{"PAYWALL_LOG_LEVEL", "info", false, "debug, info, warn or error"},
+		{"PAYWALL_LOG_FORMAT", "text", false, "text or json"},
+	}
+}
+
+const liveKlarnaSDK = "https://x.klarnacdn.net/kp/lib/v1/api.js"
+
+// loadConfig reads flags and PAYWALL_* variables and validates them, reporting every bad value at once.
+func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	vals := map[string]string{}
+	for _, s := range settings() {
+		vals[s.env] = s.def
+		if v, ok := lookup(getenv, s.env); ok {
+			vals[s.env] = v
+		}
+	}
+	fs := flag.NewFlagSet("paywall", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", vals["PAYWALL_ADDR"], "address to listen on")
+	db := fs.String("db", vals["PAYWALL_DB"], "SQLite database file")
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	vals["PAYWALL_ADDR"], vals["PAYWALL_DB"] = *addr, *db
+
+	var errs []error
+	bad := func(env, format string, a ...any) { errs = append(errs, fmt.Errorf("%s: "+format, append([]any{env}, a...)...)) }
+	dur := func(env string) time.Duration {
+		d, err := time.ParseDuration(vals[env])
+		if err != nil || d <= 0 {
+			bad(env, "%q is not a positive duration such as 15s", vals[env])
+		}
+		return d
+	}
+
+	cfg := config{
+		Mode: strings.ToLower(vals["PAYWALL_MODE"]), Addr: vals["PAYWALL_ADDR"], DBPath: vals["PAYWALL_DB"],
+		SandboxAddr: vals["PAYWALL_SANDBOX_ADDR"], SandboxDBPath: vals["PAYWALL_SANDBOX_DB"],
+		PaywayURL: vals["PAYWALL_PAYWAY_URL"], PaywayClientID: vals["PAYWALL_PAYWAY_CLIENT_ID"],
+		PaywaySecret: vals["PAYWALL_PAYWAY_CLIENT_SECRET"], PaywayOrg: vals["PAYWALL_PAYWAY_ORGANISATION"],
+		KlarnaURL: vals["PAYWALL_KLARNA_URL"], KlarnaUser: vals["PAYWALL_KLARNA_USERNAME"],
+		KlarnaPassword: vals["PAYWALL_KLARNA_PASSWORD"], KlarnaSDKURL: vals["PAYWALL_KLARNA_SDK_URL"],
+		PublicURL: vals["PAYWALL_PUBLIC_URL"],
+		LogLevel:  strings.ToLower(vals["PAYWALL_LOG_LEVEL"]), LogFormat: strings.ToLower(vals["PAYWALL_LOG_FORMAT"]),
+	}
+	cfg.SessionMaxAge = dur("PAYWALL_SESSION_MAX_AGE")
+	cfg.RequestTimeout = dur("PAYWALL_REQUEST_TIMEOUT")
+	cfg.ShutdownGrace = dur("PAYWALL_SHUTDOWN_GRACE")
+	if n, err := strconv.Atoi(vals["PAYWALL_LOGIN_RATE"]); err != nil || n < 1 {
+		bad("PAYWALL_LOGIN_RATE", "%q is not a whole number of at least 1", vals["PAYWALL_LOGIN_RATE"])
+	} else {
+		cfg.LoginRate = n
+	}
+	if b, err := strconv.ParseBool(vals["PAYWALL_TRUST_PROXY"]); err != nil {
+		bad("PAYWALL_TRUST_PROXY", "%q is not true or false", vals["PAYWALL_TRUST_PROXY"])
+	} else {
+		cfg.TrustProxy = b
+	}
+	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
+		bad("PAYWALL_ADDR", "%q is not host:port", cfg.Addr)
+	}
+	if cfg.DBPath == "" {
+		bad("PAYWALL_DB", "must not be empty")
+	}
+	switch cfg.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("PAYWALL_LOG_LEVEL", "%q is not debug, info, warn or error", cfg.LogLevel)
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		bad("PAYWALL_LOG_FORMAT", "%q is not text or json", cfg.LogFormat)
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + cfg.Addr
+	} else if !isAbsURL(cfg.PublicURL) {
+		bad("PAYWALL_PUBLIC_URL", "%q is not an absolute http(s) URL", cfg.PublicURL)
+	}
+	if key := vals["PAYWALL_SESSION_KEY"]; key != "" {
+		b, err := hex.DecodeString(key)
+		if err != nil || len(b) < 32 {
+			bad("PAYWALL_SESSION_KEY", "must be at least 64 hex characters (32 bytes)")
+		}
+		cfg.SessionKey = b
+	}
+
+	switch cfg.Mode {
+	case modeSandbox:
+		errs = append(errs, cfg.sandboxDefaults(getenv)...)
+	case modeLive:
+		errs = append(errs, cfg.liveChecks()...)
+	default:
+		bad("PAYWALL_MODE", "%q is not sandbox or live", cfg.Mode)
+	}
+	if len(errs) > 0 {
+		return config{}, fmt.Errorf("invalid configuration:\n  %w", errors.Join(errs...))
+	}
+	return cfg, nil
+}
+
+// sandboxDefaults points every client at the embedded sandbox and refuses settings that only make sense live,
+// so nobody believes they are testing against Klarna when they are not.
+func (c *config) sandboxDefaults(getenv func(string) string) []error {
+	var errs []error
+	for _, env := range []string{"PAYWALL_PAYWAY_URL", "PAYWALL_PAYWAY_CLIENT_ID", "PAYWALL_PAYWAY_CLIENT_SECRET",
+		"PAYWALL_KLARNA_URL", "PAYWALL_KLARNA_USERNAME", "PAYWALL_KLARNA_PASSWORD", "PAYWALL_KLARNA_SDK_URL"} {
+		if _, ok := lookup(getenv, env); ok {
+			errs = append(errs, fmt.Errorf("%s: is set but PAYWALL_MODE=sandbox; set PAYWALL_MODE=live to use real services", env))
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.SandboxAddr); err != nil {
+		errs = append(errs, fmt.Errorf("PAYWALL_SANDBOX_ADDR: %q is not host:port", c.SandboxAddr))
+	}
+	base := "http://" + c.SandboxAddr
+	c.PaywayURL, c.PaywayClientID, c.PaywaySecret = base, sandbox.PaywayClientID, sandbox.PaywayClientSecret
+	if c.PaywayOrg == "" {
+		c.PaywayOrg = sandbox.Organisation
+	}
+	c.KlarnaURL, c.KlarnaUser, c.KlarnaPassword = base, sandbox.KlarnaUsername, sandbox.KlarnaPassword
+	c.KlarnaSDKURL = base + "/kp/lib/v1/api.js"
+	if c.SessionKey == nil {
+		c.SessionKey = make([]byte, 32)
+		_, _ = rand.Read(c.SessionKey)
+	}
+	return errs
+}
+
+// liveChecks requires every credential and refuses sandbox values in live mode.
+func (c *config) liveChecks() []error {
+	var errs []error
+	required := map[string]string{
+		"PAYWALL_PAYWAY_URL": c.PaywayURL, "PAYWALL_PAYWAY_CLIENT_ID": c.PaywayClientID,
+		"PAYWALL_PAYWAY_CLIENT_SECRET": c.PaywaySecret, "PAYWALL_PAYWAY_ORGANISATION": c.PaywayOrg,
+		"PAYWALL_KLARNA_URL": c.KlarnaURL, "PAYWALL_KLARNA_USERNAME": c.KlarnaUser,
+		"PAYWALL_KLARNA_PASSWORD": c.KlarnaPassword,
+	}
+	names := make([]string, 0, len(required))
+	for k := range required {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if required[k] == "" {
+			errs = append(errs, fmt.Errorf("%s: required when PAYWALL_MODE=live", k))
+		}
+	}
+	if c.KlarnaSDKURL == "" {
+		c.KlarnaSDKURL = liveKlarnaSDK
+	}
+	for env, u := range map[string]string{"PAYWALL_PAYWAY_URL": c.PaywayURL, "PAYWALL_KLARNA_URL": c.KlarnaURL, "PAYWALL_KLARNA_SDK_URL": c.KlarnaSDKURL} {
+		if u != "" && !isAbsURL(u) {
+			errs = append(errs, fmt.Errorf("%s: %q is not an absolute http(s) URL", env, u))
+		}
+		if u != "" && strings.Contains(u, c.SandboxAddr) {
+			errs = append(errs, fmt.Errorf("%s: points at the sandbox (%s) but PAYWALL_MODE=live", env, c.SandboxAddr))
+		}
+	}
+	if c.PaywaySecret == sandbox.PaywayClientSecret || c.KlarnaPassword == sandbox.KlarnaPassword {
+		errs = append(errs, errors.New("PAYWALL_PAYWAY_CLIENT_SECRET/PAYWALL_KLARNA_PASSWORD: sandbox credentials in live mode"))
+	}
+	if c.SessionKey == nil {
+		errs = append(errs, errors.New("PAYWALL_SESSION_KEY: required when PAYWALL_MODE=live (64+ hex characters)"))
+	}
+	return errs
+}
+
+// lookup reads a variable and reports whether it is set to something non-empty.
+func lookup(getenv func(string) string, env string) (string, bool) {
+	v := strings.TrimSpace(getenv(env))
+	return v, v != ""
+}
+
+func isAbsURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// describe prints the effective configuration with secrets masked, for the start-up log.
+func (c config) describe() []any {
+	mask := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "***"
+	}
+	return []any{
+		"mode", c.Mode, "addr", c.Addr, "public_url", c.PublicURL, "db", c.DBPath,
+		"sandbox_addr", c.SandboxAddr, "sandbox_db", c.SandboxDBPath,
+		"payway_url", c.PaywayURL, "payway_client_id", c.PaywayClientID, "payway_client_secret", mask(c.PaywaySecret),
+		"payway_organisation", c.PaywayOrg, "klarna_url", c.KlarnaURL, "klarna_username", c.KlarnaUser,
+		"klarna_password", mask(c.KlarnaPassword), "klarna_sdk_url", c.KlarnaSDKURL,
+		"session_key", mask(string(c.SessionKey)), "session_max_age", c.SessionMaxAge.String(),
+		"request_timeout", c.RequestTimeout.String(), "login_rate", c.LoginRate, "trust_proxy", c.TrustProxy,
+		"log_level", c.LogLevel, "log_format", c.LogFormat,
+	}
+}

@@ -1,0 +1,121 @@
+// Package handlers is the HTTP side of paywall: one route table, one file per journey step, the middleware
+// and the single error handler that turns failures into pages or JSON.
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/paywall/paywall/payway"
+	"github.com/paywall/paywall/static"
+	"github.com/paywall/paywall/store"
+)
+
+// Config is what the HTTP layer needs to know about its environment.
+type Config struct {
+	Env            string        // "sandbox" or "live"; shown in the layout
+	KlarnaSDKURL   string        // the Klarna JS SDK; its origin is allowed by the CSP
+	RequestTimeout time.Duration // per-request context timeout (default 15s)
+	LoginRate      int           // login attempts per minute per client IP (default 10)
+	TrustProxy     bool          // take the client IP from X-Forwarded-For only when true
+}
+
+// Deps are the collaborators the handlers call; cmd/paywall and the tests wire them.
+type Deps struct {
+	DB       *store.DB
+	Sessions *store.SessionStore
+	Payway   *payway.Client
+	Logger   *slog.Logger
+	Registry *prometheus.Registry // app-owned, so tests can build many apps in one process
+	Now      func() time.Time
+}
+
+// App holds the dependencies every handler method uses.
+type App struct {
+	cfg       Config
+	db        *store.DB
+	sessions  *store.SessionStore
+	payway    *payway.Client
+	log       *slog.Logger
+	registry  *prometheus.Registry
+	now       func() time.Time
+	assets    *static.Assets
+	sdkOrigin string
+	metrics   *metrics
+}
+
+// New builds the Echo app with every route, middleware and the error handler.
+func New(cfg Config, deps Deps) (*echo.Echo, error) {
+	if deps.DB == nil || deps.Sessions == nil || deps.Payway == nil {
+		return nil, errors.New("handlers: DB, Sessions and Payway are required")
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 15 * time.Second
+	}
+	if cfg.LoginRate <= 0 {
+		cfg.LoginRate = 10
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.Registry == nil {
+		deps.Registry = prometheus.NewRegistry()
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	sdkOrigin, err := origin(cfg.KlarnaSDKURL)
+	if err != nil {
+		return nil, fmt.Errorf("handlers: Klarna SDK URL: %w", err)
+	}
+	assets, err := static.New()
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
+	m, err := newMetrics(deps.Registry)
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
+	a := &App{
+		cfg: cfg, db: deps.DB, sessions: deps.Sessions, payway: deps.Payway, log: deps.Logger,
+		registry: deps.Registry, now: deps.Now, assets: assets, sdkOrigin: sdkOrigin, metrics: m,
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = a.handleError
+	if cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	} else {
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
+	a.middleware(e)
+	a.routes(e)
+	return e, nil
+}
+
+// origin is scheme://host[:port] of a URL, or "" for an empty URL.
+func origin(raw string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "", fmt.Errorf("%q is not an absolute URL", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
+// envLabel is the environment as shown to people.
+func (a *App) envLabel() string {
+	if a.cfg.Env == "live" {
+		return "Live"
+	}
+	return "Sandbox"
+}

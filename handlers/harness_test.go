@@ -1,0 +1,189 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/paywall/paywall/handlers"
+	"github.com/paywall/paywall/payway"
+	"github.com/paywall/paywall/sandbox"
+	"github.com/paywall/paywall/store"
+)
+
+// clock is a test clock shared by the app and the sandbox, so token expiry can be moved forward.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock { return &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// testApp is the real app over httptest, talking to the real sandbox over HTTP.
+type testApp struct {
+	t       *testing.T
+	URL     string
+	Sandbox *httptest.Server
+	Clock   *clock
+	DB      *store.DB
+}
+
+type appOption func(*handlers.Config)
+
+func newTestApp(t *testing.T, opts ...appOption) *testApp {
+	t.Helper()
+	ctx := context.Background()
+	clk := newClock()
+	dir := t.TempDir()
+	sb, err := sandbox.New(ctx, sandbox.Config{DBPath: filepath.Join(dir, "sandbox.db"), Now: clk.Now})
+	if err != nil {
+		t.Fatalf("sandbox: %v", err)
+	}
+	sbSrv := httptest.NewServer(sb.Handler())
+	t.Cleanup(func() { sbSrv.Close(); sb.Close() })
+
+	db, err := store.Open(ctx, filepath.Join(dir, "paywall.db"))
+	if err != nil {
+		t.Fatalf("store: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	sessions, err := store.NewSessionStore(db, store.SessionOptions{HashKey: []byte(strings.Repeat("k", 32)), Now: clk.Now})
+	if err != nil {
+		t.Fatalf("sessions: %v", err)
+	}
+	pw := payway.New(payway.Config{
+		BaseURL: sbSrv.URL, ClientID: sandbox.PaywayClientID, ClientSecret: sandbox.PaywayClientSecret,
+		Organisation: sandbox.Organisation,
+	})
+	cfg := handlers.Config{Env: "sandbox", KlarnaSDKURL: sbSrv.URL + "/kp/lib/v1/api.js"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	e, err := handlers.New(cfg, handlers.Deps{
+		DB: db, Sessions: sessions, Payway: pw, Registry: prometheus.NewRegistry(), Now: clk.Now,
+	})
+	if err != nil {
+		t.Fatalf("handlers: %v", err)
+	}
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	return &testApp{t: t, URL: srv.URL, Sandbox: sbSrv, Clock: clk, DB: db}
+}
+
+// client is a cookie-keeping HTTP client that does not follow redirects, so tests see every 303.
+type client struct {
+	t    *testing.T
+	app  *testApp
+	http *http.Client
+}
+
+func (a *testApp) client() *client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return &client{t: a.t, app: a, http: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// response is a finished response with its body read.
+type response struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+func (c *client) do(req *http.Request) response {
+	c.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.t.Fatalf("read body: %v", err)
+	}
+	return response{Status: res.StatusCode, Header: res.Header, Body: string(b)}
+}
+
+func (c *client) get(path string, headers ...string) response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.app.URL+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return c.do(req)
+}
+
+// post sends a form; headers are name/value pairs.
+func (c *client) post(path string, form url.Values, headers ...string) response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.app.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return c.do(req)
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf loads a page and returns the CSRF token its forms carry.
+func (c *client) csrf(path string) string {
+	c.t.Helper()
+	res := c.get(path)
+	m := csrfField.FindStringSubmatch(res.Body)
+	if m == nil {
+		c.t.Fatalf("no csrf field on %s (status %d)", path, res.Status)
+	}
+	return m[1]
+}
+
+// login logs a persona in through the real form and returns the response to the POST.
+func (c *client) login(email, password, ret string) response {
+	c.t.Helper()
+	token := c.csrf("/login")
+	return c.post("/login", url.Values{"csrf": {token}, "email": {email}, "password": {password}, "return": {ret}})
+}
+
+func (c *client) cookie(name string) string {
+	u, _ := url.Parse(c.app.URL)
+	for _, ck := range c.http.Jar.Cookies(u) {
+		if ck.Name == name {
+			return ck.Value
+		}
+	}
+	return ""
+}

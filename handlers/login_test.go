@@ -1,0 +1,137 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/paywall/paywall/handlers"
+)
+
+func TestLogin(t *testing.T) {
+	app := newTestApp(t)
+	tests := []struct {
+		name       string
+		email      string
+		password   string
+		ret        string
+		wantStatus int
+		wantLoc    string
+		wantBody   string
+	}{
+		{"persona goes back where they came from", "reader@example.se", demoPassword, "/articles/x?y=1", http.StatusSeeOther, "/articles/x?y=1", ""},
+		{"open redirect refused", "reader@example.se", demoPassword, "//evil.example/", http.StatusSeeOther, "/", ""},
+		{"absolute return refused", "reader@example.se", demoPassword, "https://evil.example/", http.StatusSeeOther, "/", ""},
+		{"wrong password", "reader@example.se", "nope", "/", http.StatusUnauthorized, "", `data-testid="login-error"`},
+		{"unknown account", "nobody@example.se", demoPassword, "/", http.StatusUnauthorized, "", "do not match an account"},
+		{"empty form", "", "", "/", http.StatusUnprocessableEntity, "", "Enter both your email and your password."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := app.client()
+			res := c.login(tt.email, tt.password, tt.ret)
+			if res.Status != tt.wantStatus {
+				t.Fatalf("status %d, want %d: %s", res.Status, tt.wantStatus, res.Body)
+			}
+			if loc := res.Header.Get("Location"); loc != tt.wantLoc {
+				t.Errorf("Location %q, want %q", loc, tt.wantLoc)
+			}
+			if !strings.Contains(res.Body, tt.wantBody) {
+				t.Errorf("body lacks %q", tt.wantBody)
+			}
+			if tt.wantStatus == http.StatusUnauthorized && !strings.Contains(res.Body, `value="`+tt.email+`"`) {
+				t.Error("the typed email is not kept after a failed login")
+			}
+		})
+	}
+}
+
+func TestLoginRenewsSessionAndLogoutEndsIt(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	c.get("/login") // an anonymous session cookie may exist before login
+	before := c.cookie("paywall")
+	if res := c.login("reader@example.se", demoPassword, "/"); res.Status != http.StatusSeeOther {
+		t.Fatalf("login %d", res.Status)
+	}
+	after := c.cookie("paywall")
+	if after == "" || after == before {
+		t.Fatalf("session cookie not renewed at login (before %q, after %q)", before, after)
+	}
+	if home := c.get("/"); !strings.Contains(home.Body, "Rita Reader") {
+		t.Fatal("logged-in name not shown")
+	}
+	for _, v := range []string{"access_token", "refresh_token"} {
+		if strings.Contains(after, v) {
+			t.Errorf("cookie carries %s", v)
+		}
+	}
+
+	// An attacker who copied the cookie before logout must not be logged in afterwards.
+	stolen := app.client()
+	u, _ := url.Parse(app.URL)
+	stolen.http.Jar.SetCookies(u, []*http.Cookie{{Name: "paywall", Value: after, Path: "/"}})
+
+	token := c.csrf("/")
+	if res := c.post("/logout", url.Values{"csrf": {token}}); res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		t.Fatalf("logout %d %q", res.Status, res.Header.Get("Location"))
+	}
+	if home := c.get("/"); strings.Contains(home.Body, `data-testid="user-name"`) {
+		t.Error("still logged in after logout")
+	}
+	if home := stolen.get("/"); strings.Contains(home.Body, `data-testid="user-name"`) {
+		t.Error("the old session cookie still works after logout")
+	}
+}
+
+func TestCSRF(t *testing.T) {
+	app := newTestApp(t)
+	form := func(token string) url.Values {
+		return url.Values{"csrf": {token}, "email": {"reader@example.se"}, "password": {demoPassword}}
+	}
+	tests := []struct {
+		name       string
+		token      func(c *client) string
+		headers    []string
+		wantStatus int
+	}{
+		{"no Sec-Fetch-Site, valid token", func(c *client) string { return c.csrf("/login") }, nil, http.StatusSeeOther},
+		{"no Sec-Fetch-Site, missing token", func(c *client) string { c.csrf("/login"); return "" }, nil, http.StatusForbidden},
+		{"no Sec-Fetch-Site, wrong token", func(c *client) string { c.csrf("/login"); return "forged" }, nil, http.StatusForbidden},
+		{"cross-site POST", func(c *client) string { return c.csrf("/login") }, []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+		{"same-origin browser POST", func(c *client) string { return "" }, []string{"Sec-Fetch-Site", "same-origin"}, http.StatusSeeOther},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := app.client()
+			res := c.post("/login", form(tt.token(c)), tt.headers...)
+			if res.Status != tt.wantStatus {
+				t.Fatalf("status %d, want %d", res.Status, tt.wantStatus)
+			}
+			if tt.wantStatus >= 400 && !strings.Contains(res.Body, `data-testid="error-page"`) {
+				t.Error("refused POST does not get the error page")
+			}
+		})
+	}
+}
+
+func TestLoginIsRateLimited(t *testing.T) {
+	app := newTestApp(t, func(c *handlers.Config) { c.LoginRate = 3 })
+	c := app.client()
+	token := c.csrf("/login")
+	form := url.Values{"csrf": {token}, "email": {"reader@example.se"}, "password": {"wrong"}}
+	for i := range 3 {
+		if res := c.post("/login", form); res.Status != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: status %d", i+1, res.Status)
+		}
+	}
+	res := c.post("/login", form)
+	if res.Status != http.StatusTooManyRequests || !strings.Contains(res.Body, "Too many login attempts") {
+		t.Fatalf("4th attempt: %d", res.Status)
+	}
+	app.Clock.Advance(61e9)
+	if res := c.post("/login", form); res.Status != http.StatusUnauthorized {
+		t.Fatalf("after a minute: status %d", res.Status)
+	}
+}

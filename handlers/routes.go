@@ -1,0 +1,33 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// route is one line of the route table.
+type route struct {
+	method  string
+	path    string
+	handler echo.HandlerFunc
+	mw      []echo.MiddlewareFunc
+}
+
+// routes registers every route of the app in one table, so the whole surface is readable in one place.
+func (a *App) routes(e *echo.Echo) {
+	table := []route{
+		{http.MethodGet, "/", a.home, nil},
+		{http.MethodGet, "/articles/:slug", a.article, nil},
+		{http.MethodGet, "/login", a.loginForm, nil},
+		{http.MethodPost, "/login", a.login, []echo.MiddlewareFunc{a.loginLimiter()}},
+		{http.MethodPost, "/logout", a.logout, nil},
+		{http.MethodGet, "/healthz", a.healthz, nil},
+		{http.MethodGet, "/readyz", a.readyz, nil},
+		{http.MethodGet, "/metrics", a.metricsHandler(), nil},
+		{http.MethodGet, "/static/*", echo.WrapHandler(a.assets.Handler()), nil},
+	}
+	for _, r := range table {
+		e.Add(r.method, r.path, r.handler, r.mw...)
+	}
+}

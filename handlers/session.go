@@ -1,0 +1,159 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"github.com/paywall/paywall/payway"
+)
+
+// sessionName is the cookie name of the app session.
+const sessionName = "paywall"
+
+// Session value keys. Payway's tokens live only here, in the server-side session row.
+const (
+	keyAccountID    = "account_id"
+	keyName         = "name"
+	keyEmail        = "email"
+	keyAccessToken  = "access_token"
+	keyRefreshToken = "refresh_token"
+	keyExpiresAt    = "expires_at" // unix seconds
+)
+
+// userContextKey is where loadSession leaves the logged-in customer.
+const userContextKey = "user"
+
+// sessionUser is the logged-in customer with their Payway tokens.
+type sessionUser struct {
+	AccountID    string
+	Name         string
+	Email        string
+	AccessToken  string
+	RefreshToken string
+	ExpiresAt    time.Time
+}
+
+// loadSession reads the session once per request and, when someone is logged in, puts them on the context.
+func (a *App) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		sess, err := a.sessions.Get(c.Request(), sessionName)
+		if err != nil {
+			return fmt.Errorf("load session: %w", err)
+		}
+		if u, ok := userFromSession(sess); ok {
+			c.Set(userContextKey, u)
+		}
+		return next(c)
+	}
+}
+
+func userFromSession(sess *sessions.Session) (*sessionUser, bool) {
+	id, _ := sess.Values[keyAccountID].(string)
+	at, _ := sess.Values[keyAccessToken].(string)
+	if id == "" || at == "" {
+		return nil, false
+	}
+	u := &sessionUser{AccountID: id, AccessToken: at}
+	u.Name, _ = sess.Values[keyName].(string)
+	u.Email, _ = sess.Values[keyEmail].(string)
+	u.RefreshToken, _ = sess.Values[keyRefreshToken].(string)
+	if exp, ok := sess.Values[keyExpiresAt].(int64); ok {
+		u.ExpiresAt = time.Unix(exp, 0)
+	}
+	return u, true
+}
+
+// currentUser is the logged-in customer, or nil.
+func currentUser(c echo.Context) *sessionUser {
+	u, _ := c.Get(userContextKey).(*sessionUser)
+	return u
+}
+
+// startSession logs the customer in: a new session id (no fixation), then their identity and tokens.
+func (a *App) startSession(c echo.Context, acc payway.Account, tok payway.Token) error {
+	sess, err := a.sessions.Get(c.Request(), sessionName)
+	if err != nil {
+		return fmt.Errorf("login: session: %w", err)
+	}
+	name := acc.FirstName + " " + acc.LastName
+	if acc.FirstName == "" && acc.LastName == "" {
+		name = acc.Email
+	}
+	sess.Values[keyAccountID] = acc.ID
+	sess.Values[keyName] = name
+	sess.Values[keyEmail] = acc.Email
+	setTokens(sess, tok)
+	if err := a.sessions.Renew(c.Request(), c.Response(), sess); err != nil {
+		return fmt.Errorf("login: renew session: %w", err)
+	}
+	return nil
+}
+
+func setTokens(sess *sessions.Session, tok payway.Token) {
+	sess.Values[keyAccessToken] = tok.AccessToken
+	sess.Values[keyRefreshToken] = tok.RefreshToken
+	sess.Values[keyExpiresAt] = tok.ExpiresAt.Unix()
+}
+
+// endSession logs out: the session row is deleted and the cookie expired.
+func (a *App) endSession(c echo.Context) error {
+	sess, err := a.sessions.Get(c.Request(), sessionName)
+	if err != nil {
+		return fmt.Errorf("logout: session: %w", err)
+	}
+	sess.Options.MaxAge = -1
+	if err := a.sessions.Save(c.Request(), c.Response(), sess); err != nil {
+		return fmt.Errorf("logout: delete session: %w", err)
+	}
+	c.Set(userContextKey, nil)
+	return nil
+}
+
+// errSessionEnded means Payway no longer accepts the customer's tokens; they must log in again.
+var errSessionEnded = &Error{Code: EUNAUTHORIZED, Message: "Your login has expired. Please log in again."}
+
+// accessToken returns a valid Payway access token for the logged-in customer, refreshing it (and saving the
+// session) when it is about to expire. A refused refresh ends the session.
+func (a *App) accessToken(c echo.Context) (string, error) {
+	u := currentUser(c)
+	if u == nil {
+		return "", errSessionEnded
+	}
+	if a.now().Add(30 * time.Second).Before(u.ExpiresAt) {
+		return u.AccessToken, nil
+	}
+	tok, err := a.payway.Refresh(c.Request().Context(), u.RefreshToken)
+	var pwErr *payway.Error
+	if errors.As(err, &pwErr) && pwErr.Status < 500 {
+		if endErr := a.endSession(c); endErr != nil {
+			return "", endErr
+		}
+		return "", errSessionEnded
+	}
+	if err != nil {
+		return "", paywayUnavailable(err)
+	}
+	sess, err := a.sessions.Get(c.Request(), sessionName)
+	if err != nil {
+		return "", fmt.Errorf("refresh: session: %w", err)
+	}
+	setTokens(sess, tok)
+	if err := a.sessions.Save(c.Request(), c.Response(), sess); err != nil {
+		return "", fmt.Errorf("refresh: save session: %w", err)
+	}
+	u.AccessToken, u.RefreshToken, u.ExpiresAt = tok.AccessToken, tok.RefreshToken, tok.ExpiresAt
+	return tok.AccessToken, nil
+}
+
+// paywayUnavailable wraps a failed Payway call in the error a person sees.
+func paywayUnavailable(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Code: EUNAVAILABLE, Message: "Our subscription service took too long to answer. Please try again in a moment.", Err: err}
+	}
+	return &Error{Code: EUNAVAILABLE, Message: "Our subscription service is not answering right now. Please try again in a moment.", Err: err}
+}

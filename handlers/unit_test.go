@@ -1,0 +1,104 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+func TestSafeReturn(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", "/"},
+		{"/articles/a", "/articles/a"},
+		{"/subscribe?return=%2Farticles%2Fa", "/subscribe?return=%2Farticles%2Fa"},
+		{"//evil.example", "/"},
+		{"/\\evil.example", "/"},
+		{"https://evil.example/x", "/"},
+		{"javascript:alert(1)", "/"},
+		{"articles/a", "/"},
+	}
+	for _, tt := range tests {
+		if got := safeReturn(tt.in); got != tt.want {
+			t.Errorf("safeReturn(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestWindowLimiter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := newWindowLimiter(2, time.Minute, func() time.Time { return now })
+	steps := []struct {
+		key     string
+		advance time.Duration
+		want    bool
+	}{
+		{"a", 0, true},
+		{"a", time.Second, true},
+		{"a", time.Second, false},
+		{"b", 0, true}, // other clients have their own budget
+		{"a", time.Minute, true},
+	}
+	for i, s := range steps {
+		now = now.Add(s.advance)
+		if got := l.allow(s.key); got != s.want {
+			t.Errorf("step %d (%s): allow = %v, want %v", i, s.key, got, s.want)
+		}
+	}
+}
+
+func TestContentSecurityPolicy(t *testing.T) {
+	tests := []struct {
+		klarna  string
+		want    []string
+		notWant []string
+	}{
+		{"", []string{"script-src 'self';", "form-action 'self';"}, []string{"unsafe-inline", "*"}},
+		{"https://x.klarnacdn.net", []string{"script-src 'self' https://x.klarnacdn.net;", "frame-src 'self' https://x.klarnacdn.net;"}, []string{"unsafe-inline", "*"}},
+	}
+	for _, tt := range tests {
+		csp := contentSecurityPolicy(tt.klarna)
+		for _, w := range tt.want {
+			if !strings.Contains(csp, w) {
+				t.Errorf("%q: CSP lacks %q: %s", tt.klarna, w, csp)
+			}
+		}
+		for _, w := range tt.notWant {
+			if strings.Contains(csp, w) {
+				t.Errorf("%q: CSP has %q: %s", tt.klarna, w, csp)
+			}
+		}
+	}
+}
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		name       string
+		err        error
+		wantCode   string
+		wantStatus int
+	}{
+		{"app error", &Error{Code: ENOTFOUND, Message: "x"}, ENOTFOUND, http.StatusNotFound},
+		{"wrapped app error", fmt.Errorf("ctx: %w", &Error{Code: ETOOMANY}), ETOOMANY, http.StatusTooManyRequests},
+		{"echo 404", echo.ErrNotFound, ENOTFOUND, http.StatusNotFound},
+		{"echo 405", echo.ErrMethodNotAllowed, EINVALID, http.StatusMethodNotAllowed},
+		{"timeout", fmt.Errorf("call: %w", context.DeadlineExceeded), EUNAVAILABLE, http.StatusServiceUnavailable},
+		{"anything else", errors.New("boom"), EINTERNAL, http.StatusInternalServerError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, status, msg := classify(tt.err)
+			if code != tt.wantCode || status != tt.wantStatus || msg == "" {
+				t.Errorf("classify = %s %d %q, want %s %d", code, status, msg, tt.wantCode, tt.wantStatus)
+			}
+			if strings.Contains(msg, "boom") {
+				t.Error("internal error text leaked into the message")
+			}
+		})
+	}
+}

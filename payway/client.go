@@ -1,0 +1,171 @@
+// Package payway is the typed HTTP client for Tulo Payway's API: OAuth tokens, the Me API and (later)
+// Klarna purchase sessions and orders. The app uses the same client against the real Payway and the
+// offline sandbox, so the sandbox contract tests in this package are the app's guarantee that both
+// speak the same protocol.
+package payway
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config configures a Client.
+type Config struct {
+	// BaseURL is Payway's API origin, e.g. https://backend.worldoftulo.com or the sandbox's URL.
+	BaseURL      string
+	ClientID     string
+	ClientSecret string
+	// Organisation is the Payway organisation_id; the password grant sends "<Organisation>^<email>".
+	Organisation string
+	// HTTPClient sends the requests; nil means a client with a 10 s timeout. Per-call deadlines come
+	// from the context.
+	HTTPClient *http.Client
+	// Observer receives every exchange with secrets masked; nil means none.
+	Observer Observer
+	// Now is the clock used to turn expires_in into Token.ExpiresAt; nil means time.Now.
+	Now func() time.Time
+}
+
+// Client talks to Payway. It is safe for concurrent use.
+type Client struct {
+	base     string
+	cfg      Config
+	http     *http.Client
+	now      func() time.Time
+	observer Observer
+}
+
+// defaultTimeout bounds a request when the caller brings no HTTP client.
+const defaultTimeout = 10 * time.Second
+
+// maxResponseBytes bounds how much of a response body is read; Payway's bodies are small, so more
+// means something is wrong and must not exhaust memory.
+const maxResponseBytes = 4 << 20
+
+// New returns a Client for cfg.
+func New(cfg Config) *Client {
+	c := &Client{base: strings.TrimRight(cfg.BaseURL, "/"), cfg: cfg, http: cfg.HTTPClient, now: cfg.Now, observer: cfg.Observer}
+	if c.http == nil {
+		c.http = &http.Client{Timeout: defaultTimeout}
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	return c
+}
+
+// Exchange is one HTTP exchange reported to the Observer. Bodies have secrets masked (see maskBody);
+// the Authorization header is never reported.
+type Exchange struct {
+	Service      string // "payway"
+	Method, Path string // Path includes the masked query string, if any
+	Status       int    // 0 when no response arrived
+	Duration     time.Duration
+	RequestBody  string
+	ResponseBody string
+	Err          error // the error the call returned, nil on success
+}
+
+// Observer receives exchanges, e.g. to record them as events on a purchase. Observe runs synchronously
+// on the calling goroutine, after the response has been read, so it should be quick. ctx is the call's
+// context and may already be done (a timeout is an exchange worth recording): observers that write
+// somewhere should use context.WithoutCancel.
+type Observer interface {
+	Observe(ctx context.Context, ex Exchange)
+}
+
+// request describes one call for do.
+type request struct {
+	method, path string
+	query        url.Values
+	form         url.Values // form-encoded body (token endpoint)
+	json         any        // JSON body (API endpoints)
+	bearer       string     // access token, "" for none
+	env          envelope
+}
+
+// do sends req, reports the exchange to the Observer and decodes the response into out (or returns
+// an *Error for a non-2xx status).
+func (c *Client) do(ctx context.Context, req request, out any) (err error) {
+	var body []byte
+	contentType := ""
+	switch {
+	case req.form != nil:
+		body, contentType = []byte(req.form.Encode()), "application/x-www-form-urlencoded"
+	case req.json != nil:
+		if body, err = json.Marshal(req.json); err != nil {
+			return fmt.Errorf("encode request: %w", err)
+		}
+		contentType = "application/json"
+	}
+	path := req.path
+	if len(req.query) > 0 {
+		path += "?" + req.query.Encode()
+	}
+	hreq, err := http.NewRequestWithContext(ctx, req.method, c.base+path, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("build request: %w", err)
+	}
+	hreq.Header.Set("Accept", "application/json")
+	if contentType != "" {
+		hreq.Header.Set("Content-Type", contentType)
+	}
+	if req.bearer != "" {
+		hreq.Header.Set("Authorization", "Bearer "+req.bearer)
+	}
+
+	start := time.Now() // wall clock, not c.now: durations must be real even under a test clock
+	ex := Exchange{Service: "payway", Method: req.method, Path: maskPath(path), RequestBody: maskBody(body)}
+	defer func() {
+		if c.observer != nil {
+			ex.Duration, ex.Err = time.Since(start), err
+			c.observer.Observe(ctx, ex)
+		}
+	}()
+
+	resp, err := c.http.Do(hreq)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	ex.Status = resp.StatusCode
+	respBody, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	if err != nil {
+		return fmt.Errorf("read response: %w", err)
+	}
+	if len(respBody) > maxResponseBytes {
+		return fmt.Errorf("read response: body exceeds %d bytes", maxResponseBytes)
+	}
+	ex.ResponseBody = maskBody(respBody)
+	return decodeResponse(resp.StatusCode, respBody, req.env, out)
+}
+
+// maskPath masks secret query parameters of a path.
+func maskPath(path string) string {
+	p, q, ok := strings.Cut(path, "?")
+	if !ok {
+		return path
+	}
+	return p + "?" + maskForm(q)
+}
+
+// wrap gives an error the operation's context, keeping *Error reachable for IsCode and errors.As.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("payway: %s: %w", op, err)
+}
+
+// errMissingConfig reports a Config field a call needs.
+func errMissingConfig(field string) error {
+	return errors.New("payway: Config." + field + " is not set")
+}

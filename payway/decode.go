@@ -1,0 +1,99 @@
+package payway
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+)
+
+// envelope says how a success body wraps its payload.
+type envelope int
+
+const (
+	bare     envelope = iota // the body is the payload (token endpoint)
+	itemWrap                 // {"item": payload}
+)
+
+// maxErrorMessage bounds how much of a non-JSON error body ends up in Error.Message.
+const maxErrorMessage = 512
+
+// decodeResponse turns one Payway response into out (status 2xx) or an *Error (anything else). It is a
+// pure function so the fuzz test can drive it with arbitrary bytes.
+func decodeResponse(status int, body []byte, env envelope, out any) error {
+	if status < 200 || status > 299 {
+		return decodeError(status, body)
+	}
+	payload := body
+	if env == itemWrap {
+		var e struct {
+			Item json.RawMessage `json:"item"`
+		}
+		if err := json.Unmarshal(body, &e); err != nil {
+			return fmt.Errorf("decode envelope: %w", err)
+		}
+		if len(e.Item) == 0 || bytes.Equal(e.Item, []byte("null")) {
+			return errors.New("decode envelope: response has no item")
+		}
+		payload = e.Item
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(payload, out); err != nil {
+		return fmt.Errorf("decode response: %w", err)
+	}
+	return nil
+}
+
+// decodeError builds the *Error for a non-2xx response. Payway's documented shape is
+// {"code","message"}; the OAuth shape {"error","error_description"} is accepted too because the token
+// endpoint's error body is not documented. Anything else (a proxy's HTML page, an empty body) keeps
+// the status, an empty Code and a bounded, valid-UTF-8 excerpt as Message.
+func decodeError(status int, body []byte) *Error {
+	e := &Error{Status: status}
+	var b struct {
+		Code             json.RawMessage `json:"code"`
+		Message          json.RawMessage `json:"message"`
+		Error            json.RawMessage `json:"error"`
+		ErrorDescription json.RawMessage `json:"error_description"`
+	}
+	if json.Unmarshal(body, &b) == nil {
+		e.Code = firstString(b.Code, b.Error)
+		e.Message = firstString(b.Message, b.ErrorDescription)
+	}
+	if e.Message == "" {
+		e.Message = excerpt(body)
+	}
+	if e.Message == "" {
+		e.Message = http.StatusText(status)
+	}
+	return e
+}
+
+// firstString returns the first raw JSON value that is a string, decoded; "" when none is.
+func firstString(raws ...json.RawMessage) string {
+	for _, raw := range raws {
+		var s string
+		if len(raw) > 0 && json.Unmarshal(raw, &s) == nil && s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// excerpt returns body as trimmed, valid UTF-8 of at most maxErrorMessage bytes.
+func excerpt(body []byte) string {
+	s := strings.TrimSpace(strings.ToValidUTF8(string(body), "\uFFFD"))
+	if len(s) <= maxErrorMessage {
+		return s
+	}
+	cut := maxErrorMessage
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

@@ -1,0 +1,139 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"slices"
+	"strings"
+)
+
+// maxBodyBytes caps request bodies; the sandbox never needs more and a runaway client should fail fast.
+const maxBodyBytes = 1 << 20
+
+// paywayError is Payway's error body: a machine code and a human message, with the HTTP status.
+type paywayError struct {
+	status  int
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *paywayError) Error() string { return fmt.Sprintf("%d %s: %s", e.status, e.Code, e.Message) }
+
+// writeJSON writes v as the JSON response body with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		// Only unencodable Go values get here: a sandbox bug, not a client mistake.
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(`{"code":"internal_server_error","message":"Internal server error"}` + "\n")
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// writeItem writes a single object in Payway's {"item": ...} envelope.
+func writeItem(w http.ResponseWriter, status int, item any) {
+	writeJSON(w, status, struct {
+		Item any `json:"item"`
+	}{item})
+}
+
+// writePaywayError writes Payway's {code,message} error body.
+func writePaywayError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, paywayError{Code: code, Message: message})
+}
+
+// writePaywayErr writes err as a Payway error: a *paywayError as itself, anything else as a logged 500
+// (internal details stay in the log, as they would at Payway).
+func (s *Server) writePaywayErr(w http.ResponseWriter, r *http.Request, err error) {
+	var pe *paywayError
+	if errors.As(err, &pe) {
+		writePaywayError(w, pe.status, pe.Code, pe.Message)
+		return
+	}
+	s.log.ErrorContext(r.Context(), "sandbox internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	writePaywayError(w, http.StatusInternalServerError, "internal_server_error", "Internal server error")
+}
+
+// decodeJSON reads a JSON object request body into dst (a pointer to a struct) the way Payway does:
+// parameters dst does not declare are rejected with 400 unknown_parameter, naming all of them, so a
+// client typo fails here as it would against the real API instead of being silently ignored.
+func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return &paywayError{status: http.StatusBadRequest, Code: "invalid_request",
+				Message: "Content-Type must be application/json"}
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		return &paywayError{status: http.StatusBadRequest, Code: "invalid_request", Message: "Request body could not be read"}
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return &paywayError{status: http.StatusBadRequest, Code: "invalid_request", Message: "Request body must be a JSON object"}
+	}
+	known := jsonFieldNames(reflect.TypeOf(dst))
+	var unknown []string
+	for name := range fields {
+		if !slices.Contains(known, name) {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		return unknownParameters(unknown)
+	}
+	if err := json.Unmarshal(body, dst); err != nil {
+		return &paywayError{status: http.StatusBadRequest, Code: "invalid_request", Message: "Invalid parameter value: " + err.Error()}
+	}
+	return nil
+}
+
+// unknownParameters is Payway's documented error for parameters an endpoint does not take.
+func unknownParameters(names []string) *paywayError {
+	return &paywayError{status: http.StatusBadRequest, Code: "unknown_parameter",
+		Message: "Unknown parameters: " + strings.Join(names, ",")}
+}
+
+// jsonFieldNames lists the top-level JSON names a struct (or pointer to struct) decodes.
+func jsonFieldNames(t reflect.Type) []string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	var names []string
+	for f := range t.Fields() {
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			names = append(names, jsonFieldNames(f.Type)...)
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		names = append(names, name)
+	}
+	return names
+}

@@ -1,0 +1,128 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// route is one row of the sandbox's API surface. Keeping every route in one table makes the emulated
+// surface reviewable at a glance and lets 404/405 handling be derived from it.
+type route struct {
+	method  string // GET, POST, ...
+	path    string // net/http ServeMux path pattern, e.g. /payments/v1/sessions/{id}
+	handler http.Handler
+}
+
+// Scopes the Payway routes require (Payway names them /external/<area>/<r|w>).
+const (
+	scopeMeWrite = "/external/me/w"
+)
+
+// table lists every route the sandbox serves. Klarna routes (klarna_*.go) and control routes
+// (/sandbox/v1/..., control_*.go) are added here as rows; their handlers bring their own auth wrapper.
+func (s *Server) table() []route {
+	return []route{
+		// Payway: authorization (payway_auth.go).
+		{http.MethodPost, "/api/authorization/access_token", http.HandlerFunc(s.paywayAccessToken)},
+		// Payway: Me API (payway_me.go).
+		{http.MethodGet, "/external/api/v3/me", s.paywayBearer(scopeMeWrite, s.paywayMe)},
+		{http.MethodGet, "/external/api/v1/me/active_products", s.paywayBearer(scopeMeWrite, s.paywayActiveProducts)},
+	}
+}
+
+// routes builds the handler: a plain ServeMux with method patterns from table, a method-less pattern
+// per path that answers 405 with an Allow header, a catch-all 404, all in Payway's JSON error shape
+// (net/http's own 404/405 are plain text, which no real API client expects).
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	allowed := map[string][]string{}
+	var paths []string
+	for _, rt := range s.table() {
+		mux.Handle(rt.method+" "+rt.path, rt.handler)
+		if _, seen := allowed[rt.path]; !seen {
+			paths = append(paths, rt.path)
+		}
+		allowed[rt.path] = append(allowed[rt.path], rt.method)
+	}
+	for _, p := range paths {
+		mux.Handle(p, methodNotAllowed(allowed[p]))
+	}
+	mux.Handle("/", http.HandlerFunc(notFound))
+	return s.recoverPanics(s.logRequests(mux))
+}
+
+// methodNotAllowed answers a known path requested with a method it does not serve.
+func methodNotAllowed(methods []string) http.Handler {
+	methods = slices.Clone(methods)
+	if slices.Contains(methods, http.MethodGet) && !slices.Contains(methods, http.MethodHead) {
+		methods = append(methods, http.MethodHead) // GET patterns also match HEAD
+	}
+	slices.Sort(methods)
+	allow := strings.Join(methods, ", ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		writePaywayError(w, http.StatusMethodNotAllowed, "method_not_allowed",
+			fmt.Sprintf("Method %s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, allow))
+	})
+}
+
+// notFound answers any path that is not in the table.
+func notFound(w http.ResponseWriter, r *http.Request) {
+	writePaywayError(w, http.StatusNotFound, "not_found", fmt.Sprintf("No route for %s %s", r.Method, r.URL.Path))
+}
+
+// statusRecorder remembers the status a handler wrote, for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer (flush, deadlines).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logRequests logs every request at debug level, so a developer can follow what the app sent.
+// It measures with the wall clock, not Config.Now: durations are real even when the sandbox clock is
+// moved by tests.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		s.log.DebugContext(r.Context(), "sandbox request", "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "duration", time.Since(start))
+	})
+}
+
+// recoverPanics turns a handler panic into a JSON 500, so a sandbox bug shows up as an API error in the
+// app instead of a dropped connection.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.ErrorContext(r.Context(), "sandbox handler panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				writePaywayError(w, http.StatusInternalServerError, "internal_server_error", "Internal server error")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,138 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Persona is a seeded sandbox customer that demonstrates one scenario. Each scenario the sandbox offers
+// is reachable by logging in as a persona, so demos and tests need no setup calls.
+//
+// New attributes (Klarna debt, SSN conflicts, saved Klarna customer tokens, ...) are added as fields
+// here, a migration for where they live, and a seeder in personaSeeders; existing personas leave the new
+// fields zero and are unaffected.
+type Persona struct {
+	Email, Password, FirstName, LastName string
+	// Products are the product codes the persona has active from the start (access checks use them).
+	Products []string
+	// Demonstrates says in one line what the persona is for; the demo page and scenario list show it.
+	Demonstrates string
+
+	CustomerNumber       string
+	MobilePhoneNumber    string
+	BirthDate            string // YYYY-MM-DD
+	SocialSecurityNumber string // dddddd-dddd
+	Address              Address
+}
+
+// Address is Payway's Address shape (API input and output format); empty fields are omitted.
+type Address struct {
+	FirstName         string `json:"first_name,omitempty"`
+	LastName          string `json:"last_name,omitempty"`
+	CompanyName       string `json:"company_name,omitempty"`
+	CompanyDepartment string `json:"company_department,omitempty"`
+	CompanyReference  string `json:"company_reference,omitempty"`
+	CareOf            string `json:"care_of,omitempty"`
+	Street            string `json:"street,omitempty"`
+	StreetNumber      string `json:"street_number,omitempty"`
+	Staircase         string `json:"staircase,omitempty"`
+	Floor             string `json:"floor,omitempty"`
+	Apartment         string `json:"apartment,omitempty"`
+	ApartmentNumber   string `json:"apartment_number,omitempty"`
+	DropBox           string `json:"drop_box,omitempty"`
+	ZipCode           string `json:"zip_code,omitempty"`
+	City              string `json:"city,omitempty"`
+	CountryCode       string `json:"country_code,omitempty"`
+	MobileNumber      string `json:"mobile_number,omitempty"`
+	PhoneNumber       string `json:"phone_number,omitempty"`
+	ContactEmail      string `json:"contact_email,omitempty"`
+}
+
+// demoPassword is every persona's password; it is public on purpose (shown on the demo page).
+const demoPassword = "paywall-demo"
+
+// Personas lists the seeded customers. It returns a fresh slice each call, so callers may modify it.
+func Personas() []Persona {
+	return []Persona{
+		{
+			Email: "reader@example.se", Password: demoPassword, FirstName: "Rita", LastName: "Reader",
+			Demonstrates:   "a reader who hits the paywall",
+			CustomerNumber: "100001", MobilePhoneNumber: "+46701740605", BirthDate: "1985-03-14",
+			SocialSecurityNumber: "850314-1239",
+			Address: Address{FirstName: "Rita", LastName: "Reader", Street: "Storgatan", StreetNumber: "12",
+				ZipCode: "11122", City: "Stockholm", CountryCode: "SE"},
+		},
+		{
+			Email: "subscriber@example.se", Password: demoPassword, FirstName: "Sam", LastName: "Subscriber",
+			Products:       []string{"digital"},
+			Demonstrates:   "a reader with access",
+			CustomerNumber: "100002", MobilePhoneNumber: "+46701740606", BirthDate: "1978-09-22",
+			SocialSecurityNumber: "780922-4566",
+			Address: Address{FirstName: "Sam", LastName: "Subscriber", Street: "Kungsgatan", StreetNumber: "4",
+				Floor: "3", ZipCode: "41119", City: "Göteborg", CountryCode: "SE"},
+		},
+	}
+}
+
+// personaID derives a stable 24-hex Payway id from the e-mail, so ids survive restarts and resets.
+func personaID(email string) string {
+	sum := sha256.Sum256([]byte("sandbox-account:" + strings.ToLower(email)))
+	return hex.EncodeToString(sum[:12])
+}
+
+// passwordHash is how the sandbox stores passwords. A fast hash is enough: these are public demo
+// passwords, hashed only so that no code path ever compares plain text.
+func passwordHash(password string) string {
+	sum := sha256.Sum256([]byte("sandbox-password:" + password))
+	return hex.EncodeToString(sum[:])
+}
+
+// personaSeeder writes one aspect of a persona. Adding an aspect means adding a seeder, not editing
+// the others.
+type personaSeeder func(ctx context.Context, tx *sql.Tx, p Persona, now time.Time) error
+
+func personaSeeders() []personaSeeder {
+	return []personaSeeder{seedAccount, seedProducts}
+}
+
+// seed upserts all personas in one transaction. It is idempotent, so it runs at every start and keeps
+// persona attributes in line with the code while leaving sandbox activity (tokens, purchases) alone.
+func (s *store) seed(ctx context.Context, personas []Persona, now time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, p := range personas {
+			for _, fn := range personaSeeders() {
+				if err := fn(ctx, tx, p, now); err != nil {
+					return fmt.Errorf("persona %s: %w", p.Email, err)
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func seedAccount(ctx context.Context, tx *sql.Tx, p Persona, now time.Time) error {
+	return upsertAccount(ctx, tx, account{
+		ID: personaID(p.Email), Email: p.Email, PasswordSHA256: passwordHash(p.Password),
+		Status: "active", Verified: true, CustomerNumber: p.CustomerNumber,
+		FirstName: p.FirstName, LastName: p.LastName, MobilePhoneNumber: p.MobilePhoneNumber,
+		BirthDate: p.BirthDate, SocialSecurityNumber: p.SocialSecurityNumber, Address: p.Address,
+	}, now)
+}
+
+// personaProductsSince is how long before seeding a persona's products started, so they are active
+// even when a test later moves the clock back a little.
+const personaProductsSince = 30 * 24 * time.Hour
+
+func seedProducts(ctx context.Context, tx *sql.Tx, p Persona, now time.Time) error {
+	for _, code := range p.Products {
+		if err := grantProduct(ctx, tx, personaID(p.Email), code, now.Add(-personaProductsSince)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,79 @@
+// Package sandbox is an offline emulation of the external APIs the paywall app talks to (Tulo Payway
+// now, Klarna later). It runs as an ordinary HTTP server with its own SQLite file so that the app, its
+// tests and other teams can exercise real HTTP exchanges without credentials or network access.
+//
+// The sandbox imports nothing of the app: it is a stand-in for someone else's system, and keeping it
+// independent stops app assumptions from leaking into the emulation.
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Sandbox credentials. They are exported so the app's sandbox-mode defaults and the tests use the very
+// same values the sandbox checks, instead of copies that can drift.
+const (
+	PaywayClientID     = "paywall-sandbox"
+	PaywayClientSecret = "sandbox-payway-secret"
+	// Organisation is the Payway organisation_id; password-grant usernames are "sandbox^<email>".
+	Organisation   = "sandbox"
+	KlarnaUsername = "PK_SANDBOX_paywall"
+	KlarnaPassword = "sandbox-klarna-secret"
+)
+
+// Config configures a sandbox Server.
+type Config struct {
+	// DBPath is the SQLite file holding the sandbox state; the caller picks it (data/sandbox.db in the
+	// app, t.TempDir() in tests) so runs can be kept or thrown away.
+	DBPath string
+	// Now is the sandbox clock. Token expiry, subscriptions and (later) session lifetimes all read it,
+	// so tests move time instead of sleeping. nil means time.Now.
+	Now func() time.Time
+	// Logger receives request and error logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// Server is one running sandbox: its store, its clock and its HTTP handler.
+type Server struct {
+	store   *store
+	now     func() time.Time
+	log     *slog.Logger
+	handler http.Handler
+}
+
+// New opens (creating and migrating if needed) the sandbox database, seeds the personas and builds the
+// HTTP handler. Close the Server to release the database.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.DBPath == "" {
+		return nil, errors.New("sandbox: Config.DBPath is required")
+	}
+	s := &Server{now: cfg.Now, log: cfg.Logger}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	st, err := openStore(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	s.store = st
+	if err := s.store.seed(ctx, Personas(), s.now()); err != nil {
+		return nil, errors.Join(fmt.Errorf("sandbox: seed personas: %w", err), st.close())
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler returns the sandbox's HTTP handler; mount it on its own listener (its own site) so cookies
+// and redirects behave as they do against the real services.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close releases the database. The handler must not be used afterwards.
+func (s *Server) Close() error { return s.store.close() }

@@ -1,0 +1,103 @@
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// errNotFound is returned by store lookups that match no row.
+var errNotFound = errors.New("sandbox: not found")
+
+// store is the sandbox's own SQLite database: one writer connection (so writes never contend and
+// transactions start IMMEDIATE) plus a read-only pool, as the app's store does.
+type store struct {
+	w, r *sql.DB
+}
+
+// openStore creates the file if needed, opens the writer and reader pools and applies the embedded
+// migrations.
+func openStore(ctx context.Context, path string) (*store, error) {
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("sandbox: create db dir: %w", err)
+		}
+	}
+	w, err := sql.Open("sqlite", dsn(path, "_txlock=immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: open writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	if err := w.PingContext(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("sandbox: open writer: %w", err), w.Close())
+	}
+	if err := migrate(ctx, w); err != nil {
+		return nil, errors.Join(err, w.Close())
+	}
+	r, err := sql.Open("sqlite", dsn(path, "mode=ro"))
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("sandbox: open reader: %w", err), w.Close())
+	}
+	if err := r.PingContext(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("sandbox: open reader: %w", err), r.Close(), w.Close())
+	}
+	return &store{w: w, r: r}, nil
+}
+
+// dsn builds a modernc.org/sqlite URI with the pragmas every connection needs.
+func dsn(path, extra string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: q.Encode() + "&" + extra}
+	return u.String()
+}
+
+// migrate applies the embedded goose migrations through a Provider (no goose globals, so parallel
+// tests and the app's own store cannot interfere).
+func migrate(ctx context.Context, db *sql.DB) error {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return fmt.Errorf("sandbox: migrations fs: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("sandbox: migration provider: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sandbox: migrate: %w", err)
+	}
+	return nil
+}
+
+// inTx runs fn in a writer transaction, committing when fn returns nil.
+func (s *store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sandbox: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sandbox: commit: %w", err)
+	}
+	return nil
+}
+
+func (s *store) close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}

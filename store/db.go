@@ -1,0 +1,147 @@
+// Package store is the app's SQLite persistence: one database file holding the schema (goose migrations
+// embedded in the binary), the seeded demo articles and the server-side sessions.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// ErrNotFound is returned when a looked-up row does not exist, so callers can map it to a 404 without
+// depending on database/sql.
+var ErrNotFound = errors.New("not found")
+
+// DB holds two pools on the same file. SQLite allows one writer at a time, so all writes go through a
+// single connection (queued in Go instead of failing with SQLITE_BUSY), while reads run in parallel on a
+// read-only pool that WAL lets proceed alongside the writer.
+type DB struct {
+	writer     *sql.DB
+	reader     *sql.DB
+	migrations *goose.Provider
+}
+
+// Open creates the directory and database file if needed, opens the single writer connection
+// (BEGIN IMMEDIATE transactions, so a transaction never has to upgrade its lock and fail half-way), applies
+// the embedded migrations, and only then opens the read-only pool, which therefore always sees the
+// current schema. path must name a file: an in-memory database cannot be shared by the two pools.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("store: open: empty path")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("store: create directory: %w", err)
+	}
+
+	writer, err := openPool(ctx, writerDSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("store: open writer: %w", err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+	writer.SetConnMaxIdleTime(0)
+
+	provider, err := newMigrationProvider(writer)
+	if err != nil {
+		return nil, errors.Join(err, writer.Close())
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("store: migrate: %w", err), writer.Close())
+	}
+
+	reader, err := openPool(ctx, readerDSN(path))
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("store: open reader: %w", err), writer.Close())
+	}
+	n := max(4, runtime.NumCPU())
+	reader.SetMaxOpenConns(n)
+	reader.SetMaxIdleConns(n)
+
+	return &DB{writer: writer, reader: reader, migrations: provider}, nil
+}
+
+// openPool opens and pings a pool, so a bad path or pragma fails at start-up rather than on first use.
+func openPool(ctx context.Context, dsn string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	return db, nil
+}
+
+// fileURI turns a filesystem path into an SQLite URI, escaping characters ('?', '#', '%') that would
+// otherwise be read as URI syntax.
+func fileURI(path string, query url.Values) string {
+	return "file:" + (&url.URL{Path: filepath.ToSlash(path)}).EscapedPath() + "?" + query.Encode()
+}
+
+// writerDSN sets WAL (persistent in the file, so the reader inherits it), a busy timeout for the rare
+// contention with other processes, enforced foreign keys and immediate transactions.
+func writerDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	return fileURI(path, q)
+}
+
+// readerDSN opens the file read-only (mode=ro), so a write sent to the wrong pool fails loudly.
+func readerDSN(path string) string {
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	return fileURI(path, q)
+}
+
+// Writer is the single write connection. Use it for every INSERT/UPDATE/DELETE and for reads that must
+// happen inside a write transaction.
+func (db *DB) Writer() *sql.DB { return db.writer }
+
+// Reader is the read-only pool for queries that do not need to be part of a write transaction.
+func (db *DB) Reader() *sql.DB { return db.reader }
+
+// Close closes both pools (reader first, so the writer's close can checkpoint the WAL).
+func (db *DB) Close() error {
+	var errs []error
+	if err := db.reader.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("store: close reader: %w", err))
+	}
+	if err := db.writer.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("store: close writer: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// Check is readiness: both pools answer and the schema is at the latest embedded migration (a binary
+// running against an older or newer schema should not take traffic).
+func (db *DB) Check(ctx context.Context) error {
+	if err := db.writer.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: check writer: %w", err)
+	}
+	if err := db.reader.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: check reader: %w", err)
+	}
+	current, target, err := db.migrations.GetVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("store: check schema version: %w", err)
+	}
+	if current != target {
+		return fmt.Errorf("store: check schema version: database at %d, binary expects %d", current, target)
+	}
+	return nil
+}

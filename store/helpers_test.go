@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// openTestDB opens a fresh database in a temporary directory and closes it when the test ends.
+func openTestDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "app.db"))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return db
+}
+
+// testClock is a movable clock, safe for concurrent reads while a test advances it.
+type testClock struct{ nanos atomic.Int64 }
+
+func newTestClock(start time.Time) *testClock {
+	c := &testClock{}
+	c.nanos.Store(start.UnixNano())
+	return c
+}
+
+func (c *testClock) Now() time.Time          { return time.Unix(0, c.nanos.Load()).UTC() }
+func (c *testClock) Advance(d time.Duration) { c.nanos.Add(int64(d)) }
+func (c *testClock) Set(t time.Time)         { c.nanos.Store(t.UnixNano()) }
+func countRows(t *testing.T, db *DB, table string) int {
+	t.Helper()
+	var n int
+	if err := db.Reader().QueryRowContext(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		t.Fatalf("count %s: %v", table, err)
+	}
+	return n
+}

@@ -1,0 +1,296 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
+)
+
+// DefaultSessionMaxAge is how long a session lives when SessionOptions.MaxAge is zero.
+const DefaultSessionMaxAge = 7 * 24 * time.Hour
+
+// defaultCleanupInterval is used by RunCleanup when given a non-positive interval.
+const defaultCleanupInterval = time.Hour
+
+// SessionOptions configures a SessionStore.
+type SessionOptions struct {
+	HashKey []byte        // signs the cookie; >= 32 bytes, required
+	MaxAge  time.Duration // session lifetime, refreshed on every Save; default DefaultSessionMaxAge
+	Secure  bool          // force the Secure attribute; otherwise it is set when r.TLS != nil
+	Now     func() time.Time
+}
+
+// SessionStore implements github.com/gorilla/sessions.Store with the session values kept server-side in
+// the sessions table. The cookie carries only the random id, signed so that a forged id is rejected
+// before it reaches the database; expiry is decided by the row's expires_at against the injectable
+// clock, so it can be tested and cannot be extended by replaying an old cookie.
+type SessionStore struct {
+	db     *DB
+	codec  *securecookie.SecureCookie
+	maxAge time.Duration
+	secure bool
+	now    func() time.Time
+}
+
+var _ sessions.Store = (*SessionStore)(nil)
+
+// NewSessionStore validates opts and returns a store on db.
+func NewSessionStore(db *DB, opts SessionOptions) (*SessionStore, error) {
+	if db == nil {
+		return nil, errors.New("store: session store: nil DB")
+	}
+	if len(opts.HashKey) < 32 {
+		return nil, fmt.Errorf("store: session store: hash key has %d bytes, need at least 32", len(opts.HashKey))
+	}
+	if opts.MaxAge < 0 {
+		return nil, fmt.Errorf("store: session store: negative max age %s", opts.MaxAge)
+	}
+	if opts.MaxAge == 0 {
+		opts.MaxAge = DefaultSessionMaxAge
+	}
+	if opts.MaxAge < time.Second {
+		return nil, fmt.Errorf("store: session store: max age %s is below one second", opts.MaxAge)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	// Session values are gob-encoded as interface values, so concrete types beyond gob's built-in basics
+	// (string, ints, bools, []string, ...) must be registered. Registering the same type again is a no-op.
+	gob.Register(time.Time{})
+
+	codec := securecookie.New(bytes.Clone(opts.HashKey), nil)
+	codec.SetSerializer(securecookie.JSONEncoder{})
+	// The database row's expires_at is the single source of truth for expiry (on the injectable clock);
+	// securecookie's own wall-clock timestamp check would disagree with it in tests and when a handler
+	// lengthens one session's MaxAge.
+	codec.MaxAge(0)
+
+	return &SessionStore{db: db, codec: codec, maxAge: opts.MaxAge, secure: opts.Secure, now: opts.Now}, nil
+}
+
+// Get returns the session for name, cached for the rest of the request by gorilla's registry so that
+// several handlers and middleware share one instance.
+func (s *SessionStore) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(s, name)
+}
+
+// New loads the session named by the request's cookie. A missing, tampered, unknown or expired cookie
+// yields a fresh session (IsNew, no ID yet) and no error: those are normal events, not faults. An error
+// is returned only when the database cannot be read or a stored row cannot be decoded; the fresh session
+// is returned alongside it.
+func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	sess := sessions.NewSession(s, name)
+	opts := s.options(r)
+	sess.Options = &opts
+	sess.IsNew = true
+
+	c, err := r.Cookie(name)
+	if err != nil {
+		return sess, nil
+	}
+	var id string
+	if err := s.codec.Decode(name, c.Value, &id); err != nil || id == "" {
+		return sess, nil
+	}
+	values, found, err := s.load(r.Context(), id)
+	if err != nil {
+		return sess, err
+	}
+	if !found {
+		return sess, nil
+	}
+	sess.ID = id
+	sess.Values = values
+	sess.IsNew = false
+	return sess, nil
+}
+
+// Save writes the session row (creating an id on first save) and sets the signed cookie. A negative
+// Options.MaxAge is logout: the row is deleted, the cookie expired and sess.ID cleared, so a later Save
+// of the same value starts a new session instead of resurrecting the old one.
+func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	if sess.Options == nil {
+		opts := s.options(r)
+		sess.Options = &opts
+	}
+	if sess.Options.MaxAge < 0 {
+		if sess.ID != "" {
+			if _, err := s.db.Writer().ExecContext(r.Context(), `DELETE FROM sessions WHERE id = ?`, sess.ID); err != nil {
+				return fmt.Errorf("store: delete session: %w", err)
+			}
+		}
+		sess.ID = ""
+		http.SetCookie(w, s.cookie(sess.Name(), "", sess.Options))
+		return nil
+	}
+	return s.persist(r.Context(), w, sess, "")
+}
+
+// Renew gives the session a new id (delete old row, keep values): call at login against session
+// fixation, so an id an attacker planted or observed before login is worthless afterwards.
+func (s *SessionStore) Renew(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	if sess.Options != nil && sess.Options.MaxAge < 0 {
+		return s.Save(r, w, sess)
+	}
+	if sess.Options == nil {
+		opts := s.options(r)
+		sess.Options = &opts
+	}
+	oldID := sess.ID
+	sess.ID = ""
+	if err := s.persist(r.Context(), w, sess, oldID); err != nil {
+		sess.ID = oldID
+		return err
+	}
+	return nil
+}
+
+// Cleanup deletes expired rows and returns how many, so expired sessions do not accumulate.
+func (s *SessionStore) Cleanup(ctx context.Context) (int64, error) {
+	res, err := s.db.Writer().ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, s.now().Unix())
+	if err != nil {
+		return 0, fmt.Errorf("store: clean up sessions: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: clean up sessions: %w", err)
+	}
+	return n, nil
+}
+
+// RunCleanup calls Cleanup every interval (an hour if interval <= 0) until ctx is done. Errors are
+// logged through log (nil discards) rather than returned, since a failed sweep is retried next tick.
+func (s *SessionStore) RunCleanup(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	if interval <= 0 {
+		interval = defaultCleanupInterval
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := s.Cleanup(ctx)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.ErrorContext(ctx, "session cleanup failed", "err", err)
+			case n > 0:
+				log.DebugContext(ctx, "expired sessions deleted", "count", n)
+			}
+		}
+	}
+}
+
+// options are the cookie defaults for a session created during r.
+func (s *SessionStore) options(r *http.Request) sessions.Options {
+	return sessions.Options{
+		Path:     "/",
+		MaxAge:   int(s.maxAge / time.Second),
+		Secure:   s.secure || r.TLS != nil,
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+	}
+}
+
+// ttl is how long the row lives: the session's own MaxAge if a handler set one, else the store's.
+func (s *SessionStore) ttl(opts *sessions.Options) time.Duration {
+	if opts.MaxAge > 0 {
+		return time.Duration(opts.MaxAge) * time.Second
+	}
+	return s.maxAge
+}
+
+// persist encodes the values, assigns a fresh id when sess.ID is empty, upserts the row (deleting oldID
+// in the same transaction when renewing) and then sets the cookie.
+func (s *SessionStore) persist(ctx context.Context, w http.ResponseWriter, sess *sessions.Session, oldID string) error {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(sess.Values); err != nil {
+		return fmt.Errorf("store: encode session values: %w", err)
+	}
+	if sess.ID == "" {
+		id, err := newSessionID()
+		if err != nil {
+			return err
+		}
+		sess.ID = id
+	}
+	encoded, err := s.codec.Encode(sess.Name(), sess.ID)
+	if err != nil {
+		return fmt.Errorf("store: sign session cookie: %w", err)
+	}
+
+	now := s.now()
+	expires := now.Add(s.ttl(sess.Options)).Unix()
+	tx, err := s.db.Writer().BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: save session: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if oldID != "" && oldID != sess.ID {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, oldID); err != nil {
+			return fmt.Errorf("store: renew session: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `
+INSERT INTO sessions (id, data, expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
+		sess.ID, buf.Bytes(), expires, now.Unix(), now.Unix()); err != nil {
+		return fmt.Errorf("store: save session: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: save session: %w", err)
+	}
+	http.SetCookie(w, s.cookie(sess.Name(), encoded, sess.Options))
+	return nil
+}
+
+// load reads an unexpired session's values; found is false for unknown or expired ids.
+func (s *SessionStore) load(ctx context.Context, id string) (values map[any]any, found bool, err error) {
+	var data []byte
+	err = s.db.Reader().QueryRowContext(ctx,
+		`SELECT data FROM sessions WHERE id = ? AND expires_at > ?`, id, s.now().Unix()).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("store: load session: %w", err)
+	}
+	values = make(map[any]any)
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&values); err != nil {
+		return nil, false, fmt.Errorf("store: decode session: %w", err)
+	}
+	return values, true, nil
+}
+
+// cookie builds the session cookie; Expires mirrors Max-Age (on the store's clock) for old clients.
+func (s *SessionStore) cookie(name, value string, opts *sessions.Options) *http.Cookie {
+	c := sessions.NewCookie(name, value, opts)
+	if opts.MaxAge > 0 {
+		c.Expires = s.now().Add(time.Duration(opts.MaxAge) * time.Second)
+	}
+	return c
+}
+
+// newSessionID returns 32 random bytes as unpadded base32 (52 characters).
+func newSessionID() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("store: session id: %w", err)
+	}
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b), nil
+}

@@ -1,0 +1,39 @@
+// Package views holds the templ components of every page and the view models they render.
+package views
+
+// Page is what the layout needs on every page: the environment badge, who is logged in, the CSRF token for
+// forms and where the cache-busted static assets live.
+type Page struct {
+	Title     string
+	Env       string // "Sandbox" or "Live"
+	CSRF      string
+	User      *User
+	RequestID string
+	// Asset maps a file under static/ to its cache-busted URL.
+	Asset func(name string) string
+}
+
+// User is the logged-in customer as shown in the header.
+type User struct {
+	Name  string
+	Email string
+}
+
+// asset returns the URL of a static file, or a plain /static path when no mapper is set (tests).
+func (p Page) asset(name string) string {
+	if p.Asset == nil {
+		return "/static/" + name
+	}
+	return p.Asset(name)
+}
+
+// title is the document title with the site name.
+func (p Page) title() string {
+	if p.Title == "" {
+		return SiteName
+	}
+	return p.Title + " – " + SiteName
+}
+
+// SiteName is the newspaper the demo sells subscriptions for.
+const SiteName = "Norrby Tidning"
