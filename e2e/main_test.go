@@ -68,6 +68,9 @@ func runTests(m *testing.M) int {
 	switch {
 	case os.Getenv("PAYWALL_E2E") == "off":
 		fmt.Println("e2e: PAYWALL_E2E=off: skipping the browser tests")
+		if os.Getenv("CI") != "" {
+			fmt.Println("e2e: WARNING: browser tests are switched off in CI")
+		}
 		suite = &browserSuite{skip: "PAYWALL_E2E=off"}
 		return m.Run()
 	case testing.Short():

@@ -6,9 +6,15 @@
 #      node -> the system node), which e2e/ passes to playwright.Run as RunOptions.DriverDirectory.
 # playwright-go v0.5200.1 never downloads anything in playwright.Run; it only checks that
 # <driver dir>/package/cli.js reports 1.52.0, so this script is all the setup it needs.
+# PAYWALL_E2E=off skips all of it (the browser tests then skip too).
 # Idempotent: prints nothing when everything is already in place. Installs with apt-get only when it is
 # available and we are root (or have passwordless sudo); otherwise it says exactly what to install.
 set -euo pipefail
+
+if [ "${PAYWALL_E2E:-}" = "off" ]; then
+	echo "e2e-deps: PAYWALL_E2E=off: not preparing browser-test dependencies"
+	exit 0
+fi
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

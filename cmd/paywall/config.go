@@ -106,7 +106,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	vals["PAYWALL_ADDR"], vals["PAYWALL_DB"] = *addr, *db
 
 	var errs []error
-	bad := func(env, format string, a ...any) { errs = append(errs, fmt.Errorf("%s: "+format, append([]any{env}, a...)...)) }
+	bad := func(env, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{env}, a...)...))
+	}
 	dur := func(env string) time.Duration {
 		d, err := time.ParseDuration(vals[env])
 		if err != nil || d <= 0 {

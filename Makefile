@@ -1,0 +1,49 @@
+# paywall: everyday commands. `make help` lists them.
+#
+# `make test` prepares the browser-test dependencies itself (Debian's Chromium, the pinned Playwright
+# driver from package-lock.json) and then runs every Go test, browser tests (e2e/) included, with -race.
+
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+GO ?= go
+BIN := bin/paywall
+
+# What the e2e harness reads (see e2e/main_test.go): the driver directory prepared by
+# scripts/e2e-deps.sh and the browser binary. Override PAYWALL_CHROMIUM to use another Chromium/Chrome.
+export PLAYWRIGHT_DRIVER_PATH ?= $(CURDIR)/.playwright-driver
+export PAYWALL_CHROMIUM ?= /usr/bin/chromium
+
+# -race on 2 cores: the timeout bounds a hung browser or server; `make test GOTESTFLAGS=-short`
+# skips the browser tests.
+GOTESTFLAGS ?= -race -timeout 10m
+
+.PHONY: help run test generate lint build e2e-deps clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: ## serve the app on http://localhost:8080 with the sandbox on http://127.0.0.1:8081
+	$(GO) run ./cmd/paywall
+
+test: e2e-deps ## run all tests with -race, browser tests included
+	$(GO) test $(GOTESTFLAGS) ./...
+
+generate: ## regenerate the templ views (*_templ.go, committed)
+	$(GO) tool templ generate
+
+lint: ## go vet, gofmt, and templ output in sync with the *.templ sources
+	$(GO) vet ./...
+	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
+		echo "gofmt needed (run gofmt -w on these):"; echo "$$unformatted"; exit 1; fi
+	scripts/check-generated.sh
+
+build: ## build the binary into bin/paywall
+	$(GO) build -o $(BIN) ./cmd/paywall
+
+e2e-deps: ## install Chromium (apt) and the pinned Playwright driver (npm ci) when missing
+	@scripts/e2e-deps.sh
+
+clean: ## remove build output and browser-test artifacts
+	rm -rf bin e2e/artifacts

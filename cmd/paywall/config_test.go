@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func TestLoadConfig(t *testing.T) {
+	liveEnv := map[string]string{
+		"PAYWALL_MODE": "live", "PAYWALL_PAYWAY_URL": "https://payway-api.stage.adeprimo.se",
+		"PAYWALL_PAYWAY_CLIENT_ID": "id", "PAYWALL_PAYWAY_CLIENT_SECRET": "s3cret", "PAYWALL_PAYWAY_ORGANISATION": "media",
+		"PAYWALL_KLARNA_URL": "https://api.playground.klarna.com", "PAYWALL_KLARNA_USERNAME": "PK1",
+		"PAYWALL_KLARNA_PASSWORD": "kpass", "PAYWALL_SESSION_KEY": strings.Repeat("ab", 32),
+	}
+	with := func(base map[string]string, kv ...string) map[string]string {
+		out := map[string]string{}
+		for k, v := range base {
+			out[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			out[kv[i]] = kv[i+1]
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		wantErr []string // substrings of the error; nil = valid
+		check   func(t *testing.T, c config)
+	}{
+		{name: "defaults are the sandbox on localhost:8080", env: map[string]string{}, check: func(t *testing.T, c config) {
+			if c.Mode != "sandbox" || c.Addr != "localhost:8080" || c.DBPath != "data/paywall.db" {
+				t.Errorf("got %+v", c)
+			}
+			if c.PaywayURL != "http://127.0.0.1:8081" || c.KlarnaSDKURL != "http://127.0.0.1:8081/kp/lib/v1/api.js" {
+				t.Errorf("sandbox URLs: %s %s", c.PaywayURL, c.KlarnaSDKURL)
+			}
+			if len(c.SessionKey) < 32 {
+				t.Error("no session key generated")
+			}
+		}},
+		{name: "flags override the environment", args: []string{"-addr", "127.0.0.1:9999", "-db", "x.db"}, env: map[string]string{"PAYWALL_ADDR": "localhost:1"}, check: func(t *testing.T, c config) {
+			if c.Addr != "127.0.0.1:9999" || c.DBPath != "x.db" || c.PublicURL != "http://127.0.0.1:9999" {
+				t.Errorf("got %s %s %s", c.Addr, c.DBPath, c.PublicURL)
+			}
+		}},
+		{name: "every bad value is reported at once", env: map[string]string{
+			"PAYWALL_MODE": "prod", "PAYWALL_REQUEST_TIMEOUT": "soon", "PAYWALL_LOGIN_RATE": "0", "PAYWALL_LOG_LEVEL": "loud",
+		}, wantErr: []string{"PAYWALL_MODE", "PAYWALL_REQUEST_TIMEOUT", "PAYWALL_LOGIN_RATE", "PAYWALL_LOG_LEVEL"}},
+		{name: "live settings in sandbox mode are refused", env: map[string]string{"PAYWALL_KLARNA_URL": "https://api.klarna.com"},
+			wantErr: []string{"PAYWALL_KLARNA_URL: is set but PAYWALL_MODE=sandbox"}},
+		{name: "live needs every credential", env: map[string]string{"PAYWALL_MODE": "live"},
+			wantErr: []string{"PAYWALL_PAYWAY_URL: required", "PAYWALL_KLARNA_PASSWORD: required", "PAYWALL_SESSION_KEY: required"}},
+		{name: "live with sandbox URL is a contradiction", env: with(liveEnv, "PAYWALL_PAYWAY_URL", "http://127.0.0.1:8081"),
+			wantErr: []string{"points at the sandbox"}},
+		{name: "live with sandbox credentials is a contradiction", env: with(liveEnv, "PAYWALL_KLARNA_PASSWORD", "sandbox-klarna-secret"),
+			wantErr: []string{"sandbox credentials in live mode"}},
+		{name: "short session key", env: with(liveEnv, "PAYWALL_SESSION_KEY", "abcd"), wantErr: []string{"PAYWALL_SESSION_KEY"}},
+		{name: "valid live", env: liveEnv, check: func(t *testing.T, c config) {
+			if c.KlarnaSDKURL != liveKlarnaSDK {
+				t.Errorf("SDK URL %s", c.KlarnaSDKURL)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := loadConfig(tt.args, env(tt.env), io.Discard)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				tt.check(t, c)
+				return
+			}
+			if err == nil {
+				t.Fatal("expected an error")
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
+
+func TestDescribeMasksSecrets(t *testing.T) {
+	c := config{PaywaySecret: "pw-secret", KlarnaPassword: "kl-secret", SessionKey: []byte("session-key-bytes")}
+	out := fmt.Sprint(c.describe()...)
+	for _, secret := range []string{"pw-secret", "kl-secret", "session-key-bytes"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("describe leaks %q", secret)
+		}
+	}
+	if !strings.Contains(out, "***") {
+		t.Error("secrets are not shown as masked")
+	}
+}

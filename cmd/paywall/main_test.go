@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer collects log output written from the server goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestRunServesAndShutsDown starts the whole program with the sandbox on free ports, checks it is ready, then
+// cancels the context the way SIGTERM does and waits for run to return.
+func TestRunServesAndShutsDown(t *testing.T) {
+	dir := t.TempDir()
+	appAddr, sbAddr := freeAddr(t), freeAddr(t)
+	vars := map[string]string{
+		"PAYWALL_SANDBOX_ADDR": sbAddr, "PAYWALL_SANDBOX_DB": filepath.Join(dir, "sandbox.db"),
+		"PAYWALL_SESSION_KEY": strings.Repeat("0f", 32),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", appAddr, "-db", filepath.Join(dir, "app.db")}, env(vars), out)
+	}()
+
+	// Poll readiness (a condition, not a fixed sleep) until it holds or run fails.
+	poll := time.NewTicker(20 * time.Millisecond)
+	defer poll.Stop()
+	timeout := time.After(10 * time.Second)
+	for ready := false; !ready; {
+		select {
+		case err := <-done:
+			t.Fatalf("run returned early: %v\n%s", err, out.String())
+		case <-timeout:
+			t.Fatalf("app never became ready:\n%s", out.String())
+		case <-poll.C:
+			if res, err := http.Get("http://" + appAddr + "/readyz"); err == nil {
+				ready = res.StatusCode == http.StatusOK
+				res.Body.Close()
+			}
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	if _, err := http.Get("http://" + appAddr + "/healthz"); err == nil {
+		t.Error("app still answers after shutdown")
+	}
+	if strings.Contains(out.String(), strings.Repeat("0f", 32)) {
+		t.Error("session key printed in the log")
+	}
+}
+
+func TestRunRejectsBadConfig(t *testing.T) {
+	err := run(context.Background(), nil, env(map[string]string{"PAYWALL_MODE": "nope"}), &syncBuffer{})
+	if err == nil || !strings.Contains(err.Error(), "PAYWALL_MODE") {
+		t.Fatalf("err = %v", err)
+	}
+}
