@@ -50,8 +50,8 @@ func (c *Client) PasswordGrant(ctx context.Context, email, password string, scop
 	return tok, wrap("password grant", err)
 }
 
-// Refresh exchanges a refresh token for a new pair with the same scopes. Payway-style servers revoke
-// the old pair, so callers must store the new one before using it.
+// Refresh exchanges a refresh token for a new pair with the same scopes. Treat the old pair as spent
+// (the sandbox revokes it, as rotating OAuth servers do) and store the new one before using it.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (Token, error) {
 	form := c.clientForm("refresh_token")
 	form.Set("refresh_token", refreshToken)

@@ -537,6 +537,11 @@ func TestPing(t *testing.T) {
 			_, _ = w.Write([]byte(`{"code":"x","message":"y"}`))
 		})
 	}
+	serve := func(h http.Handler) string {
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
 	e := newEnv(t, nil)
 	closed := httptest.NewServer(status(200))
 	closed.Close()
@@ -546,9 +551,10 @@ func TestPing(t *testing.T) {
 		wantErr bool
 	}{
 		{"sandbox", e.srv.URL, false},
-		{"404 is reachable", httptest.NewServer(status(404)).URL, false},
-		{"redirect is reachable", httptest.NewServer(http.RedirectHandler("http://127.0.0.1:1/", http.StatusFound)).URL, false},
-		{"503 is not", httptest.NewServer(status(503)).URL, true},
+		{"404 is reachable", serve(status(404)), false},
+		// The redirect target does not listen: following it would fail, so this proves Ping stops at the 302.
+		{"redirect is reachable", serve(http.RedirectHandler(closed.URL+"/elsewhere", http.StatusFound)), false},
+		{"503 is not", serve(status(503)), true},
 		{"nothing listening", closed.URL, true},
 	}
 	for _, tt := range tests {

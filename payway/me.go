@@ -5,7 +5,9 @@ import (
 	"net/http"
 )
 
-// Account is the customer behind an identity token, as GET /external/api/v3/me describes it.
+// Account is the customer behind an identity token, as GET /external/api/v3/me describes it. Fields
+// Payway leaves out or sends as null stay zero. "age" is left out on purpose: its JSON type is not
+// documented (a mismatch would fail the whole call) and BirthDate carries the same fact.
 type Account struct {
 	ID                          string  `json:"id"` // 24-hex
 	Email                       string  `json:"email"`
@@ -18,8 +20,7 @@ type Account struct {
 	BirthDate                   string  `json:"birth_date"`                     // YYYY-MM-DD
 	SocialSecurityNumber        string  `json:"social_security_number"`         // dddddd-dddd
 	SocialSecurityNumberCentury string  `json:"social_security_number_century"` // 12 digits
-	Age                         int     `json:"age"`
-	Gender                      string  `json:"gender"` // only when the SSN is known
+	Gender                      string  `json:"gender"`                         // only when the SSN is known
 	CompanyRegistrationNumber   string  `json:"company_registration_number"`
 	Alias                       string  `json:"alias"`
 	AccountOrigin               string  `json:"account_origin"`

@@ -118,16 +118,17 @@ func jsonFieldNames(t reflect.Type) []string {
 	}
 	var names []string
 	for f := range t.Fields() {
-		if !f.IsExported() {
-			continue
-		}
 		tag := f.Tag.Get("json")
 		if tag == "-" {
 			continue
 		}
 		name, _, _ := strings.Cut(tag, ",")
 		if f.Anonymous && name == "" {
+			// encoding/json promotes the fields of embedded structs, exported or not.
 			names = append(names, jsonFieldNames(f.Type)...)
+			continue
+		}
+		if !f.IsExported() {
 			continue
 		}
 		if name == "" {

@@ -106,7 +106,7 @@ func (s *Server) accessToken(w http.ResponseWriter, r *http.Request) (tokenRespo
 		if err := requireFields(form.Get, "refresh_token"); err != nil {
 			return tokenResponse{}, err
 		}
-		return s.refreshGrant(r.Context(), clientID, form.Get("refresh_token"), scopes, form.Has("scope"), now)
+		return s.refreshGrant(r.Context(), clientID, form.Get("refresh_token"), scopes, len(scopes) > 0, now)
 	default:
 		return tokenResponse{}, badRequest("unsupported_grant_type",
 			fmt.Sprintf("Unsupported grant_type %q", form.Get("grant_type")))
@@ -170,7 +170,8 @@ func (s *Server) passwordGrant(ctx context.Context, clientID, username, password
 }
 
 // refreshGrant exchanges a refresh token for a new pair and revokes the old pair, so each refresh
-// token works exactly once. A scope parameter may narrow the original scopes, never widen them.
+// token works exactly once. A non-empty scope parameter may narrow the original scopes, never widen
+// them; without one the new pair keeps the original scopes.
 func (s *Server) refreshGrant(ctx context.Context, clientID, refreshToken string, scopes []string, scopeGiven bool, now time.Time) (tokenResponse, error) {
 	var resp tokenResponse
 	err := s.store.rotateRefresh(ctx, tokenHash(refreshToken), now, func(old tokenRow) (tokenRow, error) {

@@ -69,7 +69,8 @@ func methodNotAllowed(methods []string) http.Handler {
 	})
 }
 
-// notFound answers any path that is not in the table.
+// notFound answers any path that is not in the table. When Klarna routes arrive, this and
+// methodNotAllowed pick Klarna's error shape for Klarna path prefixes; the table stays as it is.
 func notFound(w http.ResponseWriter, r *http.Request) {
 	writePaywayError(w, http.StatusNotFound, "not_found", fmt.Sprintf("No route for %s %s", r.Method, r.URL.Path))
 }
