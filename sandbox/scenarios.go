@@ -28,7 +28,35 @@ type Persona struct {
 	BirthDate            string // YYYY-MM-DD
 	SocialSecurityNumber string // dddddd-dddd
 	Address              Address
+
+	// KlarnaToken is a saved Klarna customer token (Payway's payment profile) the persona starts with;
+	// nil means none. The Klarna core seeds the token, the Payway side links it to the account.
+	KlarnaToken *PersonaToken
+	// Purchase is how Payway's place_order treats this persona ("" = fine): PurchaseDebt (403 payment
+	// method failed) or one of the account-sync conflicts (PurchaseSSNTaken, PurchaseSSNSet,
+	// PurchaseAccountUpdate, PurchaseDeliveryAddress), raised only when the matching raise_on_* flag is set.
+	Purchase string
 }
+
+// PersonaToken describes a persona's saved Klarna customer token.
+type PersonaToken struct {
+	TokenID           string
+	Status            string // ACTIVE, CANCELLED, SUSPENDED; "" with Missing
+	PaymentMethodType string // CARD, INVOICE, DIRECT_DEBIT
+	MaskedNumber      string
+	Behaviour         string // ok, step_up, payment_method_failed
+	// Missing means Payway's profile names a token Klarna does not know (TOKEN_NOT_FOUND).
+	Missing bool
+}
+
+// Purchase behaviours of personas in Payway's place_order.
+const (
+	PurchaseDebt            = "debt"
+	PurchaseSSNTaken        = "ssn_already_taken"
+	PurchaseSSNSet          = "ssn_already_set"
+	PurchaseAccountUpdate   = "account_update"
+	PurchaseDeliveryAddress = "delivery_address"
+)
 
 // Address is Payway's Address shape (API input and output format); empty fields are omitted.
 type Address struct {

@@ -1,0 +1,289 @@
+package sandbox
+
+// Klarna core: the sandbox's Klarna domain (payment sessions, authorizations, orders, customer tokens, HPP
+// sessions). The Klarna HTTP API (klarna_*.go), the Payway emulation (payway_*.go) and the browser side
+// (browser_*.go, control_*.go) all go through these functions, so the rules live in one place.
+//
+// CONTRACT (issue 3): the signatures below are agreed between the people building the three parts. The
+// bodies are stubs returning errNotImplemented until the Klarna core lands.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// errNotImplemented marks a stub of the Klarna core contract.
+var errNotImplemented = &klarnaError{Status: http.StatusNotImplemented, Code: "NOT_IMPLEMENTED", Messages: []string{"not implemented yet"}}
+
+// Lifetimes Klarna documents.
+const (
+	kpSessionLifetime     = 48 * time.Hour   // payment session
+	kpAuthorizationExpiry = 60 * time.Minute // authorization token
+	hppBeforeKPExpiry     = time.Hour        // HPP session expires this long before its KP session
+)
+
+// klarnaError is an error in Klarna's shape: {error_code, error_messages, correlation_id} plus, on token
+// orders, step_up_id, fraud_status, reason and authorized_payment_method.
+type klarnaError struct {
+	Status                  int
+	Code                    string
+	Messages                []string
+	StepUpID                string
+	FraudStatus             string
+	Reason                  string
+	AuthorizedPaymentMethod string // type, e.g. "card"
+}
+
+func (e *klarnaError) Error() string { return fmt.Sprintf("%d %s: %v", e.Status, e.Code, e.Messages) }
+
+// orderLine is Klarna's order_line.
+type orderLine struct {
+	Type                string            `json:"type,omitempty"`
+	Reference           string            `json:"reference,omitempty"`
+	Name                string            `json:"name"`
+	Quantity            int64             `json:"quantity"`
+	QuantityUnit        string            `json:"quantity_unit,omitempty"`
+	UnitPrice           int64             `json:"unit_price"`
+	TaxRate             int64             `json:"tax_rate"`
+	TotalAmount         int64             `json:"total_amount"`
+	TotalDiscountAmount int64             `json:"total_discount_amount,omitempty"`
+	TotalTaxAmount      int64             `json:"total_tax_amount"`
+	MerchantData        string            `json:"merchant_data,omitempty"`
+	ProductURL          string            `json:"product_url,omitempty"`
+	Subscription        *lineSubscription `json:"subscription,omitempty"`
+}
+
+// lineSubscription is order_line.subscription (required on recurring lines for tokenize intents).
+type lineSubscription struct {
+	Name          string `json:"name"`
+	Interval      string `json:"interval"` // DAY, WEEK, MONTH, YEAR
+	IntervalCount int    `json:"interval_count"`
+}
+
+// cart is what every session, order and token order carries; amounts in minor units, tax with 2 decimals.
+type cart struct {
+	PurchaseCountry  string      `json:"purchase_country"`
+	PurchaseCurrency string      `json:"purchase_currency"`
+	Locale           string      `json:"locale,omitempty"`
+	OrderAmount      int64       `json:"order_amount"`
+	OrderTaxAmount   int64       `json:"order_tax_amount"`
+	OrderLines       []orderLine `json:"order_lines"`
+}
+
+// paymentCategory is one entry of payment_method_categories.
+type paymentCategory struct {
+	Identifier string `json:"identifier"`
+	Name       string `json:"name"`
+	AssetURLs  struct {
+		Descriptive string `json:"descriptive"`
+		Standard    string `json:"standard"`
+	} `json:"asset_urls"`
+}
+
+// kpSessionInput creates a payment session (Klarna API or Payway's create_session).
+type kpSessionInput struct {
+	Cart               cart
+	Intent             string // buy (default), tokenize, buy_and_tokenize
+	MerchantReference1 string
+	MerchantReference2 string
+	MerchantURLs       map[string]string // confirmation, notification, push, authorization
+	CustomerToken      string            // step-up session: customer.customer_token
+	StepUpID           string            // step-up session: top-level step_up_id
+	// Categories restricts the offered payment categories (Payway trials: direct_debit only);
+	// empty means the default set: klarna, pay_later, pay_now, direct_debit.
+	Categories []string
+}
+
+// kpSession is a stored payment session.
+type kpSession struct {
+	ID                 string
+	ClientToken        string // a JWT (three base64url parts) whose payload names the session
+	Status             string // incomplete | complete
+	Input              kpSessionInput
+	Categories         []paymentCategory
+	AuthorizationToken string // the latest approved authorization
+	OrderID            string // set once an order completed the session
+	CreatedAt          time.Time
+	ExpiresAt          time.Time
+}
+
+// kpCustomer is the person behind a Klarna test email (playground data: customer@email.se is Alice Test).
+type kpCustomer struct {
+	Email, GivenName, FamilyName, Phone, DateOfBirth, NationalID string
+	StreetAddress, PostalCode, City, Country                    string
+}
+
+// authorizeInput is what the authorize dialog (or POST /sandbox/v1/authorize) submits.
+type authorizeInput struct {
+	SessionID string
+	Email     string
+	OTP       string // 6 digits; "" skips the OTP step (control API); 999999 fails
+	Category  string // payment_method_category; must be one of the session's
+}
+
+// authorizeResult is the callback payload of Klarna.Payments.authorize, exactly as the SDK documents it.
+type authorizeResult struct {
+	Approved           bool           `json:"approved"`
+	ShowForm           bool           `json:"show_form"`
+	AuthorizationToken string         `json:"authorization_token,omitempty"`
+	FinalizeRequired   bool           `json:"finalize_required,omitempty"`
+	Error              *invalidFields `json:"error,omitempty"`
+}
+
+type invalidFields struct {
+	InvalidFields []string `json:"invalid_fields"`
+}
+
+// kpAuthorization is an approved authorization (valid 60 minutes, one order).
+type kpAuthorization struct {
+	Token     string
+	SessionID string
+	Category  string
+	Customer  kpCustomer
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	OrderID   string // set once consumed
+}
+
+// kpOrderInput is create-order-from-authorization's body.
+type kpOrderInput struct {
+	Cart               cart
+	MerchantReference1 string
+	MerchantReference2 string
+	MerchantURLs       map[string]string
+	AutoCapture        bool
+}
+
+// kpOrder is a Klarna order (from an authorization, a customer token or an HPP session).
+type kpOrder struct {
+	OrderID                 string
+	RedirectURL             string // device recognition: <base>/kp/redirect/<order_id>, when the session has a confirmation URL
+	FraudStatus             string // ACCEPTED
+	AuthorizedPaymentMethod string // e.g. invoice, direct_debit, card
+	SessionID               string // "" for token orders
+	AuthorizationToken      string
+	CustomerToken           string
+	Cart                    cart
+	MerchantReference1      string
+	MerchantReference2      string
+	Captured                bool
+	CreatedAt               time.Time
+}
+
+// Token behaviours: how a customer token reacts to a token order (persona-driven).
+const (
+	tokenBehaviourOK                  = "ok"
+	tokenBehaviourStepUp              = "step_up"               // UNAVAILABLE_PAYMENT_METHOD (+ step_up_id when SUPPORTED)
+	tokenBehaviourPaymentMethodFailed = "payment_method_failed" // PAYMENT_METHOD_FAILED, no trigger
+)
+
+// kpCustomerToken is a Klarna customer token.
+type kpCustomerToken struct {
+	TokenID           string
+	Status            string // ACTIVE, CANCELLED, SUSPENDED
+	PaymentMethodType string // INVOICE, CARD, DIRECT_DEBIT, ...
+	MaskedNumber      string // card or account, e.g. "************1111"
+	CardBrand         string
+	CardExpiry        string // "12/2028"
+	Behaviour         string // tokenBehaviour*
+	Description       string
+	Customer          kpCustomer
+	SessionID         string // the session it was created from ("" for seeded tokens)
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// tokenInput is create-customer-token's body.
+type tokenInput struct {
+	Description      string
+	IntendedUse      string // SUBSCRIPTION
+	Locale           string
+	PurchaseCountry  string
+	PurchaseCurrency string
+}
+
+// hppSession is a Hosted Payment Page session.
+type hppSession struct {
+	ID                 string
+	KPSessionID        string
+	Status             string // WAITING, IN_PROGRESS, COMPLETED, FAILED, CANCELLED, BACK, ERROR, DISABLED
+	PlaceOrderMode     string // NONE, PLACE_ORDER, CAPTURE_ORDER
+	MerchantURLs       map[string]string
+	AuthorizationToken string
+	OrderID            string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	ExpiresAt          time.Time
+}
+
+// kpCreateSession validates and stores a payment session (BAD_VALUE for carts whose amounts or taxes do
+// not add up, with Klarna's messages).
+func (s *Server) kpCreateSession(ctx context.Context, in kpSessionInput) (kpSession, *klarnaError) {
+	return kpSession{}, errNotImplemented
+}
+
+// kpSession reads a session; NOT_FOUND "Invalid session id" when missing or expired.
+func (s *Server) kpSession(ctx context.Context, id string) (kpSession, *klarnaError) {
+	return kpSession{}, errNotImplemented
+}
+
+// kpAuthorize is the authorize dialog's decision: approve (stores a kpAuthorization and returns its token),
+// hard reject for customer+denied@..., fixable rejection for a malformed email
+// (invalid_fields ["billing_address.email"]) or OTP 999999 ({approved:false, show_form:true}).
+// A klarnaError only for an unknown, expired or completed session or a category the session does not offer.
+func (s *Server) kpAuthorize(ctx context.Context, in authorizeInput) (authorizeResult, *klarnaError) {
+	return authorizeResult{}, errNotImplemented
+}
+
+// kpAuthorization reads an authorization; NOT_FOUND "Invalid authorization token" when missing or expired.
+func (s *Server) kpAuthorization(ctx context.Context, token string) (kpAuthorization, *klarnaError) {
+	return kpAuthorization{}, errNotImplemented
+}
+
+// kpCreateOrder creates the one order of an authorization. base is the sandbox's own origin (for
+// RedirectURL). The cart must match the session (409 BAD_VALUE "Not matching fields"); a second order gets
+// 403 INVALID_OPERATION "Authorization token already consumed". It completes the session. For a step-up
+// session the customer token gets the authorization's payment method and behaviour ok.
+func (s *Server) kpCreateOrder(ctx context.Context, base, authToken string, in kpOrderInput) (kpOrder, *klarnaError) {
+	return kpOrder{}, errNotImplemented
+}
+
+// kpCreateCustomerToken creates a token from an authorization whose session intent is tokenize or
+// buy_and_tokenize (403 INVALID_OPERATION otherwise).
+func (s *Server) kpCreateCustomerToken(ctx context.Context, authToken string, in tokenInput) (kpCustomerToken, *klarnaError) {
+	return kpCustomerToken{}, errNotImplemented
+}
+
+// kpCustomerToken reads a token; 404 NOT_FOUND "Invalid customer-token ID" when unknown.
+func (s *Server) kpCustomerToken(ctx context.Context, id string) (kpCustomerToken, *klarnaError) {
+	return kpCustomerToken{}, errNotImplemented
+}
+
+// hppSessionByID reads an HPP session; NOT_FOUND when unknown.
+func (s *Server) hppSessionByID(ctx context.Context, id string) (hppSession, *klarnaError) {
+	return hppSession{}, errNotImplemented
+}
+
+// hppOpen moves WAITING to IN_PROGRESS when the customer opens the hosted page (and sends the callback).
+func (s *Server) hppOpen(ctx context.Context, id string) (hppSession, *klarnaError) {
+	return hppSession{}, errNotImplemented
+}
+
+// hppComplete authorizes the HPP session's KP session as the customer with email/otp. Approved: COMPLETED
+// (placing the order for PLACE_ORDER / CAPTURE_ORDER); denied: FAILED. It returns the merchant URL to send
+// the browser to, placeholders filled ({{session_id}}, {{authorization_token}}, {{order_id}}), or "" when
+// the merchant gave none (the page then shows Klarna's generic result).
+func (s *Server) hppComplete(ctx context.Context, base, id, email, otp string) (string, *klarnaError) {
+	return "", errNotImplemented
+}
+
+// hppFinish records the customer leaving the hosted page: status CANCELLED, BACK or ERROR, and returns the
+// matching merchant URL (error falls back to failure), or "".
+func (s *Server) hppFinish(ctx context.Context, id, status string) (string, *klarnaError) {
+	return "", errNotImplemented
+}
+
+var _ = errors.New // keep the import set stable while stubs remain
