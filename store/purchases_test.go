@@ -1,0 +1,164 @@
+package store
+
+import (
+	"errors"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+func newPurchase(t *testing.T, account, offer, state string, expires time.Time) Purchase {
+	t.Helper()
+	id, err := NewPurchaseID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Purchase{
+		ID: id, AccountID: account, OfferID: offer, Code: "digital", PeriodID: "p1", ReturnPath: "/articles/a",
+		KlarnaSessionID: "ks-" + id, ClientToken: "ct", Categories: []string{"klarna", "direct_debit"},
+		State: state, ExpiresAt: expires, CreatedAt: t0, UpdatedAt: t0,
+	}
+}
+
+func TestPurchaseRoundTrip(t *testing.T) {
+	db := openTestDB(t)
+	p := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(48*time.Hour))
+	p.Trial = true
+	if err := db.CreatePurchase(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Purchase(t.Context(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, p) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, p)
+	}
+	if _, err := db.Purchase(t.Context(), "nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing purchase: %v", err)
+	}
+}
+
+func TestOpenPurchase(t *testing.T) {
+	db := openTestDB(t)
+	open := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(time.Hour))
+	for _, p := range []Purchase{
+		open,
+		newPurchase(t, "acc1", "monthly", StateFailed, t0.Add(time.Hour)),
+		newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(-time.Minute)), // expired
+		newPurchase(t, "acc2", "monthly", StateCreated, t0.Add(time.Hour)),
+		newPurchase(t, "acc1", "yearly", StateCreated, t0.Add(time.Hour)),
+	} {
+		if err := db.CreatePurchase(t.Context(), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name, account, offer string
+		wantID               string // "" = not found
+	}{
+		{"the open one", "acc1", "monthly", open.ID},
+		{"other customer has their own", "acc3", "monthly", ""},
+		{"other offer", "acc1", "campaign", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := db.OpenPurchase(t.Context(), tt.account, tt.offer, t0)
+			if tt.wantID == "" {
+				if !errors.Is(err, ErrNotFound) {
+					t.Fatalf("want not found, got %v %v", got.ID, err)
+				}
+				return
+			}
+			if err != nil || got.ID != tt.wantID {
+				t.Fatalf("got %q %v, want %q", got.ID, err, tt.wantID)
+			}
+		})
+	}
+}
+
+// TestUpdatePurchaseSerialisesTransitions is the double-click rule at the store level: many concurrent
+// attempts to move created -> placing, exactly one succeeds.
+func TestUpdatePurchaseSerialisesTransitions(t *testing.T) {
+	db := openTestDB(t)
+	p := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(time.Hour))
+	if err := db.CreatePurchase(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	errBusy := errors.New("not created")
+	var wg sync.WaitGroup
+	results := make(chan error, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := db.UpdatePurchase(t.Context(), p.ID, func(p *Purchase) error {
+				if p.State != StateCreated {
+					return errBusy
+				}
+				p.State = StatePlacing
+				return nil
+			})
+			results <- err
+		}()
+	}
+	wg.Wait()
+	close(results)
+	won := 0
+	for err := range results {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, errBusy):
+			t.Errorf("unexpected error: %v", err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d transitions won, want exactly 1", won)
+	}
+	got, _ := db.Purchase(t.Context(), p.ID)
+	if got.State != StatePlacing {
+		t.Errorf("state %s", got.State)
+	}
+	if _, err := db.UpdatePurchase(t.Context(), "nope", func(*Purchase) error { return nil }); !errors.Is(err, ErrNotFound) {
+		t.Errorf("update missing: %v", err)
+	}
+}
+
+func TestEvents(t *testing.T) {
+	db := openTestDB(t)
+	p := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(time.Hour))
+	if err := db.CreatePurchase(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	want := []Event{
+		{PurchaseID: p.ID, At: t0, Kind: EventState, Message: "created"},
+		{PurchaseID: p.ID, At: t0.Add(time.Second), Kind: EventAPI, Service: "payway", Method: "POST",
+			Path: "/external/api/v1/klarna_payments/place_order", Status: 200, Duration: 120 * time.Millisecond,
+			Request: `{"klarna_authorization_token":"***"}`, Response: `{"item":{}}`},
+	}
+	for _, e := range want {
+		if err := db.AddEvent(t.Context(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.Events(t.Context(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d events", len(got))
+	}
+	for i := range want {
+		want[i].ID = got[i].ID
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("event %d:\n got %+v\nwant %+v", i, got[i], want[i])
+		}
+	}
+	if err := db.AddEvent(t.Context(), Event{PurchaseID: "unknown", At: t0, Kind: EventState}); err == nil {
+		t.Error("event for an unknown purchase accepted")
+	}
+}
