@@ -1,0 +1,49 @@
+package checkout
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/paywall/paywall/payway"
+	"github.com/paywall/paywall/store"
+)
+
+// Confirmation is what the confirmation page shows: our record, the offer, and Payway's order.
+type Confirmation struct {
+	Purchase store.Purchase
+	Offer    Offer
+	Order    payway.Order
+}
+
+// Confirm reads Payway's order of a placed purchase and marks the purchase confirmed. A purchase whose
+// order is not placed yet returns ErrNotPlaced with the purchase, so the page can show "pending".
+func (s *Service) Confirm(ctx context.Context, c Customer, id string) (Confirmation, error) {
+	p, err := s.Get(ctx, c, id)
+	if err != nil {
+		return Confirmation{}, err
+	}
+	offer, _ := s.catalogue.Offer(p.OfferID)
+	if p.State != store.StatePlaced && p.State != store.StateConfirmed {
+		return Confirmation{Purchase: p, Offer: offer}, ErrNotPlaced
+	}
+	order, err := s.payway.Order(WithPurchase(ctx, id), c.AccessToken, p.OrderID)
+	if err != nil {
+		return Confirmation{Purchase: p, Offer: offer}, unavailable("order", err)
+	}
+	if p.State == store.StatePlaced {
+		changed := false
+		p, err = s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *store.Purchase) error {
+			if p.State == store.StatePlaced {
+				p.State, p.UpdatedAt, changed = store.StateConfirmed, s.cfg.Now(), true
+			}
+			return nil
+		})
+		if err != nil {
+			return Confirmation{}, fmt.Errorf("checkout: confirm: %w", err)
+		}
+		if changed {
+			s.stateEvent(ctx, id, transition(store.StatePlaced, store.StateConfirmed))
+		}
+	}
+	return Confirmation{Purchase: p, Offer: offer, Order: order}, nil
+}

@@ -1,0 +1,113 @@
+// Package checkout is the subscription purchase journey as a state machine: which step may follow which,
+// idempotency (one order per purchase whatever the browser does), expiry, and the record of every state
+// change and API exchange. It knows no HTTP and no SQL: it talks to Payway and to the store through the
+// interfaces below.
+//
+//	created --place--> placing --ok--> placed --confirm--> confirmed
+//	   |                  |--refused--> failed(code)
+//	   |                  '--Payway down--> created (retryable)
+//	   '--48 h--> expired
+package checkout
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/paywall/paywall/payway"
+	"github.com/paywall/paywall/store"
+)
+
+// Payway is what the journey needs from Payway (implemented by *payway.Client).
+type Payway interface {
+	PaymentPeriods(ctx context.Context, accessToken, code string) ([]payway.PaymentPeriod, error)
+	CreateSession(ctx context.Context, accessToken string, req payway.CreateSessionRequest) (payway.Session, error)
+	PlaceOrder(ctx context.Context, accessToken string, req payway.PlaceOrderRequest) (payway.Placed, error)
+	PlaceTrialOrder(ctx context.Context, accessToken string, req payway.PlaceOrderRequest) (payway.Placed, error)
+	Order(ctx context.Context, accessToken, orderID string) (payway.Order, error)
+}
+
+// Store keeps purchases and their timelines (implemented by *store.DB).
+type Store interface {
+	CreatePurchase(ctx context.Context, p store.Purchase) error
+	Purchase(ctx context.Context, id string) (store.Purchase, error)
+	OpenPurchase(ctx context.Context, accountID, offerID string, now time.Time) (store.Purchase, error)
+	UpdatePurchase(ctx context.Context, id string, fn func(*store.Purchase) error) (store.Purchase, error)
+	AddEvent(ctx context.Context, e store.Event) error
+}
+
+// RaiseFlags are Payway's raise_on_* flags: which account-sync conflicts fail a purchase.
+type RaiseFlags struct {
+	SSNAlreadyTaken bool
+	SSNAlreadySet   bool
+	AccountUpdate   bool
+	DeliveryAddress bool
+}
+
+// Config is the journey's configuration.
+type Config struct {
+	// ConfirmationURL is the absolute URL Payway sends the browser to after Klarna: our confirmation page.
+	ConfirmationURL func(purchaseID string) string
+	Raise           RaiseFlags
+	TrafficSource   string // place_order traffic_source, e.g. "paywall"
+	Now             func() time.Time
+	Logger          *slog.Logger
+}
+
+// Service runs purchase journeys.
+type Service struct {
+	cfg       Config
+	payway    Payway
+	store     Store
+	catalogue Catalogue
+}
+
+// New builds the service.
+func New(cfg Config, pw Payway, st Store, cat Catalogue) (*Service, error) {
+	if cfg.ConfirmationURL == nil {
+		return nil, errors.New("checkout: Config.ConfirmationURL is required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.TrafficSource == "" {
+		cfg.TrafficSource = "paywall"
+	}
+	return &Service{cfg: cfg, payway: pw, store: st, catalogue: cat}, nil
+}
+
+// Catalogue is the offers on sale.
+func (s *Service) Catalogue() Catalogue { return s.catalogue }
+
+// Customer is the logged-in buyer: their Payway account and a valid access token.
+type Customer struct {
+	AccountID   string
+	AccessToken string
+}
+
+// Errors the handlers turn into pages. Payment outcomes (declines, conflicts) are not errors: they are the
+// failed state with a code.
+var (
+	ErrNotFound     = errors.New("checkout: no such purchase") // unknown id or another customer's purchase
+	ErrUnknownOffer = errors.New("checkout: unknown offer")
+	// ErrUnavailable means Payway did not answer usefully (5xx, timeout, network); the purchase stays as it
+	// was and may be retried.
+	ErrUnavailable = errors.New("checkout: Payway unavailable")
+	// ErrNotPlaced means the confirmation page was opened before the order was placed.
+	ErrNotPlaced = errors.New("checkout: order not placed")
+)
+
+// Failure codes a purchase can end with; they match Payway's error codes.
+const (
+	FailPaymentMethod    = "payment_method_failed"
+	FailSSNTaken         = "ssn_already_taken"
+	FailSSNSet           = "ssn_already_set"
+	FailAccountUpdate    = "account_update_failed"
+	FailDeliveryAddress  = "delivery_address_invalid"
+	FailSessionCompleted = "session_completed"
+	FailAlreadyActive    = "package_already_active"
+)

@@ -1,0 +1,158 @@
+package checkout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/paywall/paywall/payway"
+	"github.com/paywall/paywall/store"
+)
+
+// sessionLifetime is how long a Payway purchase session lives when Payway does not say.
+const sessionLifetime = 48 * time.Hour
+
+// PricedOffer is an offer with the price and period Payway sells it for.
+type PricedOffer struct {
+	Offer
+	PeriodID string
+	Price    float64 // per period, major units (kronor), VAT included
+	// TurnsIntoPrice is the price of the offer a campaign or trial becomes (0 when it becomes nothing).
+	TurnsIntoPrice  float64
+	TurnsIntoPeriod Period
+}
+
+// Offers prices the catalogue with Payway's payment_periods. token may be a customer's or the app's own
+// (payment_periods needs no identity). Offers Payway does not sell (no matching enabled period) are left out.
+func (s *Service) Offers(ctx context.Context, token string) ([]PricedOffer, error) {
+	periods := map[string][]payway.PaymentPeriod{}
+	for _, o := range s.catalogue.Offers {
+		if _, done := periods[o.Code]; done {
+			continue
+		}
+		ps, err := s.payway.PaymentPeriods(ctx, token, o.Code)
+		if err != nil {
+			return nil, unavailable("payment periods", err)
+		}
+		periods[o.Code] = ps
+	}
+	var out []PricedOffer
+	for _, o := range s.catalogue.Offers {
+		p, ok := matchPeriod(periods[o.Code], o.Period)
+		if !ok {
+			s.cfg.Logger.WarnContext(ctx, "offer not sold by Payway", "offer", o.ID, "code", o.Code)
+			continue
+		}
+		po := PricedOffer{Offer: o, PeriodID: p.ID, Price: p.Price}
+		if next, ok := s.catalogue.Offer(o.TurnsInto); ok {
+			if np, ok := matchPeriod(periods[next.Code], next.Period); ok {
+				po.TurnsIntoPrice, po.TurnsIntoPeriod = np.Price, next.Period
+			}
+		}
+		out = append(out, po)
+	}
+	return out, nil
+}
+
+func matchPeriod(ps []payway.PaymentPeriod, want Period) (payway.PaymentPeriod, bool) {
+	for _, p := range ps {
+		if p.Enabled && p.IterationType == want.IterationType && p.IterationLength == want.IterationLength {
+			return p, true
+		}
+	}
+	return payway.PaymentPeriod{}, false
+}
+
+// Start opens a purchase of an offer: it creates the Payway purchase session (and with it the Klarna
+// session) with our confirmation URL. A purchase of the same customer and offer that is still open is
+// reused, so clicking "buy" twice never opens two Payway sessions. A purchase Payway refuses (for example
+// package_already_active) comes back in the failed state, not as an error.
+func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath string) (store.Purchase, error) {
+	offer, ok := s.catalogue.Offer(offerID)
+	if !ok {
+		return store.Purchase{}, ErrUnknownOffer
+	}
+	now := s.cfg.Now()
+	open, err := s.store.OpenPurchase(ctx, c.AccountID, offerID, now)
+	switch {
+	case err == nil:
+		return open, nil
+	case !errors.Is(err, store.ErrNotFound):
+		return store.Purchase{}, fmt.Errorf("checkout: start: %w", err)
+	}
+	periods, err := s.payway.PaymentPeriods(ctx, c.AccessToken, offer.Code)
+	if err != nil {
+		return store.Purchase{}, unavailable("payment periods", err)
+	}
+	period, ok := matchPeriod(periods, offer.Period)
+	if !ok {
+		return store.Purchase{}, fmt.Errorf("checkout: start: Payway sells no %d-%s period of %s: %w",
+			offer.Period.IterationLength, offer.Period.IterationType, offer.Code, ErrUnknownOffer)
+	}
+	id, err := store.NewPurchaseID()
+	if err != nil {
+		return store.Purchase{}, err
+	}
+	p := store.Purchase{
+		ID: id, AccountID: c.AccountID, OfferID: offer.ID, Code: offer.Code, PeriodID: period.ID,
+		Trial: offer.Trial(), ReturnPath: returnPath, State: store.StateCreated,
+		ExpiresAt: now.Add(sessionLifetime), CreatedAt: now, UpdatedAt: now,
+	}
+	if err := s.store.CreatePurchase(ctx, p); err != nil {
+		return store.Purchase{}, fmt.Errorf("checkout: start: %w", err)
+	}
+	s.stateEvent(ctx, id, "created: "+offer.Title)
+
+	sess, err := s.payway.CreateSession(WithPurchase(ctx, id), c.AccessToken, payway.CreateSessionRequest{
+		Code: offer.Code, PeriodType: "recurring", PeriodID: period.ID, ConfirmationURL: s.cfg.ConfirmationURL(id),
+	})
+	if err != nil {
+		// The purchase has no Payway session and can never be paid: it ends here, and is never reused.
+		code := "session_unavailable"
+		var pwErr *payway.Error
+		if errors.As(err, &pwErr) && pwErr.Status < 500 && pwErr.Code != "" {
+			code = pwErr.Code
+		}
+		failed, uerr := s.fail(ctx, id, code)
+		if uerr != nil {
+			return store.Purchase{}, uerr
+		}
+		if code == "session_unavailable" {
+			return failed, unavailable("create session", err)
+		}
+		return failed, nil
+	}
+	cats := make([]string, 0, len(sess.PaymentMethodCategories))
+	for _, c := range sess.PaymentMethodCategories {
+		cats = append(cats, c.Identifier)
+	}
+	return s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *store.Purchase) error {
+		p.KlarnaSessionID, p.ClientToken, p.Categories = sess.KlarnaSessionID, sess.ClientToken, cats
+		if !sess.ExpiresAt.IsZero() {
+			p.ExpiresAt = sess.ExpiresAt
+		}
+		p.UpdatedAt = s.cfg.Now()
+		return nil
+	})
+}
+
+// fail ends a purchase in the failed state with a code and records it.
+func (s *Service) fail(ctx context.Context, id, code string) (store.Purchase, error) {
+	var from string
+	p, err := s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *store.Purchase) error {
+		from = p.State
+		p.State, p.FailureCode, p.UpdatedAt = store.StateFailed, code, s.cfg.Now()
+		return nil
+	})
+	if err != nil {
+		return store.Purchase{}, fmt.Errorf("checkout: fail purchase: %w", err)
+	}
+	s.stateEvent(ctx, id, transition(from, store.StateFailed)+" ("+code+")")
+	return p, nil
+}
+
+// unavailable wraps a Payway failure that is not a purchase outcome.
+func unavailable(step string, err error) error {
+	return fmt.Errorf("%w: %s: %w", ErrUnavailable, step, err)
+}
