@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/handlers"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/sandbox"
@@ -79,6 +80,21 @@ func startApp(t *testing.T) *testApp {
 		ClientSecret: sandbox.PaywayClientSecret,
 		Organisation: sandbox.Organisation,
 	})
+	// The app's URL must be known before it is built: Payway gets our confirmation URL with every session.
+	appSrv := httptest.NewUnstartedServer(nil) // listens on 127.0.0.1; the browser reaches it as localhost
+	appURL := strings.Replace("http://"+appSrv.Listener.Addr().String(), "//127.0.0.1:", "//localhost:", 1)
+	cat, err := checkout.LoadCatalogue("")
+	if err != nil {
+		t.Fatalf("catalogue: %v", err)
+	}
+	co, err := checkout.New(checkout.Config{
+		ConfirmationURL: func(id string) string { return appURL + "/checkout/" + id + "/confirmation" },
+		Raise:           checkout.RaiseFlags{SSNAlreadyTaken: true},
+		Logger:          logger.With("component", "checkout"),
+	}, pw, db, cat)
+	if err != nil {
+		t.Fatalf("checkout: %v", err)
+	}
 	e, err := handlers.New(handlers.Config{
 		Env:          "sandbox",
 		KlarnaSDKURL: sandboxSrv.URL + "/kp/lib/v1/api.js",
@@ -86,6 +102,7 @@ func startApp(t *testing.T) *testApp {
 		DB:       db,
 		Sessions: sessions,
 		Payway:   pw,
+		Checkout: co,
 		Logger:   logger.With("component", "app"),
 		Registry: prometheus.NewRegistry(),
 		Now:      time.Now,
@@ -93,11 +110,12 @@ func startApp(t *testing.T) *testApp {
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	appSrv := httptest.NewServer(e) // listens on 127.0.0.1; the browser reaches it as localhost
-	t.Cleanup(appSrv.Close)         // registered last, so it stops first
+	appSrv.Config.Handler = e
+	appSrv.Start()
+	t.Cleanup(appSrv.Close) // registered last, so it stops first
 
 	return &testApp{
-		AppURL:     strings.Replace(appSrv.URL, "//127.0.0.1:", "//localhost:", 1),
+		AppURL:     appURL,
 		SandboxURL: sandboxSrv.URL,
 		DB:         db,
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/static"
 	"github.com/paywall/paywall/store"
@@ -31,6 +32,7 @@ type Deps struct {
 	DB       *store.DB
 	Sessions *store.SessionStore
 	Payway   *payway.Client
+	Checkout *checkout.Service
 	Logger   *slog.Logger
 	Registry *prometheus.Registry // app-owned, so tests can build many apps in one process
 	Now      func() time.Time
@@ -42,6 +44,8 @@ type App struct {
 	db        *store.DB
 	sessions  *store.SessionStore
 	payway    *payway.Client
+	checkout  *checkout.Service
+	appTokens *appTokens
 	log       *slog.Logger
 	registry  *prometheus.Registry
 	now       func() time.Time
@@ -52,8 +56,8 @@ type App struct {
 
 // New builds the Echo app with every route, middleware and the error handler.
 func New(cfg Config, deps Deps) (*echo.Echo, error) {
-	if deps.DB == nil || deps.Sessions == nil || deps.Payway == nil {
-		return nil, errors.New("handlers: DB, Sessions and Payway are required")
+	if deps.DB == nil || deps.Sessions == nil || deps.Payway == nil || deps.Checkout == nil {
+		return nil, errors.New("handlers: DB, Sessions, Payway and Checkout are required")
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 15 * time.Second
@@ -83,7 +87,8 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 		return nil, fmt.Errorf("handlers: %w", err)
 	}
 	a := &App{
-		cfg: cfg, db: deps.DB, sessions: deps.Sessions, payway: deps.Payway, log: deps.Logger,
+		cfg: cfg, db: deps.DB, sessions: deps.Sessions, payway: deps.Payway, checkout: deps.Checkout,
+		appTokens: &appTokens{client: deps.Payway, now: deps.Now}, log: deps.Logger,
 		registry: deps.Registry, now: deps.Now, assets: assets, sdkOrigin: sdkOrigin, metrics: m,
 	}
 	e := echo.New()

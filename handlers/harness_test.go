@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/handlers"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/sandbox"
@@ -78,17 +79,32 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 		BaseURL: sbSrv.URL, ClientID: sandbox.PaywayClientID, ClientSecret: sandbox.PaywayClientSecret,
 		Organisation: sandbox.Organisation,
 	})
+	cat, err := checkout.LoadCatalogue("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	appURL := "http://" + srv.Listener.Addr().String()
+	co, err := checkout.New(checkout.Config{
+		ConfirmationURL: func(id string) string { return appURL + "/checkout/" + id + "/confirmation" },
+		Raise:           checkout.RaiseFlags{SSNAlreadyTaken: true},
+		Now:             clk.Now,
+	}, pw, db, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := handlers.Config{Env: "sandbox", KlarnaSDKURL: sbSrv.URL + "/kp/lib/v1/api.js"}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	e, err := handlers.New(cfg, handlers.Deps{
-		DB: db, Sessions: sessions, Payway: pw, Registry: prometheus.NewRegistry(), Now: clk.Now,
+		DB: db, Sessions: sessions, Payway: pw, Checkout: co, Registry: prometheus.NewRegistry(), Now: clk.Now,
 	})
 	if err != nil {
 		t.Fatalf("handlers: %v", err)
 	}
-	srv := httptest.NewServer(e)
+	srv.Config.Handler = e
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &testApp{t: t, URL: srv.URL, Sandbox: sbSrv, Clock: clk, DB: db}
 }

@@ -59,6 +59,18 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (Token, error
 	return tok, wrap("refresh", err)
 }
 
+// AppToken gets a token without identity (grant_type "none") for calls that concern no customer, such as
+// pricing the offers for a reader who has not logged in. nil scopes means /external/klarna_payments/r.
+func (c *Client) AppToken(ctx context.Context, scopes []string) (Token, error) {
+	if scopes == nil {
+		scopes = []string{"/external/klarna_payments/r"}
+	}
+	form := c.clientForm("none")
+	form.Set("scope", strings.Join(scopes, " "))
+	tok, err := c.token(ctx, form)
+	return tok, wrap("app token", err)
+}
+
 func (c *Client) clientForm(grant string) url.Values {
 	return url.Values{
 		"client_id":     {c.cfg.ClientID},

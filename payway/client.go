@@ -15,6 +15,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/paywall/paywall/internal/apilog"
 )
 
 // Config configures a Client.
@@ -62,25 +64,12 @@ func New(cfg Config) *Client {
 	return c
 }
 
-// Exchange is one HTTP exchange reported to the Observer. Bodies have secrets masked (see maskBody);
-// the Authorization header is never reported.
-type Exchange struct {
-	Service      string // "payway"
-	Method, Path string // Path includes the masked query string, if any
-	Status       int    // 0 when no response arrived
-	Duration     time.Duration
-	RequestBody  string
-	ResponseBody string
-	Err          error // the error the call returned, nil on success
-}
+// Exchange is one HTTP exchange reported to the Observer (shared with the klarna client, see
+// internal/apilog). Bodies have secrets masked; the Authorization header is never reported.
+type Exchange = apilog.Exchange
 
-// Observer receives exchanges, e.g. to record them as events on a purchase. Observe runs synchronously
-// on the calling goroutine, after the response has been read, so it should be quick. ctx is the call's
-// context and may already be done (a timeout is an exchange worth recording): observers that write
-// somewhere should use context.WithoutCancel.
-type Observer interface {
-	Observe(ctx context.Context, ex Exchange)
-}
+// Observer receives exchanges, e.g. to record them as events on a purchase (see apilog.Observer).
+type Observer = apilog.Observer
 
 // request describes one call for do.
 type request struct {
@@ -146,15 +135,6 @@ func (c *Client) do(ctx context.Context, req request, out any) (err error) {
 	}
 	ex.ResponseBody = maskBody(respBody)
 	return decodeResponse(resp.StatusCode, respBody, req.env, out)
-}
-
-// maskPath masks secret query parameters of a path.
-func maskPath(path string) string {
-	p, q, ok := strings.Cut(path, "?")
-	if !ok {
-		return path
-	}
-	return p + "?" + maskForm(q)
 }
 
 // wrap gives an error the operation's context, keeping *Error reachable for IsCode and errors.As.

@@ -4,19 +4,17 @@ package sandbox
 // sessions). The Klarna HTTP API (klarna_*.go), the Payway emulation (payway_*.go) and the browser side
 // (browser_*.go, control_*.go) all go through these functions, so the rules live in one place.
 //
-// CONTRACT (issue 3): the signatures below are agreed between the people building the three parts. The
-// bodies are stubs returning errNotImplemented until the Klarna core lands.
+// CONTRACT (issue 3): the signatures below are agreed between the people building the three parts.
+// State lives in SQLite (migrations/00002_klarna.sql, klarna_store.go); the HTTP API is klarna_api*.go.
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
 )
-
-// errNotImplemented marks a stub of the Klarna core contract.
-var errNotImplemented = &klarnaError{Status: http.StatusNotImplemented, Code: "NOT_IMPLEMENTED", Messages: []string{"not implemented yet"}}
 
 // Lifetimes Klarna documents.
 const (
@@ -113,7 +111,7 @@ type kpSession struct {
 // kpCustomer is the person behind a Klarna test email (playground data: customer@email.se is Alice Test).
 type kpCustomer struct {
 	Email, GivenName, FamilyName, Phone, DateOfBirth, NationalID string
-	StreetAddress, PostalCode, City, Country                    string
+	StreetAddress, PostalCode, City, Country                     string
 }
 
 // authorizeInput is what the authorize dialog (or POST /sandbox/v1/authorize) submits.
@@ -171,6 +169,9 @@ type kpOrder struct {
 	MerchantReference2      string
 	Captured                bool
 	CreatedAt               time.Time
+	// ConfirmationURL is where the device-recognition redirect leads: the order's
+	// merchant_urls.confirmation, else its session's; placeholders not yet filled.
+	ConfirmationURL string
 }
 
 // Token behaviours: how a customer token reacts to a token order (persona-driven).
@@ -214,20 +215,31 @@ type hppSession struct {
 	MerchantURLs       map[string]string
 	AuthorizationToken string
 	OrderID            string
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
-	ExpiresAt          time.Time
+	// Categories are the payment categories the hosted page offers (identifiers as in the KP session,
+	// lowercase), from options.payment_method_category(ies), else all of the KP session's.
+	Categories []string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	ExpiresAt  time.Time
 }
+
+// The contract functions below are thin: each runs one IMMEDIATE transaction around the tx-level rules in
+// klarna_sessions.go, klarna_orders.go and klarna_hpp.go, so composite operations (an HPP session that
+// authorizes and places its order) stay atomic.
 
 // kpCreateSession validates and stores a payment session (BAD_VALUE for carts whose amounts or taxes do
 // not add up, with Klarna's messages).
 func (s *Server) kpCreateSession(ctx context.Context, in kpSessionInput) (kpSession, *klarnaError) {
-	return kpSession{}, errNotImplemented
+	return s.createSession(ctx, in, nil)
 }
 
 // kpSession reads a session; NOT_FOUND "Invalid session id" when missing or expired.
 func (s *Server) kpSession(ctx context.Context, id string) (kpSession, *klarnaError) {
-	return kpSession{}, errNotImplemented
+	sess, _, err := liveSession(ctx, s.store.r, id, s.klarnaNow())
+	if err != nil {
+		return kpSession{}, s.klarnaErr(ctx, "read session", err)
+	}
+	return sess, nil
 }
 
 // kpAuthorize is the authorize dialog's decision: approve (stores a kpAuthorization and returns its token),
@@ -235,12 +247,28 @@ func (s *Server) kpSession(ctx context.Context, id string) (kpSession, *klarnaEr
 // (invalid_fields ["billing_address.email"]) or OTP 999999 ({approved:false, show_form:true}).
 // A klarnaError only for an unknown, expired or completed session or a category the session does not offer.
 func (s *Server) kpAuthorize(ctx context.Context, in authorizeInput) (authorizeResult, *klarnaError) {
-	return authorizeResult{}, errNotImplemented
+	now := s.klarnaNow()
+	var res authorizeResult
+	var events []callbackEvent
+	kerr := s.coreTx(ctx, "authorize", func(tx *sql.Tx) error {
+		var err error
+		res, events, err = authorizeTx(ctx, tx, in, now)
+		return err
+	})
+	if kerr != nil {
+		return authorizeResult{}, kerr
+	}
+	s.sendEvents(events)
+	return res, nil
 }
 
 // kpAuthorization reads an authorization; NOT_FOUND "Invalid authorization token" when missing or expired.
 func (s *Server) kpAuthorization(ctx context.Context, token string) (kpAuthorization, *klarnaError) {
-	return kpAuthorization{}, errNotImplemented
+	a, err := liveAuthorization(ctx, s.store.r, token, s.klarnaNow())
+	if err != nil {
+		return kpAuthorization{}, s.klarnaErr(ctx, "read authorization", err)
+	}
+	return a.kpAuthorization, nil
 }
 
 // kpCreateOrder creates the one order of an authorization. base is the sandbox's own origin (for
@@ -248,42 +276,148 @@ func (s *Server) kpAuthorization(ctx context.Context, token string) (kpAuthoriza
 // 403 INVALID_OPERATION "Authorization token already consumed". It completes the session. For a step-up
 // session the customer token gets the authorization's payment method and behaviour ok.
 func (s *Server) kpCreateOrder(ctx context.Context, base, authToken string, in kpOrderInput) (kpOrder, *klarnaError) {
-	return kpOrder{}, errNotImplemented
+	now := s.klarnaNow()
+	var o kpOrder
+	kerr := s.coreTx(ctx, "create order", func(tx *sql.Tx) error {
+		var err error
+		o, err = createOrderTx(ctx, tx, base, authToken, in, now)
+		return err
+	})
+	if kerr != nil {
+		return kpOrder{}, kerr
+	}
+	return o, nil
+}
+
+// kpOrderByID reads an order (device recognition needs its confirmation URL); NOT_FOUND when unknown.
+func (s *Server) kpOrderByID(ctx context.Context, id string) (kpOrder, *klarnaError) {
+	o, err := orderByID(ctx, s.store.r, id)
+	if errors.Is(err, errNotFound) {
+		return kpOrder{}, klarnaNotFound("Invalid order id")
+	}
+	if err != nil {
+		return kpOrder{}, s.klarnaErr(ctx, "read order", err)
+	}
+	return o, nil
 }
 
 // kpCreateCustomerToken creates a token from an authorization whose session intent is tokenize or
 // buy_and_tokenize (403 INVALID_OPERATION otherwise).
 func (s *Server) kpCreateCustomerToken(ctx context.Context, authToken string, in tokenInput) (kpCustomerToken, *klarnaError) {
-	return kpCustomerToken{}, errNotImplemented
+	now := s.klarnaNow()
+	var t kpCustomerToken
+	kerr := s.coreTx(ctx, "create customer token", func(tx *sql.Tx) error {
+		var err error
+		t, err = createCustomerTokenTx(ctx, tx, authToken, in, now)
+		return err
+	})
+	if kerr != nil {
+		return kpCustomerToken{}, kerr
+	}
+	return t, nil
 }
 
 // kpCustomerToken reads a token; 404 NOT_FOUND "Invalid customer-token ID" when unknown.
 func (s *Server) kpCustomerToken(ctx context.Context, id string) (kpCustomerToken, *klarnaError) {
-	return kpCustomerToken{}, errNotImplemented
+	t, err := customerTokenByID(ctx, s.store.r, id)
+	if errors.Is(err, errNotFound) {
+		return kpCustomerToken{}, klarnaNotFound("Invalid customer-token ID")
+	}
+	if err != nil {
+		return kpCustomerToken{}, s.klarnaErr(ctx, "read customer token", err)
+	}
+	return t, nil
 }
 
-// hppSessionByID reads an HPP session; NOT_FOUND when unknown.
+// hppSessionByID reads an HPP session; NOT_FOUND when unknown or expired.
 func (s *Server) hppSessionByID(ctx context.Context, id string) (hppSession, *klarnaError) {
-	return hppSession{}, errNotImplemented
+	h, err := liveHPP(ctx, s.store.r, id, s.klarnaNow())
+	if err != nil {
+		return hppSession{}, s.klarnaErr(ctx, "read HPP session", err)
+	}
+	return h, nil
 }
 
 // hppOpen moves WAITING to IN_PROGRESS when the customer opens the hosted page (and sends the callback).
+// Reopening after FAILED, BACK or ERROR (the customer may retry) also moves it to IN_PROGRESS; a session in
+// a final status (COMPLETED, CANCELLED, DISABLED) is returned unchanged for the page to show.
 func (s *Server) hppOpen(ctx context.Context, id string) (hppSession, *klarnaError) {
-	return hppSession{}, errNotImplemented
+	now := s.klarnaNow()
+	var h hppSession
+	var events []callbackEvent
+	kerr := s.coreTx(ctx, "open HPP session", func(tx *sql.Tx) error {
+		var err error
+		h, events, err = hppOpenTx(ctx, tx, id, now)
+		return err
+	})
+	if kerr != nil {
+		return hppSession{}, kerr
+	}
+	s.sendEvents(events)
+	return h, nil
 }
 
 // hppComplete authorizes the HPP session's KP session as the customer with email/otp. Approved: COMPLETED
 // (placing the order for PLACE_ORDER / CAPTURE_ORDER); denied: FAILED. It returns the merchant URL to send
 // the browser to, placeholders filled ({{session_id}}, {{authorization_token}}, {{order_id}}), or "" when
 // the merchant gave none (the page then shows Klarna's generic result).
+//
+// Any rejection (denied e-mail, malformed e-mail, code 999999) is FAILED with the failure URL: FAILED is
+// not final, the customer may try again. A payment session that expired or was paid meanwhile gives
+// ERROR (error URL, else failure). A session in a final status gets 403 INVALID_OPERATION.
 func (s *Server) hppComplete(ctx context.Context, base, id, email, otp string) (string, *klarnaError) {
-	return "", errNotImplemented
+	now := s.klarnaNow()
+	var target string
+	var events []callbackEvent
+	kerr := s.coreTx(ctx, "complete HPP session", func(tx *sql.Tx) error {
+		var err error
+		target, events, err = hppCompleteTx(ctx, tx, base, id, email, otp, now)
+		return err
+	})
+	if kerr != nil {
+		return "", kerr
+	}
+	s.sendEvents(events)
+	return target, nil
 }
 
 // hppFinish records the customer leaving the hosted page: status CANCELLED, BACK or ERROR, and returns the
 // matching merchant URL (error falls back to failure), or "".
 func (s *Server) hppFinish(ctx context.Context, id, status string) (string, *klarnaError) {
-	return "", errNotImplemented
+	now := s.klarnaNow()
+	var target string
+	var events []callbackEvent
+	kerr := s.coreTx(ctx, "finish HPP session", func(tx *sql.Tx) error {
+		var err error
+		target, events, err = hppFinishTx(ctx, tx, id, status, now)
+		return err
+	})
+	if kerr != nil {
+		return "", kerr
+	}
+	s.sendEvents(events)
+	return target, nil
 }
 
-var _ = errors.New // keep the import set stable while stubs remain
+// klarnaNow is the sandbox time in whole seconds, the precision the store keeps, so what a call returns
+// equals what a later read returns.
+func (s *Server) klarnaNow() time.Time { return s.now().UTC().Truncate(time.Second) }
+
+// coreTx runs fn in a writer transaction. A *klarnaError from fn is the API's answer (the transaction
+// rolls back); any other error is logged and answered with Klarna's 500.
+func (s *Server) coreTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) *klarnaError {
+	return s.klarnaErr(ctx, op, s.store.inTx(ctx, fn))
+}
+
+// klarnaErr maps an error of the core to the *klarnaError callers answer with; nil stays nil.
+func (s *Server) klarnaErr(ctx context.Context, op string, err error) *klarnaError {
+	if err == nil {
+		return nil
+	}
+	var ke *klarnaError
+	if errors.As(err, &ke) {
+		return ke
+	}
+	s.log.ErrorContext(ctx, "sandbox klarna internal error", "op", op, "err", err)
+	return &klarnaError{Status: http.StatusInternalServerError, Code: "INTERNAL_SERVER_ERROR", Messages: []string{"Internal error"}}
+}

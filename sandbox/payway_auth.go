@@ -102,6 +102,8 @@ func (s *Server) accessToken(w http.ResponseWriter, r *http.Request) (tokenRespo
 			return tokenResponse{}, err
 		}
 		return s.passwordGrant(r.Context(), clientID, form.Get("username"), form.Get("password"), scopes, now)
+	case "none":
+		return s.noneGrant(r.Context(), clientID, scopes, now)
 	case "refresh_token":
 		if err := requireFields(form.Get, "refresh_token"); err != nil {
 			return tokenResponse{}, err
@@ -207,6 +209,17 @@ func (s *Server) refreshGrant(ctx context.Context, clientID, refreshToken string
 
 // newTokenPair mints an access and refresh token; the response carries them in clear, the row only
 // their hashes.
+// noneGrant issues an app token without identity (Payway's grant_type "none", for server-to-server calls
+// such as payment_periods). It has no refresh token: the app simply asks again.
+func (s *Server) noneGrant(ctx context.Context, clientID string, scopes []string, now time.Time) (tokenResponse, error) {
+	resp, row := newTokenPair(clientID, "", scopes, now)
+	resp.RefreshToken, row.RefreshSHA256, row.RefreshExpiresAt = "", "", time.Time{}
+	if err := s.store.issueToken(ctx, row, now); err != nil {
+		return tokenResponse{}, err
+	}
+	return resp, nil
+}
+
 func newTokenPair(clientID, accountID string, scopes []string, now time.Time) (tokenResponse, tokenRow) {
 	access, refresh := rand.Text(), rand.Text()
 	scope := strings.Join(scopes, " ")

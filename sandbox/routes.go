@@ -30,6 +30,49 @@ func (s *Server) table() []route {
 		// Payway: Me API (payway_me.go).
 		{http.MethodGet, "/external/api/v3/me", s.paywayBearer(scopeMeWrite, s.paywayMe)},
 		{http.MethodGet, "/external/api/v1/me/active_products", s.paywayBearer(scopeMeWrite, s.paywayActiveProducts)},
+		// Payway: Klarna purchases, orders, payment profile (payway_catalogue.go, payway_purchase.go,
+		// payway_place_order.go, payway_orders.go, payway_profile.go).
+		{http.MethodGet, "/external/api/v1/me/payment_profile", s.paywayBearer(scopePaymentProfile, s.paywayPaymentProfile)},
+		{http.MethodGet, "/external/api/v1/klarna_payments/payment_periods", s.paywayBearer(scopeKlarnaRead, s.paywayPaymentPeriods)},
+		{http.MethodPost, "/external/api/v1/klarna_payments/create_session", s.paywayBearer(scopeKlarnaWrite, s.paywayCreateSession)},
+		{http.MethodPost, "/external/api/v1/klarna_payments/place_order", s.paywayBearer(scopeKlarnaWrite, s.paywayPlaceOrder)},
+		{http.MethodPost, "/external/api/v1/klarna_payments/place_trial_order", s.paywayBearer(scopeKlarnaWrite, s.paywayPlaceTrialOrder)},
+		{http.MethodGet, "/external/api/v1/order", s.paywayBearer(scopeOrderRead, s.paywayOrderGet)},
+		// Klarna API (klarna_api*.go, klarna_tokens.go): HTTP Basic auth, Klarna's error body.
+		{http.MethodPost, "/payments/v1/sessions", s.klarnaAPI(s.klarnaCreateSession)},
+		{http.MethodGet, "/payments/v1/sessions/{id}", s.klarnaAPI(s.klarnaReadSession)},
+		{http.MethodPost, "/payments/v1/sessions/{id}", s.klarnaAPI(s.klarnaUpdateSession)},
+		{http.MethodPost, "/payments/v1/authorizations/{token}/order", s.klarnaAPI(s.klarnaCreateOrder)},
+		{http.MethodPost, "/payments/v1/authorizations/{token}/customer-token", s.klarnaAPI(s.klarnaCreateCustomerToken)},
+		{http.MethodDelete, "/payments/v1/authorizations/{token}", s.klarnaAPI(s.klarnaCancelAuthorization)},
+		{http.MethodGet, "/customer-token/v1/tokens/{token}", s.klarnaAPI(s.klarnaReadToken)},
+		{http.MethodPost, "/customer-token/v1/tokens/{token}/order", s.klarnaAPI(s.klarnaTokenOrder)},
+		{http.MethodPatch, "/customer-token/v1/tokens/{token}/status", s.klarnaAPI(s.klarnaTokenStatus)},
+		{http.MethodPost, "/hpp/v1/sessions", s.klarnaAPI(s.klarnaCreateHPP)},
+		{http.MethodGet, "/hpp/v1/sessions/{id}", s.klarnaAPI(s.klarnaReadHPP)},
+		{http.MethodDelete, "/hpp/v1/sessions/{id}", s.klarnaAPI(s.klarnaDisableHPP)},
+		{http.MethodPost, "/hpp/v1/sessions/{id}/distribution", s.klarnaAPI(s.klarnaDistributeHPP)},
+		// Klarna's browser side: SDK stand-in, its frames, hosted payment page, device recognition
+		// (browser_*.go). No auth: browsers call these.
+		{http.MethodGet, "/kp/lib/v1/api.js", http.HandlerFunc(s.browserSDK)},
+		{http.MethodGet, "/kp/assets/sandbox.css", http.HandlerFunc(s.browserCSS)},
+		{http.MethodGet, "/kp/widget", http.HandlerFunc(s.browserWidget)},
+		{http.MethodGet, "/kp/authorize", http.HandlerFunc(s.browserAuthorizeForm)},
+		{http.MethodPost, "/kp/authorize", http.HandlerFunc(s.browserAuthorizeSubmit)},
+		{http.MethodGet, "/kp/redirect/{order_id}", http.HandlerFunc(s.browserDeviceRedirect)},
+		{http.MethodGet, "/hpp/pay/{id}", http.HandlerFunc(s.browserHPP)},
+		{http.MethodPost, "/hpp/pay/{id}", http.HandlerFunc(s.browserHPPSubmit)},
+		{http.MethodGet, "/hpp/pay/{id}/result", http.HandlerFunc(s.browserHPPResult)},
+		// Sandbox control (control_*.go): JSON, no auth, never faulted.
+		{http.MethodPost, "/sandbox/v1/authorize", http.HandlerFunc(s.controlAuthorize)},
+		{http.MethodGet, "/sandbox/v1/scenarios", http.HandlerFunc(s.controlScenarios)},
+		{http.MethodGet, "/sandbox/v1/faults", http.HandlerFunc(s.controlListFaults)},
+		{http.MethodPost, "/sandbox/v1/faults", http.HandlerFunc(s.controlAddFault)},
+		{http.MethodDelete, "/sandbox/v1/faults", http.HandlerFunc(s.controlClearFaults)},
+		{http.MethodDelete, "/sandbox/v1/faults/{id}", http.HandlerFunc(s.controlDeleteFault)},
+		{http.MethodPost, "/sandbox/v1/reset", http.HandlerFunc(s.controlReset)},
+		{http.MethodGet, "/sandbox/v1/clock", http.HandlerFunc(s.controlClock)},
+		{http.MethodPost, "/sandbox/v1/clock", http.HandlerFunc(s.controlAdvanceClock)},
 	}
 }
 
@@ -41,7 +84,8 @@ func (s *Server) routes() http.Handler {
 	allowed := map[string][]string{}
 	var paths []string
 	for _, rt := range s.table() {
-		mux.Handle(rt.method+" "+rt.path, rt.handler)
+		target := rt.method + " " + rt.path
+		mux.Handle(target, s.faults.wrap(target, rt.handler)) // faults.go: armed by POST /sandbox/v1/faults
 		if _, seen := allowed[rt.path]; !seen {
 			paths = append(paths, rt.path)
 		}
@@ -64,14 +108,22 @@ func methodNotAllowed(methods []string) http.Handler {
 	allow := strings.Join(methods, ", ")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", allow)
-		writePaywayError(w, http.StatusMethodNotAllowed, "method_not_allowed",
-			fmt.Sprintf("Method %s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, allow))
+		msg := fmt.Sprintf("Method %s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, allow)
+		if klarnaShaped(r.URL.Path) {
+			writeKlarnaShaped(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", msg)
+			return
+		}
+		writePaywayError(w, http.StatusMethodNotAllowed, "method_not_allowed", msg)
 	})
 }
 
-// notFound answers any path that is not in the table. When Klarna routes arrive, this and
-// methodNotAllowed pick Klarna's error shape for Klarna path prefixes; the table stays as it is.
+// notFound answers any path that is not in the table. It and methodNotAllowed answer in Klarna's error
+// shape under Klarna's path prefixes (klarnaShaped), in Payway's elsewhere.
 func notFound(w http.ResponseWriter, r *http.Request) {
+	if klarnaShaped(r.URL.Path) {
+		writeKlarnaShaped(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("No route for %s %s", r.Method, r.URL.Path))
+		return
+	}
 	writePaywayError(w, http.StatusNotFound, "not_found", fmt.Sprintf("No route for %s %s", r.Method, r.URL.Path))
 }
 
@@ -121,6 +173,10 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.ErrorContext(r.Context(), "sandbox handler panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				if klarnaShaped(r.URL.Path) {
+					writeKlarnaShaped(w, http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "Internal error")
+					return
+				}
 				writePaywayError(w, http.StatusInternalServerError, "internal_server_error", "Internal server error")
 			}
 		}()

@@ -86,7 +86,7 @@ const demoPassword = "paywall-demo"
 
 // Personas lists the seeded customers. It returns a fresh slice each call, so callers may modify it.
 func Personas() []Persona {
-	return []Persona{
+	return append([]Persona{
 		{
 			Email: "reader@example.se", Password: demoPassword, FirstName: "Rita", LastName: "Reader",
 			Demonstrates:   "a reader who hits the paywall",
@@ -104,7 +104,7 @@ func Personas() []Persona {
 			Address: Address{FirstName: "Sam", LastName: "Subscriber", Street: "Kungsgatan", StreetNumber: "4",
 				Floor: "3", ZipCode: "41119", City: "Göteborg", CountryCode: "SE"},
 		},
-	}
+	}, purchasePersonas()...) // payway_personas.go
 }
 
 // personaID derives a stable 24-hex Payway id from the e-mail, so ids survive restarts and resets.
@@ -125,7 +125,7 @@ func passwordHash(password string) string {
 type personaSeeder func(ctx context.Context, tx *sql.Tx, p Persona, now time.Time) error
 
 func personaSeeders() []personaSeeder {
-	return []personaSeeder{seedAccount, seedProducts}
+	return []personaSeeder{seedAccount, seedProducts, seedPaymentProfile, seedPurchaseBehaviour, seedKlarnaToken}
 }
 
 // seed upserts all personas in one transaction. It is idempotent, so it runs at every start and keeps

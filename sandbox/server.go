@@ -40,10 +40,14 @@ type Config struct {
 
 // Server is one running sandbox: its store, its clock and its HTTP handler.
 type Server struct {
-	store   *store
-	now     func() time.Time
-	log     *slog.Logger
-	handler http.Handler
+	store  *store
+	now    func() time.Time // reads through clock
+	clock  *clock           // Config.Now plus the offset POST /sandbox/v1/clock moves
+	faults *faultSet        // armed by POST /sandbox/v1/faults, applied in the route table
+	// callbacks delivers Klarna's HPP status and authorization callbacks (klarna_callbacks.go).
+	callbacks *callbackRuntime
+	log       *slog.Logger
+	handler   http.Handler
 }
 
 // New opens (creating and migrating if needed) the sandbox database, seeds the personas and builds the
@@ -52,10 +56,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.DBPath == "" {
 		return nil, errors.New("sandbox: Config.DBPath is required")
 	}
-	s := &Server{now: cfg.Now, log: cfg.Logger}
-	if s.now == nil {
-		s.now = time.Now
-	}
+	s := &Server{clock: newClock(cfg.Now), faults: newFaultSet(), callbacks: newCallbackRuntime(), log: cfg.Logger}
+	s.now = s.clock.now
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -75,5 +77,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 // and redirects behave as they do against the real services.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Close releases the database. The handler must not be used afterwards.
-func (s *Server) Close() error { return s.store.close() }
+// Close stops callback deliveries (waiting for the goroutines) and releases the database. The handler
+// must not be used afterwards.
+func (s *Server) Close() error {
+	s.callbacks.close()
+	return s.store.close()
+}

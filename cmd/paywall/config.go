@@ -45,8 +45,15 @@ type config struct {
 	ShutdownGrace  time.Duration
 	LoginRate      int
 	TrustProxy     bool
+	CataloguePath  string
+	Raise          raiseFlags
 	LogLevel       string
 	LogFormat      string
+}
+
+// raiseFlags are Payway's raise_on_* flags sent with every order.
+type raiseFlags struct {
+	SSNAlreadyTaken, SSNAlreadySet, AccountUpdate, DeliveryAddress bool
 }
 
 // setting describes one PAYWALL_* variable for parsing, validation and the README table.
@@ -80,6 +87,11 @@ func settings() []setting {
 		{"PAYWALL_SHUTDOWN_GRACE", "10s", false, "how long in-flight requests may finish on SIGINT/SIGTERM"},
 		{"PAYWALL_LOGIN_RATE", "10", false, "login attempts per minute per client IP"},
 		{"PAYWALL_TRUST_PROXY", "false", false, "take the client IP from X-Forwarded-For (only behind a trusted proxy)"},
+		{"PAYWALL_CATALOGUE", "", false, "JSON file with the offers on sale (default: the embedded catalogue)"},
+		{"PAYWALL_RAISE_ON_SSN_ALREADY_TAKEN", "true", false, "fail a purchase when Klarna's SSN belongs to another account"},
+		{"PAYWALL_RAISE_ON_SSN_ALREADY_SET", "false", false, "fail a purchase when the account already has another SSN"},
+		{"PAYWALL_RAISE_ON_ACCOUNT_UPDATE_ERROR", "false", false, "fail a purchase when name, birth date or address cannot be updated"},
+		{"PAYWALL_RAISE_ON_DELIVERY_ADDRESS_ERROR", "false", false, "fail a purchase when the delivery address is invalid"},
 		{"PAYWALL_LOG_LEVEL", "info", false, "debug, info, warn or error"},
 		{"PAYWALL_LOG_FORMAT", "text", false, "text or json"},
 	}
@@ -135,11 +147,21 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	} else {
 		cfg.LoginRate = n
 	}
-	if b, err := strconv.ParseBool(vals["PAYWALL_TRUST_PROXY"]); err != nil {
-		bad("PAYWALL_TRUST_PROXY", "%q is not true or false", vals["PAYWALL_TRUST_PROXY"])
-	} else {
-		cfg.TrustProxy = b
+	boolean := func(env string) bool {
+		b, err := strconv.ParseBool(vals[env])
+		if err != nil {
+			bad(env, "%q is not true or false", vals[env])
+		}
+		return b
 	}
+	cfg.TrustProxy = boolean("PAYWALL_TRUST_PROXY")
+	cfg.Raise = raiseFlags{
+		SSNAlreadyTaken: boolean("PAYWALL_RAISE_ON_SSN_ALREADY_TAKEN"),
+		SSNAlreadySet:   boolean("PAYWALL_RAISE_ON_SSN_ALREADY_SET"),
+		AccountUpdate:   boolean("PAYWALL_RAISE_ON_ACCOUNT_UPDATE_ERROR"),
+		DeliveryAddress: boolean("PAYWALL_RAISE_ON_DELIVERY_ADDRESS_ERROR"),
+	}
+	cfg.CataloguePath = vals["PAYWALL_CATALOGUE"]
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		bad("PAYWALL_ADDR", "%q is not host:port", cfg.Addr)
 	}
@@ -274,6 +296,7 @@ func (c config) describe() []any {
 		"klarna_password", mask(c.KlarnaPassword), "klarna_sdk_url", c.KlarnaSDKURL,
 		"session_key", mask(string(c.SessionKey)), "session_max_age", c.SessionMaxAge.String(),
 		"request_timeout", c.RequestTimeout.String(), "login_rate", c.LoginRate, "trust_proxy", c.TrustProxy,
+		"catalogue", c.CataloguePath, "raise_on", fmt.Sprintf("%+v", c.Raise),
 		"log_level", c.LogLevel, "log_format", c.LogFormat,
 	}
 }

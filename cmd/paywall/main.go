@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/handlers"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/sandbox"
@@ -80,48 +81,68 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return nil
 }
 
-// startApp opens the database, wires the clients and serves the app. closeApp closes the database after the
+// startApp opens the database, wires the app and serves it. closeApp closes the database after the
 // server has stopped.
 func startApp(ctx context.Context, cfg config, log *slog.Logger) (*http.Server, func(), error) {
 	db, err := store.Open(ctx, cfg.DBPath)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open database: %w", err)
 	}
+	background, stopBackground := context.WithCancel(context.Background())
+	closeApp := func() {
+		stopBackground()
+		if err := db.Close(); err != nil {
+			log.Error("close database", "err", err)
+		}
+	}
+	h, err := buildApp(background, cfg, log, db)
+	if err != nil {
+		closeApp()
+		return nil, nil, err
+	}
+	srv, err := listen(cfg.Addr, h, log)
+	if err != nil {
+		closeApp()
+		return nil, nil, fmt.Errorf("app: %w", err)
+	}
+	return srv, closeApp, nil
+}
+
+// buildApp wires sessions, the Payway client, the purchase journey and the HTTP handlers. Background work
+// (session clean-up) runs until background is cancelled.
+func buildApp(background context.Context, cfg config, log *slog.Logger, db *store.DB) (http.Handler, error) {
 	sessions, err := store.NewSessionStore(db, store.SessionOptions{
 		HashKey: cfg.SessionKey, MaxAge: cfg.SessionMaxAge, Secure: isHTTPS(cfg.PublicURL),
 	})
 	if err != nil {
-		db.Close()
-		return nil, nil, fmt.Errorf("session store: %w", err)
+		return nil, fmt.Errorf("session store: %w", err)
 	}
-	cleanupCtx, stopCleanup := context.WithCancel(context.Background())
-	go sessions.RunCleanup(cleanupCtx, 10*time.Minute, log)
+	go sessions.RunCleanup(background, 10*time.Minute, log)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	pw := payway.New(payway.Config{
 		BaseURL: cfg.PaywayURL, ClientID: cfg.PaywayClientID, ClientSecret: cfg.PaywaySecret, Organisation: cfg.PaywayOrg,
 	})
-	e, err := handlers.New(handlers.Config{
+	cat, err := checkout.LoadCatalogue(cfg.CataloguePath)
+	if err != nil {
+		return nil, err
+	}
+	co, err := checkout.New(checkout.Config{
+		ConfirmationURL: func(id string) string { return cfg.PublicURL + "/checkout/" + id + "/confirmation" },
+		Raise: checkout.RaiseFlags{
+			SSNAlreadyTaken: cfg.Raise.SSNAlreadyTaken, SSNAlreadySet: cfg.Raise.SSNAlreadySet,
+			AccountUpdate: cfg.Raise.AccountUpdate, DeliveryAddress: cfg.Raise.DeliveryAddress,
+		},
+		Logger: log,
+	}, pw, db, cat)
+	if err != nil {
+		return nil, err
+	}
+	return handlers.New(handlers.Config{
 		Env: cfg.Mode, KlarnaSDKURL: cfg.KlarnaSDKURL, RequestTimeout: cfg.RequestTimeout,
 		LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy,
-	}, handlers.Deps{DB: db, Sessions: sessions, Payway: pw, Logger: log, Registry: reg})
-	closeAll := func() {
-		stopCleanup()
-		if err := db.Close(); err != nil {
-			log.Error("close database", "err", err)
-		}
-	}
-	if err != nil {
-		closeAll()
-		return nil, nil, err
-	}
-	srv, err := listen(cfg.Addr, e, log)
-	if err != nil {
-		closeAll()
-		return nil, nil, fmt.Errorf("app: %w", err)
-	}
-	return srv, closeAll, nil
+	}, handlers.Deps{DB: db, Sessions: sessions, Payway: pw, Checkout: co, Logger: log, Registry: reg})
 }
 
 // listen binds addr at once (so a busy port fails start-up) and serves in the background.

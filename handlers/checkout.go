@@ -1,0 +1,114 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/store"
+	"github.com/paywall/paywall/views"
+)
+
+// startCheckout opens a purchase of the chosen offer (Payway create_session) and goes to its checkout page.
+// A reader who is not logged in logs in first and comes back to the offers with their choice kept.
+func (a *App) startCheckout(c echo.Context) error {
+	offerID := c.FormValue("offer")
+	ret := safeReturn(c.FormValue("return"))
+	if _, ok := a.checkout.Catalogue().Offer(offerID); !ok {
+		return &Error{Code: EINVALID, Message: "Choose one of the subscriptions on offer."}
+	}
+	cust, err := a.customer(c)
+	if errors.Is(err, errLoginRequired) {
+		return toLogin(c, "/subscribe?"+url.Values{"offer": {offerID}, "return": {ret}}.Encode())
+	}
+	if err != nil {
+		return err
+	}
+	p, err := a.checkout.Start(c.Request().Context(), cust, offerID, ret)
+	if err != nil && p.ID == "" {
+		return checkoutError(err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/checkout/"+p.ID)
+}
+
+// checkoutPage shows an open purchase with the Klarna widget, or where the purchase stands.
+func (a *App) checkoutPage(c echo.Context) error {
+	cust, err := a.customer(c)
+	if errors.Is(err, errLoginRequired) {
+		return toLogin(c, c.Request().URL.RequestURI())
+	}
+	if err != nil {
+		return err
+	}
+	p, err := a.checkout.Get(c.Request().Context(), cust, c.Param("id"))
+	if err != nil {
+		return checkoutError(err)
+	}
+	switch p.State {
+	case store.StateCreated:
+	case store.StatePlaced, store.StateConfirmed:
+		return c.Redirect(http.StatusSeeOther, confirmationPath(p.ID))
+	default:
+		return a.renderStatus(c, p)
+	}
+	offer, _ := a.checkout.Catalogue().Offer(p.OfferID)
+	priced := a.pricedOffer(c, cust, offer.ID)
+	view := views.CheckoutView{
+		PurchaseID: p.ID, OfferTitle: offer.Title, Price: priced.Price,
+		PeriodType: offer.Period.IterationType, PeriodLen: offer.Period.IterationLength, Trial: p.Trial,
+		TurnsInto: priced.TurnsIntoPrice, TurnsType: priced.TurnsIntoPeriod.IterationType, TurnsLen: priced.TurnsIntoPeriod.IterationLength,
+		ClientToken: p.ClientToken, SDKURL: a.cfg.KlarnaSDKURL, ReturnPath: p.ReturnPath,
+		CustomerName: currentUser(c).Name,
+	}
+	for _, id := range p.Categories {
+		view.Categories = append(view.Categories, views.Category{Identifier: id, Name: categoryName(id)})
+	}
+	return a.render(c, http.StatusOK, views.Checkout(a.page(c, "Checkout"), view))
+}
+
+// pricedOffer is the offer with Payway's prices; a pricing failure only leaves the prices out of the
+// summary (the purchase session already carries the amount).
+func (a *App) pricedOffer(c echo.Context, cust checkout.Customer, offerID string) checkout.PricedOffer {
+	offers, err := a.checkout.Offers(c.Request().Context(), cust.AccessToken)
+	if err != nil {
+		a.log.WarnContext(c.Request().Context(), "price offers", "err", err)
+	}
+	for _, o := range offers {
+		if o.ID == offerID {
+			return o
+		}
+	}
+	return checkout.PricedOffer{}
+}
+
+// categoryName is how a Klarna payment_method_category is shown.
+func categoryName(id string) string {
+	names := map[string]string{
+		"klarna": "Pay with Klarna", "pay_later": "Pay later", "pay_now": "Pay now",
+		"pay_over_time": "Financing", "direct_debit": "Direct debit", "direct_bank_transfer": "Bank transfer",
+	}
+	if n, ok := names[id]; ok {
+		return n
+	}
+	return id
+}
+
+func confirmationPath(id string) string { return "/checkout/" + id + "/confirmation" }
+
+// checkoutError maps the journey's errors to pages.
+func checkoutError(err error) error {
+	switch {
+	case errors.Is(err, checkout.ErrNotFound):
+		return &Error{Code: ENOTFOUND, Message: "There is no purchase at this address.", Err: err}
+	case errors.Is(err, checkout.ErrUnknownOffer):
+		return &Error{Code: EINVALID, Message: "That subscription is not on sale.", Err: err}
+	case errors.Is(err, checkout.ErrNoAuthorization):
+		return &Error{Code: EINVALID, Message: "Klarna did not approve the payment yet. Go back and press the buy button again.", Err: err}
+	case errors.Is(err, checkout.ErrUnavailable):
+		return &Error{Code: EUNAVAILABLE, Message: "Our subscription service is not answering right now. Nothing was charged: please try again in a moment.", Err: err}
+	}
+	return err
+}

@@ -1,0 +1,97 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/payway"
+	"github.com/paywall/paywall/store"
+	"github.com/paywall/paywall/views"
+)
+
+// confirmation is the confirmation_url Payway's flow ends on (after Klarna's device recognition). What it
+// shows comes from our database and Payway's order, never from the URL.
+func (a *App) confirmation(c echo.Context) error {
+	cust, err := a.customer(c)
+	if errors.Is(err, errLoginRequired) {
+		return toLogin(c, c.Request().URL.RequestURI())
+	}
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	conf, err := a.checkout.Confirm(ctx, cust, c.Param("id"))
+	if errors.Is(err, checkout.ErrNotPlaced) {
+		if conf.Purchase.State == store.StatePlacing {
+			return a.renderStatus(c, conf.Purchase)
+		}
+		return c.Redirect(http.StatusSeeOther, "/checkout/"+conf.Purchase.ID)
+	}
+	if err != nil {
+		return checkoutError(err)
+	}
+	acc, err := a.payway.Me(ctx, cust.AccessToken)
+	if err != nil {
+		return paywayUnavailable(err)
+	}
+	p, o := conf.Purchase, conf.Offer
+	priced := a.pricedOffer(c, cust, o.ID)
+	v := views.ConfirmationView{
+		OfferTitle: o.Title, Trial: p.Trial, Price: conf.Order.OrderDetail.Price,
+		PeriodType: o.Period.IterationType, PeriodLen: o.Period.IterationLength,
+		TurnsInto: priced.TurnsIntoPrice, TurnsType: priced.TurnsIntoPeriod.IterationType, TurnsLen: priced.TurnsIntoPeriod.IterationLength,
+		OrderID: conf.Order.OrderID, PaymentLabel: paymentLabel(conf.Order),
+		Name: strings.TrimSpace(acc.FirstName + " " + acc.LastName), Address: addressLines(acc.Address),
+		BirthDate: acc.BirthDate, Mobile: acc.MobilePhoneNumber, ReturnPath: p.ReturnPath,
+		ReturnTitle: a.articleTitle(ctx, p.ReturnPath),
+	}
+	if v.Price == 0 && !p.Trial {
+		v.Price = priced.Price
+	}
+	if p.Trial {
+		v.TrialEnds = p.CreatedAt.AddDate(0, o.Period.IterationLength, 0).Format("2 January 2006")
+	}
+	return a.render(c, http.StatusOK, views.Confirmation(a.page(c, "Thank you"), v))
+}
+
+// paymentLabel describes how the order was paid, e.g. "Klarna (Direct debit)".
+func paymentLabel(o payway.Order) string {
+	label := "Klarna"
+	if d := o.PaymentOptionDetails.Name; d != "" {
+		label += " (" + d + ")"
+	}
+	return label
+}
+
+// addressLines is a Payway address as lines for display.
+func addressLines(a payway.Address) []string {
+	var lines []string
+	if street := strings.TrimSpace(a.Street + " " + a.StreetNumber); street != "" {
+		lines = append(lines, street)
+	}
+	if city := strings.TrimSpace(a.ZipCode + " " + a.City); city != "" {
+		lines = append(lines, city)
+	}
+	return lines
+}
+
+// articleTitle is the title of the article at a return path, or "" when it is not an article.
+func (a *App) articleTitle(ctx context.Context, path string) string {
+	slug, ok := strings.CutPrefix(path, "/articles/")
+	if !ok {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	art, err := a.db.ArticleBySlug(ctx, slug)
+	if err != nil {
+		return ""
+	}
+	return art.Title
+}

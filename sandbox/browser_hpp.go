@@ -1,0 +1,166 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// The hosted payment page: GET /hpp/pay/{id} is where an HPP session's redirect_url points. The customer
+// pays (email and code, as in the authorize dialog), declines, cancels, goes back or hits an error; each
+// choice goes through the Klarna core, which records the status (and sends the status callback) and names
+// the merchant URL to return to.
+
+// hppDeclineEmail is the Klarna test email the Decline button authorizes with: Klarna's hard rejection.
+const hppDeclineEmail = "customer+denied@email.se"
+
+// hppLine is one order line as the hosted page shows it.
+type hppLine struct {
+	Name     string
+	Quantity int64
+	Amount   string
+}
+
+// hppPage is hpp.html's data.
+type hppPage struct {
+	Title, ID, Total, Email, Error string
+	Lines                          []hppLine
+}
+
+// formatAmount shows minor units as Klarna's pages do: "139.00 SEK".
+func formatAmount(minor int64, currency string) string {
+	sign := ""
+	if minor < 0 {
+		sign, minor = "-", -minor
+	}
+	return strings.TrimSpace(fmt.Sprintf("%s%d.%02d %s", sign, minor/100, minor%100, currency))
+}
+
+// hppPageFor builds the page of an HPP session from its payment session's cart.
+func (s *Server) hppPageFor(r *http.Request, h hppSession) hppPage {
+	page := hppPage{Title: "Klarna: pay", ID: h.ID}
+	if sess, kerr := s.kpSession(r.Context(), h.KPSessionID); kerr == nil {
+		c := sess.Input.Cart
+		page.Total = formatAmount(c.OrderAmount, c.PurchaseCurrency)
+		for _, l := range c.OrderLines {
+			page.Lines = append(page.Lines, hppLine{Name: l.Name, Quantity: l.Quantity,
+				Amount: formatAmount(l.TotalAmount, c.PurchaseCurrency)})
+		}
+	}
+	return page
+}
+
+// hppStatusPage is the generic page Klarna shows when the merchant gave no URL for an outcome, or when a
+// session can no longer be paid.
+func hppStatusPage(h hppSession) messagePage {
+	p := messagePage{TestID: "hpp-result", Status: h.Status}
+	switch h.Status {
+	case "COMPLETED":
+		p.Heading, p.Text = "Payment approved", "You can close this page and return to the shop."
+	case "FAILED":
+		p.Heading, p.Text = "Payment not approved", "Klarna could not accept this purchase. Return to the shop to choose another way to pay."
+	case "CANCELLED":
+		p.Heading, p.Text = "Payment cancelled", "Nothing was charged."
+	case "BACK":
+		p.Heading, p.Text = "Returned to the shop", "Nothing was charged."
+	case "ERROR":
+		p.Heading, p.Text = "Something went wrong", "Nothing was charged. Return to the shop and try again."
+	case "DISABLED":
+		p.Heading, p.Text = "This payment link is no longer active", "The shop has disabled it."
+	default:
+		p.Heading = "Payment " + strings.ToLower(h.Status)
+	}
+	return p
+}
+
+// hppKlarnaErrorPage shows a Klarna core error (unknown, expired or finished session) on the hosted page.
+func (s *Server) hppKlarnaErrorPage(w http.ResponseWriter, r *http.Request, kerr *klarnaError) {
+	s.renderMessage(w, r, kerr.Status, messagePage{TestID: "hpp-result", Status: kerr.Code,
+		Heading: "This payment link cannot be used", Text: firstMessage(kerr)})
+}
+
+// browserHPP serves GET /hpp/pay/{id}: opening the page moves the session to IN_PROGRESS.
+func (s *Server) browserHPP(w http.ResponseWriter, r *http.Request) {
+	h, kerr := s.hppOpen(r.Context(), r.PathValue("id"))
+	if kerr != nil {
+		s.hppKlarnaErrorPage(w, r, kerr)
+		return
+	}
+	switch h.Status {
+	case "COMPLETED", "CANCELLED", "DISABLED":
+		s.renderMessage(w, r, http.StatusOK, hppStatusPage(h))
+		return
+	}
+	s.renderPage(w, r, http.StatusOK, "hpp.html", "", s.hppPageFor(r, h))
+}
+
+// browserHPPSubmit serves POST /hpp/pay/{id}: the customer's choice, then 303 to the merchant URL the
+// Klarna core returns, or to the generic result page when the merchant gave none.
+func (s *Server) browserHPPSubmit(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !sameOriginPost(r) {
+		s.renderMessage(w, r, http.StatusForbidden, messagePage{Heading: "Request refused",
+			Text: "The payment page only accepts its own form."})
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		s.renderMessage(w, r, http.StatusBadRequest, messagePage{Heading: "Bad request", Text: "The form could not be read."})
+		return
+	}
+	var (
+		target string
+		kerr   *klarnaError
+	)
+	switch action := r.PostForm.Get("action"); action {
+	case "pay":
+		email, otp := strings.TrimSpace(r.PostForm.Get("email")), strings.TrimSpace(r.PostForm.Get("otp"))
+		if email == "" || !otpPattern.MatchString(otp) {
+			s.hppFormError(w, r, id, email, "Enter your email address and the 6-digit code.")
+			return
+		}
+		target, kerr = s.hppComplete(r.Context(), klarnaBase(r), id, email, otp)
+	case "decline":
+		target, kerr = s.hppComplete(r.Context(), klarnaBase(r), id, hppDeclineEmail, "")
+	case "cancel":
+		target, kerr = s.hppFinish(r.Context(), id, "CANCELLED")
+	case "back":
+		target, kerr = s.hppFinish(r.Context(), id, "BACK")
+	case "error":
+		target, kerr = s.hppFinish(r.Context(), id, "ERROR")
+	default:
+		s.hppFormError(w, r, id, "", "Choose one of the buttons.")
+		return
+	}
+	if kerr != nil {
+		s.hppKlarnaErrorPage(w, r, kerr)
+		return
+	}
+	if originOf(target) == "" {
+		// No merchant URL for this outcome (or not an http(s) one): Klarna's generic page.
+		target = "/hpp/pay/" + id + "/result"
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// hppFormError shows the payment form again with a problem to fix.
+func (s *Server) hppFormError(w http.ResponseWriter, r *http.Request, id, email, problem string) {
+	h, kerr := s.hppSessionByID(r.Context(), id)
+	if kerr != nil {
+		s.hppKlarnaErrorPage(w, r, kerr)
+		return
+	}
+	page := s.hppPageFor(r, h)
+	page.Email, page.Error = email, problem
+	s.renderPage(w, r, http.StatusUnprocessableEntity, "hpp.html", "", page)
+}
+
+// browserHPPResult serves GET /hpp/pay/{id}/result: the generic outcome page.
+func (s *Server) browserHPPResult(w http.ResponseWriter, r *http.Request) {
+	h, kerr := s.hppSessionByID(r.Context(), r.PathValue("id"))
+	if kerr != nil {
+		s.hppKlarnaErrorPage(w, r, kerr)
+		return
+	}
+	s.renderMessage(w, r, http.StatusOK, hppStatusPage(h))
+}
