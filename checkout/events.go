@@ -3,7 +3,10 @@ package checkout
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"time"
 
+	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/store"
 )
 
@@ -32,3 +35,45 @@ func (s *Service) stateEvent(ctx context.Context, id, message string) {
 }
 
 func transition(from, to string) string { return fmt.Sprintf("%s → %s", from, to) }
+
+// EventStore is where the Recorder writes (implemented by *store.DB).
+type EventStore interface {
+	AddEvent(ctx context.Context, e store.Event) error
+}
+
+// Recorder puts every API exchange made for a purchase (a context marked with WithPurchase) on that
+// purchase's timeline. Give it to the payway and klarna clients as their Observer. Bodies arrive masked.
+type Recorder struct {
+	store EventStore
+	now   func() time.Time
+	log   *slog.Logger
+}
+
+// NewRecorder builds a Recorder; nil now means time.Now, nil log discards.
+func NewRecorder(st EventStore, now func() time.Time, log *slog.Logger) *Recorder {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Recorder{store: st, now: now, log: log}
+}
+
+// Observe records one exchange; exchanges outside a purchase are ignored.
+func (r *Recorder) Observe(ctx context.Context, ex apilog.Exchange) {
+	id := PurchaseFrom(ctx)
+	if id == "" {
+		return
+	}
+	e := store.Event{
+		PurchaseID: id, At: r.now().Add(-ex.Duration), Kind: store.EventAPI, Service: ex.Service, Method: ex.Method,
+		Path: ex.Path, Status: ex.Status, Duration: ex.Duration, Request: ex.RequestBody, Response: ex.ResponseBody,
+	}
+	if ex.Err != nil {
+		e.Message = ex.Err.Error()
+	}
+	if err := r.store.AddEvent(context.WithoutCancel(ctx), e); err != nil {
+		r.log.ErrorContext(ctx, "record API exchange", "purchase", id, "err", err)
+	}
+}

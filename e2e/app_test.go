@@ -79,6 +79,7 @@ func startApp(t *testing.T) *testApp {
 		ClientID:     sandbox.PaywayClientID,
 		ClientSecret: sandbox.PaywayClientSecret,
 		Organisation: sandbox.Organisation,
+		Observer:     checkout.NewRecorder(db, nil, logger),
 	})
 	// The app's URL must be known before it is built: Payway gets our confirmation URL with every session.
 	appSrv := httptest.NewUnstartedServer(nil) // listens on 127.0.0.1; the browser reaches it as localhost

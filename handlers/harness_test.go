@@ -77,7 +77,7 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	}
 	pw := payway.New(payway.Config{
 		BaseURL: sbSrv.URL, ClientID: sandbox.PaywayClientID, ClientSecret: sandbox.PaywayClientSecret,
-		Organisation: sandbox.Organisation,
+		Organisation: sandbox.Organisation, Observer: checkout.NewRecorder(db, clk.Now, nil),
 	})
 	cat, err := checkout.LoadCatalogue("")
 	if err != nil {

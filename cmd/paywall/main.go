@@ -121,8 +121,11 @@ func buildApp(background context.Context, cfg config, log *slog.Logger, db *stor
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Every exchange made for a purchase lands on its timeline (bodies masked by the client).
+	recorder := checkout.NewRecorder(db, nil, log)
 	pw := payway.New(payway.Config{
 		BaseURL: cfg.PaywayURL, ClientID: cfg.PaywayClientID, ClientSecret: cfg.PaywaySecret, Organisation: cfg.PaywayOrg,
+		Observer: recorder,
 	})
 	cat, err := checkout.LoadCatalogue(cfg.CataloguePath)
 	if err != nil {

@@ -1,0 +1,324 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paywall/paywall/store"
+)
+
+var checkoutPath = regexp.MustCompile(`^/checkout/([A-Z0-9]+)$`)
+
+// startPurchase logs a persona in and opens a purchase of an offer, returning its id.
+func (c *client) startPurchase(email, offer string) string {
+	c.t.Helper()
+	if res := c.login(email, demoPassword, "/"); res.Status != http.StatusSeeOther {
+		c.t.Fatalf("login %s: %d", email, res.Status)
+	}
+	res := c.post("/checkout", url.Values{"csrf": {c.csrf("/subscribe?return=/")}, "offer": {offer}, "return": {"/articles/x"}})
+	m := checkoutPath.FindStringSubmatch(res.Header.Get("Location"))
+	if res.Status != http.StatusSeeOther || m == nil {
+		c.t.Fatalf("POST /checkout: %d %q", res.Status, res.Header.Get("Location"))
+	}
+	return m[1]
+}
+
+// authorize approves the purchase's Klarna session the way the widget's dialog does, through the sandbox's
+// control API, and returns the authorization token.
+func (a *testApp) authorize(purchaseID, email, category string) string {
+	a.t.Helper()
+	p, err := a.DB.Purchase(context.Background(), purchaseID)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]string{"session_id": p.KlarnaSessionID, "email": email, "category": category})
+	res, err := http.Post(a.Sandbox.URL+"/sandbox/v1/authorize", "application/json", bytes.NewReader(body))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Approved           bool   `json:"approved"`
+		AuthorizationToken string `json:"authorization_token"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || !out.Approved {
+		a.t.Fatalf("authorize: %d %v %+v", res.StatusCode, err, out)
+	}
+	return out.AuthorizationToken
+}
+
+// sandboxControl posts a JSON body to a sandbox control endpoint.
+func (a *testApp) sandboxControl(path string, body any) {
+	a.t.Helper()
+	b, _ := json.Marshal(body)
+	res, err := http.Post(a.Sandbox.URL+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	msg, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode >= 300 {
+		a.t.Fatalf("POST %s: %d %s", path, res.StatusCode, msg)
+	}
+}
+
+func (c *client) placeOrder(id, authToken string) response {
+	c.t.Helper()
+	// The token comes from the header's logout form: the checkout page itself may already redirect.
+	return c.post("/checkout/"+id+"/order", url.Values{"csrf": {c.csrf("/")}, "authorization_token": {authToken}})
+}
+
+// followSandboxRedirect follows Klarna's device-recognition redirect (on the sandbox) and returns where it
+// sends the browser.
+func (c *client) followSandboxRedirect(redirect string) string {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, redirect, nil)
+	res := c.do(req)
+	if res.Status != http.StatusSeeOther && res.Status != http.StatusFound {
+		c.t.Fatalf("device redirect %s: %d %s", redirect, res.Status, res.Body)
+	}
+	return res.Header.Get("Location")
+}
+
+func (a *testApp) placeOrderCalls(purchaseID string) int {
+	a.t.Helper()
+	events, err := a.DB.Events(context.Background(), purchaseID)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	n := 0
+	for _, e := range events {
+		if e.Kind == store.EventAPI && strings.HasSuffix(e.Path, "/place_order") {
+			n++
+		}
+	}
+	return n
+}
+
+func TestSubscribePricesOffersAndCreatesNothing(t *testing.T) {
+	app := newTestApp(t)
+	res := app.client().get("/subscribe?return=/articles/x")
+	if res.Status != http.StatusOK {
+		t.Fatalf("status %d", res.Status)
+	}
+	for _, want := range []string{`data-testid="offer-monthly"`, "139 kr", "1390 kr", "99 kr", `data-testid="offer-trial"`, "Then 139 kr / month"} {
+		if !strings.Contains(res.Body, want) {
+			t.Errorf("offers page lacks %q", want)
+		}
+	}
+	var n int
+	if err := app.DB.Reader().QueryRow(`SELECT count(*) FROM purchases`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the offers page created %d purchases (%v)", n, err)
+	}
+}
+
+func TestStartCheckout(t *testing.T) {
+	app := newTestApp(t)
+	anon := app.client()
+	res := anon.post("/checkout", url.Values{"csrf": {anon.csrf("/subscribe")}, "offer": {"yearly"}, "return": {"/articles/x"}})
+	wantLogin := "/login?return=" + url.QueryEscape("/subscribe?offer=yearly&return=%2Farticles%2Fx")
+	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != wantLogin {
+		t.Fatalf("anonymous POST /checkout: %d %q, want %q", res.Status, res.Header.Get("Location"), wantLogin)
+	}
+	if bad := anon.post("/checkout", url.Values{"csrf": {anon.csrf("/subscribe")}, "offer": {"gift"}}); bad.Status != http.StatusBadRequest {
+		t.Errorf("unknown offer: %d", bad.Status)
+	}
+
+	c := app.client()
+	id := c.startPurchase("reader@example.se", "yearly")
+	if again := c.post("/checkout", url.Values{"csrf": {c.csrf("/subscribe")}, "offer": {"yearly"}}); again.Header.Get("Location") != "/checkout/"+id {
+		t.Errorf("a second click opened another purchase: %q", again.Header.Get("Location"))
+	}
+	page := c.get("/checkout/" + id)
+	p, _ := app.DB.Purchase(context.Background(), id)
+	for _, want := range []string{`data-client-token="` + p.ClientToken + `"`, `data-testid="category-klarna"`, `data-testid="buy-button"`, "1390 kr", app.Sandbox.URL + "/kp/lib/v1/api.js"} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("checkout page lacks %q", want)
+		}
+	}
+}
+
+func TestOrderToConfirmation(t *testing.T) {
+	app := newTestApp(t)
+	_, premium := app.articles()
+	c := app.client()
+	id := c.startPurchase("reader@example.se", "monthly")
+	if res := c.placeOrder(id, ""); res.Status != http.StatusBadRequest {
+		t.Fatalf("order without authorization: %d", res.Status)
+	}
+	auth := app.authorize(id, "customer@email.se", "klarna")
+	res := c.placeOrder(id, auth)
+	redirect := res.Header.Get("Location")
+	if res.Status != http.StatusSeeOther || !strings.HasPrefix(redirect, app.Sandbox.URL+"/kp/redirect/") {
+		t.Fatalf("order: %d %q", res.Status, redirect)
+	}
+	// Double click, reload, second tab: the first outcome again, and no second order.
+	for range 3 {
+		if again := c.placeOrder(id, auth); again.Header.Get("Location") != redirect {
+			t.Errorf("repeat order: %d %q", again.Status, again.Header.Get("Location"))
+		}
+	}
+	if n := app.placeOrderCalls(id); n != 1 {
+		t.Fatalf("place_order called %d times", n)
+	}
+	confirmation := c.followSandboxRedirect(redirect)
+	if confirmation != app.URL+"/checkout/"+id+"/confirmation" {
+		t.Fatalf("device recognition went to %q", confirmation)
+	}
+	page := c.get(strings.TrimPrefix(confirmation, app.URL))
+	for _, want := range []string{`data-testid="confirmation-order-id">SANDBOX-`, "Digital – monthly", "139 kr", "Alice"} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("confirmation lacks %q", want)
+		}
+	}
+	if art := c.get("/articles/" + premium.Slug); strings.Contains(art.Body, `data-testid="paywall"`) {
+		t.Error("the article is still locked after the purchase")
+	}
+	if back := c.get("/checkout/" + id); back.Status != http.StatusSeeOther || back.Header.Get("Location") != "/checkout/"+id+"/confirmation" {
+		t.Errorf("checkout page after purchase: %d %q", back.Status, back.Header.Get("Location"))
+	}
+	assertNoSecretsInEvents(t, app, id, auth)
+}
+
+func assertNoSecretsInEvents(t *testing.T, app *testApp, id string, secrets ...string) {
+	t.Helper()
+	p, _ := app.DB.Purchase(context.Background(), id)
+	secrets = append(secrets, p.ClientToken)
+	events, err := app.DB.Events(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) < 4 {
+		t.Fatalf("only %d events recorded", len(events))
+	}
+	for _, e := range events {
+		for _, s := range secrets {
+			if s != "" && (strings.Contains(e.Request, s) || strings.Contains(e.Response, s) || strings.Contains(e.Path, s)) {
+				t.Errorf("event %s %s stores a secret", e.Method, e.Path)
+			}
+		}
+	}
+}
+
+func TestPurchaseOwnership(t *testing.T) {
+	app := newTestApp(t)
+	owner := app.client()
+	id := owner.startPurchase("reader@example.se", "monthly")
+	other := app.client()
+	if res := other.login("subscriber@example.se", demoPassword, "/"); res.Status != http.StatusSeeOther {
+		t.Fatal("login")
+	}
+	for _, path := range []string{"/checkout/" + id, "/checkout/" + id + "/confirmation", "/checkout/NOSUCHPURCHASE"} {
+		if res := other.get(path); res.Status != http.StatusNotFound {
+			t.Errorf("GET %s by another customer: %d", path, res.Status)
+		}
+	}
+	if res := other.placeOrder(id, "x"); res.Status != http.StatusNotFound {
+		t.Errorf("POST order by another customer: %d", res.Status)
+	}
+	anon := app.client()
+	if res := anon.get("/checkout/" + id); res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login?return=") {
+		t.Errorf("anonymous checkout page: %d %q", res.Status, res.Header.Get("Location"))
+	}
+}
+
+func TestPurchaseOutcomes(t *testing.T) {
+	tests := []struct {
+		name       string
+		email      string
+		wantStatus int
+		wantText   string
+	}{
+		{"debt: payment method failed", "debt@example.se", http.StatusUnprocessableEntity, "Klarna could not approve the payment"},
+		{"SSN taken", "ssn-taken@example.se", http.StatusUnprocessableEntity, "belongs to another account"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := newTestApp(t)
+			c := app.client()
+			id := c.startPurchase(tt.email, "monthly")
+			res := c.placeOrder(id, app.authorize(id, "customer@email.se", "klarna"))
+			if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/checkout/"+id {
+				t.Fatalf("order: %d %q", res.Status, res.Header.Get("Location"))
+			}
+			page := c.get("/checkout/" + id)
+			if page.Status != tt.wantStatus || !strings.Contains(page.Body, tt.wantText) {
+				t.Fatalf("status page: %d, want %d with %q", page.Status, tt.wantStatus, tt.wantText)
+			}
+			if !strings.Contains(page.Body, `data-testid="purchase-failed"`) {
+				t.Error("no failure page")
+			}
+		})
+	}
+}
+
+func TestPaywayDownKeepsPurchaseRetryable(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	id := c.startPurchase("reader@example.se", "monthly")
+	app.sandboxControl("/sandbox/v1/faults", map[string]any{"target": "POST /external/api/v1/klarna_payments/place_order", "status": 503, "count": 1})
+	auth := app.authorize(id, "customer@email.se", "klarna")
+	res := c.placeOrder(id, auth)
+	if res.Status != http.StatusServiceUnavailable || !strings.Contains(res.Body, "nothing was charged") {
+		t.Fatalf("order with Payway down: %d", res.Status)
+	}
+	if p, _ := app.DB.Purchase(context.Background(), id); p.State != store.StateCreated {
+		t.Fatalf("state after Payway failure: %s", p.State)
+	}
+	if retry := c.placeOrder(id, auth); retry.Status != http.StatusSeeOther || !strings.Contains(retry.Header.Get("Location"), "/kp/redirect/") {
+		t.Fatalf("retry: %d %q", retry.Status, retry.Header.Get("Location"))
+	}
+}
+
+func TestExpiredPurchase(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	id := c.startPurchase("reader@example.se", "monthly")
+	app.Clock.Advance(49 * time.Hour)
+	res := c.get("/checkout/" + id)
+	if res.Status == http.StatusSeeOther { // the access token lapsed too: it is refreshed on the way
+		t.Fatalf("expired checkout redirected to %q", res.Header.Get("Location"))
+	}
+	if res.Status != http.StatusGone || !strings.Contains(res.Body, `data-testid="retry-purchase"`) {
+		t.Fatalf("expired checkout: %d", res.Status)
+	}
+	restart := c.post("/checkout", url.Values{"csrf": {c.csrf("/")}, "offer": {"monthly"}})
+	if loc := restart.Header.Get("Location"); restart.Status != http.StatusSeeOther || loc == "/checkout/"+id || !checkoutPath.MatchString(loc) {
+		t.Fatalf("start again: %d %q", restart.Status, loc)
+	}
+}
+
+func TestCheckoutCSRF(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	c.login("reader@example.se", demoPassword, "/")
+	tests := []struct {
+		name    string
+		form    url.Values
+		headers []string
+		want    int
+	}{
+		{"no token, no Sec-Fetch-Site", url.Values{"offer": {"monthly"}}, nil, http.StatusBadRequest},
+		{"wrong token, no Sec-Fetch-Site", url.Values{"offer": {"monthly"}, "csrf": {"forged"}}, nil, http.StatusForbidden},
+		{"cross-site", url.Values{"offer": {"monthly"}, "csrf": {c.csrf("/subscribe")}}, []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if res := c.post("/checkout", tt.form, tt.headers...); res.Status != tt.want {
+				t.Fatalf("status %d, want %d", res.Status, tt.want)
+			}
+		})
+	}
+	var n int
+	if err := app.DB.Reader().QueryRow(`SELECT count(*) FROM purchases`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("refused POSTs created %d purchases", n)
+	}
+}
