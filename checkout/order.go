@@ -89,9 +89,11 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 	if p.Trial {
 		place = s.payway.PlaceTrialOrder
 	}
-	placed, perr := place(WithPurchase(ctx, id), c.AccessToken, req)
-	// From here on the outcome must be saved even if the browser has gone away.
+	// From the claim on, the order runs to its end and its outcome is saved even if the browser goes away
+	// (a double click abandons the first request): cancelling the call could leave an order at Payway
+	// while the purchase is reopened as never placed. The Payway client's own timeout still bounds it.
 	ctx = context.WithoutCancel(ctx)
+	placed, perr := place(WithPurchase(ctx, id), c.AccessToken, req)
 
 	var pwErr *payway.Error
 	switch {

@@ -29,6 +29,32 @@ type testApp struct {
 	SandboxURL string
 	// DB is the app's store, for reading the seeded content the pages should show.
 	DB *store.DB
+	// clock is the time the app and the sandbox share; Advance moves it.
+	clock *testClock
+}
+
+// Advance moves the clock of the app and the sandbox forward by d (e.g. past the 48 h life of a purchase
+// session), so expiry is tested without waiting for it.
+func (a *testApp) Advance(d time.Duration) { a.clock.advance(d) }
+
+// testClock is real time plus an offset the test moves: time keeps flowing, so Playwright's timeouts and
+// the short-lived tokens behave as usual, while Advance jumps over long expiries.
+type testClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+// Now is the shared "now" of the app and the sandbox.
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
 }
 
 // startApp starts the sandbox (Payway side) and the app wired to it over HTTP, each on a random
@@ -46,8 +72,10 @@ func startApp(t *testing.T) *testApp {
 		}
 	})
 
+	clock := &testClock{}
 	sb, err := sandbox.New(ctx, sandbox.Config{
 		DBPath: filepath.Join(dir, "sandbox.db"),
+		Now:    clock.Now,
 		Logger: logger.With("component", "sandbox"),
 	})
 	if err != nil {
@@ -70,7 +98,7 @@ func startApp(t *testing.T) *testApp {
 			t.Errorf("close store: %v", err)
 		}
 	})
-	sessions, err := store.NewSessionStore(db, store.SessionOptions{HashKey: randomKey(t)})
+	sessions, err := store.NewSessionStore(db, store.SessionOptions{HashKey: randomKey(t), Now: clock.Now})
 	if err != nil {
 		t.Fatalf("session store: %v", err)
 	}
@@ -79,7 +107,8 @@ func startApp(t *testing.T) *testApp {
 		ClientID:     sandbox.PaywayClientID,
 		ClientSecret: sandbox.PaywayClientSecret,
 		Organisation: sandbox.Organisation,
-		Observer:     checkout.NewRecorder(db, nil, logger),
+		Observer:     checkout.NewRecorder(db, clock.Now, logger),
+		Now:          clock.Now,
 	})
 	// The app's URL must be known before it is built: Payway gets our confirmation URL with every session.
 	appSrv := httptest.NewUnstartedServer(nil) // listens on 127.0.0.1; the browser reaches it as localhost
@@ -91,6 +120,7 @@ func startApp(t *testing.T) *testApp {
 	co, err := checkout.New(checkout.Config{
 		ConfirmationURL: func(id string) string { return appURL + "/checkout/" + id + "/confirmation" },
 		Raise:           checkout.RaiseFlags{SSNAlreadyTaken: true},
+		Now:             clock.Now,
 		Logger:          logger.With("component", "checkout"),
 	}, pw, db, cat)
 	if err != nil {
@@ -106,7 +136,7 @@ func startApp(t *testing.T) *testApp {
 		Checkout: co,
 		Logger:   logger.With("component", "app"),
 		Registry: prometheus.NewRegistry(),
-		Now:      time.Now,
+		Now:      clock.Now,
 	})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
@@ -119,6 +149,7 @@ func startApp(t *testing.T) *testApp {
 		AppURL:     appURL,
 		SandboxURL: sandboxSrv.URL,
 		DB:         db,
+		clock:      clock,
 	}
 }
 

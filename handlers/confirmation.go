@@ -60,13 +60,28 @@ func (a *App) confirmation(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.Confirmation(a.page(c, "Thank you"), v))
 }
 
-// paymentLabel describes how the order was paid, e.g. "Klarna (Direct debit)".
+// paymentLabel describes how the order was paid, e.g. "Klarna (Direct debit)": the payment method's type in
+// words, else its name unless that only repeats "Klarna".
 func paymentLabel(o payway.Order) string {
 	label := "Klarna"
-	if d := o.PaymentOptionDetails.Name; d != "" {
+	d := paymentMethodName(o.PaymentOptionDetails.Type)
+	if n := o.PaymentOptionDetails.Name; d == "" && !strings.EqualFold(n, label) {
+		d = n
+	}
+	if d != "" {
 		label += " (" + d + ")"
 	}
 	return label
+}
+
+// paymentMethodName is how an order's payment method type (Klarna's authorized_payment_method) is shown, or
+// "" for an unknown one.
+func paymentMethodName(typ string) string {
+	names := map[string]string{
+		"invoice": "Invoice", "card": "Card", "direct_debit": "Direct debit", "direct_bank_transfer": "Bank transfer",
+		"fixed_amount": "Part payment",
+	}
+	return names[strings.ToLower(typ)]
 }
 
 // addressLines is a Payway address as lines for display.

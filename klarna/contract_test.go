@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -1005,7 +1006,10 @@ func TestClientWithoutServer(t *testing.T) {
 	if _, err := c.ReadCustomerToken(ctx, " "); err == nil {
 		t.Error("empty token accepted")
 	}
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // then the server notices the client leaving
+		<-r.Context().Done()
+	}))
 	defer slow.Close()
 	obs := &recorder{}
 	c = klarna.New(klarna.Config{BaseURL: slow.URL, Observer: obs})

@@ -106,18 +106,11 @@ func validateLine(l orderLine) string {
 	return ""
 }
 
-// taxAddsUp reports whether tax is within ±1 of total*rate/(10000+rate) (which is what
-// total - total*10000/(10000+rate) amounts to), compared exactly in integers:
-// |tax*(10000+rate) - total*rate| <= 10000+rate.
+// taxAddsUp applies Klarna's rule literally, in integer arithmetic as Klarna documents it: tax must be
+// within ±1 of total - total*10000/(10000+rate).
 func taxAddsUp(total, rate, tax int64) bool {
-	if tax > abs64(total)+1 || tax < -abs64(total)-1 {
-		return false // also keeps the products below from overflowing
-	}
-	d := tax*(maxTaxRate+rate) - total*rate
-	if d < 0 {
-		d = -d
-	}
-	return d <= maxTaxRate+rate
+	ref := total - total*maxTaxRate/(maxTaxRate+rate)
+	return tax >= ref-1 && tax <= ref+1 // no subtraction with tax: it comes unchecked from the request
 }
 
 func abs64(v int64) int64 {
