@@ -888,7 +888,9 @@ func TestHPPDisableAndErrors(t *testing.T) {
 		{"both category fields", func(r *klarna.HPPSessionRequest) {
 			r.Options = &klarna.HPPOptions{PaymentMethodCategory: "PAY_LATER", PaymentMethodCategories: []string{"PAY_NOW"}}
 		}, klarna.CodeBadValue, "Bad value: options.payment_method_categories"},
-		{"category not offered", func(r *klarna.HPPSessionRequest) { r.Options = &klarna.HPPOptions{PaymentMethodCategory: "PAY_OVER_TIME"} },
+		{"category not offered", func(r *klarna.HPPSessionRequest) {
+			r.Options = &klarna.HPPOptions{PaymentMethodCategory: "PAY_OVER_TIME"}
+		},
 			klarna.CodeBadValue, "Bad value: options.payment_method_categories"},
 		{"relative URL", func(r *klarna.HPPSessionRequest) {
 			u := *r.MerchantURLs

@@ -118,7 +118,7 @@ func decodeKlarnaRequest(w http.ResponseWriter, r *http.Request, dst any) *klarn
 	return decodeKlarna(body, dst)
 }
 
-// klarnaBase is the sandbox's origin as the caller reached it (scheme http unless TLS, the request's
+// klarnaBase is the sandbox's own origin as the caller reached it (scheme http unless TLS, the request's
 // host): the app reaches the sandbox on the same host:port as the browser, so generated URLs work for both.
 func klarnaBase(r *http.Request) string {
 	scheme := "http"

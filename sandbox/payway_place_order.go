@@ -147,7 +147,7 @@ func (s *Server) placePurchaseOrder(w http.ResponseWriter, r *http.Request, auth
 		return placeOrderItem{}, errPaymentMethodFailed
 	}
 
-	kord, tokenID, err := s.chargeKlarna(ctx, requestBase(r), body, ps, o, order)
+	kord, tokenID, err := s.chargeKlarna(ctx, klarnaBase(r), body, ps, o, order)
 	if err != nil {
 		var pe *paywayError
 		desc := err.Error()

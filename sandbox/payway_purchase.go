@@ -223,13 +223,3 @@ func klarnaFailure(what string, kerr *klarnaError) *paywayError {
 	return &paywayError{status: http.StatusBadGateway, Code: "payment_provider_error",
 		Message: fmt.Sprintf("Could not %s: %s %v", what, kerr.Code, kerr.Messages)}
 }
-
-// requestBase is the sandbox's own origin as the caller reached it (the app uses the same host:port
-// as the browser), for the URLs the Klarna core generates.
-func requestBase(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
