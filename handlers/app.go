@@ -20,8 +20,11 @@ import (
 
 // Config is what the HTTP layer needs to know about its environment.
 type Config struct {
-	Env            string        // "sandbox" or "live"; shown in the layout
-	KlarnaSDKURL   string        // the Klarna JS SDK; its origin is allowed by the CSP
+	Env          string // "sandbox" or "live"; shown in the layout
+	KlarnaSDKURL string // the Klarna JS SDK; its origin is allowed by the CSP
+	// KlarnaOrigins are further CSP sources Klarna's real SDK needs (its widget and dialog hosts, the
+	// device-recognition redirect); none in sandbox mode, where everything comes from the SDK's origin.
+	KlarnaOrigins  []string
 	RequestTimeout time.Duration // per-request context timeout (default 15s)
 	LoginRate      int           // login attempts per minute per client IP (default 10)
 	TrustProxy     bool          // take the client IP from X-Forwarded-For only when true

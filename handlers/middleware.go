@@ -82,7 +82,7 @@ func (a *App) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 // and the configured Klarna SDK origin only: the SDK's script, its widget iframes and the redirect to Klarna
 // after placing an order.
 func (a *App) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	csp := contentSecurityPolicy(a.sdkOrigin)
+	csp := contentSecurityPolicy(strings.TrimSpace(a.sdkOrigin + " " + strings.Join(a.cfg.KlarnaOrigins, " ")))
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", csp)
@@ -97,7 +97,8 @@ func (a *App) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// contentSecurityPolicy builds the policy for a given Klarna origin ("" allows our own origin only).
+// contentSecurityPolicy builds the policy for the given Klarna sources, space separated ("" allows our own
+// origin only).
 func contentSecurityPolicy(klarna string) string {
 	self := "'self'"
 	withKlarna := self

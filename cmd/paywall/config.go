@@ -39,6 +39,7 @@ type config struct {
 	KlarnaUser     string
 	KlarnaPassword string
 	KlarnaSDKURL   string
+	KlarnaOrigins  []string
 	SessionKey     []byte
 	SessionMaxAge  time.Duration
 	RequestTimeout time.Duration
@@ -81,6 +82,7 @@ func settings() []setting {
 		{"PAYWALL_KLARNA_USERNAME", "", false, "live: Klarna API username (MID)"},
 		{"PAYWALL_KLARNA_PASSWORD", "", true, "live: Klarna API password"},
 		{"PAYWALL_KLARNA_SDK_URL", "", false, "Klarna JS SDK URL (live default https://x.klarnacdn.net/kp/lib/v1/api.js)"},
+		{"PAYWALL_KLARNA_ORIGINS", "", false, "live: extra CSP sources for Klarna's SDK (default " + liveKlarnaOrigins + ")"},
 		{"PAYWALL_SESSION_KEY", "", true, "hex key (>= 32 bytes) signing session cookies; required live, random per start in sandbox"},
 		{"PAYWALL_SESSION_MAX_AGE", "168h", false, "how long a login lasts"},
 		{"PAYWALL_REQUEST_TIMEOUT", "15s", false, "per-request timeout"},
@@ -98,6 +100,9 @@ func settings() []setting {
 }
 
 const liveKlarnaSDK = "https://x.klarnacdn.net/kp/lib/v1/api.js"
+
+// liveKlarnaOrigins are the hosts Klarna's real SDK loads its widget and dialog from and redirects through.
+const liveKlarnaOrigins = "https://*.klarna.com https://*.klarnacdn.net https://*.klarnaservices.com"
 
 // loadConfig reads flags and PAYWALL_* variables and validates them, reporting every bad value at once.
 func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -193,7 +198,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	case modeSandbox:
 		errs = append(errs, cfg.sandboxDefaults(getenv)...)
 	case modeLive:
-		errs = append(errs, cfg.liveChecks()...)
+		errs = append(errs, cfg.liveChecks(getenv)...)
 	default:
 		bad("PAYWALL_MODE", "%q is not sandbox or live", cfg.Mode)
 	}
@@ -208,7 +213,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 func (c *config) sandboxDefaults(getenv func(string) string) []error {
 	var errs []error
 	for _, env := range []string{"PAYWALL_PAYWAY_URL", "PAYWALL_PAYWAY_CLIENT_ID", "PAYWALL_PAYWAY_CLIENT_SECRET",
-		"PAYWALL_KLARNA_URL", "PAYWALL_KLARNA_USERNAME", "PAYWALL_KLARNA_PASSWORD", "PAYWALL_KLARNA_SDK_URL"} {
+		"PAYWALL_KLARNA_URL", "PAYWALL_KLARNA_USERNAME", "PAYWALL_KLARNA_PASSWORD", "PAYWALL_KLARNA_SDK_URL",
+		"PAYWALL_KLARNA_ORIGINS"} {
 		if _, ok := lookup(getenv, env); ok {
 			errs = append(errs, fmt.Errorf("%s: is set but PAYWALL_MODE=sandbox; set PAYWALL_MODE=live to use real services", env))
 		}
@@ -231,7 +237,7 @@ func (c *config) sandboxDefaults(getenv func(string) string) []error {
 }
 
 // liveChecks requires every credential and refuses sandbox values in live mode.
-func (c *config) liveChecks() []error {
+func (c *config) liveChecks(getenv func(string) string) []error {
 	var errs []error
 	required := map[string]string{
 		"PAYWALL_PAYWAY_URL": c.PaywayURL, "PAYWALL_PAYWAY_CLIENT_ID": c.PaywayClientID,
@@ -252,6 +258,11 @@ func (c *config) liveChecks() []error {
 	if c.KlarnaSDKURL == "" {
 		c.KlarnaSDKURL = liveKlarnaSDK
 	}
+	origins := liveKlarnaOrigins
+	if v, ok := lookup(getenv, "PAYWALL_KLARNA_ORIGINS"); ok {
+		origins = v
+	}
+	c.KlarnaOrigins = strings.Fields(origins)
 	for env, u := range map[string]string{"PAYWALL_PAYWAY_URL": c.PaywayURL, "PAYWALL_KLARNA_URL": c.KlarnaURL, "PAYWALL_KLARNA_SDK_URL": c.KlarnaSDKURL} {
 		if u != "" && !isAbsURL(u) {
 			errs = append(errs, fmt.Errorf("%s: %q is not an absolute http(s) URL", env, u))
@@ -293,7 +304,7 @@ func (c config) describe() []any {
 		"sandbox_addr", c.SandboxAddr, "sandbox_db", c.SandboxDBPath,
 		"payway_url", c.PaywayURL, "payway_client_id", c.PaywayClientID, "payway_client_secret", mask(c.PaywaySecret),
 		"payway_organisation", c.PaywayOrg, "klarna_url", c.KlarnaURL, "klarna_username", c.KlarnaUser,
-		"klarna_password", mask(c.KlarnaPassword), "klarna_sdk_url", c.KlarnaSDKURL,
+		"klarna_password", mask(c.KlarnaPassword), "klarna_sdk_url", c.KlarnaSDKURL, "klarna_origins", strings.Join(c.KlarnaOrigins, " "),
 		"session_key", mask(string(c.SessionKey)), "session_max_age", c.SessionMaxAge.String(),
 		"request_timeout", c.RequestTimeout.String(), "login_rate", c.LoginRate, "trust_proxy", c.TrustProxy,
 		"catalogue", c.CataloguePath, "raise_on", fmt.Sprintf("%+v", c.Raise),

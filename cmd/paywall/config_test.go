@@ -64,8 +64,8 @@ func TestLoadConfig(t *testing.T) {
 			wantErr: []string{"sandbox credentials in live mode"}},
 		{name: "short session key", env: with(liveEnv, "PAYWALL_SESSION_KEY", "abcd"), wantErr: []string{"PAYWALL_SESSION_KEY"}},
 		{name: "valid live", env: liveEnv, check: func(t *testing.T, c config) {
-			if c.KlarnaSDKURL != liveKlarnaSDK {
-				t.Errorf("SDK URL %s", c.KlarnaSDKURL)
+			if c.KlarnaSDKURL != liveKlarnaSDK || len(c.KlarnaOrigins) != 3 {
+				t.Errorf("SDK URL %s, origins %v", c.KlarnaSDKURL, c.KlarnaOrigins)
 			}
 		}},
 	}

@@ -143,7 +143,7 @@ func buildApp(background context.Context, cfg config, log *slog.Logger, db *stor
 		return nil, err
 	}
 	return handlers.New(handlers.Config{
-		Env: cfg.Mode, KlarnaSDKURL: cfg.KlarnaSDKURL, RequestTimeout: cfg.RequestTimeout,
+		Env: cfg.Mode, KlarnaSDKURL: cfg.KlarnaSDKURL, KlarnaOrigins: cfg.KlarnaOrigins, RequestTimeout: cfg.RequestTimeout,
 		LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy,
 	}, handlers.Deps{DB: db, Sessions: sessions, Payway: pw, Checkout: co, Logger: log, Registry: reg})
 }
