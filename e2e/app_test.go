@@ -15,6 +15,7 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/handlers"
+	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/sandbox"
 	"github.com/paywall/paywall/store"
@@ -126,6 +127,26 @@ func startApp(t *testing.T) *testApp {
 	if err != nil {
 		t.Fatalf("checkout: %v", err)
 	}
+	// One-click purchases and their recovery talk to the sandbox's Klarna side; the HPP merchant URLs and
+	// status callbacks come back to the app's URL.
+	kl := klarna.New(klarna.Config{
+		BaseURL:  sandboxSrv.URL,
+		Username: sandbox.KlarnaUsername,
+		Password: sandbox.KlarnaPassword,
+		Observer: checkout.NewRecorder(db, clock.Now, logger),
+	})
+	offers, err := checkout.LoadOneClickOffers("")
+	if err != nil {
+		t.Fatalf("one-click offers: %v", err)
+	}
+	oneClick, err := checkout.NewOneClick(checkout.OneClickConfig{
+		BaseURL: appURL,
+		Now:     clock.Now,
+		Logger:  logger.With("component", "oneclick"),
+	}, pw, kl, db, offers)
+	if err != nil {
+		t.Fatalf("one-click: %v", err)
+	}
 	e, err := handlers.New(handlers.Config{
 		Env:          "sandbox",
 		KlarnaSDKURL: sandboxSrv.URL + "/kp/lib/v1/api.js",
@@ -134,6 +155,7 @@ func startApp(t *testing.T) *testApp {
 		Sessions: sessions,
 		Payway:   pw,
 		Checkout: co,
+		OneClick: oneClick,
 		Logger:   logger.With("component", "app"),
 		Registry: prometheus.NewRegistry(),
 		Now:      clock.Now,

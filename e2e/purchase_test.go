@@ -31,6 +31,8 @@ const (
 	debtEmail     = "debt@example.se"      // place_order 403 payment method failed
 	ssnTakenEmail = "ssn-taken@example.se" // place_order 409 ssn_already_taken (the harness raises on it)
 
+	placeOrderRoute = "POST /external/api/v1/klarna_payments/place_order" // as the sandbox's fault targets name it
+
 	monthlyTitle = "Digital – monthly"
 	monthlyPrice = "139 kr"
 )
@@ -227,7 +229,7 @@ func TestDoubleClickOnBuyPlacesOneOrder(t *testing.T) {
 	id := checkout.purchaseID()
 	// Payway takes a moment to place the order, so the second post arrives while the first is under way and
 	// the browser abandons the first one (as it does with the first of two form submissions).
-	app.armFault(t, "POST /external/api/v1/klarna_payments/place_order", 400)
+	app.armFault(t, placeOrderRoute, 400, 0)
 	// When checkout.js submits the authorized form, post the very same form a second time alongside it.
 	_, err := page.Evaluate(`() => {
 		const form = document.getElementById("checkout-form");
@@ -257,6 +259,39 @@ func TestDoubleClickOnBuyPlacesOneOrder(t *testing.T) {
 	}
 	mu.Unlock()
 	app.expectOrderCalls(t, id, 1, 0)
+	app.expectOrderNumber(t, id, confirmation.OrderID())
+	confirmation.ContinueReading(art.Slug).ExpectWholeArticle(art)
+}
+
+// TestPaywayDownKeepsPurchaseRetryable: Payway answers place_order with a 503. The reader gets a friendly
+// page saying nothing was charged and a way to try again; the retry on the same checkout buys the
+// subscription, with one order in the end.
+func TestPaywayDownKeepsPurchaseRetryable(t *testing.T) {
+	app := startApp(t)
+	art := app.premiumArticle(t)
+	page := newPage(t)
+	loginAs(t, page, app, readerEmail)
+
+	checkout := openArticle(t, page, app, art.Slug).ChooseSubscription().ChooseLoggedIn("monthly")
+	id := checkout.purchaseID()
+	app.armFault(t, placeOrderRoute, 0, 503)
+	checkout.Buy().Approve(approvedEmail, anyCode)
+
+	down := checkout.onStatus("unavailable")
+	down.ExpectHeading(`^Our subscription service is not answering$`)
+	down.ExpectMessage(`nothing was charged`)
+	down.check(expect().Locator(down.testID("status-link")).ToHaveText("Try again"), "try-again link")
+	expectAccessible(t, page, "Payway unavailable")
+
+	down.check(down.testID("status-link").Click(), "try again")
+	again := down.onCheckout()
+	if got := again.purchaseID(); got != id {
+		t.Fatalf("try again opened checkout %s, want the same purchase %s", got, id)
+	}
+	again.Buy().Approve(approvedEmail, anyCode)
+	confirmation := again.onConfirmation()
+	confirmation.ExpectOrder(monthlyTitle)
+	app.expectOrderCalls(t, id, 2, 0) // the refused call and the one that placed the order
 	app.expectOrderNumber(t, id, confirmation.OrderID())
 	confirmation.ContinueReading(art.Slug).ExpectWholeArticle(art)
 }
@@ -496,11 +531,11 @@ func (a *testApp) expectOrderNumber(t *testing.T, purchaseID, orderID string) {
 	}
 }
 
-// armFault makes the sandbox answer the next request to target ("<METHOD> <route>") delayMS late
-// (POST /sandbox/v1/faults).
-func (a *testApp) armFault(t *testing.T, target string, delayMS int) {
+// armFault arms a sandbox fault on the next request to target ("<METHOD> <route>"): a delay in
+// milliseconds, then the HTTP status (0: the real answer). POST /sandbox/v1/faults.
+func (a *testApp) armFault(t *testing.T, target string, delayMS, status int) {
 	t.Helper()
-	body := fmt.Sprintf(`{"target": %q, "delay_ms": %d}`, target, delayMS)
+	body := fmt.Sprintf(`{"target": %q, "delay_ms": %d, "status": %d}`, target, delayMS, status)
 	resp, err := http.Post(a.SandboxURL+"/sandbox/v1/faults", "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatalf("arm fault on %s: %v", target, err)

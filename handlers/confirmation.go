@@ -40,6 +40,9 @@ func (a *App) confirmation(c echo.Context) error {
 	if err != nil {
 		return paywayUnavailable(err)
 	}
+	if err := a.refreshName(c, acc); err != nil {
+		return err
+	}
 	p, o := conf.Purchase, conf.Offer
 	priced := a.pricedOffer(c, cust, o.ID)
 	v := views.ConfirmationView{

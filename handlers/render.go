@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 
 	"github.com/a-h/templ"
@@ -13,7 +14,8 @@ import (
 // render buffers the component and only then writes it, so a failing template never sends half a page.
 func (a *App) render(c echo.Context, status int, comp templ.Component) error {
 	var buf bytes.Buffer
-	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+	// Rendering is cheap and must not fail because the browser gave up waiting: no cancellation.
+	if err := comp.Render(context.WithoutCancel(c.Request().Context()), &buf); err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")

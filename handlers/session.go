@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -80,12 +81,8 @@ func (a *App) startSession(c echo.Context, acc payway.Account, tok payway.Token)
 	if err != nil {
 		return fmt.Errorf("login: session: %w", err)
 	}
-	name := acc.FirstName + " " + acc.LastName
-	if acc.FirstName == "" && acc.LastName == "" {
-		name = acc.Email
-	}
 	sess.Values[keyAccountID] = acc.ID
-	sess.Values[keyName] = name
+	sess.Values[keyName] = displayName(acc)
 	sess.Values[keyEmail] = acc.Email
 	setTokens(sess, tok)
 	if err := a.sessions.Renew(c.Request(), c.Response(), sess); err != nil {
@@ -98,6 +95,33 @@ func setTokens(sess *sessions.Session, tok payway.Token) {
 	sess.Values[keyAccessToken] = tok.AccessToken
 	sess.Values[keyRefreshToken] = tok.RefreshToken
 	sess.Values[keyExpiresAt] = tok.ExpiresAt.Unix()
+}
+
+// displayName is how the header names a customer.
+func displayName(acc payway.Account) string {
+	if name := strings.TrimSpace(acc.FirstName + " " + acc.LastName); name != "" {
+		return name
+	}
+	return acc.Email
+}
+
+// refreshName keeps the header's name in line with the account after Payway synced it from Klarna.
+func (a *App) refreshName(c echo.Context, acc payway.Account) error {
+	u := currentUser(c)
+	name := displayName(acc)
+	if u == nil || u.Name == name {
+		return nil
+	}
+	sess, err := a.sessions.Get(c.Request(), sessionName)
+	if err != nil {
+		return fmt.Errorf("refresh name: session: %w", err)
+	}
+	sess.Values[keyName] = name
+	if err := a.sessions.Save(c.Request(), c.Response(), sess); err != nil {
+		return fmt.Errorf("refresh name: save session: %w", err)
+	}
+	u.Name = name
+	return nil
 }
 
 // endSession logs out: the session row is deleted and the cookie expired.
