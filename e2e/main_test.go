@@ -5,48 +5,27 @@
 // npm package playwright-core@1.52.0 (pinned in package-lock.json) in the directory that
 // scripts/e2e-deps.sh prepares; the browser is Debian's Chromium. Nothing is ever downloaded here.
 //
-// Environment:
-//
-//	PAYWALL_E2E=off          skip every browser test (with a message) instead of failing when no browser
-//	PAYWALL_CHROMIUM         browser binary (default /usr/bin/chromium)
-//	PLAYWRIGHT_DRIVER_PATH   driver directory (default <repo>/.playwright-driver)
-//	PAYWALL_E2E_ARTIFACTS    where failure screenshots and traces go (default e2e/artifacts)
-//	PAYWALL_E2E_HEADED=1     show the browser window (needs a display)
+// Environment: see internal/browsertest for the browser and driver; PAYWALL_E2E_ARTIFACTS says where failure
+// screenshots and traces go (default e2e/artifacts).
 package e2e
 
 import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
-)
 
-// playwrightVersion is the driver version playwright-go v0.5200.1 insists on.
-const playwrightVersion = "1.52.0"
+	"github.com/paywall/paywall/internal/browsertest"
+)
 
 // defaultTimeout bounds every action, navigation and expect assertion (milliseconds). Assertions wait
 // for their condition up to this long: tests never sleep.
 const defaultTimeout = 5000
-
-// chromiumArgs keep Chromium quiet on a machine without internet (see shared/notes/browser-tests.md).
-func chromiumArgs() []string {
-	return []string{
-		"--no-sandbox",
-		"--disable-gpu",
-		"--disable-dev-shm-usage",
-		"--disable-background-networking",
-		"--disable-component-update",
-		"--disable-sync",
-		"--disable-quic",
-		"--no-first-run",
-	}
-}
 
 // browserSuite is the browser shared by all tests of this binary.
 type browserSuite struct {
@@ -65,100 +44,31 @@ func TestMain(m *testing.M) {
 
 func runTests(m *testing.M) int {
 	flag.Parse()
-	switch {
-	case os.Getenv("PAYWALL_E2E") == "off":
-		fmt.Println("e2e: PAYWALL_E2E=off: skipping the browser tests")
+	if off := browsertest.Off(); off != "" {
+		fmt.Printf("e2e: %s: skipping the browser tests\n", off)
 		if os.Getenv("CI") != "" {
 			fmt.Println("e2e: WARNING: browser tests are switched off in CI")
 		}
-		suite = &browserSuite{skip: "PAYWALL_E2E=off"}
-		return m.Run()
-	case testing.Short():
-		suite = &browserSuite{skip: "-short"}
+		suite = &browserSuite{skip: off}
 		return m.Run()
 	}
-	s, err := startBrowser()
+	pw, browser, err := browsertest.Launch()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: FAIL: cannot start the browser: %v\n"+
 			"e2e: run `make e2e-deps` (scripts/e2e-deps.sh) to install Chromium and the Playwright driver,\n"+
 			"e2e: or set PAYWALL_E2E=off to skip the browser tests on purpose.\n", err)
 		return 1
 	}
-	suite = s
+	suite = &browserSuite{pw: pw, browser: browser}
 	code := m.Run()
-	if err := s.stop(); err != nil {
+	if err := suite.stop(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: stopping the browser: %v\n", err)
 	}
 	return code
 }
 
-// startBrowser runs the pinned driver from the prepared directory and launches headless Chromium.
-func startBrowser() (*browserSuite, error) {
-	dir, err := driverDir()
-	if err != nil {
-		return nil, err
-	}
-	pw, err := playwright.Run(&playwright.RunOptions{
-		DriverDirectory:     dir,
-		SkipInstallBrowsers: true,
-		Verbose:             false,
-		Stdout:              io.Discard,
-		Stderr:              os.Stderr,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("start playwright driver %s (want playwright-core %s): %w", dir, playwrightVersion, err)
-	}
-	exe := chromiumPath()
-	browser, err := pw.Chromium.Launch(playwright.BrowserTypeLaunchOptions{
-		ExecutablePath:  playwright.String(exe),
-		Args:            chromiumArgs(),
-		Headless:        playwright.Bool(os.Getenv("PAYWALL_E2E_HEADED") != "1"),
-		ChromiumSandbox: playwright.Bool(false),
-		Timeout:         playwright.Float(30000),
-	})
-	if err != nil {
-		_ = pw.Stop()
-		return nil, fmt.Errorf("launch %s: %w", exe, err)
-	}
-	return &browserSuite{pw: pw, browser: browser}, nil
-}
-
 func (s *browserSuite) stop() error {
 	return errors.Join(s.browser.Close(), s.pw.Stop())
-}
-
-// chromiumPath is $PAYWALL_CHROMIUM, or Debian's Chromium.
-func chromiumPath() string {
-	if p := os.Getenv("PAYWALL_CHROMIUM"); p != "" {
-		return p
-	}
-	return "/usr/bin/chromium"
-}
-
-// driverDir is $PLAYWRIGHT_DRIVER_PATH, or .playwright-driver at the repository root (the directory
-// holding go.mod), as scripts/e2e-deps.sh prepares it: package -> node_modules/playwright-core, node.
-func driverDir() (string, error) {
-	if p := os.Getenv("PLAYWRIGHT_DRIVER_PATH"); p != "" {
-		return p, nil
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("find driver dir: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			d := filepath.Join(dir, ".playwright-driver")
-			if _, err := os.Stat(filepath.Join(d, "package", "cli.js")); err != nil {
-				return "", fmt.Errorf("no Playwright driver at %s: %w", d, err)
-			}
-			return d, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("find driver dir: no go.mod above the working directory; set PLAYWRIGHT_DRIVER_PATH")
-		}
-		dir = parent
-	}
 }
 
 // artifactsDir is where failing tests leave a screenshot and a trace (gitignored).
