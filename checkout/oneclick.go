@@ -6,17 +6,24 @@ package checkout
 //	created --charge ok--> completed
 //	   |--rejected with step_up_id--> recovering --SDK or HPP order--> completed (token updated)
 //	   |                                  '--declined/cancelled/back--> recovering (choose again) ...
-//	   '--rejected without trigger--> failed(code)
+//	   |--rejected without trigger--> failed(code)
+//	   '--Klarna did not answer--> failed(KLARNA_UNAVAILABLE) --buy the same offer again--> created (same key)
 //
-// CONTRACT (issue 5): these signatures are agreed between the two people building issue 5. Bodies are stubs
-// until the backend lands.
+// CONTRACT (issue 5): these signatures are agreed between the two people building issue 5. The bodies
+// live in oneclick_*.go.
 
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/paywall/paywall/klarna"
+	"github.com/paywall/paywall/payway"
+	"github.com/paywall/paywall/store"
 )
 
 // Klarna is what one-click purchases and recovery need from Klarna (implemented by *klarna.Client).
@@ -27,28 +34,67 @@ type Klarna interface {
 	CreateOrder(ctx context.Context, authorizationToken string, req klarna.OrderRequest) (klarna.Order, error)
 	CreateHPPSession(ctx context.Context, req klarna.HPPSessionRequest) (klarna.HPPSession, error)
 	ReadHPPSession(ctx context.Context, sessionID string) (klarna.HPPSessionStatus, error)
+	// DisableHPPSession retires a hosted page the customer abandoned when they start another one with a
+	// different place_order_mode, so no second page of the same recovery can still be paid.
+	DisableHPPSession(ctx context.Context, sessionID string) error
 	PaymentSessionURL(sessionID string) string
+}
+
+// Profiles reads the account's saved Klarna payment (Payway's me/payment_profile; implemented by
+// *payway.Client). It is all one-click purchases need from Payway: Payway creates the token, we only
+// read it.
+type Profiles interface {
+	PaymentProfile(ctx context.Context, accessToken string) (payway.Profile, error)
+}
+
+// OneClickStore keeps token purchases and their timelines (implemented by *store.DB).
+type OneClickStore interface {
+	ReuseOrCreateTokenPurchase(ctx context.Context, fresh store.TokenPurchase, since time.Time, reuse func(*store.TokenPurchase) bool) (store.TokenPurchase, bool, error)
+	TokenPurchase(ctx context.Context, id string) (store.TokenPurchase, error)
+	TokenPurchasesOf(ctx context.Context, accountID string) ([]store.TokenPurchase, error)
+	UpdateTokenPurchase(ctx context.Context, id string, fn func(*store.TokenPurchase) error) (store.TokenPurchase, error)
+	AddTokenCallback(ctx context.Context, purchaseID, eventID, status string, at time.Time) (bool, error)
+	TokenCallbackSeen(ctx context.Context, purchaseID, eventID string) (bool, error)
+	AddEvent(ctx context.Context, e store.Event) error
 }
 
 // One-click purchase states.
 const (
-	OneClickCreated    = "created"    // row written, charge not answered yet
-	OneClickCompleted  = "completed"  // Klarna order exists (token charge, SDK recovery or HPP)
-	OneClickRecovering = "recovering" // token rejected with a step-up trigger: the recovery page takes over
-	OneClickFailed     = "failed"     // rejected without trigger, FailureCode says why
+	OneClickCreated    = store.TokenStateCreated    // row written, charge not answered yet
+	OneClickCompleted  = store.TokenStateCompleted  // Klarna order exists (token charge, SDK recovery or HPP)
+	OneClickRecovering = store.TokenStateRecovering // token rejected with a step-up trigger: the recovery page takes over
+	OneClickFailed     = store.TokenStateFailed     // rejected without trigger, FailureCode says why
 )
 
 // Failure codes of one-click purchases (Klarna's error codes).
 const (
-	FailTokenCancelled  = "TOKEN_CANCELLED"
-	FailTokenSuspended  = "TOKEN_SUSPENDED"
-	FailTokenNotFound   = "TOKEN_NOT_FOUND"
-	FailTokenPayment    = "PAYMENT_METHOD_FAILED"
+	FailTokenCancelled = "TOKEN_CANCELLED" // also Klarna's TOKEN_CANCELED spelling and TOKEN_FORBIDDEN
+	FailTokenSuspended = "TOKEN_SUSPENDED"
+	FailTokenNotFound  = "TOKEN_NOT_FOUND"
+	// FailTokenPayment: the saved method failed (PAYMENT_METHOD_FAILED, or UNAVAILABLE_PAYMENT_METHOD
+	// without a step-up trigger, or a step-up session Klarna refused); a new attempt may work.
+	FailTokenPayment = "PAYMENT_METHOD_FAILED"
+	// FailKlarnaDown: Klarna did not answer (5xx, timeout). Nothing is known to be charged; buying the same
+	// offer again within a day retries this purchase with its Klarna-Idempotency-Key, so a charge that did
+	// happen is answered, not repeated.
 	FailKlarnaDown      = "KLARNA_UNAVAILABLE"
 	FailRecoveryDenied  = "RECOVERY_DECLINED" // only as LastOutcome: a declined recovery can be tried again
 	RecoveryMethodSDK   = "sdk"
 	RecoveryMethodHPP   = "hpp"
 	RecoveryMethodToken = "token" // no recovery: the token charge itself succeeded
+)
+
+// LastOutcome values of a recovering purchase: what the customer's last attempt ended with, for the
+// recovery page to say. Compare them case-insensitively.
+const (
+	OutcomeDeclined  = FailRecoveryDenied // the hosted page's payment was declined (HPP FAILED)
+	OutcomeCancelled = "cancelled"        // cancelled on the hosted page (final for that page)
+	OutcomeBack      = "back"             // came back from the hosted page without paying
+	OutcomeError     = "error"            // the hosted page hit an error, or Klarna refused the order from an authorization
+	OutcomeExpired   = "expired"          // the hosted page session was disabled or has expired: start another
+	// OutcomePending: Klarna's hosted page is still open (WAITING, IN_PROGRESS) as seen on the return, or
+	// an order from an authorization is being created right now. Check again.
+	OutcomePending = "pending"
 )
 
 // OneClickOffer is something a customer with a saved token can buy in one click (add-on or upgrade).
@@ -71,6 +117,9 @@ type SavedMethod struct {
 	UpdatedAt    time.Time
 }
 
+// TokenNotFound is SavedMethod.Status when Payway names a token Klarna does not know.
+const TokenNotFound = "NOT_FOUND"
+
 // Usable reports whether one-click purchases are offered with this method.
 func (m SavedMethod) Usable() bool { return m.Status == klarna.TokenActive }
 
@@ -88,7 +137,7 @@ type TokenPurchase struct {
 	ClientToken     string
 	HPPSessionID    string
 	Method          string // RecoveryMethod*
-	LastOutcome     string // e.g. "declined", "cancelled", "back": shown on the recovery page after a return
+	LastOutcome     string // Outcome*: shown on the recovery page after a return
 	OrderID         string // Klarna order id when completed
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
@@ -97,73 +146,188 @@ type TokenPurchase struct {
 // Errors of the one-click journey.
 var (
 	ErrNoSavedMethod = errors.New("checkout: no saved Klarna payment method")
+	// ErrNotRecovering comes with the purchase as it stands (completed: show the confirmation; failed:
+	// its page) when a recovery step is asked of a purchase that no longer waits for one.
 	ErrNotRecovering = errors.New("checkout: purchase is not waiting for recovery")
+	// ErrKlarnaUnavailable means Klarna did not answer usefully (5xx, timeout, network). It also matches
+	// ErrUnavailable, so handlers that show "try again later" for Payway do the same for Klarna.
+	ErrKlarnaUnavailable error = klarnaUnavailableError{}
+	// ErrBadCallback is an HPP status callback whose body is not one.
+	ErrBadCallback = errors.New("checkout: malformed HPP status callback")
+	// ErrInvalidMode is an HPP place_order_mode other than NONE, PLACE_ORDER and CAPTURE_ORDER.
+	ErrInvalidMode = errors.New("checkout: unknown HPP place_order_mode")
 )
 
-var errStub = errors.New("checkout: one-click not implemented yet")
+type klarnaUnavailableError struct{}
+
+func (klarnaUnavailableError) Error() string        { return "checkout: Klarna unavailable" }
+func (klarnaUnavailableError) Is(target error) bool { return target == ErrUnavailable }
 
 // OneClickConfig configures one-click purchases.
 type OneClickConfig struct {
 	// BaseURL is the app's public URL, for the HPP merchant URLs (success, cancel, back, failure, error,
-	// status update).
+	// status update) and the payment session's confirmation URL.
 	BaseURL string
 	Now     func() time.Time
+	Logger  *slog.Logger
+	// Market of the purchases; defaults SE, SEK, sv-SE (the paywall's newspaper is Swedish).
+	Country, Currency, Locale string
+	// Intent of the step-up payment session: the intent of the session the token was made with (Payway's
+	// subscription session, buy_and_tokenize), as Klarna's recovery guide asks. Default buy_and_tokenize.
+	Intent string
 }
 
 // OneClick runs one-click purchases and their recovery.
-type OneClick struct{}
+type OneClick struct {
+	cfg      OneClickConfig
+	profiles Profiles
+	klarna   Klarna
+	store    OneClickStore
+	offers   []OneClickOffer
+	locks    keyedMutex
+}
 
 // NewOneClick builds the service. st is the app's store (*store.DB).
-func NewOneClick(cfg OneClickConfig, pw Payway, kl Klarna, st any, offers []OneClickOffer) (*OneClick, error) {
-	return nil, errStub
+func NewOneClick(cfg OneClickConfig, pw Profiles, kl Klarna, st OneClickStore, offers []OneClickOffer) (*OneClick, error) {
+	if pw == nil || kl == nil || st == nil {
+		return nil, errors.New("checkout: one-click needs Payway, Klarna and a store")
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("checkout: OneClickConfig.BaseURL %q is not an absolute http(s) URL", cfg.BaseURL)
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if err := validateOneClickOffers(offers); err != nil {
+		return nil, fmt.Errorf("checkout: one-click offers: %w", err)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	cfg.Country = cmpOr(cfg.Country, "SE")
+	cfg.Currency = cmpOr(cfg.Currency, "SEK")
+	cfg.Locale = cmpOr(cfg.Locale, "sv-SE")
+	cfg.Intent = cmpOr(cfg.Intent, klarna.IntentBuyAndTokenize)
+	return &OneClick{cfg: cfg, profiles: pw, klarna: kl, store: st, offers: append([]OneClickOffer(nil), offers...)}, nil
+}
+
+func cmpOr(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
 }
 
 // Offers are the one-click offers.
-func (o *OneClick) Offers() []OneClickOffer { return nil }
+func (o *OneClick) Offers() []OneClickOffer { return append([]OneClickOffer(nil), o.offers...) }
+
+// Offer finds a one-click offer by id.
+func (o *OneClick) Offer(id string) (OneClickOffer, bool) {
+	for _, off := range o.offers {
+		if off.ID == id {
+			return off, true
+		}
+	}
+	return OneClickOffer{}, false
+}
 
 // SavedMethod reads the customer's payment profile from Payway and the token from Klarna.
 // ErrNoSavedMethod when the account has none.
 func (o *OneClick) SavedMethod(ctx context.Context, c Customer) (SavedMethod, error) {
-	return SavedMethod{}, errStub
+	prof, err := o.profile(ctx, c)
+	if err != nil {
+		return SavedMethod{}, err
+	}
+	m := SavedMethod{TokenID: prof.KlarnaCustomerToken, UpdatedAt: prof.Updated}
+	t, err := o.klarna.ReadCustomerToken(ctx, prof.KlarnaCustomerToken)
+	switch {
+	case err == nil:
+		m.Type, m.MaskedNumber, m.Status = t.PaymentMethodType, t.MaskedNumber(), t.Status
+		return m, nil
+	case klarnaAnswered(err) && klarnaStatus(err) == 404:
+		m.Status = TokenNotFound
+		return m, nil
+	case klarnaAnswered(err):
+		return SavedMethod{}, fmt.Errorf("checkout: read customer token: %w", err)
+	}
+	return SavedMethod{}, klarnaUnavailable("read customer token", err)
+}
+
+// profile is the account's saved Klarna payment; ErrNoSavedMethod when Payway has none.
+func (o *OneClick) profile(ctx context.Context, c Customer) (payway.Profile, error) {
+	prof, err := o.profiles.PaymentProfile(ctx, c.AccessToken)
+	var pwErr *payway.Error
+	switch {
+	case err == nil:
+		return prof, nil
+	case payway.IsCode(err, "not_found"):
+		return payway.Profile{}, ErrNoSavedMethod
+	case errors.As(err, &pwErr) && pwErr.Status < 500:
+		return payway.Profile{}, fmt.Errorf("checkout: payment profile: %w", err)
+	}
+	return payway.Profile{}, unavailable("payment profile", err)
 }
 
 // Buy charges the saved token (step_up SUPPORTED, a Klarna-Idempotency-Key per attempt, merchant references).
 // The returned purchase is completed, recovering (go to /recovery/:id) or failed with a code.
 func (o *OneClick) Buy(ctx context.Context, c Customer, offerID string) (TokenPurchase, error) {
-	return TokenPurchase{}, errStub
+	return o.buy(ctx, c, offerID)
 }
 
 // Get returns the customer's one-click purchase; ErrNotFound for unknown ids and other customers'.
 func (o *OneClick) Get(ctx context.Context, c Customer, id string) (TokenPurchase, error) {
-	return TokenPurchase{}, errStub
+	p, err := o.get(ctx, c, id)
+	if err != nil {
+		return TokenPurchase{}, err
+	}
+	return public(p), nil
+}
+
+// Purchases are the customer's one-click purchases, newest first.
+func (o *OneClick) Purchases(ctx context.Context, c Customer) ([]TokenPurchase, error) {
+	ps, err := o.store.TokenPurchasesOf(ctx, c.AccountID)
+	if err != nil {
+		return nil, fmt.Errorf("checkout: one-click purchases: %w", err)
+	}
+	out := make([]TokenPurchase, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, public(p))
+	}
+	return out, nil
 }
 
 // StartRecovery makes sure the recovery has its step-up payment session (same intent and cart as the
 // original, customer.customer_token and step_up_id) and returns the purchase with its ClientToken.
+// A purchase that is no longer recovering (completed, or failed because Klarna refused the step-up
+// session) comes back with ErrNotRecovering.
 func (o *OneClick) StartRecovery(ctx context.Context, c Customer, id string) (TokenPurchase, error) {
-	return TokenPurchase{}, errStub
+	return o.startRecovery(ctx, c, id)
 }
 
-// RecoveryOrder creates the order from an SDK authorization (exactly once per recovery).
+// RecoveryOrder creates the order from an SDK authorization (exactly once per recovery). A completed
+// purchase is returned as it is (a repeat sees the first outcome); ErrNoAuthorization without a token.
 func (o *OneClick) RecoveryOrder(ctx context.Context, c Customer, id, authorizationToken string) (TokenPurchase, error) {
-	return TokenPurchase{}, errStub
+	return o.recoveryOrder(ctx, c, id, authorizationToken)
 }
 
 // StartHPP creates the hosted payment page session for the recovery (placeOrderMode NONE, PLACE_ORDER or
 // CAPTURE_ORDER) and returns where to send the browser.
 func (o *OneClick) StartHPP(ctx context.Context, c Customer, id, placeOrderMode string) (redirectURL string, err error) {
-	return "", errStub
+	return o.startHPP(ctx, c, id, placeOrderMode)
 }
 
 // ReturnFromHPP reads the HPP session (never the query string) and acts on its status: COMPLETED creates or
 // records the order; WAITING/IN_PROGRESS leaves it pending; CANCELLED/BACK/FAILED/ERROR/DISABLED records the
 // outcome so the customer can choose again.
 func (o *OneClick) ReturnFromHPP(ctx context.Context, c Customer, id string) (TokenPurchase, error) {
-	return TokenPurchase{}, errStub
+	return o.returnFromHPP(ctx, c, id)
 }
 
 // HPPCallback handles Klarna's status callback for a recovery: secret must match the recovery's, duplicates
-// (same event_id) change nothing.
+// (same event_id) change nothing. An unknown id or a wrong secret is ErrNotFound (the two are not told
+// apart); a body that is no status callback is ErrBadCallback.
 func (o *OneClick) HPPCallback(ctx context.Context, id, secret string, body []byte) error {
-	return errStub
+	return o.hppCallback(ctx, id, secret, body)
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/handlers"
+	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/sandbox"
 	"github.com/paywall/paywall/store"
@@ -93,12 +94,24 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
+	kl := klarna.New(klarna.Config{
+		BaseURL: sbSrv.URL, Username: sandbox.KlarnaUsername, Password: sandbox.KlarnaPassword,
+		Observer: checkout.NewRecorder(db, clk.Now, nil),
+	})
+	offers, err := checkout.LoadOneClickOffers("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	oneClick, err := checkout.NewOneClick(checkout.OneClickConfig{BaseURL: appURL, Now: clk.Now}, pw, kl, db, offers)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := handlers.Config{Env: "sandbox", KlarnaSDKURL: sbSrv.URL + "/kp/lib/v1/api.js"}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	e, err := handlers.New(cfg, handlers.Deps{
-		DB: db, Sessions: sessions, Payway: pw, Checkout: co, Registry: prometheus.NewRegistry(), Now: clk.Now,
+		DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick, Registry: prometheus.NewRegistry(), Now: clk.Now,
 	})
 	if err != nil {
 		t.Fatalf("handlers: %v", err)

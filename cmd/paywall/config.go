@@ -47,6 +47,7 @@ type config struct {
 	LoginRate      int
 	TrustProxy     bool
 	CataloguePath  string
+	Recovery       string // sdk or hpp: the recovery page's first choice
 	Raise          raiseFlags
 	LogLevel       string
 	LogFormat      string
@@ -90,6 +91,7 @@ func settings() []setting {
 		{"PAYWALL_LOGIN_RATE", "10", false, "login attempts per minute per client IP"},
 		{"PAYWALL_TRUST_PROXY", "false", false, "take the client IP from X-Forwarded-For (only behind a trusted proxy)"},
 		{"PAYWALL_CATALOGUE", "", false, "JSON file with the offers on sale (default: the embedded catalogue)"},
+		{"PAYWALL_RECOVERY", "sdk", false, "step-up recovery page's first choice: sdk (Klarna's dialog on our page) or hpp (Klarna's hosted payment page); both are offered"},
 		{"PAYWALL_RAISE_ON_SSN_ALREADY_TAKEN", "true", false, "fail a purchase when Klarna's SSN belongs to another account"},
 		{"PAYWALL_RAISE_ON_SSN_ALREADY_SET", "false", false, "fail a purchase when the account already has another SSN"},
 		{"PAYWALL_RAISE_ON_ACCOUNT_UPDATE_ERROR", "false", false, "fail a purchase when name, birth date or address cannot be updated"},
@@ -167,6 +169,10 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		DeliveryAddress: boolean("PAYWALL_RAISE_ON_DELIVERY_ADDRESS_ERROR"),
 	}
 	cfg.CataloguePath = vals["PAYWALL_CATALOGUE"]
+	cfg.Recovery = strings.ToLower(vals["PAYWALL_RECOVERY"])
+	if cfg.Recovery != "sdk" && cfg.Recovery != "hpp" {
+		bad("PAYWALL_RECOVERY", "%q is not sdk or hpp", cfg.Recovery)
+	}
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		bad("PAYWALL_ADDR", "%q is not host:port", cfg.Addr)
 	}
@@ -307,7 +313,7 @@ func (c config) describe() []any {
 		"klarna_password", mask(c.KlarnaPassword), "klarna_sdk_url", c.KlarnaSDKURL, "klarna_origins", strings.Join(c.KlarnaOrigins, " "),
 		"session_key", mask(string(c.SessionKey)), "session_max_age", c.SessionMaxAge.String(),
 		"request_timeout", c.RequestTimeout.String(), "login_rate", c.LoginRate, "trust_proxy", c.TrustProxy,
-		"catalogue", c.CataloguePath, "raise_on", fmt.Sprintf("%+v", c.Raise),
+		"catalogue", c.CataloguePath, "recovery", c.Recovery, "raise_on", fmt.Sprintf("%+v", c.Raise),
 		"log_level", c.LogLevel, "log_format", c.LogFormat,
 	}
 }

@@ -63,6 +63,17 @@ func TestLoadConfig(t *testing.T) {
 		{name: "live with sandbox credentials is a contradiction", env: with(liveEnv, "PAYWALL_KLARNA_PASSWORD", "sandbox-klarna-secret"),
 			wantErr: []string{"sandbox credentials in live mode"}},
 		{name: "short session key", env: with(liveEnv, "PAYWALL_SESSION_KEY", "abcd"), wantErr: []string{"PAYWALL_SESSION_KEY"}},
+		{name: "recovery defaults to the SDK", env: map[string]string{}, check: func(t *testing.T, c config) {
+			if c.Recovery != "sdk" {
+				t.Errorf("recovery %q, want sdk", c.Recovery)
+			}
+		}},
+		{name: "recovery through the hosted page", env: map[string]string{"PAYWALL_RECOVERY": "HPP"}, check: func(t *testing.T, c config) {
+			if c.Recovery != "hpp" {
+				t.Errorf("recovery %q, want hpp", c.Recovery)
+			}
+		}},
+		{name: "unknown recovery", env: map[string]string{"PAYWALL_RECOVERY": "popup"}, wantErr: []string{`PAYWALL_RECOVERY: "popup" is not sdk or hpp`}},
 		{name: "valid live", env: liveEnv, check: func(t *testing.T, c config) {
 			if c.KlarnaSDKURL != liveKlarnaSDK || len(c.KlarnaOrigins) != 3 {
 				t.Errorf("SDK URL %s, origins %v", c.KlarnaSDKURL, c.KlarnaOrigins)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/handlers"
+	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/sandbox"
 	"github.com/paywall/paywall/store"
@@ -142,10 +143,23 @@ func buildApp(background context.Context, cfg config, log *slog.Logger, db *stor
 	if err != nil {
 		return nil, err
 	}
+	// One-click purchases talk to Klarna directly with the customer token Payway saved; their exchanges
+	// land on the token purchase's timeline through the same recorder.
+	kl := klarna.New(klarna.Config{
+		BaseURL: cfg.KlarnaURL, Username: cfg.KlarnaUser, Password: cfg.KlarnaPassword, Observer: recorder,
+	})
+	offers, err := checkout.LoadOneClickOffers("")
+	if err != nil {
+		return nil, err
+	}
+	oneClick, err := checkout.NewOneClick(checkout.OneClickConfig{BaseURL: cfg.PublicURL, Logger: log}, pw, kl, db, offers)
+	if err != nil {
+		return nil, err
+	}
 	return handlers.New(handlers.Config{
 		Env: cfg.Mode, KlarnaSDKURL: cfg.KlarnaSDKURL, KlarnaOrigins: cfg.KlarnaOrigins, RequestTimeout: cfg.RequestTimeout,
-		LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy,
-	}, handlers.Deps{DB: db, Sessions: sessions, Payway: pw, Checkout: co, Logger: log, Registry: reg})
+		LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy, Recovery: cfg.Recovery,
+	}, handlers.Deps{DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick, Logger: log, Registry: reg})
 }
 
 // listen binds addr at once (so a busy port fails start-up) and serves in the background.

@@ -1,0 +1,201 @@
+package checkout
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/paywall/paywall/klarna"
+	"github.com/paywall/paywall/store"
+)
+
+// retryWindow is how long an unanswered charge is retried with its Klarna-Idempotency-Key: Klarna keeps a
+// key's answer for 24 hours, and the margin keeps a retry from landing just after Klarna forgot the key
+// (which would charge again).
+const retryWindow = 23 * time.Hour
+
+// doubleClickWindow is how long a bought (or recovering) purchase answers another "buy" of the same
+// offer as it is. A double click's second request comes after the first was answered when Klarna is
+// fast; without this it would be a new attempt with a fresh key, and a second charge.
+const doubleClickWindow = time.Minute
+
+// unanswered reports whether Klarna's answer to the purchase's charge is unknown: the call has not
+// returned yet, or it failed without an answer (KLARNA_UNAVAILABLE). Only such a purchase takes an answer,
+// and only such a purchase is retried.
+func unanswered(p store.TokenPurchase) bool {
+	return p.State == OneClickCreated || (p.State == OneClickFailed && p.FailureCode == FailKlarnaDown)
+}
+
+// cart is an offer as Klarna's cart: one digital line, VAT included, totals computed as Klarna checks
+// them. No subscription object: a one-click purchase is a customer-initiated, on-demand charge, the kind
+// of token charge that supports step-up.
+func (o *OneClick) cart(offer OneClickOffer) klarna.Cart {
+	line := klarna.NewLine(offer.Title, offer.Reference, 1, offer.AmountMinor, offer.TaxRate)
+	line.Type = "digital"
+	return klarna.NewCart(o.cfg.Country, o.cfg.Currency, o.cfg.Locale, line)
+}
+
+func (o *OneClick) buy(ctx context.Context, c Customer, offerID string) (TokenPurchase, error) {
+	offer, ok := o.Offer(offerID)
+	if !ok {
+		return TokenPurchase{}, ErrUnknownOffer
+	}
+	prof, err := o.profile(ctx, c)
+	if err != nil {
+		return TokenPurchase{}, err
+	}
+	fresh, err := o.newTokenPurchase(c, offer, prof.KlarnaCustomerToken)
+	if err != nil {
+		return TokenPurchase{}, err
+	}
+	// The idempotency key is stored before Klarna is called. A double click, or buying again after
+	// Klarna did not answer, finds this purchase and resends its very request with its key: Klarna answers
+	// the first charge again instead of making a second. Any answered purchase makes the next buy a new
+	// attempt with a fresh key.
+	var from string
+	now := o.cfg.Now()
+	asItIs := false
+	p, reused, err := o.store.ReuseOrCreateTokenPurchase(ctx, fresh, now.Add(-retryWindow), func(p *store.TokenPurchase) bool {
+		if (p.State == OneClickCompleted || p.State == OneClickRecovering) && now.Sub(p.CreatedAt) < doubleClickWindow {
+			asItIs = true
+			return true
+		}
+		if !unanswered(*p) {
+			return false
+		}
+		from = p.State
+		p.State, p.FailureCode, p.UpdatedAt = OneClickCreated, "", now
+		return true
+	})
+	if err != nil {
+		return TokenPurchase{}, fmt.Errorf("checkout: buy: %w", err)
+	}
+	switch {
+	case asItIs:
+		return public(p), nil
+	case !reused:
+		o.event(ctx, p.ID, "created: "+offer.Title+" (one-click, saved Klarna token)")
+	case from == OneClickFailed:
+		o.event(ctx, p.ID, transition(OneClickFailed, OneClickCreated)+" (retry with the same Klarna-Idempotency-Key)")
+	default:
+		o.event(ctx, p.ID, "charge sent again with the same Klarna-Idempotency-Key (the first is unanswered)")
+	}
+	req, err := orderRequest(p)
+	if err != nil {
+		return TokenPurchase{}, err
+	}
+	// From here the charge runs to its end and its answer is saved even if the browser goes away: an
+	// abandoned call could leave a charge at Klarna that we never recorded. The client's timeout bounds it.
+	ctx = context.WithoutCancel(ctx)
+	order, kerr := o.klarna.CreateTokenOrder(WithPurchase(ctx, p.ID), p.TokenID, p.IdempotencyKey, req)
+	p, err = o.answer(ctx, p.ID, order, kerr)
+	if err != nil {
+		return TokenPurchase{}, err
+	}
+	return public(p), nil
+}
+
+// newTokenPurchase builds a purchase with a fresh id and key and the token order it will send.
+func (o *OneClick) newTokenPurchase(c Customer, offer OneClickOffer, token string) (store.TokenPurchase, error) {
+	id, err := store.NewPurchaseID()
+	if err != nil {
+		return store.TokenPurchase{}, err
+	}
+	key, err := newIdempotencyKey()
+	if err != nil {
+		return store.TokenPurchase{}, err
+	}
+	req := klarna.TokenOrderRequest{
+		Cart: o.cart(offer), MerchantReference1: id, MerchantReference2: offer.Reference,
+		StepUp: klarna.StepUpSupported, // the customer is present: Klarna may ask for a step-up
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return store.TokenPurchase{}, fmt.Errorf("checkout: encode token order: %w", err)
+	}
+	now := o.cfg.Now()
+	return store.TokenPurchase{
+		ID: id, AccountID: c.AccountID, OfferID: offer.ID, TokenID: token, IdempotencyKey: key,
+		OrderRequest: string(body), State: OneClickCreated, CreatedAt: now, UpdatedAt: now,
+	}, nil
+}
+
+// answer records Klarna's answer to a token charge. Only an unanswered purchase takes it, so when two
+// requests sent the same charge (same key, same answer) the first to record wins and a late "Klarna did
+// not answer" never overwrites a real answer.
+func (o *OneClick) answer(ctx context.Context, id string, order klarna.Order, kerr error) (store.TokenPurchase, error) {
+	var (
+		ke      *klarna.Error
+		to      string
+		code    string
+		from    string
+		changed bool
+	)
+	secret := ""
+	switch {
+	case kerr == nil:
+		to = OneClickCompleted
+	case errors.As(kerr, &ke) && ke.StepUpID != "":
+		to = OneClickRecovering
+		s, err := store.NewPurchaseID() // 160 random bits: the HPP callback URL's secret
+		if err != nil {
+			return store.TokenPurchase{}, err
+		}
+		secret = s
+	case klarnaAnswered(kerr):
+		to, code = OneClickFailed, failureCode(kerr)
+	default:
+		to, code = OneClickFailed, FailKlarnaDown
+		o.cfg.Logger.WarnContext(ctx, "one-click charge unanswered", "purchase", id, "err", kerr)
+	}
+	p, err := o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+		if !unanswered(*p) {
+			return nil
+		}
+		from, changed = p.State, true
+		p.State, p.FailureCode, p.UpdatedAt = to, code, o.cfg.Now()
+		switch to {
+		case OneClickCompleted:
+			p.OrderID, p.Method = order.OrderID, RecoveryMethodToken
+		case OneClickRecovering:
+			p.StepUpID, p.CallbackSecret = ke.StepUpID, secret
+		}
+		return nil
+	})
+	if err != nil {
+		return store.TokenPurchase{}, fmt.Errorf("checkout: record token charge answer: %w", err)
+	}
+	if !changed {
+		return p, nil
+	}
+	switch to {
+	case OneClickCompleted:
+		o.event(ctx, id, transition(from, to)+" (order "+order.OrderID+", charged to the saved token)")
+	case OneClickRecovering:
+		o.event(ctx, id, transition(from, to)+" (Klarna "+ke.ErrorCode+" with a step-up trigger: the customer confirms with Klarna)")
+	default:
+		o.event(ctx, id, transition(from, to)+" ("+code+")")
+	}
+	return p, nil
+}
+
+// failureCode maps Klarna's refusal of a token charge without a step-up trigger to the page it gets.
+func failureCode(err error) string {
+	switch code := klarnaCode(err); {
+	case code == klarna.CodeTokenNotFound || klarnaStatus(err) == 404:
+		return FailTokenNotFound
+	case code == klarna.CodeTokenCancelled || code == "TOKEN_CANCELED" || code == "TOKEN_FORBIDDEN":
+		return FailTokenCancelled
+	case code == klarna.CodeTokenSuspended:
+		return FailTokenSuspended
+	case klarnaStatus(err) == 403:
+		// PAYMENT_METHOD_FAILED (retry allowed), UNAVAILABLE_PAYMENT_METHOD without a trigger,
+		// PAYMENT_METHOD_CURRENCY_MISMATCH: the saved method cannot pay this; try again or check out.
+		return FailTokenPayment
+	default:
+		// 400/409: a request Klarna refuses is our bug; keep Klarna's code so it is found.
+		return code
+	}
+}

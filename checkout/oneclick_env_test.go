@@ -1,0 +1,276 @@
+package checkout_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/klarna"
+	"github.com/paywall/paywall/payway"
+	"github.com/paywall/paywall/sandbox"
+	"github.com/paywall/paywall/store"
+)
+
+// The one-click journey against the real sandbox over HTTP: Payway's payment profile, Klarna's customer
+// tokens, payment sessions, authorizations (through the sandbox's control API, as Klarna's dialog would)
+// and the hosted payment page (through the sandbox's own form). Klarna's HPP status callbacks arrive at a
+// small server standing in for the app; tests hand them to HPPCallback when they choose, so every
+// ordering of return and callback can be played.
+
+// hppCallback is one status callback Klarna sent to the app.
+type hppCallback struct {
+	ID, Secret string
+	Body       []byte
+}
+
+type oneClickEnv struct {
+	t          *testing.T
+	oc         *checkout.OneClick
+	db         *store.DB
+	pw         *payway.Client
+	sandboxURL string
+	sandboxDB  string
+	appURL     string
+	clock      *clock
+	callbacks  chan hppCallback
+	http       *http.Client
+}
+
+type envOption func(*klarna.Config)
+
+func newOneClickEnv(t *testing.T, opts ...envOption) *oneClickEnv {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	clk := &clock{}
+	clk.nanos.Store(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC).UnixNano())
+
+	sbPath := filepath.Join(dir, "sandbox.db")
+	sb, err := sandbox.New(ctx, sandbox.Config{DBPath: sbPath, Now: clk.Now})
+	if err != nil {
+		t.Fatalf("sandbox: %v", err)
+	}
+	sbSrv := httptest.NewServer(sb.Handler())
+	t.Cleanup(func() { sbSrv.Close(); sb.Close() })
+
+	// The app's side of the status callbacks: collect them, answer 204.
+	callbacks := make(chan hppCallback, 64)
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/") // recovery/{id}/hpp/callback
+		if r.Method != http.MethodPost || len(parts) != 4 || parts[0] != "recovery" || parts[2] != "hpp" || parts[3] != "callback" {
+			http.NotFound(w, r)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		callbacks <- hppCallback{ID: parts[1], Secret: r.URL.Query().Get("secret"), Body: body}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(app.Close)
+
+	db, err := store.Open(ctx, filepath.Join(dir, "app.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	rec := checkout.NewRecorder(db, clk.Now, nil)
+	pw := payway.New(payway.Config{BaseURL: sbSrv.URL, ClientID: sandbox.PaywayClientID,
+		ClientSecret: sandbox.PaywayClientSecret, Organisation: sandbox.Organisation, Observer: rec, Now: clk.Now})
+	kcfg := klarna.Config{BaseURL: sbSrv.URL, Username: sandbox.KlarnaUsername, Password: sandbox.KlarnaPassword, Observer: rec}
+	for _, o := range opts {
+		o(&kcfg)
+	}
+	offers, err := checkout.LoadOneClickOffers("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	oc, err := checkout.NewOneClick(checkout.OneClickConfig{BaseURL: app.URL, Now: clk.Now}, pw, klarna.New(kcfg), db, offers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &oneClickEnv{t: t, oc: oc, db: db, pw: pw, sandboxURL: sbSrv.URL, sandboxDB: sbPath, appURL: app.URL,
+		clock: clk, callbacks: callbacks,
+		http: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// customer logs a persona in at Payway; the e-mail stands in for the account id.
+func (e *oneClickEnv) customer(email string) checkout.Customer {
+	e.t.Helper()
+	tok, err := e.pw.PasswordGrant(context.Background(), email, "paywall-demo", nil)
+	if err != nil {
+		e.t.Fatalf("login %s: %v", email, err)
+	}
+	return checkout.Customer{AccountID: email, AccessToken: tok.AccessToken}
+}
+
+// buy buys an offer and fails the test on an error.
+func (e *oneClickEnv) buy(c checkout.Customer, offer string) checkout.TokenPurchase {
+	e.t.Helper()
+	p, err := e.oc.Buy(context.Background(), c, offer)
+	if err != nil {
+		e.t.Fatalf("buy %s as %s: %v", offer, c.AccountID, err)
+	}
+	return p
+}
+
+// recovering buys as the step-up persona and opens the recovery (its step-up session).
+func (e *oneClickEnv) recovering() (checkout.Customer, checkout.TokenPurchase) {
+	e.t.Helper()
+	c := e.customer("stepup@example.se")
+	p := e.buy(c, "epaper-archive")
+	if p.State != checkout.OneClickRecovering {
+		e.t.Fatalf("step-up persona: state %s (%s), want recovering", p.State, p.FailureCode)
+	}
+	p, err := e.oc.StartRecovery(context.Background(), c, p.ID)
+	if err != nil || p.ClientToken == "" || p.KlarnaSessionID == "" {
+		e.t.Fatalf("start recovery: %+v %v", p, err)
+	}
+	return c, p
+}
+
+// authorize is Klarna's dialog for a payment session (sandbox control API): approved and the token.
+func (e *oneClickEnv) authorize(sessionID, email string) (bool, string) {
+	e.t.Helper()
+	var out struct {
+		Approved           bool   `json:"approved"`
+		AuthorizationToken string `json:"authorization_token"`
+	}
+	e.control("/sandbox/v1/authorize", map[string]string{"session_id": sessionID, "email": email}, &out)
+	return out.Approved, out.AuthorizationToken
+}
+
+// control posts to the sandbox's control API.
+func (e *oneClickEnv) control(path string, body, out any) {
+	e.t.Helper()
+	b, _ := json.Marshal(body)
+	res, err := http.Post(e.sandboxURL+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode >= 300 {
+		msg, _ := io.ReadAll(res.Body)
+		e.t.Fatalf("%s: %d %s", path, res.StatusCode, msg)
+	}
+	if out != nil {
+		if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+// fault arms a sandbox fault on one route for the next call.
+func (e *oneClickEnv) fault(target string, status int) {
+	e.t.Helper()
+	e.control("/sandbox/v1/faults", map[string]any{"target": target, "status": status, "count": 1}, nil)
+}
+
+// hpp acts on the hosted payment page as the customer (pay, decline, cancel, back, error) and returns
+// where Klarna sends the browser: our return URL.
+func (e *oneClickEnv) hpp(redirectURL, action string) string {
+	e.t.Helper()
+	form := url.Values{"action": {action}}
+	if action == "pay" {
+		form.Set("email", "customer@email.se")
+		form.Set("otp", "123456")
+	}
+	res, err := e.http.PostForm(redirectURL, form)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	res.Body.Close()
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, e.appURL+"/recovery/") {
+		e.t.Fatalf("HPP %s: %d %q", action, res.StatusCode, loc)
+	}
+	return loc
+}
+
+// nextCallback waits for Klarna's status callback reporting status.
+func (e *oneClickEnv) nextCallback(status string) hppCallback {
+	e.t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case cb := <-e.callbacks:
+			var body struct {
+				Session struct {
+					Status string `json:"status"`
+				} `json:"session"`
+			}
+			if json.Unmarshal(cb.Body, &body) == nil && body.Session.Status == status {
+				return cb
+			}
+		case <-timeout:
+			e.t.Fatalf("no %s status callback", status)
+		}
+	}
+}
+
+// stored reads the purchase as stored, with the fields handlers never see.
+func (e *oneClickEnv) stored(id string) store.TokenPurchase {
+	e.t.Helper()
+	p, err := e.db.TokenPurchase(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+// klarnaOrders counts the orders Klarna holds for a purchase (merchant_reference1 is its id), read from
+// the sandbox's own database: the truth about charges, whatever our side recorded.
+func (e *oneClickEnv) klarnaOrders(id string) int {
+	e.t.Helper()
+	db, err := sql.Open("sqlite", "file:"+e.sandboxDB+"?mode=ro")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM kp_orders WHERE merchant_reference1 = ?`, id).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+// events is the purchase's timeline.
+func (e *oneClickEnv) events(id string) []store.Event {
+	e.t.Helper()
+	evs, err := e.db.Events(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return evs
+}
+
+// apiRequest is the request body of the first exchange on the timeline with method and a path
+// containing part.
+func (e *oneClickEnv) apiRequest(id, method, part string) string {
+	e.t.Helper()
+	for _, ev := range e.events(id) {
+		if ev.Kind == store.EventAPI && ev.Method == method && strings.Contains(ev.Path, part) {
+			return ev.Request
+		}
+	}
+	e.t.Fatalf("no %s %s on the timeline of %s", method, part, id)
+	return ""
+}
+
+func (e *oneClickEnv) countAPI(id, method, part string) int {
+	n := 0
+	for _, ev := range e.events(id) {
+		if ev.Kind == store.EventAPI && ev.Method == method && strings.Contains(ev.Path, part) {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,252 @@
+package checkout
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/paywall/paywall/klarna"
+	"github.com/paywall/paywall/store"
+)
+
+// orderClaimTTL is how long a claimed order call keeps others away. The Klarna client gives up after
+// 15 s, so a claim this old belongs to a process that died mid-call; it may then be taken over (Klarna
+// refuses a consumed authorization, so a takeover cannot create a second order from it).
+const orderClaimTTL = 2 * time.Minute
+
+func claimHeld(p store.TokenPurchase, now time.Time) bool {
+	return !p.OrderingSince.IsZero() && now.Sub(p.OrderingSince) < orderClaimTTL
+}
+
+func (o *OneClick) startRecovery(ctx context.Context, c Customer, id string) (TokenPurchase, error) {
+	p, err := o.get(ctx, c, id)
+	if err != nil {
+		return TokenPurchase{}, err
+	}
+	if p.State != OneClickRecovering {
+		return public(p), ErrNotRecovering
+	}
+	unlock, err := o.locks.lock(ctx, id)
+	if err != nil {
+		return public(p), err
+	}
+	defer unlock()
+	if p, err = o.reread(ctx, id); err != nil {
+		return TokenPurchase{}, err
+	}
+	// A hosted page may have finished while the customer was away (Klarna places the order even if the
+	// redirect back fails): read it first, so the page never offers to pay again for a paid purchase.
+	if p.State == OneClickRecovering && p.HPPSessionID != "" && !claimHeld(p, o.cfg.Now()) {
+		if q, err := o.syncHPP(ctx, p, false); err != nil {
+			o.cfg.Logger.WarnContext(ctx, "recovery page: read hosted page", "purchase", id, "err", err)
+		} else {
+			p = q
+		}
+	}
+	if p.State != OneClickRecovering {
+		return public(p), ErrNotRecovering
+	}
+	p, err = o.ensureSession(ctx, id, false)
+	if err != nil {
+		return public(p), err
+	}
+	if p.State != OneClickRecovering {
+		return public(p), ErrNotRecovering
+	}
+	return public(p), nil
+}
+
+// reread reads the purchase again once its lock is held: another step may have changed it meanwhile.
+func (o *OneClick) reread(ctx context.Context, id string) (store.TokenPurchase, error) {
+	p, err := o.store.TokenPurchase(ctx, id)
+	if err != nil {
+		return store.TokenPurchase{}, fmt.Errorf("checkout: one-click purchase: %w", err)
+	}
+	return p, nil
+}
+
+// ensureSession (the caller holds the purchase's lock) gives the recovery its step-up payment session, once: the same intent as the session the
+// token was made with, the same cart as the rejected charge, customer.customer_token and the step_up_id
+// Klarna handed out (so Klarna updates the token's payment method after the order). renew replaces a
+// session Klarna no longer has. A session Klarna refuses ends the recovery: the purchase fails with
+// PAYMENT_METHOD_FAILED, whose page offers a new attempt or the regular checkout.
+func (o *OneClick) ensureSession(ctx context.Context, id string, renew bool) (store.TokenPurchase, error) {
+	p, err := o.store.TokenPurchase(ctx, id)
+	if err != nil {
+		return store.TokenPurchase{}, fmt.Errorf("checkout: recovery session: %w", err)
+	}
+	if p.State != OneClickRecovering || (p.KlarnaSessionID != "" && !renew) {
+		return p, nil
+	}
+	old := p.KlarnaSessionID
+	req, err := orderRequest(p)
+	if err != nil {
+		return p, err
+	}
+	ctx = context.WithoutCancel(ctx) // a session made is a session kept
+	sess, err := o.klarna.CreateSession(WithPurchase(ctx, id), klarna.SessionRequest{
+		Cart: req.Cart, Intent: o.cfg.Intent,
+		MerchantReference1: p.ID, MerchantReference2: req.MerchantReference2,
+		MerchantURLs: &klarna.MerchantURLs{Confirmation: o.confirmationURL(p.ID)},
+		Customer:     &klarna.SessionCustomer{CustomerToken: p.TokenID},
+		StepUpID:     p.StepUpID,
+	})
+	switch {
+	case err == nil:
+	case klarnaAnswered(err):
+		return o.failRecovery(ctx, id, "step-up session refused: "+klarnaCode(err))
+	default:
+		return p, klarnaUnavailable("create step-up session", err)
+	}
+	p, err = o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+		if p.State != OneClickRecovering || p.KlarnaSessionID != old {
+			return nil
+		}
+		p.KlarnaSessionID, p.ClientToken, p.UpdatedAt = sess.SessionID, sess.ClientToken, o.cfg.Now()
+		if renew { // a hosted page lives on its payment session: it went with it
+			p.HPPSessionID, p.HPPRedirectURL, p.HPPMode = "", "", ""
+		}
+		return nil
+	})
+	if err != nil {
+		return store.TokenPurchase{}, fmt.Errorf("checkout: save step-up session: %w", err)
+	}
+	if renew {
+		o.event(ctx, id, "recovering: the step-up payment session had expired; a new one was created")
+	} else {
+		o.event(ctx, id, "recovering: step-up payment session created")
+	}
+	return p, nil
+}
+
+// failRecovery ends a recovery that cannot go on.
+func (o *OneClick) failRecovery(ctx context.Context, id, why string) (store.TokenPurchase, error) {
+	changed := false
+	p, err := o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+		if p.State != OneClickRecovering || claimHeld(*p, o.cfg.Now()) {
+			return nil
+		}
+		p.State, p.FailureCode, p.LastOutcome, p.UpdatedAt, changed = OneClickFailed, FailTokenPayment, "", o.cfg.Now(), true
+		return nil
+	})
+	if err != nil {
+		return store.TokenPurchase{}, fmt.Errorf("checkout: fail recovery: %w", err)
+	}
+	if changed {
+		o.event(ctx, id, transition(OneClickRecovering, OneClickFailed)+" ("+FailTokenPayment+"; "+why+")")
+	}
+	return p, nil
+}
+
+func (o *OneClick) recoveryOrder(ctx context.Context, c Customer, id, authorizationToken string) (TokenPurchase, error) {
+	p, err := o.get(ctx, c, id)
+	if err != nil {
+		return TokenPurchase{}, err
+	}
+	switch {
+	case p.State == OneClickCompleted:
+		return public(p), nil
+	case p.State != OneClickRecovering:
+		return public(p), ErrNotRecovering
+	case authorizationToken == "":
+		return public(p), ErrNoAuthorization
+	}
+	unlock, err := o.locks.lock(ctx, id)
+	if err != nil {
+		return public(p), err
+	}
+	defer unlock()
+	p, err = o.placeOrder(ctx, id, authorizationToken, RecoveryMethodSDK)
+	return public(p), err
+}
+
+// placeOrder creates the recovery's order from an authorization (the SDK's, or the hosted page's in mode
+// NONE). Only the request that claims the purchase in the database calls Klarna; any other (double click,
+// the return racing the status callback) gets the purchase as it stands, pending or completed, so one
+// recovery makes one order whatever arrives twice.
+func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, method string) (store.TokenPurchase, error) {
+	claimed := false
+	p, err := o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+		now := o.cfg.Now()
+		if p.State != OneClickRecovering || claimHeld(*p, now) {
+			return nil
+		}
+		p.OrderingSince, p.LastOutcome, p.UpdatedAt, claimed = now, OutcomePending, now, true
+		return nil
+	})
+	if err != nil {
+		return store.TokenPurchase{}, fmt.Errorf("checkout: claim recovery order: %w", err)
+	}
+	if !claimed {
+		return p, nil
+	}
+	req, err := orderRequest(p)
+	if err != nil {
+		return o.releaseClaim(ctx, id, OutcomeError, err)
+	}
+	// The order runs to its end whatever the browser does (see Buy).
+	ctx = context.WithoutCancel(ctx)
+	order, kerr := o.klarna.CreateOrder(WithPurchase(ctx, id), authorizationToken, klarna.OrderRequest{
+		Cart: req.Cart, MerchantReference1: p.ID, MerchantReference2: req.MerchantReference2,
+		MerchantURLs: &klarna.MerchantURLs{Confirmation: o.confirmationURL(p.ID)},
+	})
+	switch {
+	case kerr == nil:
+		return o.complete(ctx, id, order.OrderID, method)
+	case klarnaAnswered(kerr):
+		// An expired or consumed authorization, or a session already paid: nothing new was bought.
+		o.event(ctx, id, "recovering: Klarna refused the order from the "+method+" authorization ("+klarnaCode(kerr)+")")
+		// The session is not renewed even when Klarna says it is already paid: that can be an order
+		// whose answer we lost, and a new session would let the customer pay twice.
+		return o.releaseClaim(ctx, id, OutcomeError, nil)
+	default:
+		p, err := o.releaseClaim(ctx, id, "", nil)
+		if err != nil {
+			return p, err
+		}
+		return p, klarnaUnavailable("create recovery order", kerr)
+	}
+}
+
+// releaseClaim gives up an order claim, leaving the recovery open with an outcome for the page.
+func (o *OneClick) releaseClaim(ctx context.Context, id, outcome string, cause error) (store.TokenPurchase, error) {
+	p, err := o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+		if p.State != OneClickRecovering {
+			return nil
+		}
+		p.OrderingSince, p.LastOutcome, p.UpdatedAt = time.Time{}, outcome, o.cfg.Now()
+		return nil
+	})
+	if err != nil {
+		return store.TokenPurchase{}, fmt.Errorf("checkout: release recovery order claim: %w", err)
+	}
+	return p, cause
+}
+
+// complete records the recovery's order. A purchase already completed keeps its first order; a second,
+// different order id is logged loudly (it would be a second charge to refund) and never replaces it.
+func (o *OneClick) complete(ctx context.Context, id, orderID, method string) (store.TokenPurchase, error) {
+	var from string
+	p, err := o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+		if p.State != OneClickRecovering {
+			return nil
+		}
+		from = p.State
+		p.State, p.OrderID, p.Method, p.LastOutcome, p.FailureCode = OneClickCompleted, orderID, method, "", ""
+		p.OrderingSince, p.UpdatedAt = time.Time{}, o.cfg.Now()
+		return nil
+	})
+	if err != nil {
+		return store.TokenPurchase{}, fmt.Errorf("checkout: record recovery order %s: %w", orderID, err)
+	}
+	switch {
+	case from != "":
+		o.event(ctx, id, transition(from, OneClickCompleted)+" (order "+orderID+" via "+method+
+			"; Klarna updates the saved token with the payment method just used)")
+	case p.OrderID != orderID:
+		o.cfg.Logger.ErrorContext(ctx, "second Klarna order for one recovery", "purchase", id,
+			"kept", p.OrderID, "second", orderID)
+		o.event(ctx, id, "ALERT: a second Klarna order "+orderID+" arrived for this purchase (kept "+p.OrderID+"): refund it")
+	}
+	return p, nil
+}
