@@ -28,7 +28,17 @@ type Config struct {
 	RequestTimeout time.Duration // per-request context timeout (default 15s)
 	LoginRate      int           // login attempts per minute per client IP (default 10)
 	TrustProxy     bool          // take the client IP from X-Forwarded-For only when true
+	// Recovery is the step-up recovery the recovery page offers first: RecoverySDK (Klarna's dialog on our
+	// page, the default) or RecoveryHPP (Klarna's hosted payment page). The page always offers both, so a
+	// customer whose browser cannot run the SDK still gets through.
+	Recovery string
 }
+
+// Recovery page defaults (Config.Recovery, PAYWALL_RECOVERY).
+const (
+	RecoverySDK = checkout.RecoveryMethodSDK
+	RecoveryHPP = checkout.RecoveryMethodHPP
+)
 
 // Deps are the collaborators the handlers call; cmd/paywall and the tests wire them.
 type Deps struct {
@@ -36,6 +46,9 @@ type Deps struct {
 	Sessions *store.SessionStore
 	Payway   *payway.Client
 	Checkout *checkout.Service
+	// OneClick runs one-click purchases with the saved Klarna token and their step-up recovery. Optional:
+	// without it the account page shows no saved method or offers, and the recovery routes answer 404.
+	OneClick *checkout.OneClick
 	Logger   *slog.Logger
 	Registry *prometheus.Registry // app-owned, so tests can build many apps in one process
 	Now      func() time.Time
@@ -48,6 +61,7 @@ type App struct {
 	sessions  *store.SessionStore
 	payway    *payway.Client
 	checkout  *checkout.Service
+	oneclick  *checkout.OneClick
 	appTokens *appTokens
 	log       *slog.Logger
 	registry  *prometheus.Registry
@@ -67,6 +81,13 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 	}
 	if cfg.LoginRate <= 0 {
 		cfg.LoginRate = 10
+	}
+	switch cfg.Recovery {
+	case "":
+		cfg.Recovery = RecoverySDK
+	case RecoverySDK, RecoveryHPP:
+	default:
+		return nil, fmt.Errorf("handlers: Recovery %q is neither %q nor %q", cfg.Recovery, RecoverySDK, RecoveryHPP)
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
@@ -91,7 +112,7 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 	}
 	a := &App{
 		cfg: cfg, db: deps.DB, sessions: deps.Sessions, payway: deps.Payway, checkout: deps.Checkout,
-		appTokens: &appTokens{client: deps.Payway, now: deps.Now}, log: deps.Logger,
+		oneclick: deps.OneClick, appTokens: &appTokens{client: deps.Payway, now: deps.Now}, log: deps.Logger,
 		registry: deps.Registry, now: deps.Now, assets: assets, sdkOrigin: sdkOrigin, metrics: m,
 	}
 	e := echo.New()
