@@ -62,7 +62,9 @@ func (c checkoutPage) Buy() klarnaDialog {
 	c.t.Helper()
 	c.check(c.testID("buy-button").Click(), "click buy")
 	c.check(expect().Locator(c.testID("klarna-dialog")).ToBeVisible(), "Klarna dialog open")
-	return klarnaDialog{basePage: c.basePage, frame: c.page.FrameLocator(`iframe[data-testid="klarna-dialog-frame"]`)}
+	k := klarnaDialog{basePage: c.basePage, frame: c.page.FrameLocator(`iframe[data-testid="klarna-dialog-frame"]`)}
+	k.check(expect().Locator(k.frame.GetByTestId("klarna-email")).ToBeVisible(), "Klarna dialog asks for the email")
+	return k
 }
 
 // ExpectMessage checks the message the page shows after Klarna answered.
@@ -231,7 +233,9 @@ func (c checkoutPage) DoubleClickBuy() klarnaDialog {
 	c.check(c.testID("buy-button").Dblclick(), "double-click buy")
 	c.check(expect().Locator(c.testID("klarna-dialog")).ToHaveCount(1), "exactly one Klarna dialog")
 	c.check(expect().Locator(c.testID("klarna-dialog")).ToBeVisible(), "Klarna dialog open")
-	return klarnaDialog{basePage: c.basePage, frame: c.page.FrameLocator(`iframe[data-testid="klarna-dialog-frame"]`)}
+	k := klarnaDialog{basePage: c.basePage, frame: c.page.FrameLocator(`iframe[data-testid="klarna-dialog-frame"]`)}
+	k.check(expect().Locator(k.frame.GetByTestId("klarna-email")).ToBeVisible(), "Klarna dialog asks for the email")
+	return k
 }
 
 // ExpectReadyToBuyAgain checks the buy button is usable again after Klarna said no.
