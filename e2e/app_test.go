@@ -150,6 +150,7 @@ func startApp(t *testing.T) *testApp {
 	e, err := handlers.New(handlers.Config{
 		Env:          "sandbox",
 		KlarnaSDKURL: sandboxSrv.URL + "/kp/lib/v1/api.js",
+		SandboxURL:   sandboxSrv.URL, // the demo console's control API
 	}, handlers.Deps{
 		DB:       db,
 		Sessions: sessions,

@@ -32,6 +32,12 @@ type Config struct {
 	// page, the default) or RecoveryHPP (Klarna's hosted payment page). The page always offers both, so a
 	// customer whose browser cannot run the SDK still gets through.
 	Recovery string
+	// SandboxURL is the embedded sandbox's base URL (sandbox mode only): the demo console reads personas and
+	// scenarios from its control API, arms faults and resets it there. Empty in live mode.
+	SandboxURL string
+	// DemoUser and DemoPassword guard the demo console (/demo*) with HTTP Basic. In live mode the console
+	// exists only when they are set; in sandbox mode they are optional (a shared demo machine).
+	DemoUser, DemoPassword string
 }
 
 // Recovery page defaults (Config.Recovery, PAYWALL_RECOVERY).
@@ -69,6 +75,7 @@ type App struct {
 	assets    *static.Assets
 	sdkOrigin string
 	metrics   *metrics
+	sandbox   *sandboxControl // the sandbox's control API for the demo console; nil without SandboxURL
 }
 
 // New builds the Echo app with every route, middleware and the error handler.
@@ -88,6 +95,9 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 	case RecoverySDK, RecoveryHPP:
 	default:
 		return nil, fmt.Errorf("handlers: Recovery %q is neither %q nor %q", cfg.Recovery, RecoverySDK, RecoveryHPP)
+	}
+	if err := checkDemoConfig(cfg); err != nil {
+		return nil, err
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
@@ -114,6 +124,7 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 		cfg: cfg, db: deps.DB, sessions: deps.Sessions, payway: deps.Payway, checkout: deps.Checkout,
 		oneclick: deps.OneClick, appTokens: &appTokens{client: deps.Payway, now: deps.Now}, log: deps.Logger,
 		registry: deps.Registry, now: deps.Now, assets: assets, sdkOrigin: sdkOrigin, metrics: m,
+		sandbox: newSandboxControl(cfg.SandboxURL),
 	}
 	e := echo.New()
 	e.HideBanner = true

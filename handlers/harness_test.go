@@ -106,7 +106,7 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := handlers.Config{Env: "sandbox", KlarnaSDKURL: sbSrv.URL + "/kp/lib/v1/api.js"}
+	cfg := handlers.Config{Env: "sandbox", KlarnaSDKURL: sbSrv.URL + "/kp/lib/v1/api.js", SandboxURL: sbSrv.URL}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -34,5 +34,6 @@ func (a *App) page(c echo.Context, title string) views.Page {
 	if u := currentUser(c); u != nil {
 		p.User = &views.User{Name: u.Name, Email: u.Email}
 	}
+	p.Demo = a.demoBar(c) // sandbox mode only: scenario instructions, "what happened" (demo.go)
 	return p
 }

@@ -35,6 +35,16 @@ func (a *App) routes(e *echo.Echo) {
 		{http.MethodPost, "/recovery/:id/hpp", a.startHPP, nil},
 		{http.MethodGet, "/recovery/:id/return", a.returnFromHPP, nil},
 		{http.MethodPost, hppCallbackRoute, a.hppCallback, nil}, // CSRF-exempt: see middleware
+		// The demo console (demo*.go): sandbox mode, or live with an admin credential; see demoMW.
+		{http.MethodGet, "/demo", a.demoConsole, a.demoMW(false)},
+		{http.MethodPost, "/demo/login", a.demoLogin, a.demoMW(true)},
+		{http.MethodPost, "/demo/scenarios/:id", a.demoStartScenario, a.demoMW(true)},
+		{http.MethodPost, "/demo/faults", a.demoArmFault, a.demoMW(true)},
+		{http.MethodPost, "/demo/faults/clear", a.demoClearFaults, a.demoMW(true)},
+		{http.MethodPost, "/demo/faults/:id/disarm", a.demoDisarmFault, a.demoMW(true)},
+		{http.MethodPost, "/demo/reset", a.demoReset, a.demoMW(true)},
+		{http.MethodGet, "/demo/purchases", a.demoLookup, a.demoMW(false)},
+		{http.MethodGet, "/demo/purchases/:id", a.demoPurchase, a.demoMW(false)},
 		{http.MethodGet, "/healthz", a.healthz, nil},
 		{http.MethodGet, "/readyz", a.readyz, nil},
 		{http.MethodGet, "/metrics", a.metricsHandler(), nil},

@@ -11,6 +11,11 @@ type Page struct {
 	RequestID string
 	// Asset maps a file under static/ to its cache-busted URL.
 	Asset func(name string) string
+	// Demo is the sandbox's demo strip (scenario instructions, "what happened" for this page's purchase);
+	// nil outside sandbox mode and on pages with nothing to say.
+	Demo *DemoBar
+	// Wide lets the page use the full width (the demo console's tables and charts).
+	Wide bool
 }
 
 // User is the logged-in customer as shown in the header.
@@ -37,3 +42,14 @@ func (p Page) title() string {
 
 // SiteName is the newspaper the demo sells subscriptions for.
 const SiteName = "Norrby Tidning"
+
+// sandbox reports whether the app runs against the embedded sandbox (the header then links the demo console).
+func (p Page) sandbox() bool { return p.Env == "Sandbox" }
+
+// mainClass is the main element's class: the reading width, or the full width for wide pages.
+func (p Page) mainClass() string {
+	if p.Wide {
+		return "wrap wide"
+	}
+	return "wrap"
+}

@@ -48,6 +48,8 @@ type config struct {
 	TrustProxy     bool
 	CataloguePath  string
 	Recovery       string // sdk or hpp: the recovery page's first choice
+	DemoUser       string // HTTP Basic user of the demo console; with DemoPassword, turns it on in live mode
+	DemoPassword   string
 	Raise          raiseFlags
 	LogLevel       string
 	LogFormat      string
@@ -92,6 +94,8 @@ func settings() []setting {
 		{"PAYWALL_TRUST_PROXY", "false", false, "take the client IP from X-Forwarded-For (only behind a trusted proxy)"},
 		{"PAYWALL_CATALOGUE", "", false, "JSON file with the offers on sale (default: the embedded catalogue)"},
 		{"PAYWALL_RECOVERY", "sdk", false, "step-up recovery page's first choice: sdk (Klarna's dialog on our page) or hpp (Klarna's hosted payment page); both are offered"},
+		{"PAYWALL_DEMO_USER", "", false, "demo console (/demo) admin user for HTTP Basic; live mode has the console only when set"},
+		{"PAYWALL_DEMO_PASSWORD", "", true, "demo console admin password (12+ characters), set together with PAYWALL_DEMO_USER"},
 		{"PAYWALL_RAISE_ON_SSN_ALREADY_TAKEN", "true", false, "fail a purchase when Klarna's SSN belongs to another account"},
 		{"PAYWALL_RAISE_ON_SSN_ALREADY_SET", "false", false, "fail a purchase when the account already has another SSN"},
 		{"PAYWALL_RAISE_ON_ACCOUNT_UPDATE_ERROR", "false", false, "fail a purchase when name, birth date or address cannot be updated"},
@@ -100,6 +104,10 @@ func settings() []setting {
 		{"PAYWALL_LOG_FORMAT", "text", false, "text or json"},
 	}
 }
+
+// minDemoPassword is the shortest demo console password accepted: in live mode it guards every
+// purchase's timeline.
+const minDemoPassword = 12
 
 const liveKlarnaSDK = "https://x.klarnacdn.net/kp/lib/v1/api.js"
 
@@ -172,6 +180,13 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	cfg.Recovery = strings.ToLower(vals["PAYWALL_RECOVERY"])
 	if cfg.Recovery != "sdk" && cfg.Recovery != "hpp" {
 		bad("PAYWALL_RECOVERY", "%q is not sdk or hpp", cfg.Recovery)
+	}
+	cfg.DemoUser, cfg.DemoPassword = vals["PAYWALL_DEMO_USER"], vals["PAYWALL_DEMO_PASSWORD"]
+	switch {
+	case (cfg.DemoUser == "") != (cfg.DemoPassword == ""):
+		bad("PAYWALL_DEMO_USER/PAYWALL_DEMO_PASSWORD", "set both or neither")
+	case cfg.DemoPassword != "" && len(cfg.DemoPassword) < minDemoPassword:
+		bad("PAYWALL_DEMO_PASSWORD", "must be at least %d characters", minDemoPassword)
 	}
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		bad("PAYWALL_ADDR", "%q is not host:port", cfg.Addr)
@@ -314,6 +329,7 @@ func (c config) describe() []any {
 		"session_key", mask(string(c.SessionKey)), "session_max_age", c.SessionMaxAge.String(),
 		"request_timeout", c.RequestTimeout.String(), "login_rate", c.LoginRate, "trust_proxy", c.TrustProxy,
 		"catalogue", c.CataloguePath, "recovery", c.Recovery, "raise_on", fmt.Sprintf("%+v", c.Raise),
+		"demo_user", c.DemoUser, "demo_password", mask(c.DemoPassword),
 		"log_level", c.LogLevel, "log_format", c.LogFormat,
 	}
 }

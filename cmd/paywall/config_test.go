@@ -74,6 +74,16 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "unknown recovery", env: map[string]string{"PAYWALL_RECOVERY": "popup"}, wantErr: []string{`PAYWALL_RECOVERY: "popup" is not sdk or hpp`}},
+		{name: "demo console credential", env: with(liveEnv, "PAYWALL_DEMO_USER", "product", "PAYWALL_DEMO_PASSWORD", "long enough secret"),
+			check: func(t *testing.T, c config) {
+				if c.DemoUser != "product" || c.DemoPassword != "long enough secret" {
+					t.Errorf("demo credential %q/%q", c.DemoUser, c.DemoPassword)
+				}
+			}},
+		{name: "demo user without a password", env: map[string]string{"PAYWALL_DEMO_USER": "product"},
+			wantErr: []string{"PAYWALL_DEMO_USER/PAYWALL_DEMO_PASSWORD: set both or neither"}},
+		{name: "short demo password", env: map[string]string{"PAYWALL_DEMO_USER": "product", "PAYWALL_DEMO_PASSWORD": "short"},
+			wantErr: []string{"PAYWALL_DEMO_PASSWORD: must be at least 12 characters"}},
 		{name: "valid live", env: liveEnv, check: func(t *testing.T, c config) {
 			if c.KlarnaSDKURL != liveKlarnaSDK || len(c.KlarnaOrigins) != 3 {
 				t.Errorf("SDK URL %s, origins %v", c.KlarnaSDKURL, c.KlarnaOrigins)
@@ -103,9 +113,9 @@ func TestLoadConfig(t *testing.T) {
 }
 
 func TestDescribeMasksSecrets(t *testing.T) {
-	c := config{PaywaySecret: "pw-secret", KlarnaPassword: "kl-secret", SessionKey: []byte("session-key-bytes")}
+	c := config{PaywaySecret: "pw-secret", KlarnaPassword: "kl-secret", SessionKey: []byte("session-key-bytes"), DemoPassword: "demo-console-secret"}
 	out := fmt.Sprint(c.describe()...)
-	for _, secret := range []string{"pw-secret", "kl-secret", "session-key-bytes"} {
+	for _, secret := range []string{"pw-secret", "kl-secret", "session-key-bytes", "demo-console-secret"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("describe leaks %q", secret)
 		}

@@ -156,9 +156,15 @@ func buildApp(background context.Context, cfg config, log *slog.Logger, db *stor
 	if err != nil {
 		return nil, err
 	}
+	// In sandbox mode the demo console drives the embedded sandbox through its control API.
+	sandboxURL := ""
+	if cfg.Mode == modeSandbox {
+		sandboxURL = "http://" + cfg.SandboxAddr
+	}
 	return handlers.New(handlers.Config{
 		Env: cfg.Mode, KlarnaSDKURL: cfg.KlarnaSDKURL, KlarnaOrigins: cfg.KlarnaOrigins, RequestTimeout: cfg.RequestTimeout,
 		LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy, Recovery: cfg.Recovery,
+		SandboxURL: sandboxURL, DemoUser: cfg.DemoUser, DemoPassword: cfg.DemoPassword,
 	}, handlers.Deps{DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick, Logger: log, Registry: reg})
 }
 

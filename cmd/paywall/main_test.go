@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -72,6 +73,16 @@ func TestRunServesAndShutsDown(t *testing.T) {
 				ready = res.StatusCode == http.StatusOK
 				res.Body.Close()
 			}
+		}
+	}
+	// The demo console reaches the embedded sandbox's control API: its personas are listed.
+	if res, err := http.Get("http://" + appAddr + "/demo"); err != nil {
+		t.Errorf("demo console: %v", err)
+	} else {
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `data-testid="login-as-reader@example.se"`) {
+			t.Errorf("demo console: %d, without the sandbox's personas", res.StatusCode)
 		}
 	}
 	cancel()

@@ -1,0 +1,126 @@
+package handlers
+
+import (
+	"net/http"
+	"time"
+)
+
+// The demo console's scenario picker and fault switches, as data: adding a scenario or a fault is a row
+// here, not a handler.
+
+// Journeys a scenario starts, which decide its landing page and whether its persona is used up.
+const (
+	journeyCheckout = "checkout" // the subscription purchase through Payway (lands on the offers)
+	journeyOneClick = "one-click"
+	journeyRecovery = "recovery" // one-click rejected with a step-up: the persona's token changes on success
+)
+
+// demoScenario is one button of the picker: who to log in as, where the flow starts and what to do there.
+type demoScenario struct {
+	ID           string
+	Title        string
+	Persona      string // a sandbox persona's email
+	Journey      string
+	Offer        string // checkout journeys: the offer highlighted on the offers page
+	Demonstrates string
+	Instruction  string // shown on every page while the scenario runs
+}
+
+// demoScenarios are the flows DESIGN.md section 5 promises, each one click from the console.
+var demoScenarios = []demoScenario{
+	{ID: "regular", Title: "Regular purchase", Persona: "reader@example.se", Journey: journeyCheckout, Offer: "monthly",
+		Demonstrates: "The whole Payway purchase flow: create_session, Klarna's widget and dialog, place_order, device recognition, confirmation.",
+		Instruction:  "Press “Continue to payment” on Digital – monthly, then Buy. In Klarna's dialog use customer@email.se and any 6-digit code."},
+	{ID: "trial", Title: "Free trial", Persona: "reader@example.se", Journey: journeyCheckout, Offer: "trial",
+		Demonstrates: "place_trial_order: a free first month, paid by direct debit only.",
+		Instruction:  "Press “Continue to payment” on First month free, then Buy (direct debit is the only method). In Klarna's dialog use customer@email.se and any 6-digit code."},
+	{ID: "widget-decline", Title: "Declined in Klarna's dialog", Persona: "reader@example.se", Journey: journeyCheckout, Offer: "monthly",
+		Demonstrates: "Klarna rejects the customer in the browser: no order is placed, nothing reaches Payway.",
+		Instruction:  "Press “Continue to payment” on Digital – monthly, then Buy. In Klarna's dialog use customer+denied@email.se: Klarna declines and the page says so."},
+	{ID: "debt", Title: "Debt: payment method failed", Persona: "debt@example.se", Journey: journeyCheckout, Offer: "monthly",
+		Demonstrates: "place_order answers 403 payment_method_failed (Klarna finds debt); the subscription is terminated and a clear page offers a way forward.",
+		Instruction:  "Press “Continue to payment” on Digital – monthly, then Buy. In Klarna's dialog use customer@email.se and any 6-digit code: Payway refuses the order."},
+	{ID: "ssn-conflict", Title: "SSN belongs to another account", Persona: "ssn-taken@example.se", Journey: journeyCheckout, Offer: "monthly",
+		Demonstrates: "place_order answers 409 ssn_already_taken while Payway syncs the account (PAYWALL_RAISE_ON_SSN_ALREADY_TAKEN, on by default).",
+		Instruction:  "Press “Continue to payment” on Digital – monthly, then Buy. In Klarna's dialog use customer@email.se and any 6-digit code: Payway stops at the account update."},
+	{ID: "token-success", Title: "Saved token charges fine", Persona: "token@example.se", Journey: journeyOneClick,
+		Demonstrates: "A one-click purchase: Klarna charges the saved customer token at once.",
+		Instruction:  "Press “Buy for 29 kr” on E-paper archive: the saved card is charged in one click."},
+	{ID: "recovery-sdk", Title: "Recovery through Klarna's dialog (SDK)", Persona: "stepup@example.se", Journey: journeyRecovery,
+		Demonstrates: "The token charge is rejected with a step_up_id; a new payment session, Klarna's dialog on our page, then the order. The token gets the new method.",
+		Instruction:  "Press “Buy for 29 kr” on E-paper archive. Klarna asks the customer to confirm: press Continue with Klarna and use customer@email.se and any 6-digit code."},
+	{ID: "recovery-hpp", Title: "Recovery through Klarna's hosted page (HPP)", Persona: "stepup@example.se", Journey: journeyRecovery,
+		Demonstrates: "The token charge is rejected with a step_up_id; a new payment session, an HPP session, Klarna's page, then the order.",
+		Instruction:  "Press “Buy for 29 kr” on E-paper archive. On the recovery page choose Klarna's page, then pay there with customer@email.se and any 6-digit code."},
+	{ID: "token-rejected", Title: "Token rejected without step-up", Persona: "token-failed@example.se", Journey: journeyOneClick,
+		Demonstrates: "Klarna rejects the token with 403 PAYMENT_METHOD_FAILED and no step-up trigger: an error page with a retry or the regular checkout.",
+		Instruction:  "Press “Buy for 29 kr” on E-paper archive: Klarna refuses the saved card and the page explains what to do."},
+}
+
+func scenarioByID(id string) (demoScenario, bool) {
+	for _, s := range demoScenarios {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return demoScenario{}, false
+}
+
+// demoFaultSwitch is a fault the console arms with one click: one call, then it is used up.
+type demoFaultSwitch struct {
+	ID, Title, Effect string
+	Fault             sandboxFault
+}
+
+// tokenOrderRoute is the sandbox's route for token orders, as its fault targets name it.
+const tokenOrderRoute = "POST /customer-token/v1/tokens/{token}/order"
+
+// demoFaultTimeout is a delay past both the app's request timeout and the API clients' own (15 s): the
+// call times out on our side.
+const demoFaultTimeout = 20 * time.Second
+
+var demoFaults = []demoFaultSwitch{
+	{ID: "payway-place-order-503", Title: "Payway 503 on place order", Effect: "the purchase stays open: retry without a second charge",
+		Fault: sandboxFault{Target: "POST /external/api/v1/klarna_payments/place_order", Status: http.StatusServiceUnavailable, Count: 1}},
+	{ID: "payway-create-session-503", Title: "Payway 503 on create session", Effect: "checkout cannot start: a page asks to try again",
+		Fault: sandboxFault{Target: "POST /external/api/v1/klarna_payments/create_session", Status: http.StatusServiceUnavailable, Count: 1}},
+	{ID: "payway-place-order-slow", Title: "Payway slow on place order (3 s)", Effect: "slow but fine: the order is placed once",
+		Fault: sandboxFault{Target: "POST /external/api/v1/klarna_payments/place_order", DelayMS: 3000, Count: 1}},
+	{ID: "klarna-token-order-timeout", Title: "Klarna timeout on the token charge", Effect: "takes 15 s; buying again retries with the same idempotency key",
+		Fault: sandboxFault{Target: tokenOrderRoute, DelayMS: demoFaultTimeout.Milliseconds(), Count: 1}},
+	{ID: "klarna-token-order-drop", Title: "Dropped connection on the token charge", Effect: "no answer at all; buying again retries with the same idempotency key",
+		Fault: sandboxFault{Target: tokenOrderRoute, Drop: true, Count: 1}},
+	{ID: "klarna-session-503", Title: "Klarna 503 on the step-up session", Effect: "the recovery page cannot start: try again",
+		Fault: sandboxFault{Target: "POST /payments/v1/sessions", Status: http.StatusServiceUnavailable, Count: 1}},
+	{ID: "klarna-hpp-503", Title: "Klarna 503 on the hosted page session", Effect: "Klarna's page cannot open: the dialog still works",
+		Fault: sandboxFault{Target: "POST /hpp/v1/sessions", Status: http.StatusServiceUnavailable, Count: 1}},
+	{ID: "klarna-sdk-503", Title: "Klarna's SDK fails to load", Effect: "the checkout page cannot show Klarna's widget",
+		Fault: sandboxFault{Target: "GET /kp/lib/v1/api.js", Status: http.StatusServiceUnavailable, Count: 1}},
+}
+
+func faultSwitchByID(id string) (demoFaultSwitch, bool) {
+	for _, f := range demoFaults {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return demoFaultSwitch{}, false
+}
+
+// faultEffect says what an armed fault does, e.g. "503", "delay 20 s", "dropped connection".
+func faultEffect(f sandboxFault) string {
+	switch {
+	case f.Drop:
+		return "dropped connection"
+	case f.Status != 0 && f.DelayMS != 0:
+		return "status " + itoa(f.Status) + " after " + (time.Duration(f.DelayMS) * time.Millisecond).String()
+	case f.Status != 0:
+		return "status " + itoa(f.Status)
+	}
+	return "delay " + (time.Duration(f.DelayMS) * time.Millisecond).String()
+}
+
+// sameFault reports whether an armed fault is the one a switch arms (same target and kind).
+func sameFault(armed, sw sandboxFault) bool {
+	return armed.Target == sw.Target && armed.Status == sw.Status && armed.DelayMS == sw.DelayMS && armed.Drop == sw.Drop
+}
