@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
-)
 
-// maxErrorMessage bounds how much of a non-JSON error body ends up in Error.ErrorMessages.
-const maxErrorMessage = 512
+	"github.com/paywall/paywall/internal/apilog"
+)
 
 // decodeResponse turns one Klarna response into out (status 2xx) or an *Error (anything else). It is a
 // pure function so the fuzz test can drive it with arbitrary bytes. out nil means the body is not needed
@@ -64,7 +62,7 @@ func decodeError(status int, correlationID string, body []byte) *Error {
 		e.CorrelationID = correlationID
 	}
 	if len(e.ErrorMessages) == 0 {
-		if ex := excerpt(body); ex != "" && e.ErrorCode == "" {
+		if ex := apilog.Excerpt(body); ex != "" && e.ErrorCode == "" {
 			e.ErrorMessages = []string{ex}
 		}
 	}
@@ -101,17 +99,4 @@ func stringsOf(raw json.RawMessage) []string {
 		}
 	}
 	return out
-}
-
-// excerpt returns body as trimmed, valid UTF-8 of at most maxErrorMessage bytes.
-func excerpt(body []byte) string {
-	s := strings.TrimSpace(strings.ToValidUTF8(string(body), "\uFFFD"))
-	if len(s) <= maxErrorMessage {
-		return s
-	}
-	cut := maxErrorMessage
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }

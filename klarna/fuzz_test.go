@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/paywall/paywall/internal/apilog"
 )
 
 // FuzzDecodeResponse feeds arbitrary statuses, correlation headers and bodies to the response decoder:
@@ -50,7 +52,7 @@ func FuzzDecodeResponse(f *testing.F) {
 				t.Fatal("correlation id from the header lost")
 			}
 			for _, m := range ke.ErrorMessages {
-				if !utf8.ValidString(m) || len(m) > maxErrorMessage+len("…") {
+				if !utf8.ValidString(m) || len(m) > apilog.MaxExcerpt+len("…") {
 					t.Fatalf("message %q is not bounded valid UTF-8", m)
 				}
 			}

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
-	"unicode/utf8"
+
+	"github.com/paywall/paywall/internal/apilog"
 )
 
 // envelope says how a success body wraps its payload.
@@ -17,9 +17,6 @@ const (
 	bare     envelope = iota // the body is the payload (token endpoint)
 	itemWrap                 // {"item": payload}
 )
-
-// maxErrorMessage bounds how much of a non-JSON error body ends up in Error.Message.
-const maxErrorMessage = 512
 
 // decodeResponse turns one Payway response into out (status 2xx) or an *Error (anything else). It is a
 // pure function so the fuzz test can drive it with arbitrary bytes.
@@ -66,7 +63,7 @@ func decodeError(status int, body []byte) *Error {
 		e.Message = firstString(b.Message, b.ErrorDescription)
 	}
 	if e.Message == "" {
-		e.Message = excerpt(body)
+		e.Message = apilog.Excerpt(body)
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(status)
@@ -83,17 +80,4 @@ func firstString(raws ...json.RawMessage) string {
 		}
 	}
 	return ""
-}
-
-// excerpt returns body as trimmed, valid UTF-8 of at most maxErrorMessage bytes.
-func excerpt(body []byte) string {
-	s := strings.TrimSpace(strings.ToValidUTF8(string(body), "\uFFFD"))
-	if len(s) <= maxErrorMessage {
-		return s
-	}
-	cut := maxErrorMessage
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }

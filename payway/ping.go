@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/paywall/paywall/internal/apilog"
 )
 
 // Ping reports whether Payway answers HTTP at all (readiness): any response below 500 is reachable.
@@ -23,7 +25,7 @@ func (c *Client) Ping(ctx context.Context) error {
 		return fmt.Errorf("payway: ping: %w", err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorMessage))
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, apilog.MaxExcerpt))
 	if resp.StatusCode >= 500 {
 		return fmt.Errorf("payway: ping: %w", decodeError(resp.StatusCode, body))
 	}
