@@ -33,19 +33,17 @@ func (a *App) account(c echo.Context) error {
 	if u := currentUser(c); u != nil {
 		v.Email = u.Email
 	}
-	if a.oneclick != nil {
-		m, err := a.oneclick.SavedMethod(ctx, cust)
-		switch {
-		case errors.Is(err, checkout.ErrNoSavedMethod):
-		case err != nil:
-			a.log.WarnContext(ctx, "read saved payment method", "err", err, "request_id", requestID(c))
-			v.MethodError = "We could not read your saved Klarna payment method right now, so one-click purchases are not shown. Please reload the page in a moment."
-		default:
-			v.Method = savedMethodView(m)
-			if m.Usable() {
-				for _, o := range a.oneclick.Offers() {
-					v.Offers = append(v.Offers, views.OneClickOfferCard{ID: o.ID, Title: o.Title, Summary: o.Summary, Price: kronorOf(o.AmountMinor)})
-				}
+	m, err := a.oneclick.SavedMethod(ctx, cust)
+	switch {
+	case errors.Is(err, checkout.ErrNoSavedMethod):
+	case err != nil:
+		a.log.WarnContext(ctx, "read saved payment method", "err", err, "request_id", requestID(c))
+		v.MethodError = "We could not read your saved Klarna payment method right now, so one-click purchases are not shown. Please reload the page in a moment."
+	default:
+		v.Method = savedMethodView(m)
+		if m.Usable() {
+			for _, o := range a.oneclick.Offers() {
+				v.Offers = append(v.Offers, views.OneClickOfferCard{ID: o.ID, Title: o.Title, Summary: o.Summary, Price: kronorOf(o.AmountMinor)})
 			}
 		}
 	}
@@ -57,9 +55,6 @@ func (a *App) account(c echo.Context) error {
 // asks the customer to step up, or the page explaining a rejection. Repeated posts are the journey's
 // business (one idempotency key per attempt), not the handler's.
 func (a *App) buyOneClick(c echo.Context) error {
-	if a.oneclick == nil {
-		return &Error{Code: ENOTFOUND}
-	}
 	cust, err := a.customer(c)
 	if errors.Is(err, errLoginRequired) {
 		return toLogin(c, "/account")
@@ -83,9 +78,6 @@ func (a *App) buyOneClick(c echo.Context) error {
 // oneClickPurchase is where a one-click purchase stands, from our database: its confirmation once Klarna
 // has the order, the page explaining a rejection, or the recovery page while a step-up is open.
 func (a *App) oneClickPurchase(c echo.Context) error {
-	if a.oneclick == nil {
-		return &Error{Code: ENOTFOUND}
-	}
 	cust, err := a.customer(c)
 	if errors.Is(err, errLoginRequired) {
 		return toLogin(c, c.Request().URL.RequestURI())

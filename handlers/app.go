@@ -52,8 +52,7 @@ type Deps struct {
 	Sessions *store.SessionStore
 	Payway   *payway.Client
 	Checkout *checkout.Service
-	// OneClick runs one-click purchases with the saved Klarna token and their step-up recovery. Optional:
-	// without it the account page shows no saved method or offers, and the recovery routes answer 404.
+	// OneClick runs one-click purchases with the saved Klarna token and their step-up recovery.
 	OneClick *checkout.OneClick
 	Logger   *slog.Logger
 	Registry *prometheus.Registry // app-owned, so tests can build many apps in one process
@@ -80,8 +79,8 @@ type App struct {
 
 // New builds the Echo app with every route, middleware and the error handler.
 func New(cfg Config, deps Deps) (*echo.Echo, error) {
-	if deps.DB == nil || deps.Sessions == nil || deps.Payway == nil || deps.Checkout == nil {
-		return nil, errors.New("handlers: DB, Sessions, Payway and Checkout are required")
+	if deps.DB == nil || deps.Sessions == nil || deps.Payway == nil || deps.Checkout == nil || deps.OneClick == nil {
+		return nil, errors.New("handlers: DB, Sessions, Payway, Checkout and OneClick are required")
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 15 * time.Second

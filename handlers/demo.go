@@ -211,10 +211,8 @@ func (a *App) demoPurchaseRows(ctx context.Context, c echo.Context) ([]views.Dem
 // demoOfferTitle is an offer's title, or its id when the offer is no longer on sale.
 func (a *App) demoOfferTitle(kind, offerID string) string {
 	if kind == store.KindOneClick {
-		if a.oneclick != nil {
-			if o, ok := a.oneclick.Offer(offerID); ok {
-				return o.Title
-			}
+		if o, ok := a.oneclick.Offer(offerID); ok {
+			return o.Title
 		}
 		return offerID
 	}

@@ -30,9 +30,6 @@ func recoveryPath(id string) string { return "/recovery/" + id }
 // recoveryPage says what happened and offers both ways to confirm the payment, the configured one first.
 // Opening it creates the step-up payment session once (the journey keeps it for reloads and returns).
 func (a *App) recoveryPage(c echo.Context) error {
-	if a.oneclick == nil {
-		return &Error{Code: ENOTFOUND}
-	}
 	cust, err := a.customer(c)
 	if errors.Is(err, errLoginRequired) {
 		return toLogin(c, c.Request().URL.RequestURI())
@@ -61,9 +58,6 @@ func (a *App) recoveryPage(c echo.Context) error {
 // recoveryOrder creates the order from the SDK's authorization token. The journey makes it exactly one
 // order per recovery: a double click or a re-sent form gets the first outcome.
 func (a *App) recoveryOrder(c echo.Context) error {
-	if a.oneclick == nil {
-		return &Error{Code: ENOTFOUND}
-	}
 	id := c.Param("id")
 	cust, err := a.customer(c)
 	if errors.Is(err, errLoginRequired) {
@@ -89,9 +83,6 @@ func (a *App) recoveryOrder(c echo.Context) error {
 // the order (place_order_mode) is NONE unless the form names another mode: the sandbox's recovery page
 // lets testers choose, and every mode ends in one order.
 func (a *App) startHPP(c echo.Context) error {
-	if a.oneclick == nil {
-		return &Error{Code: ENOTFOUND}
-	}
 	id := c.Param("id")
 	cust, err := a.customer(c)
 	if errors.Is(err, errLoginRequired) {
@@ -125,9 +116,6 @@ func (a *App) startHPP(c echo.Context) error {
 // follows the purchase: the confirmation, a page that checks again while Klarna is still busy, or the
 // recovery page to choose again.
 func (a *App) returnFromHPP(c echo.Context) error {
-	if a.oneclick == nil {
-		return &Error{Code: ENOTFOUND}
-	}
 	id := c.Param("id")
 	cust, err := a.customer(c)
 	if errors.Is(err, errLoginRequired) {
@@ -159,9 +147,6 @@ func (a *App) returnFromHPP(c echo.Context) error {
 // update is handled (duplicates included: Klarna retries until it gets one) and 404 for an unknown
 // recovery or a wrong secret, so Klarna stops.
 func (a *App) hppCallback(c echo.Context) error {
-	if a.oneclick == nil {
-		return &Error{Code: ENOTFOUND}
-	}
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		return &Error{Code: EINVALID, Message: "The callback body could not be read.", Err: err}
