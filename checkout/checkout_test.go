@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/testenv"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/store"
 )
@@ -116,7 +117,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	clk := &clock{}
-	clk.nanos.Store(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC).UnixNano())
+	clk.nanos.Store(testenv.NewClock().Now().Truncate(time.Second).UnixNano()) // the real now (+ PAYWALL_TEST_CLOCK_SHIFT), then frozen
 	pw := newFakePayway()
 	svc, err := checkout.New(checkout.Config{
 		ConfirmationURL: func(id string) string { return "http://localhost:8080/checkout/" + id + "/confirmation" },

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/testenv"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/sandbox"
@@ -53,7 +54,7 @@ func newOneClickEnv(t *testing.T, opts ...envOption) *oneClickEnv {
 	ctx := context.Background()
 	dir := t.TempDir()
 	clk := &clock{}
-	clk.nanos.Store(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC).UnixNano())
+	clk.nanos.Store(testenv.NewClock().Now().Truncate(time.Second).UnixNano()) // the real now (+ PAYWALL_TEST_CLOCK_SHIFT), then frozen
 
 	sbPath := filepath.Join(dir, "sandbox.db")
 	sb, err := sandbox.New(ctx, sandbox.Config{DBPath: sbPath, Now: clk.Now})

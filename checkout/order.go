@@ -117,14 +117,15 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 		}
 		s.stateEvent(ctx, id, transition(store.StatePlacing, store.StateExpired))
 		return p, nil
-	case errors.As(perr, &pwErr) && pwErr.Status < 500:
+	case errors.As(perr, &pwErr) && pwErr.Status < 500 && !payway.IsTokenRejected(perr):
 		code := pwErr.Code
 		if code == "" {
 			code = fmt.Sprintf("http_%d", pwErr.Status)
 		}
 		return s.fail(ctx, id, code)
 	default:
-		// Payway did not answer usefully: nothing was bought, the purchase may be retried.
+		// Payway did not answer usefully, or refused our access token (401: nothing was done, and the
+		// handler retries with a renewed token): nothing was bought, the purchase may be retried.
 		if _, err := s.store.UpdatePurchase(ctx, id, func(p *store.Purchase) error {
 			p.State, p.AuthorizationToken, p.UpdatedAt = store.StateCreated, "", s.cfg.Now()
 			return nil

@@ -111,7 +111,7 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 		// The purchase has no Payway session and can never be paid: it ends here, and is never reused.
 		code := "session_unavailable"
 		var pwErr *payway.Error
-		if errors.As(err, &pwErr) && pwErr.Status < 500 && pwErr.Code != "" {
+		if errors.As(err, &pwErr) && pwErr.Status < 500 && pwErr.Code != "" && !payway.IsTokenRejected(err) {
 			code = pwErr.Code
 		}
 		failed, uerr := s.fail(ctx, id, code)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/handlers"
+	"github.com/paywall/paywall/internal/testenv"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/sandbox"
@@ -31,32 +32,12 @@ type testApp struct {
 	// DB is the app's store, for reading the seeded content the pages should show.
 	DB *store.DB
 	// clock is the time the app and the sandbox share; Advance moves it.
-	clock *testClock
+	clock *testenv.Clock
 }
 
 // Advance moves the clock of the app and the sandbox forward by d (e.g. past the 48 h life of a purchase
 // session), so expiry is tested without waiting for it.
-func (a *testApp) Advance(d time.Duration) { a.clock.advance(d) }
-
-// testClock is real time plus an offset the test moves: time keeps flowing, so Playwright's timeouts and
-// the short-lived tokens behave as usual, while Advance jumps over long expiries.
-type testClock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-// Now is the shared "now" of the app and the sandbox.
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *testClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset += d
-}
+func (a *testApp) Advance(d time.Duration) { a.clock.Advance(d) }
 
 // startApp starts the sandbox (Payway side) and the app wired to it over HTTP, each on a random
 // loopback port with its own SQLite file in t.TempDir(). Everything stops when the test ends; the
@@ -73,7 +54,7 @@ func startApp(t *testing.T) *testApp {
 		}
 	})
 
-	clock := &testClock{}
+	clock := testenv.NewClock() // the real now (plus PAYWALL_TEST_CLOCK_SHIFT), flowing
 	sb, err := sandbox.New(ctx, sandbox.Config{
 		DBPath: filepath.Join(dir, "sandbox.db"),
 		Now:    clock.Now,

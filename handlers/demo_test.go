@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paywall/paywall/handlers"
 	"github.com/paywall/paywall/sandbox"
 	"github.com/paywall/paywall/store"
 )
@@ -21,10 +20,10 @@ import (
 // are real logins, the fault switches, the reset, who may see a purchase's timeline, and that no secret
 // ever reaches a stored event or a demo page.
 
-func live(cfg *handlers.Config) { cfg.Env, cfg.SandboxURL = "live", "" }
+func live(cfg *appSetup) { cfg.Env, cfg.SandboxURL = "live", "" }
 
 func withAdmin(user, password string) appOption {
-	return func(cfg *handlers.Config) { cfg.DemoUser, cfg.DemoPassword = user, password }
+	return func(cfg *appSetup) { cfg.DemoUser, cfg.DemoPassword = user, password }
 }
 
 // getAs sends a GET with HTTP Basic credentials.

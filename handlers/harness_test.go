@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,47 +17,36 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/handlers"
+	"github.com/paywall/paywall/internal/testenv"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/sandbox"
 	"github.com/paywall/paywall/store"
 )
 
-// clock is a test clock shared by the app and the sandbox, so token expiry can be moved forward.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // testApp is the real app over httptest, talking to the real sandbox over HTTP.
 type testApp struct {
 	t       *testing.T
 	URL     string
 	Sandbox *httptest.Server
-	Clock   *clock
+	Clock   *testenv.Clock
 	DB      *store.DB
 }
 
-type appOption func(*handlers.Config)
+// appSetup is what a test may change before its app starts: the handlers' Config, and the clock the
+// Payway client computes token expiry with (nil: the shared test clock).
+type appSetup struct {
+	handlers.Config
+	clock     *testenv.Clock // the app's and the sandbox's
+	paywayNow func() time.Time
+}
+
+type appOption func(*appSetup)
 
 func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	t.Helper()
 	ctx := context.Background()
-	clk := newClock()
+	clk := testenv.NewClock()
 	dir := t.TempDir()
 	sb, err := sandbox.New(ctx, sandbox.Config{DBPath: filepath.Join(dir, "sandbox.db"), Now: clk.Now})
 	if err != nil {
@@ -66,6 +54,14 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	}
 	sbSrv := httptest.NewServer(sb.Handler())
 	t.Cleanup(func() { sbSrv.Close(); sb.Close() })
+	setup := appSetup{
+		Config:    handlers.Config{Env: "sandbox", KlarnaSDKURL: sbSrv.URL + "/kp/lib/v1/api.js", SandboxURL: sbSrv.URL},
+		clock:     clk,
+		paywayNow: clk.Now,
+	}
+	for _, o := range opts {
+		o(&setup)
+	}
 
 	db, err := store.Open(ctx, filepath.Join(dir, "paywall.db"))
 	if err != nil {
@@ -78,7 +74,7 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	}
 	pw := payway.New(payway.Config{
 		BaseURL: sbSrv.URL, ClientID: sandbox.PaywayClientID, ClientSecret: sandbox.PaywayClientSecret,
-		Organisation: sandbox.Organisation, Observer: checkout.NewRecorder(db, clk.Now, nil),
+		Organisation: sandbox.Organisation, Observer: checkout.NewRecorder(db, clk.Now, nil), Now: setup.paywayNow,
 	})
 	cat, err := checkout.LoadCatalogue("")
 	if err != nil {
@@ -106,11 +102,7 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := handlers.Config{Env: "sandbox", KlarnaSDKURL: sbSrv.URL + "/kp/lib/v1/api.js", SandboxURL: sbSrv.URL}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	e, err := handlers.New(cfg, handlers.Deps{
+	e, err := handlers.New(setup.Config, handlers.Deps{
 		DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick, Registry: prometheus.NewRegistry(), Now: clk.Now,
 	})
 	if err != nil {

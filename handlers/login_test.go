@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paywall/paywall/handlers"
 )
 
 func TestLogin(t *testing.T) {
@@ -117,7 +116,7 @@ func TestCSRF(t *testing.T) {
 }
 
 func TestLoginIsRateLimited(t *testing.T) {
-	app := newTestApp(t, func(c *handlers.Config) { c.LoginRate = 3 })
+	app := newTestApp(t, func(c *appSetup) { c.LoginRate = 3 })
 	c := app.client()
 	token := c.csrf("/login")
 	form := url.Values{"csrf": {token}, "email": {"reader@example.se"}, "password": {"wrong"}}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/paywall/paywall/payway"
 )
 
 // csrfContextKey is where the CSRF middleware leaves the token that forms render.
@@ -47,6 +49,28 @@ func (a *App) middleware(e *echo.Echo) {
 		},
 	}))
 	e.Use(a.loadSession)
+	e.Use(a.renewRejectedTokens)
+}
+
+// renewRejectedTokens repeats a request once when Payway refused the access token it was given (401).
+// A token can die before the expiry we computed for it: Payway revoked it, or its clock runs ahead of
+// ours. Without this the reader would see "service not answering" on every page until the token's
+// announced expiry. The refused call did nothing at Payway, so running the handler again is safe; the
+// second run refreshes the customer's token (or fetches a new app token) first.
+func (a *App) renewRejectedTokens(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if err == nil || c.Response().Committed || !payway.IsTokenRejected(err) {
+			return err
+		}
+		a.log.WarnContext(c.Request().Context(), "Payway refused an access token before its expiry; renewing it and trying again",
+			"request_id", requestID(c))
+		a.appTokens.forget()
+		if u := currentUser(c); u != nil {
+			u.ExpiresAt = time.Time{} // the next accessToken call refreshes
+		}
+		return next(c)
+	}
 }
 
 // requestLog logs one line per request through slog and feeds the request metrics.

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paywall/paywall/handlers"
 	"github.com/paywall/paywall/store"
 )
 
@@ -555,7 +554,7 @@ func TestRecoveryDefaultFromConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("recovery="+tt.recovery, func(t *testing.T) {
-			app := newTestApp(t, func(cfg *handlers.Config) { cfg.Recovery = tt.recovery })
+			app := newTestApp(t, func(cfg *appSetup) { cfg.Recovery = tt.recovery })
 			c := app.client()
 			page := c.get("/recovery/" + c.startRecovery())
 			sdk := strings.Index(page.Body, `data-testid="recovery-option-sdk"`)

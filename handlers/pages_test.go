@@ -200,3 +200,47 @@ func lastParagraph(body string) string {
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
 }
+
+// TestTokensRejectedBeforeTheirExpiryAreRenewed: Payway's clock and ours disagree (here our Payway client
+// computes expiry a day ahead, so both the app token and the reader's token look valid long after Payway
+// has let them lapse). Every page that calls Payway must renew the refused token and carry on, instead of
+// telling the reader the service is down (the 503 that made TestExpiredPurchase depend on the date).
+func TestTokensRejectedBeforeTheirExpiryAreRenewed(t *testing.T) {
+	tests := []struct {
+		name     string
+		email    string // "" stays anonymous
+		do       func(c *client) response
+		want     int
+		wantText string
+	}{
+		{"offers, anonymous (app token)", "", func(c *client) response { return c.get("/subscribe") }, http.StatusOK, `data-testid="offer-monthly"`},
+		{"offers, logged in", "reader@example.se", func(c *client) response { return c.get("/subscribe") }, http.StatusOK, `data-testid="offer-monthly"`},
+		{"account", "subscriber@example.se", func(c *client) response { return c.get("/account") }, http.StatusOK, `data-testid="user-name"`},
+		{"start a purchase", "reader@example.se", func(c *client) response {
+			return c.post("/checkout", url.Values{"csrf": {c.csrf("/")}, "offer": {"monthly"}})
+		}, http.StatusSeeOther, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := newTestApp(t, func(s *appSetup) {
+				s.paywayNow = func() time.Time { return s.clock.Now().Add(24 * time.Hour) }
+			})
+			c := app.client()
+			if tt.email != "" {
+				if res := c.login(tt.email, demoPassword, "/"); res.Status != http.StatusSeeOther {
+					t.Fatalf("login: %d", res.Status)
+				}
+			} else if res := c.get("/subscribe"); res.Status != http.StatusOK { // caches the app token
+				t.Fatalf("first /subscribe: %d", res.Status)
+			}
+			app.Clock.Advance(2 * time.Hour) // past both tokens' real lifetime, within the refresh token's
+			res := tt.do(c)
+			if res.Status != tt.want || !strings.Contains(res.Body, tt.wantText) {
+				t.Fatalf("status %d (want %d), body has %q: %v", res.Status, tt.want, tt.wantText, strings.Contains(res.Body, tt.wantText))
+			}
+			if tt.want == http.StatusSeeOther && !checkoutPath.MatchString(res.Header.Get("Location")) {
+				t.Fatalf("redirected to %q, want a checkout page", res.Header.Get("Location"))
+			}
+		})
+	}
+}

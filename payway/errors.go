@@ -3,6 +3,7 @@ package payway
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Error is Payway's {code,message} error body with the HTTP status. Callers branch on Code (through
@@ -24,4 +25,13 @@ func (e *Error) Error() string {
 func IsCode(err error, code string) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Code == code
+}
+
+// IsTokenRejected reports whether Payway refused the bearer token of an API call (401): the token expired
+// earlier than its expires_in said (clocks disagree), or Payway revoked it. The call did nothing, so it may
+// be repeated with a new token. A refused client (invalid_client at the token endpoint) is not this: a new
+// token cannot help.
+func IsTokenRejected(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusUnauthorized && e.Code != "invalid_client"
 }

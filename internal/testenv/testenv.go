@@ -1,0 +1,85 @@
+// Package testenv holds what every test package shares about its surroundings: how much slower than a
+// quiet machine this one is (PAYWALL_TEST_SLOWDOWN) and where test clocks start
+// (PAYWALL_TEST_CLOCK_SHIFT). Tests read both here, so a busy CI machine or a far-future date is one
+// environment variable away, never a per-test guess.
+//
+//	PAYWALL_TEST_SLOWDOWN=3          every test wait (Playwright timeouts, HTTP client deadlines, polling
+//	                                 limits) is three times as long; default 1. Waits are for conditions,
+//	                                 so a larger value only makes a failing test fail later.
+//	PAYWALL_TEST_CLOCK_SHIFT=87600h  test clocks start ten years after the real now; default 0. Anything on
+//	                                 the app's path that reads the real clock instead of the injected
+//	                                 one then disagrees with it by years, and its test fails.
+//
+// It imports nothing of the app and is imported only by tests.
+package testenv
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Slowdown is the factor PAYWALL_TEST_SLOWDOWN sets (default 1). A value that is not a number >= 1
+// panics: a typo must not silently run the suite with the default.
+func Slowdown() float64 {
+	v := os.Getenv("PAYWALL_TEST_SLOWDOWN")
+	if v == "" {
+		return 1
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 1 || f > 100 {
+		panic(fmt.Sprintf("PAYWALL_TEST_SLOWDOWN=%q: want a number from 1 to 100", v))
+	}
+	return f
+}
+
+// Scale stretches a wait that is right on a quiet machine by Slowdown.
+func Scale(d time.Duration) time.Duration {
+	return time.Duration(float64(d) * Slowdown())
+}
+
+// Millis is Scale(d) in milliseconds, the unit Playwright's timeouts take.
+func Millis(d time.Duration) float64 {
+	return float64(Scale(d)) / float64(time.Millisecond)
+}
+
+// ClockShift is the duration PAYWALL_TEST_CLOCK_SHIFT sets (default 0). An unparsable value panics.
+func ClockShift() time.Duration {
+	v := os.Getenv("PAYWALL_TEST_CLOCK_SHIFT")
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		panic(fmt.Sprintf("PAYWALL_TEST_CLOCK_SHIFT=%q: want a Go duration such as 87600h", v))
+	}
+	return d
+}
+
+// Clock is the time the app and the sandbox share in a test: the real now plus ClockShift plus whatever
+// the test advanced. Time keeps flowing, so timeouts and short-lived tokens behave as usual, while
+// Advance jumps over long lifetimes (a 48 h purchase session, a token's hour). It is safe for concurrent
+// use; the zero value is not: use NewClock.
+type Clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+// NewClock starts a clock at the real now plus ClockShift.
+func NewClock() *Clock { return &Clock{offset: ClockShift()} }
+
+// Now is the shared "now" of the app and the sandbox.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}

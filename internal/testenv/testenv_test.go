@@ -1,0 +1,76 @@
+package testenv
+
+import (
+	"testing"
+	"time"
+)
+
+func TestSlowdownAndScale(t *testing.T) {
+	tests := []struct {
+		env       string
+		want      float64
+		wantPanic bool
+	}{
+		{"", 1, false},
+		{"1", 1, false},
+		{"3", 3, false},
+		{"2.5", 2.5, false},
+		{"0.5", 0, true},
+		{"0", 0, true},
+		{"fast", 0, true},
+		{"1000", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env, func(t *testing.T) {
+			t.Setenv("PAYWALL_TEST_SLOWDOWN", tt.env)
+			defer func() {
+				if r := recover(); (r != nil) != tt.wantPanic {
+					t.Fatalf("panic = %v, want panic %v", r, tt.wantPanic)
+				}
+			}()
+			if got := Slowdown(); got != tt.want {
+				t.Fatalf("Slowdown() = %v, want %v", got, tt.want)
+			}
+			if got, want := Scale(2*time.Second), time.Duration(tt.want*float64(2*time.Second)); got != want {
+				t.Fatalf("Scale(2s) = %v, want %v", got, want)
+			}
+			if got, want := Millis(2*time.Second), tt.want*2000; got != want {
+				t.Fatalf("Millis(2s) = %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestClockShiftAndAdvance(t *testing.T) {
+	tests := []struct {
+		env       string
+		shift     time.Duration
+		wantPanic bool
+	}{
+		{"", 0, false},
+		{"87600h", 87600 * time.Hour, false},
+		{"-1h", -time.Hour, false},
+		{"ten years", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env, func(t *testing.T) {
+			t.Setenv("PAYWALL_TEST_CLOCK_SHIFT", tt.env)
+			defer func() {
+				if r := recover(); (r != nil) != tt.wantPanic {
+					t.Fatalf("panic = %v, want panic %v", r, tt.wantPanic)
+				}
+			}()
+			before := time.Now().Add(tt.shift)
+			c := NewClock()
+			got := c.Now()
+			after := time.Now().Add(tt.shift)
+			if got.Before(before) || got.After(after) {
+				t.Fatalf("Now() = %v, want between %v and %v", got, before, after)
+			}
+			c.Advance(49 * time.Hour)
+			if moved := c.Now().Sub(got); moved < 49*time.Hour || moved > 50*time.Hour {
+				t.Fatalf("Advance(49h) moved the clock by %v", moved)
+			}
+		})
+	}
+}
