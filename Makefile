@@ -15,11 +15,11 @@ BIN := bin/paywall
 export PLAYWRIGHT_DRIVER_PATH ?= $(CURDIR)/.playwright-driver
 export PAYWALL_CHROMIUM ?= /usr/bin/chromium
 
-# -race on 2 cores: the timeout bounds a hung browser or server; `make test GOTESTFLAGS=-short`
-# skips the browser tests.
-GOTESTFLAGS ?= -race -timeout 10m
+# Extra go test flags for every pass of `make test`, e.g. GOTESTFLAGS=-short (no browser tests) or
+# GOTESTFLAGS='-run TestCheckout -v'. PAYWALL_TEST_SLOWDOWN=3 stretches every test wait on a busy machine.
+export GOTESTFLAGS ?=
 
-.PHONY: help run test generate lint build e2e-deps clean
+.PHONY: help run test screenshots generate lint build e2e-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,8 +27,11 @@ help: ## list the targets
 run: ## serve the app on http://localhost:8080 with the sandbox on http://127.0.0.1:8081
 	$(GO) run ./cmd/paywall
 
-test: e2e-deps ## run all tests with -race, browser tests included
-	$(GO) test $(GOTESTFLAGS) ./...
+test: e2e-deps ## run every test, browser tests included (-race where it finds races; see scripts/test.sh)
+	@GO=$(GO) scripts/test.sh
+
+screenshots: e2e-deps ## save full-page screenshots of the happy path and the demo in e2e/artifacts/
+	PAYWALL_E2E_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestRegularPurchaseUnlocksArticle|TestDemo' ./e2e/
 
 generate: ## regenerate the templ views (*_templ.go, committed)
 	$(GO) tool templ generate

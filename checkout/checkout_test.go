@@ -140,6 +140,7 @@ func (f *fixture) start(t *testing.T, offer string) store.Purchase {
 }
 
 func TestOffersArePricedByPayway(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	offers, err := f.svc.Offers(t.Context(), "app-token")
 	if err != nil {
@@ -173,6 +174,7 @@ func TestOffersArePricedByPayway(t *testing.T) {
 }
 
 func TestStart(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	p := f.start(t, "yearly")
 	if p.State != store.StateCreated || p.KlarnaSessionID != "ks-1" || p.ClientToken != "a.b.c" || p.PeriodID != "p-year" {
@@ -193,6 +195,7 @@ func TestStart(t *testing.T) {
 }
 
 func TestStartRefusedOrUnavailable(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		err       error
@@ -223,6 +226,7 @@ func TestStartRefusedOrUnavailable(t *testing.T) {
 }
 
 func TestPlaceOrderOutcomes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		offer     string
@@ -274,6 +278,7 @@ func TestPlaceOrderOutcomes(t *testing.T) {
 // TestPlaceOrderOnce: a double click, a reload and a second tab all arrive while the first order is being
 // placed; Payway is called once and every request sees the same purchase afterwards.
 func TestPlaceOrderOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	p := f.start(t, "monthly")
 	f.pw.placeGate = make(chan struct{})
@@ -311,6 +316,7 @@ func TestPlaceOrderOnce(t *testing.T) {
 }
 
 func TestOwnershipAndExpiry(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	p := f.start(t, "monthly")
 	mallory := checkout.Customer{AccountID: "acc-mallory", AccessToken: "tok-m"}
@@ -337,6 +343,7 @@ func TestOwnershipAndExpiry(t *testing.T) {
 }
 
 func TestConfirmAndTimeline(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	p := f.start(t, "monthly")
 	if _, err := f.svc.Confirm(t.Context(), alice, p.ID); !errors.Is(err, checkout.ErrNotPlaced) {
@@ -371,6 +378,7 @@ func TestConfirmAndTimeline(t *testing.T) {
 }
 
 func TestLoadCatalogue(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, body string) string {
 		p := filepath.Join(dir, name)

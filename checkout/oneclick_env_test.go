@@ -199,7 +199,7 @@ func (e *oneClickEnv) hpp(redirectURL, action string) string {
 // nextCallback waits for Klarna's status callback reporting status.
 func (e *oneClickEnv) nextCallback(status string) hppCallback {
 	e.t.Helper()
-	timeout := time.After(10 * time.Second)
+	timeout := time.After(testenv.Scale(10 * time.Second))
 	for {
 		select {
 		case cb := <-e.callbacks:

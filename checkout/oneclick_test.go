@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/testenv"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/sandbox"
 	"github.com/paywall/paywall/store"
@@ -20,6 +21,7 @@ import (
 var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func TestLoadOneClickOffers(t *testing.T) {
+	t.Parallel()
 	offers, err := checkout.LoadOneClickOffers("")
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +52,7 @@ func TestLoadOneClickOffers(t *testing.T) {
 }
 
 func TestSavedMethod(t *testing.T) {
+	t.Parallel()
 	e := newOneClickEnv(t)
 	tests := []struct {
 		email      string
@@ -85,6 +88,7 @@ func TestSavedMethod(t *testing.T) {
 }
 
 func TestOneClickBuy(t *testing.T) {
+	t.Parallel()
 	e := newOneClickEnv(t)
 	tests := []struct {
 		email    string
@@ -162,6 +166,7 @@ func hasState(evs []store.Event, part string) bool {
 // body, so a charge that did happen (its answer lost) is answered again instead of made twice; an
 // answered purchase makes the next buy a fresh attempt with a fresh key.
 func TestOneClickRetryReusesKey(t *testing.T) {
+	t.Parallel()
 	e := newOneClickEnv(t)
 	c := e.customer("token@example.se")
 	e.fault("POST /customer-token/v1/tokens/{token}/order", http.StatusServiceUnavailable)
@@ -216,8 +221,12 @@ func TestOneClickRetryReusesKey(t *testing.T) {
 
 // TestOneClickTimeout: Klarna answering after our client gave up is "Klarna unavailable", retryable.
 func TestOneClickTimeout(t *testing.T) {
-	e := newOneClickEnv(t, func(c *klarna.Config) { c.HTTPClient = &http.Client{Timeout: 200 * time.Millisecond} })
-	e.control("/sandbox/v1/faults", map[string]any{"target": "POST /customer-token/v1/tokens/{token}/order", "delay_ms": 1000, "count": 1}, nil)
+	t.Parallel()
+	// The client gives up long before the delayed answer, and the retry must fit in the same timeout on a
+	// busy machine: both scale with PAYWALL_TEST_SLOWDOWN. The delay ends when the client leaves.
+	timeout := testenv.Scale(time.Second)
+	e := newOneClickEnv(t, func(c *klarna.Config) { c.HTTPClient = &http.Client{Timeout: timeout} })
+	e.control("/sandbox/v1/faults", map[string]any{"target": "POST /customer-token/v1/tokens/{token}/order", "delay_ms": (30 * timeout).Milliseconds(), "count": 1}, nil)
 	c := e.customer("token@example.se")
 	p := e.buy(c, "digital-plus")
 	if p.State != checkout.OneClickFailed || p.FailureCode != checkout.FailKlarnaDown {
@@ -233,6 +242,7 @@ func TestOneClickTimeout(t *testing.T) {
 
 // TestOneClickConcurrentBuys: clicks racing each other make one purchase and one charge.
 func TestOneClickConcurrentBuys(t *testing.T) {
+	t.Parallel()
 	e := newOneClickEnv(t)
 	for _, email := range []string{"token@example.se", "stepup@example.se"} {
 		t.Run(email, func(t *testing.T) {
@@ -262,6 +272,7 @@ func TestOneClickConcurrentBuys(t *testing.T) {
 }
 
 func TestStartRecovery(t *testing.T) {
+	t.Parallel()
 	e := newOneClickEnv(t)
 	c, p := e.recovering()
 	// The step-up session: the original intent, the same cart, the token and the trigger.
@@ -295,6 +306,7 @@ func TestStartRecovery(t *testing.T) {
 }
 
 func TestSDKRecovery(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		emails  []string // authorize attempts, in order; the last one's token is ordered
@@ -360,6 +372,7 @@ func TestSDKRecovery(t *testing.T) {
 }
 
 func TestSDKRecoveryConcurrentOrders(t *testing.T) {
+	t.Parallel()
 	e := newOneClickEnv(t)
 	c, p := e.recovering()
 	_, token := e.authorize(p.KlarnaSessionID, "customer@email.se")
@@ -387,6 +400,7 @@ func TestSDKRecoveryConcurrentOrders(t *testing.T) {
 }
 
 func TestHPPRecovery(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		mode      string
@@ -462,6 +476,7 @@ func TestHPPRecovery(t *testing.T) {
 
 // TestHPPMerchantURLs: every outcome returns to our return page, the status update carries the secret.
 func TestHPPMerchantURLs(t *testing.T) {
+	t.Parallel()
 	e := newOneClickEnv(t)
 	c, p := e.recovering()
 	if _, err := e.oc.StartHPP(t.Context(), c, p.ID, ""); err != nil {
@@ -485,6 +500,7 @@ func TestHPPMerchantURLs(t *testing.T) {
 // TestHPPReturnWhileOpen: a return while the page is unpaid is pending, whatever the query says; going
 // back to the same mode reuses the open page, another mode retires it.
 func TestHPPReturnWhileOpen(t *testing.T) {
+	t.Parallel()
 	e := newOneClickEnv(t)
 	c, p := e.recovering()
 	first, err := e.oc.StartHPP(t.Context(), c, p.ID, klarna.PlaceOrderNone)
@@ -523,6 +539,7 @@ func TestHPPReturnWhileOpen(t *testing.T) {
 // TestHPPCallbackThenReturn: the status callback may come first; it creates the order (mode NONE) and the
 // return finds it done. Either way, one order.
 func TestHPPCallbackThenReturn(t *testing.T) {
+	t.Parallel()
 	e := newOneClickEnv(t)
 	c, p := e.recovering()
 	redirect, err := e.oc.StartHPP(t.Context(), c, p.ID, klarna.PlaceOrderNone)
@@ -551,6 +568,7 @@ func TestHPPCallbackThenReturn(t *testing.T) {
 
 // TestHPPReturnRacesCallback: the return and the callback at the same moment make one order.
 func TestHPPReturnRacesCallback(t *testing.T) {
+	t.Parallel()
 	e := newOneClickEnv(t)
 	c, p := e.recovering()
 	redirect, err := e.oc.StartHPP(t.Context(), c, p.ID, klarna.PlaceOrderNone)
@@ -589,6 +607,7 @@ func TestHPPReturnRacesCallback(t *testing.T) {
 }
 
 func TestHPPCallbackRules(t *testing.T) {
+	t.Parallel()
 	e := newOneClickEnv(t)
 	c, p := e.recovering()
 	redirect, err := e.oc.StartHPP(t.Context(), c, p.ID, klarna.PlaceOrderNone)
@@ -635,6 +654,7 @@ func TestHPPCallbackRules(t *testing.T) {
 }
 
 func TestOneClickOwnership(t *testing.T) {
+	t.Parallel()
 	e := newOneClickEnv(t)
 	_, p := e.recovering()
 	other := e.customer("token@example.se")
@@ -661,6 +681,7 @@ func TestOneClickOwnership(t *testing.T) {
 
 // TestRecoveryKlarnaDown: Klarna failing during the recovery leaves it open and says so.
 func TestRecoveryKlarnaDown(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		target string

@@ -14,6 +14,7 @@ import (
 // customer pays on Klarna's page, and we create the order. The timeline lists each of those calls and the
 // recovery flowchart highlights A, B, C, E, F, H, J, K, L with L current.
 func TestDemoRecoveryThroughHostedPageScenario(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	page := newPage(t)
 	shot := newScreenshots(t, page, "demo-recovery-hpp")
@@ -55,6 +56,7 @@ func TestDemoRecoveryThroughHostedPageScenario(t *testing.T) {
 // widget and dialog, to the confirmation; the timeline lists Payway's calls and Payway's flow is
 // highlighted from step 1 to the confirmation (8).
 func TestDemoRegularPurchaseScenario(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	page := newPage(t)
 	shot := newScreenshots(t, page, "demo-regular")

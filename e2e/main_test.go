@@ -17,15 +17,18 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/playwright-community/playwright-go"
 
 	"github.com/paywall/paywall/internal/browsertest"
+	"github.com/paywall/paywall/internal/testenv"
 )
 
-// defaultTimeout bounds every action, navigation and expect assertion (milliseconds). Assertions wait
-// for their condition up to this long: tests never sleep.
-const defaultTimeout = 5000
+// timeout bounds every action, navigation and expect assertion (milliseconds): 5 s on a quiet machine,
+// times PAYWALL_TEST_SLOWDOWN on a busy one. Assertions wait for their condition up to this long and
+// return as soon as it holds: tests never sleep, so a larger value only makes a failure slower.
+func timeout() float64 { return testenv.Millis(5 * time.Second) }
 
 // browserSuite is the browser shared by all tests of this binary.
 type browserSuite struct {
@@ -102,12 +105,15 @@ func newPage(t *testing.T) playwright.Page {
 	if err != nil {
 		t.Fatalf("new browser context: %v", err)
 	}
-	bctx.SetDefaultTimeout(defaultTimeout)
-	bctx.SetDefaultNavigationTimeout(defaultTimeout)
-	tracing := bctx.Tracing().Start(playwright.TracingStartOptions{
-		Screenshots: playwright.Bool(true),
-		Snapshots:   playwright.Bool(true),
-	}) == nil
+	bctx.SetDefaultTimeout(timeout())
+	bctx.SetDefaultNavigationTimeout(timeout())
+	tracing := false
+	if mode := os.Getenv("PAYWALL_E2E_TRACE"); mode != "off" {
+		tracing = bctx.Tracing().Start(playwright.TracingStartOptions{
+			Screenshots: playwright.Bool(mode == "full"),
+			Snapshots:   playwright.Bool(true),
+		}) == nil
+	}
 	page, err := bctx.NewPage()
 	if err != nil {
 		_ = bctx.Close()
@@ -154,5 +160,5 @@ func saveArtifacts(t *testing.T, page playwright.Page, bctx playwright.BrowserCo
 // expect returns Playwright's web-first assertions with the suite's timeout: they retry until the
 // condition holds or the timeout passes.
 func expect() playwright.PlaywrightAssertions {
-	return playwright.NewPlaywrightAssertions(defaultTimeout)
+	return playwright.NewPlaywrightAssertions(timeout())
 }

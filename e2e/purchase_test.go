@@ -42,6 +42,7 @@ const (
 // article, now unlocked. Every step is saved as a screenshot in e2e/artifacts/happy-path/ for review, and
 // every page is checked with axe-core.
 func TestRegularPurchaseUnlocksArticle(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	art := app.premiumArticle(t)
 	page := newPage(t)
@@ -96,6 +97,7 @@ func TestRegularPurchaseUnlocksArticle(t *testing.T) {
 // TestTrialPurchaseWithDirectDebit: the free month is paid by direct debit only, placed with
 // place_trial_order, and the confirmation says until when it is free and what it costs afterwards.
 func TestTrialPurchaseWithDirectDebit(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	art := app.premiumArticle(t)
 	page := newPage(t)
@@ -132,6 +134,7 @@ func TestTrialPurchaseWithDirectDebit(t *testing.T) {
 // TestDeniedInDialogThenApprovedWithAnotherEmail: Klarna says no to one email; the reader stays on the
 // same checkout, is told why, and buys with another email.
 func TestDeniedInDialogThenApprovedWithAnotherEmail(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	art := app.premiumArticle(t)
 	page := newPage(t)
@@ -159,6 +162,7 @@ func TestDeniedInDialogThenApprovedWithAnotherEmail(t *testing.T) {
 // reader is told in plain words, nothing was taken, the article stays locked, and one click opens a fresh
 // checkout to choose another payment method.
 func TestDebtPersonaGetsPaymentMethodFailedPage(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	art := app.premiumArticle(t)
 	page := newPage(t)
@@ -197,6 +201,7 @@ func TestDebtPersonaGetsPaymentMethodFailedPage(t *testing.T) {
 // account (raise_on_ssn_already_taken_error is on): the page says so in words a reader understands and
 // what to do, and offers no retry that would fail the same way.
 func TestSSNConflictGetsItsOwnPage(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	art := app.premiumArticle(t)
 	page := newPage(t)
@@ -220,6 +225,7 @@ func TestSSNConflictGetsItsOwnPage(t *testing.T) {
 // and even when the order form reaches the server twice at once (as a double click on a plain form does),
 // exactly one order is placed.
 func TestDoubleClickOnBuyPlacesOneOrder(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	art := app.premiumArticle(t)
 	page := newPage(t)
@@ -267,6 +273,7 @@ func TestDoubleClickOnBuyPlacesOneOrder(t *testing.T) {
 // page saying nothing was charged and a way to try again; the retry on the same checkout buys the
 // subscription, with one order in the end.
 func TestPaywayDownKeepsPurchaseRetryable(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	art := app.premiumArticle(t)
 	page := newPage(t)
@@ -299,6 +306,7 @@ func TestPaywayDownKeepsPurchaseRetryable(t *testing.T) {
 // TestRepostOfOrderFormGetsFirstOutcome: after the order, the back button, a reload and a re-sent order
 // form all lead to the same confirmation with the same order number; no second order is placed.
 func TestRepostOfOrderFormGetsFirstOutcome(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	art := app.premiumArticle(t)
 	page := newPage(t)
@@ -365,6 +373,7 @@ func TestRepostOfOrderFormGetsFirstOutcome(t *testing.T) {
 // TestExpiredSessionStartsAgainInOneClick: a purchase session lives 48 hours. Coming back later, the
 // reader is told it expired and that nothing was charged; one click opens a fresh checkout that works.
 func TestExpiredSessionStartsAgainInOneClick(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	art := app.premiumArticle(t)
 	page := newPage(t)
@@ -403,6 +412,7 @@ func TestExpiredSessionStartsAgainInOneClick(t *testing.T) {
 // first one), logs in, and comes back to the offers with that choice marked, then to its checkout and
 // finally to the article they started from.
 func TestLoggedOutReaderKeepsChosenOfferThroughLogin(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	art := app.premiumArticle(t)
 	page := newPage(t)
@@ -431,6 +441,7 @@ func TestLoggedOutReaderKeepsChosenOfferThroughLogin(t *testing.T) {
 // logged-in customer gets the not-found page for my open checkout, my confirmation and my order form, and
 // sees nothing of my purchase.
 func TestAnotherCustomerCannotOpenMyCheckoutOrConfirmation(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	art := app.premiumArticle(t)
 	mine := newPage(t)
@@ -564,8 +575,13 @@ func statusOf(resp playwright.Response) any {
 
 // newScreenshots saves full-page screenshots of a journey's steps as e2e/artifacts/<journey>/NN-<step>.png
 // (gitignored), emptying the folder first so it shows one run. It returns the function that takes one.
+// They are for people reviewing the pages (`make screenshots`), not assertions: without
+// PAYWALL_E2E_SCREENSHOTS=1 the function does nothing, so the suite does not pay for full-page captures.
 func newScreenshots(t *testing.T, page playwright.Page, journey string) func(step string) {
 	t.Helper()
+	if os.Getenv("PAYWALL_E2E_SCREENSHOTS") != "1" {
+		return func(string) {}
+	}
 	dir := filepath.Join(artifactsDir(), journey)
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatalf("screenshots: %v", err)

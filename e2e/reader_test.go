@@ -26,6 +26,7 @@ func firstName(t *testing.T, email string) string {
 }
 
 func TestAnonymousReaderHitsPaywallOnPremiumArticle(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	art := app.premiumArticle(t)
 	page := newPage(t)
@@ -49,6 +50,7 @@ func TestAnonymousReaderHitsPaywallOnPremiumArticle(t *testing.T) {
 }
 
 func TestPersonaLogsInAndOut(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	page := newPage(t)
 
@@ -65,6 +67,7 @@ func TestPersonaLogsInAndOut(t *testing.T) {
 }
 
 func TestWrongPasswordShowsInlineError(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	page := newPage(t)
 
@@ -74,6 +77,7 @@ func TestWrongPasswordShowsInlineError(t *testing.T) {
 }
 
 func TestSubscriberReadsWholePremiumArticle(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	art := app.premiumArticle(t)
 	page := newPage(t)

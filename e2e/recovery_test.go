@@ -39,6 +39,7 @@ func openStepUpRecovery(t *testing.T, app *testApp) (recoveryPage, string) {
 // TestTokenPurchaseSucceeds: a subscriber with a saved card buys an add-on in one click and gets the
 // confirmation, with one token charge.
 func TestTokenPurchaseSucceeds(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	page := newPage(t)
 	account := loginAs(t, page, app, tokenEmail).GoToAccount()
@@ -60,6 +61,7 @@ func TestTokenPurchaseSucceeds(t *testing.T) {
 // says so, Klarna's dialog opens on the click, the customer approves, and the order is made. The account
 // page then shows the method Klarna saved on the token.
 func TestStepUpRecoveryThroughSDKApproved(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	recovery, id := openStepUpRecovery(t, app)
 	expectAccessible(t, recovery.page, "recovery")
@@ -80,6 +82,7 @@ func TestStepUpRecoveryThroughSDKApproved(t *testing.T) {
 // TestSDKRecoveryDeniedThenApproved: Klarna denies in the dialog; the customer stays on the recovery page,
 // is told nothing was charged and tries again with other details.
 func TestSDKRecoveryDeniedThenApproved(t *testing.T) {
+	t.Parallel()
 	app := startApp(t)
 	recovery, id := openStepUpRecovery(t, app)
 
@@ -101,6 +104,7 @@ func TestSDKRecoveryDeniedThenApproved(t *testing.T) {
 // confirmation, whoever creates the order: we from Klarna's approval (NONE) or Klarna's page itself
 // (PLACE_ORDER). The token then carries the new method.
 func TestStepUpRecoveryThroughHostedPage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		mode       string
 		authOrders int // orders we create from the authorization
@@ -110,6 +114,7 @@ func TestStepUpRecoveryThroughHostedPage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
+			t.Parallel()
 			app := startApp(t)
 			recovery, id := openStepUpRecovery(t, app)
 			recovery.GoToKlarnaPage(tt.mode).Pay(approvedEmail, anyCode)
@@ -134,6 +139,7 @@ func TestStepUpRecoveryThroughHostedPage(t *testing.T) {
 // back to the recovery page, which says what happened and offers both ways again; another method then
 // works.
 func TestHostedPageCancelledBackToChoices(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		action string
 		notice string
@@ -144,6 +150,7 @@ func TestHostedPageCancelledBackToChoices(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.action, func(t *testing.T) {
+			t.Parallel()
 			app := startApp(t)
 			recovery, id := openStepUpRecovery(t, app)
 			recovery.GoToKlarnaPage("NONE").Press(tt.action)
@@ -169,6 +176,7 @@ func TestHostedPageCancelledBackToChoices(t *testing.T) {
 // own page saying what happened and what to do; a cancelled, suspended or unknown token is already
 // explained on the account page, which offers the regular checkout instead of one-click purchases.
 func TestTokenRejectionWithoutTrigger(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		email   string
 		code    string
@@ -184,6 +192,7 @@ func TestTokenRejectionWithoutTrigger(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
+			t.Parallel()
 			app := startApp(t)
 			page := newPage(t)
 			account := loginAs(t, page, app, tt.email).GoToAccount()

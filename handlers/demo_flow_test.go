@@ -41,6 +41,7 @@ var (
 )
 
 func TestPurchaseFlow(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		p       store.Purchase
@@ -103,6 +104,7 @@ func TestPurchaseFlow(t *testing.T) {
 }
 
 func TestRecoveryFlow(t *testing.T) {
+	t.Parallel()
 	completed := func(method string) store.TokenPurchase {
 		return store.TokenPurchase{State: store.TokenStateCompleted, Method: method, StepUpID: "su-1", OrderID: "o-1"}
 	}
@@ -190,6 +192,7 @@ func TestRecoveryFlow(t *testing.T) {
 }
 
 func TestJSONString(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ body, key, want string }{
 		{`{"step_up_id":"su-1"}`, "step_up_id", "su-1"},
 		{`{"session":{"status":"COMPLETED"},"x":1}`, "status", "COMPLETED"},
@@ -208,6 +211,7 @@ func TestJSONString(t *testing.T) {
 }
 
 func TestClassifyEvent(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		e    store.Event
 		want eventStep

@@ -38,6 +38,7 @@ func (c *client) getAs(path, user, password string) response {
 }
 
 func TestDemoConsoleAvailability(t *testing.T) {
+	t.Parallel()
 	const user, password = "demo-admin", "correct horse battery"
 	tests := []struct {
 		name      string
@@ -62,6 +63,7 @@ func TestDemoConsoleAvailability(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t, tt.opts...)
 			c := app.client()
 			res := c.get("/demo")
@@ -94,6 +96,7 @@ func TestDemoConsoleAvailability(t *testing.T) {
 // TestDemoLiveModeHidesEverything: without a credential, live mode has no /demo route at all, the header
 // has no Demo link and pages carry no demo strip.
 func TestDemoLiveModeHidesEverything(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, live)
 	c := app.client()
 	for _, path := range []string{"/demo", "/demo/purchases", "/demo/purchases/0123456789ABCDEFGHIJKLMNOPQRSTUV"} {
@@ -144,6 +147,7 @@ func (a *testApp) sessionTokens() []string {
 }
 
 func TestDemoLogInAsIsARealLogin(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	if res := c.login("subscriber@example.se", demoPassword, "/"); res.Status != http.StatusSeeOther {
@@ -199,6 +203,7 @@ func TestDemoLogInAsIsARealLogin(t *testing.T) {
 }
 
 func TestDemoScenariosStartReadyToRun(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		id      string
 		persona string // name in the header
@@ -247,6 +252,7 @@ func TestDemoScenariosStartReadyToRun(t *testing.T) {
 // reader has the subscription; the step-up token was recovered and now charges without a step-up), so the
 // scenario resets the demo data first, keeps the armed faults, says why, and the flow works again.
 func TestDemoScenarioResetsAUsedUpPersona(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		scenario string
 		useUp    func(t *testing.T, app *testApp, c *client) string // returns the purchase that used it up
@@ -277,6 +283,7 @@ func TestDemoScenarioResetsAUsedUpPersona(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			c := app.client()
 			id := tt.useUp(t, app, c)
@@ -331,6 +338,7 @@ func (a *testApp) armedFaults() []armedFault {
 }
 
 func TestDemoFaultSwitches(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	arm := func(id string) response {
@@ -387,6 +395,7 @@ func TestDemoFaultSwitches(t *testing.T) {
 }
 
 func TestDemoReset(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	id := c.startPurchase("reader@example.se", "monthly")
@@ -431,6 +440,7 @@ func TestDemoReset(t *testing.T) {
 }
 
 func TestDemoPurchaseViewOwnership(t *testing.T) {
+	t.Parallel()
 	const user, password = "demo-admin", "correct horse battery"
 	app := newTestApp(t, withAdmin(user, password))
 	owner := app.client()
@@ -497,6 +507,7 @@ type journey struct {
 }
 
 func TestDemoSecretsNeverShown(t *testing.T) {
+	t.Parallel()
 	regular := func(offer, category string) func(t *testing.T, app *testApp, c *client) (string, []string) {
 		return func(t *testing.T, app *testApp, c *client) (string, []string) {
 			id := c.startPurchase("reader@example.se", offer)
@@ -557,6 +568,7 @@ func TestDemoSecretsNeverShown(t *testing.T) {
 	}
 	for _, j := range journeys {
 		t.Run(j.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			c := app.client()
 			id, secrets := j.run(t, app, c)
@@ -608,6 +620,7 @@ func TestDemoSecretsNeverShown(t *testing.T) {
 // TestDemoPurchaseViewExplainsTheFlow: the view's timeline names the calls and its diagrams highlight the
 // path, for a regular purchase and an HPP recovery.
 func TestDemoPurchaseViewExplainsTheFlow(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	id := c.startPurchase("reader@example.se", "monthly")
@@ -658,6 +671,7 @@ func TestDemoPurchaseViewExplainsTheFlow(t *testing.T) {
 // TestWhatHappenedLinks: in sandbox mode every page about a purchase links to what happened to it, for its
 // owner only; error pages and other customers get no link.
 func TestWhatHappenedLinks(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	link := func(id string) string { return `href="/demo/purchases/` + id + `"` }
 

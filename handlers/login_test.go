@@ -8,6 +8,7 @@ import (
 )
 
 func TestLogin(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	tests := []struct {
 		name       string
@@ -46,6 +47,7 @@ func TestLogin(t *testing.T) {
 }
 
 func TestLoginRenewsSessionAndLogoutEndsIt(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	c.get("/login") // an anonymous session cookie may exist before login
@@ -84,6 +86,7 @@ func TestLoginRenewsSessionAndLogoutEndsIt(t *testing.T) {
 }
 
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	form := func(token string) url.Values {
 		return url.Values{"csrf": {token}, "email": {"reader@example.se"}, "password": {demoPassword}}
@@ -115,6 +118,7 @@ func TestCSRF(t *testing.T) {
 }
 
 func TestLoginIsRateLimited(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t, func(c *appSetup) { c.LoginRate = 3 })
 	c := app.client()
 	token := c.csrf("/login")

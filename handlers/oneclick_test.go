@@ -160,6 +160,7 @@ func (c *client) expectCompleted(id, method string, authOrders int) {
 }
 
 func TestAccountPage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		email      string
 		want       []string
@@ -202,6 +203,7 @@ func TestAccountPage(t *testing.T) {
 }
 
 func TestOneClickPurchaseOutcomes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		email      string
@@ -216,6 +218,7 @@ func TestOneClickPurchaseOutcomes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			c := app.client()
 			res := c.buyOneClick(tt.email, offerArchive)
@@ -242,6 +245,7 @@ func TestOneClickPurchaseOutcomes(t *testing.T) {
 	}
 
 	t.Run("token charges fine", func(t *testing.T) {
+		t.Parallel()
 		app := newTestApp(t)
 		c := app.client()
 		res := c.buyOneClick(tokenPersona, offerArchive)
@@ -256,6 +260,7 @@ func TestOneClickPurchaseOutcomes(t *testing.T) {
 	})
 
 	t.Run("Klarna down", func(t *testing.T) {
+		t.Parallel()
 		app := newTestApp(t)
 		app.sandboxControl("/sandbox/v1/faults", map[string]any{"target": "POST /customer-token/v1/tokens/{token}/order", "status": 503, "count": 1})
 		c := app.client()
@@ -270,6 +275,7 @@ func TestOneClickPurchaseOutcomes(t *testing.T) {
 	})
 
 	t.Run("unknown offer", func(t *testing.T) {
+		t.Parallel()
 		app := newTestApp(t)
 		if res := app.client().buyOneClick(tokenPersona, "gift"); res.Status != http.StatusBadRequest {
 			t.Fatalf("unknown offer: %d", res.Status)
@@ -278,6 +284,7 @@ func TestOneClickPurchaseOutcomes(t *testing.T) {
 }
 
 func TestSDKRecovery(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	id := c.startRecovery()
@@ -329,6 +336,7 @@ func TestSDKRecovery(t *testing.T) {
 }
 
 func TestHPPRecoveryReturn(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		mode       string
@@ -347,6 +355,7 @@ func TestHPPRecoveryReturn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			c := app.client()
 			id := c.startRecovery()
@@ -391,6 +400,7 @@ func TestHPPRecoveryReturn(t *testing.T) {
 // TestHPPReturnNeverTrustsTheQuery: a return claiming success while the hosted page is unpaid (WAITING, then
 // IN_PROGRESS once opened) is a page that checks again, not a confirmation.
 func TestHPPReturnNeverTrustsTheQuery(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	id := c.startRecovery()
@@ -416,6 +426,7 @@ func TestHPPReturnNeverTrustsTheQuery(t *testing.T) {
 }
 
 func TestHPPCallback(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	id := c.startRecovery()
@@ -482,6 +493,7 @@ func TestHPPCallback(t *testing.T) {
 }
 
 func TestRecoveryOwnership(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	owner := app.client()
 	id := owner.startRecovery()
@@ -508,6 +520,7 @@ func TestRecoveryOwnership(t *testing.T) {
 }
 
 func TestOneClickCSRF(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	id := c.startRecovery()
@@ -544,6 +557,7 @@ func TestOneClickCSRF(t *testing.T) {
 }
 
 func TestRecoveryDefaultFromConfig(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		recovery string
 		first    string
@@ -554,6 +568,7 @@ func TestRecoveryDefaultFromConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("recovery="+tt.recovery, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t, func(cfg *appSetup) { cfg.Recovery = tt.recovery })
 			c := app.client()
 			page := c.get("/recovery/" + c.startRecovery())

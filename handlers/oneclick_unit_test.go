@@ -14,6 +14,7 @@ import (
 // The recovery page and the return must read the journey's last outcome whatever its letter case, and
 // anything unknown must still say that nothing was charged rather than nothing at all.
 func TestRecoveryNotice(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		outcome  string
 		kind     string
@@ -44,6 +45,7 @@ func TestRecoveryNotice(t *testing.T) {
 }
 
 func TestUnavailable(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		err  error

@@ -35,6 +35,7 @@ func (a *testApp) articles() (free, premium store.Article) {
 }
 
 func TestHomeListsArticles(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	res := c.get("/")
@@ -53,6 +54,7 @@ func TestHomeListsArticles(t *testing.T) {
 }
 
 func TestArticleAccess(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	free, premium := app.articles()
 	premiumLast := lastParagraph(premium.Body)
@@ -100,6 +102,7 @@ func TestArticleAccess(t *testing.T) {
 }
 
 func TestUnknownArticle(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	tests := []struct {
@@ -122,6 +125,7 @@ func TestUnknownArticle(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	res := app.client().get("/")
 	csp := res.Header.Get("Content-Security-Policy")
@@ -136,6 +140,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestStaticAssetsAreVersioned(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	home := c.get("/")
@@ -154,6 +159,7 @@ func TestStaticAssetsAreVersioned(t *testing.T) {
 }
 
 func TestOperations(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	if res := c.get("/healthz"); res.Status != http.StatusOK {
@@ -176,6 +182,7 @@ func TestOperations(t *testing.T) {
 }
 
 func TestExpiredAccessTokenIsRefreshed(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	_, premium := app.articles()
 	c := app.client()
@@ -206,6 +213,7 @@ func htmlEscape(s string) string {
 // has let them lapse). Every page that calls Payway must renew the refused token and carry on, instead of
 // telling the reader the service is down (the 503 that made TestExpiredPurchase depend on the date).
 func TestTokensRejectedBeforeTheirExpiryAreRenewed(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		email    string // "" stays anonymous
@@ -222,6 +230,7 @@ func TestTokensRejectedBeforeTheirExpiryAreRenewed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t, func(s *appSetup) {
 				s.paywayNow = func() time.Time { return s.clock.Now().Add(24 * time.Hour) }
 			})

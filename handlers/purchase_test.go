@@ -104,6 +104,7 @@ func (a *testApp) placeOrderCalls(purchaseID string) int {
 }
 
 func TestSubscribePricesOffersAndCreatesNothing(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	res := app.client().get("/subscribe?return=/articles/x")
 	if res.Status != http.StatusOK {
@@ -121,6 +122,7 @@ func TestSubscribePricesOffersAndCreatesNothing(t *testing.T) {
 }
 
 func TestStartCheckout(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	anon := app.client()
 	res := anon.post("/checkout", url.Values{"csrf": {anon.csrf("/subscribe")}, "offer": {"yearly"}, "return": {"/articles/x"}})
@@ -147,6 +149,7 @@ func TestStartCheckout(t *testing.T) {
 }
 
 func TestOrderToConfirmation(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	_, premium := app.articles()
 	c := app.client()
@@ -209,6 +212,7 @@ func assertNoSecretsInEvents(t *testing.T, app *testApp, id string, secrets ...s
 }
 
 func TestPurchaseOwnership(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	owner := app.client()
 	id := owner.startPurchase("reader@example.se", "monthly")
@@ -231,6 +235,7 @@ func TestPurchaseOwnership(t *testing.T) {
 }
 
 func TestPurchaseOutcomes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		email      string
@@ -242,6 +247,7 @@ func TestPurchaseOutcomes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			c := app.client()
 			id := c.startPurchase(tt.email, "monthly")
@@ -261,6 +267,7 @@ func TestPurchaseOutcomes(t *testing.T) {
 }
 
 func TestPaywayDownKeepsPurchaseRetryable(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	id := c.startPurchase("reader@example.se", "monthly")
@@ -279,6 +286,7 @@ func TestPaywayDownKeepsPurchaseRetryable(t *testing.T) {
 }
 
 func TestExpiredPurchase(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	id := c.startPurchase("reader@example.se", "monthly")
@@ -297,6 +305,7 @@ func TestExpiredPurchase(t *testing.T) {
 }
 
 func TestCheckoutCSRF(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	c.login("reader@example.se", demoPassword, "/")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestSafeReturn(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"", "/"},
 		{"/articles/a", "/articles/a"},
@@ -31,6 +32,7 @@ func TestSafeReturn(t *testing.T) {
 }
 
 func TestWindowLimiter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l := newWindowLimiter(2, time.Minute, func() time.Time { return now })
 	steps := []struct {
@@ -53,6 +55,7 @@ func TestWindowLimiter(t *testing.T) {
 }
 
 func TestContentSecurityPolicy(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		klarna  string
 		want    []string
@@ -77,6 +80,7 @@ func TestContentSecurityPolicy(t *testing.T) {
 }
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		err        error

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/internal/apilog"
+	"github.com/paywall/paywall/internal/testenv"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/sandbox"
 )
@@ -173,6 +174,7 @@ func wantError(t *testing.T, err error, status int, code string, messages ...str
 }
 
 func TestPaymentSessionLifecycle(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
 	s := e.createSession(t, sessionRequest(klarna.IntentBuy))
@@ -249,6 +251,7 @@ func TestPaymentSessionLifecycle(t *testing.T) {
 }
 
 func TestAuthorizeOutcomes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	s := e.createSession(t, sessionRequest(klarna.IntentBuy))
 	tests := []struct {
@@ -279,6 +282,7 @@ func TestAuthorizeOutcomes(t *testing.T) {
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
 	calls := map[string]func(c *klarna.Client) error{
@@ -325,6 +329,7 @@ func TestAuthentication(t *testing.T) {
 }
 
 func TestBadValues(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tests := []struct {
 		name string
@@ -379,6 +384,7 @@ func TestBadValues(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
 	_, err := e.client.ReadSession(ctx, "no-such-session")
@@ -397,6 +403,7 @@ func TestNotFound(t *testing.T) {
 
 // TestUnknownRoutes checks that Klarna paths answer unknown routes and methods in Klarna's shape.
 func TestUnknownRoutes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, tt := range []struct {
 		method, path string
@@ -428,6 +435,7 @@ func TestUnknownRoutes(t *testing.T) {
 }
 
 func TestExpiry(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
 	s, tok := e.approved(t, klarna.IntentBuy, "")
@@ -443,6 +451,7 @@ func TestExpiry(t *testing.T) {
 }
 
 func TestOrderMustMatchSession(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tests := []struct {
 		name string
@@ -468,6 +477,7 @@ func TestOrderMustMatchSession(t *testing.T) {
 }
 
 func TestCancelAuthorization(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
 	_, tok := e.approved(t, klarna.IntentBuy, "")
@@ -484,6 +494,7 @@ func tokenRequest() klarna.CustomerTokenRequest {
 }
 
 func TestCustomerTokens(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
 	_, tok := e.approved(t, klarna.IntentBuyAndTokenize, "direct_debit")
@@ -547,6 +558,7 @@ func personaToken(t *testing.T, email string) string {
 }
 
 func TestTokenOrders(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tests := []struct {
 		persona, stepUp   string
@@ -593,6 +605,7 @@ func TestTokenOrders(t *testing.T) {
 }
 
 func TestIdempotentTokenOrders(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
 	token := personaToken(t, "token@example.se")
@@ -636,6 +649,7 @@ func TestIdempotentTokenOrders(t *testing.T) {
 }
 
 func TestStepUpRecovery(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
 	token := personaToken(t, "stepup@example.se")
@@ -704,8 +718,8 @@ func (c *callbackSink) next(t *testing.T) klarna.HPPStatusCallback {
 	select {
 	case cb := <-c.ch:
 		return cb
-	case <-time.After(10 * time.Second):
-		t.Fatal("no status callback within 10 s")
+	case <-time.After(testenv.Scale(10 * time.Second)):
+		t.Fatal("no status callback in time")
 		return klarna.HPPStatusCallback{}
 	}
 }
@@ -746,6 +760,7 @@ func hppURLs(sink *callbackSink) *klarna.HPPMerchantURLs {
 }
 
 func TestHPPPlaceOrderModes(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []string{klarna.PlaceOrderNone, klarna.PlaceOrderPlace, klarna.PlaceOrderCapture} {
 		t.Run(mode, func(t *testing.T) {
 			e := newEnv(t)
@@ -815,6 +830,7 @@ func TestHPPPlaceOrderModes(t *testing.T) {
 }
 
 func TestHPPCustomerChoices(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		action, want, status string
 	}{
@@ -868,6 +884,7 @@ func TestHPPCustomerChoices(t *testing.T) {
 }
 
 func TestHPPDisableAndErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
 	sink := newCallbackSink(t)
@@ -946,6 +963,7 @@ func TestHPPDisableAndErrors(t *testing.T) {
 // TestObserverMasksSecrets runs a token purchase and a step-up and checks that no credential or token
 // reaches the observer.
 func TestObserverMasksSecrets(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := t.Context()
 	s, tok := e.approved(t, klarna.IntentBuyAndTokenize, "")
@@ -1000,6 +1018,7 @@ func TestObserverMasksSecrets(t *testing.T) {
 // TestClientWithoutServer covers what needs no sandbox: missing configuration, empty ids and a context
 // that ends.
 func TestClientWithoutServer(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	if _, err := klarna.New(klarna.Config{}).ReadSession(ctx, "x"); err == nil || !strings.Contains(err.Error(), "BaseURL") {
 		t.Errorf("no BaseURL: %v", err)

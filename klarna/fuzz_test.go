@@ -90,6 +90,7 @@ func FuzzDecodeHPPStatusCallback(f *testing.F) {
 }
 
 func TestNewLineTaxAddsUp(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		quantity, unitPrice, taxRate, wantTotal, wantTax int64
 	}{

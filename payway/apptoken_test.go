@@ -8,6 +8,7 @@ import (
 
 // TestAppToken: a token without identity prices offers (payment_periods) but cannot act as a customer.
 func TestAppToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	tok, err := e.client.AppToken(t.Context(), nil)
 	if err != nil {

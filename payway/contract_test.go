@@ -138,6 +138,7 @@ func persona(t *testing.T, email string) sandbox.Persona {
 }
 
 func TestPasswordGrant(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		edit       func(*payway.Config)
@@ -200,6 +201,7 @@ func TestPasswordGrant(t *testing.T) {
 }
 
 func TestPasswordGrantNeedsOrganisation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	c := e.newClient(func(c *payway.Config) { c.Organisation = "" })
 	if _, err := c.PasswordGrant(t.Context(), "reader@example.se", "paywall-demo", nil); err == nil {
@@ -213,6 +215,7 @@ func TestPasswordGrantNeedsOrganisation(t *testing.T) {
 var hex24 = regexp.MustCompile(`^[0-9a-f]{24}$`)
 
 func TestMe(t *testing.T) {
+	t.Parallel()
 	for _, email := range []string{"reader@example.se", "subscriber@example.se"} {
 		t.Run(email, func(t *testing.T) {
 			e := newEnv(t, nil)
@@ -258,6 +261,7 @@ func TestMe(t *testing.T) {
 }
 
 func TestActiveProducts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		email string
 		want  []string
@@ -280,6 +284,7 @@ func TestActiveProducts(t *testing.T) {
 }
 
 func TestRefresh(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	ctx := t.Context()
 	old := e.login(t, "subscriber@example.se")
@@ -332,6 +337,7 @@ func TestRefresh(t *testing.T) {
 }
 
 func TestBearerErrors(t *testing.T) {
+	t.Parallel()
 	endpoints := []struct {
 		name string
 		call func(c *payway.Client, ctx context.Context, token string) error
@@ -382,6 +388,7 @@ func TestBearerErrors(t *testing.T) {
 }
 
 func TestExpiryBoundary(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	tok := e.login(t, "subscriber@example.se")
 	e.clock.Advance(time.Hour - time.Second)
@@ -401,6 +408,7 @@ func TestExpiryBoundary(t *testing.T) {
 }
 
 func TestUnknownPath(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	tok := e.login(t, "subscriber@example.se")
 	// A wrong base URL puts every path outside the sandbox's route table.
@@ -422,6 +430,7 @@ func TestUnknownPath(t *testing.T) {
 }
 
 func TestContextTimeout(t *testing.T) {
+	t.Parallel()
 	// The Me route hangs until the client gives up: only the context can end the call.
 	hang := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -467,6 +476,7 @@ func TestContextTimeout(t *testing.T) {
 }
 
 func TestObserverMasksSecrets(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	ctx := t.Context()
 	tok := e.login(t, "subscriber@example.se")
@@ -531,6 +541,7 @@ func TestObserverMasksSecrets(t *testing.T) {
 }
 
 func TestPing(t *testing.T) {
+	t.Parallel()
 	status := func(code int) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(code)

@@ -3,6 +3,7 @@ package payway
 import "testing"
 
 func TestMaskBody(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 	}{
@@ -50,6 +51,7 @@ func TestMaskBody(t *testing.T) {
 }
 
 func TestMaskPath(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"/external/api/v3/me", "/external/api/v3/me"},
 		{"/v1/order?order_id=1", "/v1/order?order_id=1"},

@@ -54,6 +54,7 @@ func FuzzPurchaseDecoders(f *testing.F) {
 }
 
 func TestPaymentMethodCategoryForms(t *testing.T) {
+	t.Parallel()
 	var got []PaymentMethodCategory
 	body := `["direct_debit",{"identifier":"pay_now","name":"Betala nu","asset_urls":{"descriptive":"d","standard":"s"}}]`
 	if err := json.Unmarshal([]byte(body), &got); err != nil {
@@ -69,6 +70,7 @@ func TestPaymentMethodCategoryForms(t *testing.T) {
 }
 
 func TestFlexTime(t *testing.T) {
+	t.Parallel()
 	want := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
 	tests := []struct {
 		in      string

@@ -91,6 +91,7 @@ func placeReq(s payway.Session, authToken string) payway.PlaceOrderRequest {
 }
 
 func TestPurchasePaymentPeriods(t *testing.T) {
+	t.Parallel()
 	e, other := newEnv(t, nil), newEnv(t, nil)
 	tok, otherTok := e.login(t, "reader@example.se").AccessToken, other.login(t, "reader@example.se").AccessToken
 	tests := []struct {
@@ -152,6 +153,7 @@ func TestPurchasePaymentPeriods(t *testing.T) {
 var jwtShape = regexp.MustCompile(`^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$`)
 
 func TestPurchaseCreateSession(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	tok := e.login(t, "reader@example.se").AccessToken
 	yearly := e.periodID(t, tok, "digital", 12)
@@ -244,6 +246,7 @@ func TestPurchaseCreateSession(t *testing.T) {
 }
 
 func TestPurchasePlaceOrder(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	ctx := t.Context()
 	tok := e.login(t, "reader@example.se").AccessToken
@@ -355,6 +358,7 @@ func TestPurchasePlaceOrder(t *testing.T) {
 }
 
 func TestPurchaseDisableOverwrite(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	tok := e.login(t, "reader@example.se").AccessToken
 	before, err := e.client.Me(t.Context(), tok)
@@ -375,6 +379,7 @@ func TestPurchaseDisableOverwrite(t *testing.T) {
 }
 
 func TestPurchaseFutureStart(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	tok := e.login(t, "reader@example.se").AccessToken
 	s := e.session(t, tok, func(r *payway.CreateSessionRequest) { r.StartDate = "2026-03-05" })
@@ -396,6 +401,7 @@ func TestPurchaseFutureStart(t *testing.T) {
 }
 
 func TestPurchaseTrial(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	ctx := t.Context()
 	tok := e.login(t, "reader@example.se").AccessToken
@@ -442,6 +448,7 @@ func TestPurchaseTrial(t *testing.T) {
 }
 
 func TestPurchaseSessionAndAuthorizationRules(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	ctx := t.Context()
 	tok := e.login(t, "reader@example.se").AccessToken
@@ -487,6 +494,7 @@ func TestPurchaseSessionAndAuthorizationRules(t *testing.T) {
 }
 
 func TestPurchaseExpiry(t *testing.T) {
+	t.Parallel()
 	t.Run("authorization older than 60 minutes", func(t *testing.T) {
 		e := newEnv(t, nil)
 		tok := e.login(t, "reader@example.se")
@@ -517,6 +525,7 @@ func TestPurchaseExpiry(t *testing.T) {
 }
 
 func TestPurchaseDebt(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	tok := e.login(t, "debt@example.se").AccessToken
 	for _, trial := range []bool{false, true} {
@@ -540,6 +549,7 @@ func TestPurchaseDebt(t *testing.T) {
 }
 
 func TestPurchaseSyncConflicts(t *testing.T) {
+	t.Parallel()
 	on, off := new(true), new(false)
 	tests := []struct {
 		email string
@@ -629,6 +639,7 @@ func TestPurchaseSyncConflicts(t *testing.T) {
 }
 
 func TestPurchaseOrderErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	ctx := t.Context()
 	tok := e.login(t, "reader@example.se").AccessToken
@@ -672,6 +683,7 @@ func TestPurchaseOrderErrors(t *testing.T) {
 }
 
 func TestPurchasePaymentProfile(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	ctx := t.Context()
 	tokens := map[string]string{}
@@ -707,6 +719,7 @@ func TestPurchasePaymentProfile(t *testing.T) {
 }
 
 func TestPurchaseObserverMasksSecrets(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	ctx := t.Context()
 	tok := e.login(t, "reader@example.se").AccessToken
@@ -740,6 +753,7 @@ func TestPurchaseObserverMasksSecrets(t *testing.T) {
 
 // TestPurchaseReset checks POST /sandbox/v1/reset takes purchases back: access, profile, account data.
 func TestPurchaseReset(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	ctx := t.Context()
 	tok := e.login(t, "reader@example.se").AccessToken

@@ -13,15 +13,18 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/playwright-community/playwright-go"
 
 	"github.com/paywall/paywall/internal/browsertest"
+	"github.com/paywall/paywall/internal/testenv"
 )
 
-// browserTimeout bounds every Playwright action and assertion (milliseconds); assertions wait for their
-// condition up to this long, so the tests never sleep.
-const browserTimeout = 10000
+// browserTimeout bounds every Playwright action and assertion (milliseconds): 10 s on a quiet machine,
+// times PAYWALL_TEST_SLOWDOWN; assertions wait for their condition up to this long, so the tests never
+// sleep.
+func browserTimeout() float64 { return testenv.Millis(10 * time.Second) }
 
 // chromium is the browser shared by the tests of this binary, started on first use.
 type chromium struct {
@@ -61,8 +64,8 @@ func browserPage(t *testing.T) (playwright.BrowserContext, playwright.Page) {
 	if err != nil {
 		t.Fatalf("new browser context: %v", err)
 	}
-	bctx.SetDefaultTimeout(browserTimeout)
-	bctx.SetDefaultNavigationTimeout(browserTimeout)
+	bctx.SetDefaultTimeout(browserTimeout())
+	bctx.SetDefaultNavigationTimeout(browserTimeout())
 	page, err := bctx.NewPage()
 	if err != nil {
 		_ = bctx.Close()

@@ -3,6 +3,7 @@ package sandbox
 import "testing"
 
 func TestParseOrigin(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"http://localhost:8080", "http://localhost:8080"},
 		{"HTTP://LocalHost:8080/", "http://localhost:8080"},

@@ -117,6 +117,7 @@ func authResult(t *testing.T, page playwright.Page) map[string]any {
 }
 
 func TestBrowserSDKAuthorize(t *testing.T) {
+	t.Parallel()
 	s, srv := startCtlSandbox(t)
 	m := startMerchant(t, srv.URL)
 	tests := []struct {
@@ -145,7 +146,7 @@ func TestBrowserSDKAuthorize(t *testing.T) {
 				t.Fatalf("load callback %s, want {\"show_form\":true}", got)
 			}
 			widget := page.FrameLocator("[data-testid=klarna-widget-frame]").GetByTestId("klarna-widget-category")
-			if err := playwright.NewPlaywrightAssertions(browserTimeout).Locator(widget).ToHaveText(sess.Categories[0].Name); err != nil {
+			if err := playwright.NewPlaywrightAssertions(browserTimeout()).Locator(widget).ToHaveText(sess.Categories[0].Name); err != nil {
 				t.Errorf("widget: %v", err)
 			}
 
@@ -194,6 +195,7 @@ func TestBrowserSDKAuthorize(t *testing.T) {
 // without load, with the customer's email passed as billing address; then finalize hands back the same
 // authorization.
 func TestBrowserSDKStepUpAuthorize(t *testing.T) {
+	t.Parallel()
 	s, srv := startCtlSandbox(t)
 	m := startMerchant(t, srv.URL)
 	sess := newTestSession(t, s, "")
@@ -205,7 +207,7 @@ func TestBrowserSDKStepUpAuthorize(t *testing.T) {
 		Klarna.Payments.authorize({}, {billing_address: {email: "customer@email.se"}}, (r) => { window.authResult = r; });
 	}`, []any{sess.ClientToken})
 	dialog := page.FrameLocator("[data-testid=klarna-dialog-frame]")
-	expect := playwright.NewPlaywrightAssertions(browserTimeout)
+	expect := playwright.NewPlaywrightAssertions(browserTimeout())
 	email := dialog.GetByTestId("klarna-email")
 	if err := expect.Locator(email).ToHaveValue("customer@email.se"); err != nil {
 		t.Errorf("email not prefilled from billing_address: %v", err)
@@ -235,6 +237,7 @@ func TestBrowserSDKStepUpAuthorize(t *testing.T) {
 
 // TestBrowserSDKErrors checks the errors the SDK throws and the callback it calls first.
 func TestBrowserSDKErrors(t *testing.T) {
+	t.Parallel()
 	s, srv := startCtlSandbox(t)
 	m := startMerchant(t, srv.URL)
 	sess := newTestSession(t, s, m.URL+"/confirmation")
@@ -289,6 +292,7 @@ func jsString(s string) string {
 // TestBrowserSDKOriginCheck: a page that is not on the origin of the purchase's confirmation URL never
 // gets an authorization: the widget answers show_form false and authorize a hard rejection.
 func TestBrowserSDKOriginCheck(t *testing.T) {
+	t.Parallel()
 	s, srv := startCtlSandbox(t)
 	m := startMerchant(t, srv.URL)
 	sess := newTestSession(t, s, "http://shop.example/confirmation") // another site
@@ -307,6 +311,7 @@ func TestBrowserSDKOriginCheck(t *testing.T) {
 // TestBrowserHPP pays, declines, cancels and goes back on the hosted payment page: each lands on the
 // matching merchant URL and leaves the matching status.
 func TestBrowserHPP(t *testing.T) {
+	t.Parallel()
 	s, srv := startCtlSandbox(t)
 	m := startMerchant(t, srv.URL)
 	tests := []struct {
@@ -348,7 +353,7 @@ func TestBrowserHPP(t *testing.T) {
 			if err := page.GetByTestId(tt.button).Click(); err != nil {
 				t.Fatalf("click %s: %v", tt.button, err)
 			}
-			expect := playwright.NewPlaywrightAssertions(browserTimeout)
+			expect := playwright.NewPlaywrightAssertions(browserTimeout())
 			if tt.noURLs {
 				if err := expect.Locator(page.GetByTestId("hpp-result")).ToHaveAttribute("data-status", tt.wantStatus); err != nil {
 					t.Errorf("generic result page: %v", err)
@@ -416,6 +421,7 @@ func approvedOrder(t *testing.T, s *Server, base string, sess kpSession) kpOrder
 // TestBrowserDeviceRedirect: the device-recognition redirect sets Klarna's cookie on the sandbox origin
 // during a cross-site navigation and lands on the confirmation URL with the placeholders filled.
 func TestBrowserDeviceRedirect(t *testing.T) {
+	t.Parallel()
 	s, srv := startCtlSandbox(t)
 	m := startMerchant(t, srv.URL)
 	sess := newTestSession(t, s, m.URL+"/confirmation/{order.id}?sid={session.id}")

@@ -8,6 +8,7 @@ import (
 )
 
 func TestControlAuthorize(t *testing.T) {
+	t.Parallel()
 	s, srv := startCtlSandbox(t)
 	sess := newTestSession(t, s, "http://localhost:8080/confirmation")
 	other := newTestSession(t, s, "")
@@ -77,6 +78,7 @@ func TestControlAuthorize(t *testing.T) {
 // the placeholders filled and the device cookie; 400 for unknown orders and orders without a URL, with
 // no Location at all.
 func TestDeviceRedirect(t *testing.T) {
+	t.Parallel()
 	s, srv := startCtlSandbox(t)
 	withURL := approvedOrder(t, s, srv.URL, newTestSession(t, s, "https://shop.example/done?o={order.id}&s={session.id}"))
 	withoutURL := approvedOrder(t, s, srv.URL, newTestSession(t, s, ""))
@@ -122,6 +124,7 @@ func TestDeviceRedirect(t *testing.T) {
 // TestBrowserPagesRefuseBadFrames: the frames need a real origin and request id from the SDK, and
 // frame-ancestors limits embedding to that origin.
 func TestBrowserPagesRefuseBadFrames(t *testing.T) {
+	t.Parallel()
 	s, srv := startCtlSandbox(t)
 	sess := newTestSession(t, s, "")
 	rid := "0123456789abcdef0123456789abcdef"

@@ -102,6 +102,7 @@ func ctlBearer(token string) http.Header { return http.Header{"Authorization": {
 // TestControlClock moves the sandbox clock over HTTP and checks that the sandbox's own rules follow it:
 // a Payway access token (1 h) dies when the clock passes its expiry.
 func TestControlClock(t *testing.T) {
+	t.Parallel()
 	s, srv := startCtlSandbox(t)
 	access := ctlLogin(t, srv)
 
@@ -137,6 +138,7 @@ func TestControlClock(t *testing.T) {
 // TestControlReset checks that reset empties every table, reseeds the personas, disarms faults and puts
 // the clock back.
 func TestControlReset(t *testing.T) {
+	t.Parallel()
 	s, srv := startCtlSandbox(t)
 	access := ctlLogin(t, srv)
 	sess := newTestSession(t, s, "")
@@ -196,6 +198,7 @@ func TestControlReset(t *testing.T) {
 // TestControlScenarios checks the scenario list: every persona with its password, the Klarna test emails,
 // the codes, the HPP choices and fault examples that can be posted as they are.
 func TestControlScenarios(t *testing.T) {
+	t.Parallel()
 	_, srv := startCtlSandbox(t)
 	r := ctlCall(t, srv, "GET", "/sandbox/v1/scenarios", "", nil)
 	if r.status != 200 {

@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,6 +19,8 @@ import (
 // Limits on what a fault may ask for; they keep a typo from hanging a demo for hours.
 const (
 	maxFaultDelay = 5 * time.Minute
+	// maxFaultBody bounds the request body a delayed call buffers; the APIs' bodies are a few KB.
+	maxFaultBody  = 1 << 20
 	maxFaultCount = 1000
 )
 
@@ -117,6 +121,14 @@ func (fs *faultSet) wrap(target string, next http.Handler) http.Handler {
 			return
 		}
 		if f.Delay > 0 {
+			// Read the body first: Go's server notices a client that hangs up (its timeout) only once the
+			// body is consumed, and a delay nobody waits for must end with the connection, not hold the
+			// server (and its shutdown) for the whole delay. The handler gets the same bytes afterwards.
+			body, err := io.ReadAll(io.LimitReader(r.Body, maxFaultBody))
+			if err != nil {
+				return // the client is gone already
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
 			t := time.NewTimer(f.Delay)
 			select {
 			case <-t.C:

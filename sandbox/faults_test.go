@@ -2,15 +2,19 @@ package sandbox
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paywall/paywall/internal/testenv"
 )
 
 func TestFaultSetTake(t *testing.T) {
+	t.Parallel()
 	fs := newFaultSet()
 	a := fs.add(fault{Target: "GET /a", Status: 500, Count: 2})
 	b := fs.add(fault{Target: "GET /a", Status: 503, Count: 1})
@@ -40,6 +44,7 @@ func TestFaultSetTake(t *testing.T) {
 // TestFaultStatusShapes: an injected status answers in the error shape of the service the route belongs
 // to, for exactly count calls, then the route works again.
 func TestFaultStatusShapes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, target, path string
 		status, count      int
@@ -88,6 +93,7 @@ func TestFaultStatusShapes(t *testing.T) {
 // TestFaultDelay: a delay-only fault answers late with the real handler; the request's own deadline
 // still ends it.
 func TestFaultDelay(t *testing.T) {
+	t.Parallel()
 	_, srv := startCtlSandbox(t)
 	if r := ctlCall(t, srv, "POST", "/sandbox/v1/faults", `{"target":"GET /kp/lib/v1/api.js","delay_ms":150}`, nil); r.status != 201 {
 		t.Fatalf("arm: %d %s", r.status, r.raw)
@@ -105,6 +111,7 @@ func TestFaultDelay(t *testing.T) {
 // TestFaultDelayHonoursContext: a client that gives up ends the delayed handler at once, without
 // running the real handler.
 func TestFaultDelayHonoursContext(t *testing.T) {
+	t.Parallel()
 	fs := newFaultSet()
 	fs.add(fault{Target: "GET /x", Delay: time.Hour, Count: 1})
 	ran := false
@@ -119,7 +126,7 @@ func TestFaultDelayHonoursContext(t *testing.T) {
 	cancel()
 	select {
 	case <-done:
-	case <-time.After(5 * time.Second):
+	case <-time.After(testenv.Scale(5 * time.Second)):
 		t.Fatal("the delayed handler ignored the cancelled request")
 	}
 	if ran || rec.Body.Len() != 0 {
@@ -129,6 +136,7 @@ func TestFaultDelayHonoursContext(t *testing.T) {
 
 // TestFaultDrop: the connection closes without an answer, once.
 func TestFaultDrop(t *testing.T) {
+	t.Parallel()
 	_, srv := startCtlSandbox(t)
 	if r := ctlCall(t, srv, "POST", "/sandbox/v1/faults", `{"target":"get /kp/lib/v1/api.js","drop":true}`, nil); r.status != 201 ||
 		r.body["target"] != "GET /kp/lib/v1/api.js" || r.body["drop"] != true {
@@ -147,6 +155,7 @@ func TestFaultDrop(t *testing.T) {
 }
 
 func TestFaultRequestValidation(t *testing.T) {
+	t.Parallel()
 	_, srv := startCtlSandbox(t)
 	tests := []struct{ name, body, wantCode string }{
 		{"missing target", `{"status":500}`, "invalid_parameter"},
@@ -170,6 +179,7 @@ func TestFaultRequestValidation(t *testing.T) {
 }
 
 func TestFaultListAndDelete(t *testing.T) {
+	t.Parallel()
 	_, srv := startCtlSandbox(t)
 	a := ctlCall(t, srv, "POST", "/sandbox/v1/faults", `{"target":"GET /kp/lib/v1/api.js","status":502,"count":3}`, nil)
 	ctlCall(t, srv, "POST", "/sandbox/v1/faults", `{"target":"GET /kp/widget","delay_ms":10}`, nil)
@@ -189,5 +199,51 @@ func TestFaultListAndDelete(t *testing.T) {
 	}
 	if r := ctlCall(t, srv, "GET", "/sandbox/v1/faults", "", nil); string(r.raw) != "{\"faults\":[]}\n" {
 		t.Errorf("after clear: %s", r.raw)
+	}
+}
+
+// TestFaultDelayEndsWhenTheClientHangsUp: over a real connection, a client whose own timeout fires long
+// before the delay ends the delayed call, so the server (and its Close) does not wait out the delay, and
+// a delayed call that is waited for still gets its body.
+func TestFaultDelayEndsWhenTheClientHangsUp(t *testing.T) {
+	t.Parallel()
+	fs := newFaultSet()
+	fs.add(fault{Target: "POST /x", Delay: time.Hour, Count: 1})
+	fs.add(fault{Target: "POST /y", Delay: 10 * time.Millisecond, Count: 1})
+	ran := make(chan string, 2)
+	echoBody := func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		ran <- string(b)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /x", fs.wrap("POST /x", http.HandlerFunc(echoBody)))
+	mux.Handle("POST /y", fs.wrap("POST /y", http.HandlerFunc(echoBody)))
+	srv := httptest.NewServer(mux)
+	client := &http.Client{Timeout: 50 * time.Millisecond}
+	if _, err := client.Post(srv.URL+"/x", "application/json", strings.NewReader(`{"a":1}`)); err == nil {
+		t.Fatal("the delayed call answered before the client's timeout")
+	}
+	closed := make(chan struct{})
+	go func() { srv.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(testenv.Scale(5 * time.Second)):
+		t.Fatal("Close waited for a delayed call whose client had hung up")
+	}
+	select {
+	case body := <-ran:
+		t.Fatalf("the abandoned call ran the handler with %q", body)
+	default:
+	}
+
+	srv = httptest.NewServer(mux)
+	defer srv.Close()
+	res, err := http.Post(srv.URL+"/y", "application/json", strings.NewReader(`{"b":2}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if body := <-ran; body != `{"b":2}` {
+		t.Fatalf("delayed handler got body %q", body)
 	}
 }

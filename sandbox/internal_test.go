@@ -11,6 +11,7 @@ import (
 // TestDecodeJSON covers Payway's unknown_parameter rule for JSON bodies, which the Klarna purchase
 // routes (issue 3) will rely on.
 func TestDecodeJSON(t *testing.T) {
+	t.Parallel()
 	type embedded struct {
 		Code string `json:"code"`
 	}
@@ -58,6 +59,7 @@ func TestDecodeJSON(t *testing.T) {
 
 // TestSchemaIsStrict guards the convention that every sandbox table is STRICT.
 func TestSchemaIsStrict(t *testing.T) {
+	t.Parallel()
 	st, err := openStore(t.Context(), t.TempDir()+"/s.db")
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +95,7 @@ func TestSchemaIsStrict(t *testing.T) {
 
 // TestPanicBecomesJSON checks the recovery middleware answers in Payway's error shape.
 func TestPanicBecomesJSON(t *testing.T) {
+	t.Parallel()
 	s := &Server{log: slog.New(slog.DiscardHandler)}
 	h := s.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
 	rec := httptest.NewRecorder()

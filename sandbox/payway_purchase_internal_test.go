@@ -52,6 +52,7 @@ func purchaseJSON(t *testing.T, v any) string {
 }
 
 func TestPurchaseCartAddsUp(t *testing.T) {
+	t.Parallel()
 	for _, o := range catalogue() {
 		for _, p := range o.Periods {
 			c := purchaseCart(o, p)
@@ -72,6 +73,7 @@ func TestPurchaseCartAddsUp(t *testing.T) {
 }
 
 func TestCatalogueIDs(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	hex24 := regexp.MustCompile(`^[0-9a-f]{24}$`)
 	for _, o := range catalogue() {
@@ -89,6 +91,7 @@ func TestCatalogueIDs(t *testing.T) {
 
 // TestCreateSessionOpensKlarnaSession checks the Klarna payments session create_session opens.
 func TestCreateSessionOpensKlarnaSession(t *testing.T) {
+	t.Parallel()
 	s, _ := newPurchaseServer(t)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -140,6 +143,7 @@ func TestCreateSessionOpensKlarnaSession(t *testing.T) {
 
 // TestDebtTerminatesSubscription checks what a 403 payment method failed leaves behind.
 func TestDebtTerminatesSubscription(t *testing.T) {
+	t.Parallel()
 	s, _ := newPurchaseServer(t)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -182,6 +186,7 @@ func TestDebtTerminatesSubscription(t *testing.T) {
 }
 
 func TestSyncAccount(t *testing.T) {
+	t.Parallel()
 	alice := kpCustomer{Email: "customer@email.se", GivenName: "Alice", FamilyName: "Test", Phone: "+46701740615",
 		DateOfBirth: "1941-03-21", NationalID: "SE194103219202", StreetAddress: "Södra Blasieholmshamnen 2",
 		PostalCode: "111 48", City: "Stockholm", Country: "se"}
@@ -228,6 +233,7 @@ func TestSyncAccount(t *testing.T) {
 }
 
 func TestConflictError(t *testing.T) {
+	t.Parallel()
 	all := raiseFlags{true, true, true, true}
 	for behaviour, code := range map[string]string{PurchaseSSNTaken: "ssn_already_taken", PurchaseSSNSet: "ssn_already_set",
 		PurchaseAccountUpdate: "account_update_failed", PurchaseDeliveryAddress: "delivery_address_invalid"} {
@@ -249,6 +255,7 @@ func TestConflictError(t *testing.T) {
 }
 
 func TestPaywayHelpers(t *testing.T) {
+	t.Parallel()
 	ssn := map[string]string{"SE194103219202": "410321-9202", "19410321-9202": "410321-9202", "4103219202": "410321-9202",
 		"410321-9202": "410321-9202", "": "", "12345": "", "DE123": ""}
 	for in, want := range ssn {
@@ -278,6 +285,7 @@ func TestPaywayHelpers(t *testing.T) {
 
 // TestPurchasePersonasSeeded checks the persona table reaches the store: behaviours and profiles.
 func TestPurchasePersonasSeeded(t *testing.T) {
+	t.Parallel()
 	s, _ := newPurchaseServer(t)
 	ctx := t.Context()
 	emails := map[string]bool{}

@@ -9,6 +9,7 @@ import (
 // JSON types, missing query parameters and wrong methods on the purchase routes. Every answer is
 // Payway's {code,message}.
 func TestPurchaseRawErrors(t *testing.T) {
+	t.Parallel()
 	srv, _ := newSandbox(t)
 	tok := call(t, srv, "POST", "/api/authorization/access_token", form, passwordForm("scope",
 		"/external/klarna_payments/r /external/klarna_payments/w /external/order/r /external/me/payment_profile/r"), nil)

@@ -117,6 +117,7 @@ func passwordForm(kv ...string) string {
 // TestErrorResponses covers what the typed client cannot provoke: wrong methods, unknown and missing
 // parameters, wrong content types, unknown grants. Every error is Payway's {code,message} JSON.
 func TestErrorResponses(t *testing.T) {
+	t.Parallel()
 	srv, _ := newSandbox(t)
 	tests := []struct {
 		name, method, path, contentType, body string
@@ -178,6 +179,7 @@ func TestErrorResponses(t *testing.T) {
 }
 
 func TestTokenResponse(t *testing.T) {
+	t.Parallel()
 	srv, _ := newSandbox(t)
 	r := call(t, srv, "POST", "/api/authorization/access_token", form, passwordForm("scope", "/external/me/w /external/me/w /external/order/r"), nil)
 	if r.status != 200 {
@@ -215,6 +217,7 @@ func refresh(t *testing.T, srv *httptest.Server, token, scope string) response {
 }
 
 func TestRefreshScopes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, scope, wantScope, wantCode string
 	}{
@@ -245,6 +248,7 @@ func TestRefreshScopes(t *testing.T) {
 }
 
 func TestRefreshExpires(t *testing.T) {
+	t.Parallel()
 	srv, clock := newSandbox(t)
 	_, rt := login(t, srv, "/external/me/w")
 	clock.Advance(30 * 24 * time.Hour)
@@ -255,6 +259,7 @@ func TestRefreshExpires(t *testing.T) {
 
 // TestRefreshTokenWorksOnce races several refreshes of one token: exactly one may win.
 func TestRefreshTokenWorksOnce(t *testing.T) {
+	t.Parallel()
 	srv, _ := newSandbox(t)
 	_, rt := login(t, srv, "/external/me/w")
 	const n = 8
@@ -277,6 +282,7 @@ func TestRefreshTokenWorksOnce(t *testing.T) {
 // TestStatePersists reopens the same database: personas keep their ids, issued tokens stay valid,
 // and seeding a second time does not duplicate anything.
 func TestStatePersists(t *testing.T) {
+	t.Parallel()
 	clock := &fixedClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	path := t.TempDir() + "/nested/dir/sandbox.db"
 	bearer := func(tok string) http.Header { return http.Header{"Authorization": {"Bearer " + tok}} }
@@ -304,12 +310,14 @@ func TestStatePersists(t *testing.T) {
 }
 
 func TestNewNeedsDBPath(t *testing.T) {
+	t.Parallel()
 	if _, err := sandbox.New(context.Background(), sandbox.Config{}); err == nil {
 		t.Fatal("New without DBPath succeeded")
 	}
 }
 
 func TestPersonas(t *testing.T) {
+	t.Parallel()
 	ps := sandbox.Personas()
 	seen := map[string]bool{}
 	for _, p := range ps {

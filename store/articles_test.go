@@ -11,6 +11,7 @@ import (
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func TestListArticlesSeededContent(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	articles, err := db.ListArticles(t.Context())
 	if err != nil {
@@ -72,6 +73,7 @@ func TestListArticlesSeededContent(t *testing.T) {
 }
 
 func TestArticleBySlug(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	all, err := db.ListArticles(t.Context())
 	if err != nil {
@@ -118,6 +120,7 @@ func TestArticleBySlug(t *testing.T) {
 }
 
 func TestArticlesCanceledContext(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()

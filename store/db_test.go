@@ -10,6 +10,7 @@ import (
 )
 
 func TestOpenAppliesMigrationsAndPragmas(t *testing.T) {
+	t.Parallel()
 	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "nested", "dir", "app.db"))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
@@ -64,6 +65,7 @@ func TestOpenAppliesMigrationsAndPragmas(t *testing.T) {
 }
 
 func TestReaderIsReadOnly(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	_, err := db.Reader().ExecContext(t.Context(),
 		`INSERT INTO sessions (id, data, expires_at, created_at, updated_at) VALUES ('x', x'00', 1, 1, 1)`)
@@ -76,6 +78,7 @@ func TestReaderIsReadOnly(t *testing.T) {
 }
 
 func TestOpenTwiceDoesNotReapplyMigrations(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "app.db")
 	for i := range 2 {
 		db, err := Open(t.Context(), path)
@@ -95,6 +98,7 @@ func TestOpenTwiceDoesNotReapplyMigrations(t *testing.T) {
 }
 
 func TestOpenPathWithURISyntax(t *testing.T) {
+	t.Parallel()
 	// '?', '#' and '%' would be read as SQLite URI syntax if the path were not escaped.
 	path := filepath.Join(t.TempDir(), "odd ?#% dir", "app.db")
 	db, err := Open(t.Context(), path)
@@ -111,6 +115,7 @@ func TestOpenPathWithURISyntax(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "plain-file")
 	if err := os.WriteFile(file, []byte("not a directory"), 0o600); err != nil {
@@ -143,6 +148,7 @@ func TestOpenErrors(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		break_  func(t *testing.T, db *DB)
@@ -191,6 +197,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestStrictSchemaRejectsBadRows(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	tests := []struct {
 		name string

@@ -24,6 +24,7 @@ func demoTokenPurchase(t *testing.T, db *DB, account string, created time.Time) 
 }
 
 func TestRecentPurchases(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	sub := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(48*time.Hour))
 	if err := db.CreatePurchase(t.Context(), sub); err != nil {
@@ -63,6 +64,7 @@ func TestRecentPurchases(t *testing.T) {
 }
 
 func TestResetDemoData(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	sub := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(48*time.Hour))
 	if err := db.CreatePurchase(t.Context(), sub); err != nil {

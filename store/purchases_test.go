@@ -24,6 +24,7 @@ func newPurchase(t *testing.T, account, offer, state string, expires time.Time) 
 }
 
 func TestPurchaseRoundTrip(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	p := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(48*time.Hour))
 	p.Trial = true
@@ -43,6 +44,7 @@ func TestPurchaseRoundTrip(t *testing.T) {
 }
 
 func TestOpenPurchase(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	open := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(time.Hour))
 	for _, p := range []Purchase{
@@ -83,6 +85,7 @@ func TestOpenPurchase(t *testing.T) {
 // TestUpdatePurchaseSerialisesTransitions is the double-click rule at the store level: many concurrent
 // attempts to move created -> placing, exactly one succeeds.
 func TestUpdatePurchaseSerialisesTransitions(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	p := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(time.Hour))
 	if err := db.CreatePurchase(t.Context(), p); err != nil {
@@ -129,6 +132,7 @@ func TestUpdatePurchaseSerialisesTransitions(t *testing.T) {
 }
 
 func TestEvents(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	p := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(time.Hour))
 	if err := db.CreatePurchase(t.Context(), p); err != nil {

@@ -76,6 +76,7 @@ func login(t *testing.T, s *SessionStore) ([]*http.Cookie, string) {
 }
 
 func TestNewSessionStoreValidation(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	tests := []struct {
 		name    string
@@ -108,6 +109,7 @@ func TestNewSessionStoreValidation(t *testing.T) {
 }
 
 func TestSessionPersistsAcrossRequests(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	clock := newTestClock(testStart)
 	s := newTestStore(t, db, clock)
@@ -167,6 +169,7 @@ func TestSessionPersistsAcrossRequests(t *testing.T) {
 }
 
 func TestGetReturnsTheSameSessionWithinARequest(t *testing.T) {
+	t.Parallel()
 	s := newTestStore(t, openTestDB(t), newTestClock(testStart))
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	a, err := s.Get(r, cookieName)
@@ -183,6 +186,7 @@ func TestGetReturnsTheSameSessionWithinARequest(t *testing.T) {
 }
 
 func TestSecureCookie(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		forceSecure bool
@@ -220,6 +224,7 @@ func TestSecureCookie(t *testing.T) {
 }
 
 func TestBadCookieGivesFreshSession(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	clock := newTestClock(testStart)
 	s := newTestStore(t, db, clock)
@@ -278,6 +283,7 @@ func TestBadCookieGivesFreshSession(t *testing.T) {
 }
 
 func TestSessionExpiry(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		sessAge   int // per-session Options.MaxAge in seconds; 0 = store default
@@ -316,6 +322,7 @@ func TestSessionExpiry(t *testing.T) {
 }
 
 func TestSaveSlidesExpiry(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock(testStart)
 	s := newTestStore(t, openTestDB(t), clock)
 	cookies, id := login(t, s)
@@ -329,6 +336,7 @@ func TestSaveSlidesExpiry(t *testing.T) {
 }
 
 func TestLogoutDeletesSession(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	s := newTestStore(t, db, newTestClock(testStart))
 	cookies, _ := login(t, s)
@@ -365,6 +373,7 @@ func TestLogoutDeletesSession(t *testing.T) {
 }
 
 func TestRenew(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		saved bool // whether the session existed before Renew (login after browsing) or not
@@ -411,6 +420,7 @@ func TestRenew(t *testing.T) {
 }
 
 func TestCleanup(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		advance     time.Duration
@@ -450,6 +460,7 @@ func TestCleanup(t *testing.T) {
 // TestRunCleanup uses a synctest bubble: the ticker runs on the bubble's fake clock, so the test
 // neither sleeps for real nor polls.
 func TestRunCleanup(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		db, err := Open(t.Context(), filepath.Join(t.TempDir(), "app.db"))
 		if err != nil {
@@ -493,6 +504,7 @@ func TestRunCleanup(t *testing.T) {
 }
 
 func TestRunCleanupLogsErrors(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		db, err := Open(t.Context(), filepath.Join(t.TempDir(), "app.db"))
 		if err != nil {
@@ -516,6 +528,7 @@ func TestRunCleanupLogsErrors(t *testing.T) {
 }
 
 func TestNewReportsDatabaseErrors(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	s := newTestStore(t, db, newTestClock(testStart))
 	cookies, _ := login(t, s)
@@ -535,6 +548,7 @@ func TestNewReportsDatabaseErrors(t *testing.T) {
 }
 
 func TestConcurrentSaves(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	clock := newTestClock(testStart)
 	s := newTestStore(t, db, clock)

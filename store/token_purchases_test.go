@@ -28,6 +28,7 @@ func newTokenPurchase(t *testing.T, account, offer, state string, created time.T
 }
 
 func TestTokenPurchaseRoundTrip(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	p := newTokenPurchase(t, "acc1", "epaper-archive", TokenStateRecovering, t0)
 	p.KlarnaSessionID, p.ClientToken, p.HPPSessionID, p.HPPRedirectURL, p.HPPMode = "ks", "ct", "hpp", "https://pay/x", "NONE"
@@ -63,6 +64,7 @@ func TestTokenPurchaseRoundTrip(t *testing.T) {
 }
 
 func TestTokenPurchaseSchemaRules(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	tests := []struct {
 		name   string
@@ -96,6 +98,7 @@ func TestTokenPurchaseSchemaRules(t *testing.T) {
 }
 
 func TestReuseOrCreateTokenPurchase(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		existing  []TokenPurchase // created in order; the last is the newest
@@ -188,6 +191,7 @@ func TestReuseOrCreateTokenPurchase(t *testing.T) {
 }
 
 func TestTokenPurchasesOf(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	a := newTokenPurchase(t, "acc1", "o", TokenStateCompleted, t0)
 	b := newTokenPurchase(t, "acc1", "p", TokenStateFailed, t0.Add(time.Minute))
@@ -204,6 +208,7 @@ func TestTokenPurchasesOf(t *testing.T) {
 }
 
 func TestTokenCallbacks(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	p := newTokenPurchase(t, "acc1", "o", TokenStateRecovering, t0)
 	if err := db.CreateTokenPurchase(t.Context(), p); err != nil {
@@ -236,6 +241,7 @@ func TestTokenCallbacks(t *testing.T) {
 // TestEventsOfEitherPurchase: the timeline takes events of purchases and of token purchases, refuses
 // events of neither, and goes with its purchase.
 func TestEventsOfEitherPurchase(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	sub := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(time.Hour))
 	tok := newTokenPurchase(t, "acc1", "o", TokenStateCreated, t0)
@@ -270,6 +276,7 @@ func TestEventsOfEitherPurchase(t *testing.T) {
 // TestTokenPurchasesMigrationDown: going back to the schema before token purchases keeps the
 // subscription purchases' events and drops the rest.
 func TestTokenPurchasesMigrationDown(t *testing.T) {
+	t.Parallel()
 	db := openTestDB(t)
 	sub := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(time.Hour))
 	tok := newTokenPurchase(t, "acc1", "o", TokenStateCreated, t0)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestRecoveryChartIsTheGuides(t *testing.T) {
+	t.Parallel()
 	want := map[string]string{
 		"A": "Token-based purchase attempt fails on-session",
 		"B": "Klarna returns error response with failure session",
@@ -51,6 +52,7 @@ func TestRecoveryChartIsTheGuides(t *testing.T) {
 // TestRecoveryChartMatchesTheSeed compares the embedded mermaid with the Klarna document it was copied
 // from, when that document is around (it lives outside the repository, in ../shared/seeds).
 func TestRecoveryChartMatchesTheSeed(t *testing.T) {
+	t.Parallel()
 	matches, _ := filepath.Glob(filepath.Join("..", "..", "shared", "seeds", "*.txt"))
 	for _, m := range matches {
 		b, err := os.ReadFile(m)
@@ -66,6 +68,7 @@ func TestRecoveryChartMatchesTheSeed(t *testing.T) {
 }
 
 func TestParseMermaid(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, src string
 		nodes     int
@@ -96,6 +99,7 @@ func TestParseMermaid(t *testing.T) {
 }
 
 func TestFlowchartSVG(t *testing.T) {
+	t.Parallel()
 	path := FlowPath{Steps: []string{"A", "B", "C", "E", "F", "H", "J"}, Taken: [][2]string{{"A", "B"}, {"B", "C"}, {"C", "E"}, {"E", "F"}, {"F", "H"}, {"H", "J"}}}
 	var buf bytes.Buffer
 	if err := FlowchartSVG(RecoveryChart(), path).Render(context.Background(), &buf); err != nil {
@@ -130,6 +134,7 @@ func TestFlowchartSVG(t *testing.T) {
 }
 
 func TestWrap(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		text  string
 		width int

@@ -12,6 +12,7 @@ func env(kv map[string]string) func(string) string {
 }
 
 func TestLoadConfig(t *testing.T) {
+	t.Parallel()
 	liveEnv := map[string]string{
 		"PAYWALL_MODE": "live", "PAYWALL_PAYWAY_URL": "https://payway-api.stage.adeprimo.se",
 		"PAYWALL_PAYWAY_CLIENT_ID": "id", "PAYWALL_PAYWAY_CLIENT_SECRET": "s3cret", "PAYWALL_PAYWAY_ORGANISATION": "media",
@@ -113,6 +114,7 @@ func TestLoadConfig(t *testing.T) {
 }
 
 func TestDescribeMasksSecrets(t *testing.T) {
+	t.Parallel()
 	c := config{PaywaySecret: "pw-secret", KlarnaPassword: "kl-secret", SessionKey: []byte("session-key-bytes"), DemoPassword: "demo-console-secret"}
 	out := fmt.Sprint(c.describe()...)
 	for _, secret := range []string{"pw-secret", "kl-secret", "session-key-bytes", "demo-console-secret"} {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/paywall/paywall/internal/testenv"
 )
 
 // syncBuffer collects log output written from the server goroutines.
@@ -44,6 +46,7 @@ func freeAddr(t *testing.T) string {
 // TestRunServesAndShutsDown starts the whole program with the sandbox on free ports, checks it is ready, then
 // cancels the context the way SIGTERM does and waits for run to return.
 func TestRunServesAndShutsDown(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	appAddr, sbAddr := freeAddr(t), freeAddr(t)
 	vars := map[string]string{
@@ -61,7 +64,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	// Poll readiness (a condition, not a fixed sleep) until it holds or run fails.
 	poll := time.NewTicker(20 * time.Millisecond)
 	defer poll.Stop()
-	timeout := time.After(10 * time.Second)
+	timeout := time.After(testenv.Scale(10 * time.Second))
 	for ready := false; !ready; {
 		select {
 		case err := <-done:
@@ -91,7 +94,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		if err != nil {
 			t.Fatalf("run: %v", err)
 		}
-	case <-time.After(15 * time.Second):
+	case <-time.After(testenv.Scale(15 * time.Second)):
 		t.Fatal("run did not return after cancel")
 	}
 	if _, err := http.Get("http://" + appAddr + "/healthz"); err == nil {
@@ -103,6 +106,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 }
 
 func TestRunRejectsBadConfig(t *testing.T) {
+	t.Parallel()
 	err := run(context.Background(), nil, env(map[string]string{"PAYWALL_MODE": "nope"}), &syncBuffer{})
 	if err == nil || !strings.Contains(err.Error(), "PAYWALL_MODE") {
 		t.Fatalf("err = %v", err)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestExcerpt(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("å", MaxExcerpt) // 2 bytes a rune: the cut lands inside a rune
 	tests := []struct {
 		name string

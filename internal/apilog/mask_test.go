@@ -8,6 +8,7 @@ import (
 // The payway package keeps its own table of Payway bodies (payway/mask_test.go); these cases cover what
 // the Klarna client adds: tokens in paths, URLs with secrets, credentials in text.
 func TestMaskBodyKlarna(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 	}{
@@ -41,6 +42,7 @@ func TestMaskBodyKlarna(t *testing.T) {
 }
 
 func TestMaskPath(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"/payments/v1/sessions/s1", "/payments/v1/sessions/s1"},
 		{"/payments/v1/authorizations/a1/order", "/payments/v1/authorizations/***/order"},
@@ -61,6 +63,7 @@ func TestMaskPath(t *testing.T) {
 }
 
 func TestMaskHeader(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, value, want string }{
 		{"Authorization", "Basic UEtfU0FOREJPWDpzZWNyZXQ=", Masked},
 		{"authorization", "Bearer x", Masked},
@@ -76,6 +79,7 @@ func TestMaskHeader(t *testing.T) {
 }
 
 func TestMaskForm(t *testing.T) {
+	t.Parallel()
 	in := "client_id=c&client_secret=s&token=t"
 	if got := MaskForm(in); got != "client_id=c&client_secret=***&token=t" {
 		t.Errorf("MaskForm = %q (form fields use the exact secret keys only)", got)
@@ -83,6 +87,7 @@ func TestMaskForm(t *testing.T) {
 }
 
 func TestObserverFunc(t *testing.T) {
+	t.Parallel()
 	var got Exchange
 	var o Observer = ObserverFunc(func(_ context.Context, ex Exchange) { got = ex })
 	o.Observe(t.Context(), Exchange{Service: "klarna"})

@@ -17,8 +17,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/playwright-community/playwright-go"
+
+	"github.com/paywall/paywall/internal/testenv"
 )
 
 // PlaywrightVersion is the driver version playwright-go v0.5200.1 insists on.
@@ -54,7 +57,7 @@ func Launch() (*playwright.Playwright, playwright.Browser, error) {
 		Args:            chromiumArgs(),
 		Headless:        playwright.Bool(os.Getenv("PAYWALL_E2E_HEADED") != "1"),
 		ChromiumSandbox: playwright.Bool(false),
-		Timeout:         playwright.Float(30000),
+		Timeout:         playwright.Float(testenv.Millis(30 * time.Second)),
 	})
 	if err != nil {
 		return nil, nil, errors.Join(fmt.Errorf("launch %s: %w", exe, err), pw.Stop())
@@ -67,6 +70,8 @@ func chromiumArgs() []string {
 	return []string{
 		"--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+		"--disable-site-isolation-trials", "--disable-features=IsolateOrigins,site-per-process",
+		"--disable-extensions", "--mute-audio",
 	}
 }
 
