@@ -107,7 +107,7 @@ var alice = checkout.Customer{AccountID: "acc-alice", AccessToken: "tok-alice"}
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	db, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "app.db"))
+	db, err := store.Open(t.Context(), appDB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -52,11 +51,10 @@ type envOption func(*klarna.Config)
 func newOneClickEnv(t *testing.T, opts ...envOption) *oneClickEnv {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
 	clk := &clock{}
 	clk.nanos.Store(testenv.NewClock().Now().Truncate(time.Second).UnixNano()) // the real now (+ PAYWALL_TEST_CLOCK_SHIFT), then frozen
 
-	sbPath := filepath.Join(dir, "sandbox.db")
+	sbPath := sandboxDB(t)
 	sb, err := sandbox.New(ctx, sandbox.Config{DBPath: sbPath, Now: clk.Now})
 	if err != nil {
 		t.Fatalf("sandbox: %v", err)
@@ -78,7 +76,7 @@ func newOneClickEnv(t *testing.T, opts ...envOption) *oneClickEnv {
 	}))
 	t.Cleanup(app.Close)
 
-	db, err := store.Open(ctx, filepath.Join(dir, "app.db"))
+	db, err := store.Open(ctx, appDB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,4 +272,26 @@ func (e *oneClickEnv) countAPI(id, method, part string) int {
 		}
 	}
 	return n
+}
+
+// sandboxDB is a fresh copy of a migrated, seeded sandbox database (built once per test binary).
+func sandboxDB(t *testing.T) string {
+	return testenv.CopyOf(t, "sandbox.db", func(path string) error {
+		sb, err := sandbox.New(context.Background(), sandbox.Config{DBPath: path, Now: testenv.NewClock().Now})
+		if err != nil {
+			return err
+		}
+		return sb.Close()
+	})
+}
+
+// appDB is a fresh copy of a migrated app database (built once per test binary).
+func appDB(t *testing.T) string {
+	return testenv.CopyOf(t, "paywall.db", func(path string) error {
+		db, err := store.Open(context.Background(), path)
+		if err != nil {
+			return err
+		}
+		return db.Close()
+	})
 }

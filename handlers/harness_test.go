@@ -7,7 +7,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -47,8 +46,7 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	t.Helper()
 	ctx := context.Background()
 	clk := testenv.NewClock()
-	dir := t.TempDir()
-	sb, err := sandbox.New(ctx, sandbox.Config{DBPath: filepath.Join(dir, "sandbox.db"), Now: clk.Now})
+	sb, err := sandbox.New(ctx, sandbox.Config{DBPath: sandboxDB(t), Now: clk.Now})
 	if err != nil {
 		t.Fatalf("sandbox: %v", err)
 	}
@@ -63,7 +61,7 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 		o(&setup)
 	}
 
-	db, err := store.Open(ctx, filepath.Join(dir, "paywall.db"))
+	db, err := store.Open(ctx, appDB(t))
 	if err != nil {
 		t.Fatalf("store: %v", err)
 	}
@@ -207,4 +205,26 @@ func (c *client) cookie(name string) string {
 		}
 	}
 	return ""
+}
+
+// sandboxDB is a fresh copy of a migrated, seeded sandbox database (built once per test binary).
+func sandboxDB(t *testing.T) string {
+	return testenv.CopyOf(t, "sandbox.db", func(path string) error {
+		sb, err := sandbox.New(context.Background(), sandbox.Config{DBPath: path, Now: testenv.NewClock().Now})
+		if err != nil {
+			return err
+		}
+		return sb.Close()
+	})
+}
+
+// appDB is a fresh copy of a migrated app database (built once per test binary).
+func appDB(t *testing.T) string {
+	return testenv.CopyOf(t, "paywall.db", func(path string) error {
+		db, err := store.Open(context.Background(), path)
+		if err != nil {
+			return err
+		}
+		return db.Close()
+	})
 }

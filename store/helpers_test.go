@@ -2,16 +2,25 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/paywall/paywall/internal/testenv"
 )
 
-// openTestDB opens a fresh database in a temporary directory and closes it when the test ends.
+// openTestDB opens a fresh database in a temporary directory (a copy of one migrated once per test
+// binary: TestMigrations* cover migrating from nothing) and closes it when the test ends.
 func openTestDB(t *testing.T) *DB {
 	t.Helper()
-	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "app.db"))
+	path := testenv.CopyOf(t, "app.db", func(path string) error {
+		db, err := Open(context.Background(), path)
+		if err != nil {
+			return err
+		}
+		return db.Close()
+	})
+	db, err := Open(t.Context(), path)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

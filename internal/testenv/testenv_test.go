@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"os"
 	"testing"
 	"time"
 )
@@ -72,5 +73,34 @@ func TestClockShiftAndAdvance(t *testing.T) {
 				t.Fatalf("Advance(49h) moved the clock by %v", moved)
 			}
 		})
+	}
+}
+
+func TestCopyOfBuildsOnceAndCopiesEachTime(t *testing.T) {
+	builds := 0
+	build := func(path string) error {
+		builds++
+		return os.WriteFile(path, []byte("template"), 0o600)
+	}
+	tests := []struct{ name string }{{"first"}, {"second"}, {"third"}}
+	var paths []string
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := CopyOf(t, "copyof-test.db", build)
+			b, err := os.ReadFile(p)
+			if err != nil || string(b) != "template" {
+				t.Fatalf("copy holds %q, %v", b, err)
+			}
+			if err := os.WriteFile(p, []byte("changed by the test"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			paths = append(paths, p)
+		})
+	}
+	if builds != 1 {
+		t.Errorf("built %d times, want once", builds)
+	}
+	if paths[0] == paths[1] || paths[1] == paths[2] {
+		t.Errorf("copies share a path: %v", paths)
 	}
 }
