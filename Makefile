@@ -40,7 +40,7 @@ lint: ## go vet, gofmt, and templ output in sync with the *.templ sources
 	$(GO) vet ./...
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
 		echo "gofmt needed (run gofmt -w on these):"; echo "$$unformatted"; exit 1; fi
-	scripts/check-generated.sh
+	scripts/check-generated.sh $(if $(CI),--git)
 
 build: ## build the binary into bin/paywall
 	$(GO) build -o $(BIN) ./cmd/paywall
