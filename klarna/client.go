@@ -9,12 +9,11 @@
 package klarna
 
 import (
-	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -76,8 +75,11 @@ type request struct {
 	idempotencyKey string
 }
 
-// do sends req, reports the exchange to the Observer and decodes a 2xx body into out (nil: ignore the
-// body) or returns an *Error for any other status.
+// do encodes req, sends it through apilog.Do (which reports the exchange to the Observer, masked) and
+// decodes a 2xx body into out (nil: ignore the body) or returns an *Error for any other status. Only
+// Klarna's own parts live here: basic auth, User-Agent, idempotency key, correlation id and error shape.
+// The "klarna: <op>:" prefix is added after apilog.Do has reported the error, so observers keep seeing
+// the bare error, as before.
 func (c *Client) do(ctx context.Context, req request, out any) (err error) {
 	defer func() {
 		if err != nil {
@@ -93,44 +95,28 @@ func (c *Client) do(ctx context.Context, req request, out any) (err error) {
 			return fmt.Errorf("encode request: %w", err)
 		}
 	}
-	hreq, err := http.NewRequestWithContext(ctx, req.method, c.base+req.path, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("build request: %w", err)
-	}
-	hreq.SetBasicAuth(c.user, c.pass)
-	hreq.Header.Set("Accept", "application/json")
-	hreq.Header.Set("User-Agent", "paywall-klarna-client")
+	header := http.Header{}
+	header.Set("Authorization", basicAuth(c.user, c.pass))
+	header.Set("Accept", "application/json")
+	header.Set("User-Agent", "paywall-klarna-client")
 	if req.body != nil {
-		hreq.Header.Set("Content-Type", "application/json")
+		header.Set("Content-Type", "application/json")
 	}
 	if req.idempotencyKey != "" {
-		hreq.Header.Set(idempotencyHeader, req.idempotencyKey)
+		header.Set(idempotencyHeader, req.idempotencyKey)
 	}
+	return apilog.Do(ctx, c.http, c.observer, apilog.Request{
+		Service: "klarna", Method: req.method, Base: c.base, Path: req.path, Body: body, Header: header,
+		MaxResponseBytes: maxResponseBytes,
+	}, func(resp apilog.Response) error {
+		return decodeResponse(resp.Status, resp.Header.Get(correlationHeader), resp.Body, out)
+	})
+}
 
-	start := time.Now()
-	ex := apilog.Exchange{Service: "klarna", Method: req.method, Path: apilog.MaskPath(req.path), RequestBody: apilog.MaskBody(body)}
-	defer func() {
-		if c.observer != nil {
-			ex.Duration, ex.Err = time.Since(start), err
-			c.observer.Observe(ctx, ex)
-		}
-	}()
-
-	resp, err := c.http.Do(hreq)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	ex.Status = resp.StatusCode
-	respBody, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
-	if err != nil {
-		return fmt.Errorf("read response: %w", err)
-	}
-	if len(respBody) > maxResponseBytes {
-		return fmt.Errorf("read response: body exceeds %d bytes", maxResponseBytes)
-	}
-	ex.ResponseBody = apilog.MaskBody(respBody)
-	return decodeResponse(resp.StatusCode, resp.Header.Get(correlationHeader), respBody, out)
+// basicAuth is the Authorization header value for HTTP Basic credentials, as http.Request.SetBasicAuth
+// builds it (the request itself is built by apilog.Do).
+func basicAuth(user, pass string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }
 
 // pathOf joins a path with escaped ids: pathOf("/hpp/v1/sessions/%s", id).

@@ -5,12 +5,10 @@
 package payway
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -81,8 +79,9 @@ type request struct {
 	env          envelope
 }
 
-// do sends req, reports the exchange to the Observer and decodes the response into out (or returns
-// an *Error for a non-2xx status).
+// do encodes req, sends it through apilog.Do (which reports the exchange to the Observer, masked) and
+// decodes the response into out (or returns an *Error for a non-2xx status). Only Payway's own parts
+// live here: bearer token, form or JSON body, and the {"item": ...} envelope and error shapes.
 func (c *Client) do(ctx context.Context, req request, out any) (err error) {
 	var body []byte
 	contentType := ""
@@ -99,42 +98,20 @@ func (c *Client) do(ctx context.Context, req request, out any) (err error) {
 	if len(req.query) > 0 {
 		path += "?" + req.query.Encode()
 	}
-	hreq, err := http.NewRequestWithContext(ctx, req.method, c.base+path, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("build request: %w", err)
-	}
-	hreq.Header.Set("Accept", "application/json")
+	header := http.Header{}
+	header.Set("Accept", "application/json")
 	if contentType != "" {
-		hreq.Header.Set("Content-Type", contentType)
+		header.Set("Content-Type", contentType)
 	}
 	if req.bearer != "" {
-		hreq.Header.Set("Authorization", "Bearer "+req.bearer)
+		header.Set("Authorization", "Bearer "+req.bearer)
 	}
-
-	start := time.Now() // wall clock, not c.now: durations must be real even under a test clock
-	ex := Exchange{Service: "payway", Method: req.method, Path: maskPath(path), RequestBody: maskBody(body)}
-	defer func() {
-		if c.observer != nil {
-			ex.Duration, ex.Err = time.Since(start), err
-			c.observer.Observe(ctx, ex)
-		}
-	}()
-
-	resp, err := c.http.Do(hreq)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	ex.Status = resp.StatusCode
-	respBody, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
-	if err != nil {
-		return fmt.Errorf("read response: %w", err)
-	}
-	if len(respBody) > maxResponseBytes {
-		return fmt.Errorf("read response: body exceeds %d bytes", maxResponseBytes)
-	}
-	ex.ResponseBody = maskBody(respBody)
-	return decodeResponse(resp.StatusCode, respBody, req.env, out)
+	return apilog.Do(ctx, c.http, c.observer, apilog.Request{
+		Service: "payway", Method: req.method, Base: c.base, Path: path, Body: body, Header: header,
+		MaxResponseBytes: maxResponseBytes,
+	}, func(resp apilog.Response) error {
+		return decodeResponse(resp.Status, resp.Body, req.env, out)
+	})
 }
 
 // wrap gives an error the operation's context, keeping *Error reachable for IsCode and errors.As.

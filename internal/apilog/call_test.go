@@ -1,0 +1,171 @@
+package apilog
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// exchanges is an Observer that keeps every exchange.
+type exchanges struct {
+	mu  sync.Mutex
+	all []Exchange
+}
+
+func (o *exchanges) Observe(_ context.Context, ex Exchange) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.all = append(o.all, ex)
+}
+
+func (o *exchanges) list() []Exchange {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]Exchange(nil), o.all...)
+}
+
+func TestDo(t *testing.T) {
+	t.Parallel()
+	errDecode := errors.New("status not 2xx")
+	// The server answers by path; it checks the request Do built from Request.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.Header.Get("Authorization") != "Bearer secret-credential" || r.Header.Get("Accept") != "application/json" {
+			http.Error(w, "headers not sent", http.StatusTeapot)
+			return
+		}
+		switch r.URL.Path {
+		case "/ok":
+			if r.URL.Query().Get("access_token") != "query-token" || string(body) != `{"password":"hunter22"}` {
+				http.Error(w, "query or body not sent", http.StatusTeapot)
+				return
+			}
+			w.Header().Set("X-Correlation", "corr-1")
+			_, _ = io.WriteString(w, `{"refresh_token":"resp-token","name":"Ann"}`)
+		case "/fail":
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"code":"invalid","client_secret":"resp-secret"}`)
+		case "/big":
+			_, _ = io.WriteString(w, strings.Repeat("x", 101))
+		case "/hang":
+			<-r.Context().Done()
+		}
+	}))
+	t.Cleanup(srv.Close) // not defer: the parallel subtests run after this function returns
+
+	tests := []struct {
+		name     string
+		path     string
+		body     string
+		timeout  time.Duration
+		wantErr  func(error) bool
+		wantEx   Exchange // Service, Method, Path, Status, bodies; Err and Duration are checked separately
+		wantResp *Response
+	}{
+		{
+			name: "success", path: "/ok?access_token=query-token&x=1", body: `{"password":"hunter22"}`,
+			wantErr: func(err error) bool { return err == nil },
+			wantEx: Exchange{Path: "/ok?access_token=***&x=1", Status: 200, RequestBody: `{"password":"***"}`,
+				ResponseBody: `{"refresh_token":"***","name":"Ann"}`},
+			wantResp: &Response{Status: 200, Body: []byte(`{"refresh_token":"resp-token","name":"Ann"}`)},
+		},
+		{
+			name: "non-2xx reaches decode, its error is reported", path: "/fail",
+			wantErr: func(err error) bool { return errors.Is(err, errDecode) },
+			wantEx:  Exchange{Path: "/fail", Status: 400, ResponseBody: `{"code":"invalid","client_secret":"***"}`},
+		},
+		{
+			name: "oversize body", path: "/big",
+			wantErr: func(err error) bool {
+				return err != nil && err.Error() == "read response: body exceeds 100 bytes"
+			},
+			wantEx: Exchange{Path: "/big", Status: 200}, // the body is not reported: it was never accepted
+		},
+		{
+			name: "context deadline, no response", path: "/hang", timeout: 50 * time.Millisecond,
+			wantErr: func(err error) bool { return errors.Is(err, context.DeadlineExceeded) },
+			wantEx:  Exchange{Path: "/hang", Status: 0},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			if tt.timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.timeout)
+				defer cancel()
+			}
+			header := http.Header{}
+			header.Set("Authorization", "Bearer secret-credential")
+			header.Set("Accept", "application/json")
+			var body []byte
+			if tt.body != "" {
+				body = []byte(tt.body)
+			}
+			obs := &exchanges{}
+			var got *Response
+			err := Do(ctx, srv.Client(), obs, Request{
+				Service: "test", Method: http.MethodPost, Base: srv.URL, Path: tt.path, Body: body, Header: header,
+				MaxResponseBytes: 100,
+			}, func(resp Response) error {
+				got = &resp
+				if resp.Status < 200 || resp.Status > 299 {
+					return errDecode
+				}
+				return nil
+			})
+			if !tt.wantErr(err) {
+				t.Fatalf("Do error = %v", err)
+			}
+			if tt.wantResp != nil {
+				if got == nil || got.Status != tt.wantResp.Status || string(got.Body) != string(tt.wantResp.Body) ||
+					got.Header.Get("X-Correlation") != "corr-1" {
+					t.Errorf("decode got %+v, want %+v", got, tt.wantResp)
+				}
+			}
+			exs := obs.list()
+			if len(exs) != 1 {
+				t.Fatalf("observed %d exchanges, want exactly 1", len(exs))
+			}
+			ex := exs[0]
+			if ex.Service != "test" || ex.Method != http.MethodPost || ex.Path != tt.wantEx.Path ||
+				ex.Status != tt.wantEx.Status || ex.RequestBody != tt.wantEx.RequestBody ||
+				ex.ResponseBody != tt.wantEx.ResponseBody {
+				t.Errorf("observed %+v, want %+v", ex, tt.wantEx)
+			}
+			if ex.Err != err { // the very error Do returned, not merely one wrapping it
+				t.Errorf("observed Err = %v, want the returned %v", ex.Err, err)
+			}
+			if ex.Duration <= 0 {
+				t.Errorf("observed Duration = %v, want > 0", ex.Duration)
+			}
+			if text := ex.Path + ex.RequestBody + ex.ResponseBody; strings.Contains(text, "secret-credential") {
+				t.Errorf("observed exchange exposes the credential header: %+v", ex)
+			}
+		})
+	}
+}
+
+// TestDoDefaults covers the zero values: no observer, no decode function, default response limit.
+func TestDoDefaults(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write(make([]byte, DefaultMaxResponseBytes))
+	}))
+	defer srv.Close()
+	if err := Do(t.Context(), srv.Client(), nil, Request{Method: http.MethodGet, Base: srv.URL, Path: "/"}, nil); err != nil {
+		t.Errorf("Do without decode = %v, want nil (a body of exactly the limit is accepted)", err)
+	}
+	err := Do(t.Context(), srv.Client(), nil, Request{Method: "bad method", Base: srv.URL}, nil)
+	if err == nil || !strings.HasPrefix(err.Error(), "build request: ") {
+		t.Errorf("Do with an invalid method = %v, want a build request error", err)
+	}
+}
