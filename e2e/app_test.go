@@ -11,14 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/paywall/paywall/checkout"
-	"github.com/paywall/paywall/handlers"
+	"github.com/paywall/paywall/internal/app"
 	"github.com/paywall/paywall/internal/testenv"
-	"github.com/paywall/paywall/klarna"
-	"github.com/paywall/paywall/payway"
-	"github.com/paywall/paywall/sandbox"
 	"github.com/paywall/paywall/store"
 )
 
@@ -39,8 +34,8 @@ type testApp struct {
 // session), so expiry is tested without waiting for it.
 func (a *testApp) Advance(d time.Duration) { a.clock.Advance(d) }
 
-// startApp starts the sandbox (Payway side) and the app wired to it over HTTP, each on a random
-// loopback port with its own SQLite file in t.TempDir(). Everything stops when the test ends; the
+// startApp builds the app with internal/app in sandbox mode, as `make run` does, and serves the app and
+// the embedded sandbox each on a random loopback port with its own SQLite file in t.TempDir(). Everything stops when the test ends; the
 // servers' logs are printed only when the test fails.
 func startApp(t *testing.T) *testApp {
 	t.Helper()
@@ -55,104 +50,40 @@ func startApp(t *testing.T) *testApp {
 	})
 
 	clock := testenv.NewClock() // the real now (plus PAYWALL_TEST_CLOCK_SHIFT), flowing
-	sb, err := sandbox.New(ctx, sandbox.Config{
-		DBPath: filepath.Join(dir, "sandbox.db"),
-		Now:    clock.Now,
-		Logger: logger.With("component", "sandbox"),
-	})
-	if err != nil {
-		t.Fatalf("start sandbox: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := sb.Close(); err != nil {
-			t.Errorf("close sandbox: %v", err)
-		}
-	})
-	sandboxSrv := httptest.NewServer(sb.Handler()) // listens on 127.0.0.1
-	t.Cleanup(sandboxSrv.Close)
-
-	db, err := store.Open(ctx, filepath.Join(dir, "paywall.db"))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Errorf("close store: %v", err)
-		}
-	})
-	sessions, err := store.NewSessionStore(db, store.SessionOptions{HashKey: randomKey(t), Now: clock.Now})
-	if err != nil {
-		t.Fatalf("session store: %v", err)
-	}
-	pw := payway.New(payway.Config{
-		BaseURL:      sandboxSrv.URL,
-		ClientID:     sandbox.PaywayClientID,
-		ClientSecret: sandbox.PaywayClientSecret,
-		Organisation: sandbox.Organisation,
-		Observer:     checkout.NewRecorder(db, clock.Now, logger),
-		Now:          clock.Now,
-	})
 	// The app's URL must be known before it is built: Payway gets our confirmation URL with every session.
-	appSrv := httptest.NewUnstartedServer(nil) // listens on 127.0.0.1; the browser reaches it as localhost
+	appSrv := httptest.NewUnstartedServer(nil)     // listens on 127.0.0.1; the browser reaches it as localhost
+	sandboxSrv := httptest.NewUnstartedServer(nil) // listens on 127.0.0.1: another site than localhost
 	appURL := strings.Replace("http://"+appSrv.Listener.Addr().String(), "//127.0.0.1:", "//localhost:", 1)
-	cat, err := checkout.LoadCatalogue("")
-	if err != nil {
-		t.Fatalf("catalogue: %v", err)
-	}
-	co, err := checkout.New(checkout.Config{
-		ConfirmationURL: func(id string) string { return appURL + "/checkout/" + id + "/confirmation" },
-		Raise:           checkout.RaiseFlags{SSNAlreadyTaken: true},
-		Now:             clock.Now,
-		Logger:          logger.With("component", "checkout"),
-	}, pw, db, cat)
-	if err != nil {
-		t.Fatalf("checkout: %v", err)
-	}
-	// One-click purchases and their recovery talk to the sandbox's Klarna side; the HPP merchant URLs and
-	// status callbacks come back to the app's URL.
-	kl := klarna.New(klarna.Config{
-		BaseURL:  sandboxSrv.URL,
-		Username: sandbox.KlarnaUsername,
-		Password: sandbox.KlarnaPassword,
-		Observer: checkout.NewRecorder(db, clock.Now, logger),
-	})
-	offers, err := checkout.LoadOneClickOffers("")
-	if err != nil {
-		t.Fatalf("one-click offers: %v", err)
-	}
-	oneClick, err := checkout.NewOneClick(checkout.OneClickConfig{
-		BaseURL: appURL,
-		Now:     clock.Now,
-		Logger:  logger.With("component", "oneclick"),
-	}, pw, kl, db, offers)
-	if err != nil {
-		t.Fatalf("one-click: %v", err)
-	}
-	e, err := handlers.New(handlers.Config{
-		Env:          "sandbox",
-		KlarnaSDKURL: sandboxSrv.URL + "/kp/lib/v1/api.js",
-		SandboxURL:   sandboxSrv.URL, // the demo console's control API
-	}, handlers.Deps{
-		DB:       db,
-		Sessions: sessions,
-		Payway:   pw,
-		Checkout: co,
-		OneClick: oneClick,
-		Logger:   logger.With("component", "app"),
-		Registry: prometheus.NewRegistry(),
-		Now:      clock.Now,
+	a, err := app.New(ctx, app.Config{
+		Mode:          app.ModeSandbox,
+		PublicURL:     appURL,
+		DBPath:        filepath.Join(dir, "paywall.db"),
+		SandboxURL:    "http://" + sandboxSrv.Listener.Addr().String(),
+		SandboxDBPath: filepath.Join(dir, "sandbox.db"),
+		SessionKey:    randomKey(t),
+		Raise:         checkout.RaiseFlags{SSNAlreadyTaken: true},
+		Now:           clock.Now,
+		Logger:        logger,
 	})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	appSrv.Config.Handler = e
+	t.Cleanup(func() {
+		if err := a.Close(); err != nil {
+			t.Errorf("close app: %v", err)
+		}
+	})
+	sandboxSrv.Config.Handler = a.Sandbox
+	sandboxSrv.Start()
+	t.Cleanup(sandboxSrv.Close)
+	appSrv.Config.Handler = a.Handler
 	appSrv.Start()
 	t.Cleanup(appSrv.Close) // registered last, so it stops first
 
 	return &testApp{
 		AppURL:     appURL,
 		SandboxURL: sandboxSrv.URL,
-		DB:         db,
+		DB:         a.DB,
 		clock:      clock,
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paywall/paywall/internal/app"
 	"github.com/paywall/paywall/sandbox"
 	"github.com/paywall/paywall/store"
 )
@@ -20,7 +21,7 @@ import (
 // are real logins, the fault switches, the reset, who may see a purchase's timeline, and that no secret
 // ever reaches a stored event or a demo page.
 
-func live(cfg *appSetup) { cfg.Env, cfg.SandboxURL = "live", "" }
+func live(cfg *appSetup) { cfg.Mode = app.ModeLive }
 
 func withAdmin(user, password string) appOption {
 	return func(cfg *appSetup) { cfg.DemoUser, cfg.DemoPassword = user, password }

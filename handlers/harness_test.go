@@ -12,18 +12,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/paywall/paywall/checkout"
-	"github.com/paywall/paywall/handlers"
+	"github.com/paywall/paywall/internal/app"
 	"github.com/paywall/paywall/internal/testenv"
-	"github.com/paywall/paywall/klarna"
-	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/sandbox"
 	"github.com/paywall/paywall/store"
 )
 
-// testApp is the real app over httptest, talking to the real sandbox over HTTP.
+// testApp is the real app (built by internal/app, as in production) over httptest, talking to the real
+// sandbox over HTTP.
 type testApp struct {
 	t       *testing.T
 	URL     string
@@ -32,84 +29,74 @@ type testApp struct {
 	DB      *store.DB
 }
 
-// appSetup is what a test may change before its app starts: the handlers' Config, and the clock the
-// Payway client computes token expiry with (nil: the shared test clock).
+// appSetup is what a test may change before its app starts: the composition root's Config, and the
+// sandbox's clock (Payway's and Klarna's; nil: the app's clock).
 type appSetup struct {
-	handlers.Config
-	clock     *testenv.Clock // the app's and the sandbox's
-	paywayNow func() time.Time
+	app.Config
+	clock      *testenv.Clock // the app's
+	sandboxNow func() time.Time
 }
 
 type appOption func(*appSetup)
 
+// newTestApp builds the app with app.New in sandbox mode; the harness only chooses the ports, the clock
+// and the data directory. A live-mode app (the live option) talks to a stand-alone sandbox, as a live
+// deployment pointed at `paywall sandbox` would.
 func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	t.Helper()
-	ctx := context.Background()
 	clk := testenv.NewClock()
-	sb, err := sandbox.New(ctx, sandbox.Config{DBPath: sandboxDB(t), Now: clk.Now})
-	if err != nil {
-		t.Fatalf("sandbox: %v", err)
-	}
-	sbSrv := httptest.NewServer(sb.Handler())
-	t.Cleanup(func() { sbSrv.Close(); sb.Close() })
+	appSrv := httptest.NewUnstartedServer(nil)
+	sbSrv := httptest.NewUnstartedServer(nil)
 	setup := appSetup{
-		Config:    handlers.Config{Env: "sandbox", KlarnaSDKURL: sbSrv.URL + "/kp/lib/v1/api.js", SandboxURL: sbSrv.URL},
-		clock:     clk,
-		paywayNow: clk.Now,
+		Config: app.Config{
+			Mode: app.ModeSandbox, PublicURL: "http://" + appSrv.Listener.Addr().String(), DBPath: appDB(t),
+			SandboxURL: "http://" + sbSrv.Listener.Addr().String(), SandboxDBPath: sandboxDB(t),
+			SessionKey: []byte(strings.Repeat("k", 32)), Raise: checkout.RaiseFlags{SSNAlreadyTaken: true},
+			Now: clk.Now,
+		},
+		clock: clk,
 	}
 	for _, o := range opts {
 		o(&setup)
 	}
-
-	db, err := store.Open(ctx, appDB(t))
-	if err != nil {
-		t.Fatalf("store: %v", err)
+	sandboxNow := setup.sandboxNow
+	if sandboxNow == nil {
+		sandboxNow = clk.Now
 	}
-	t.Cleanup(func() { db.Close() })
-	sessions, err := store.NewSessionStore(db, store.SessionOptions{HashKey: []byte(strings.Repeat("k", 32)), Now: clk.Now})
-	if err != nil {
-		t.Fatalf("sessions: %v", err)
+	cfg := setup.Config
+	var sandboxHandler http.Handler
+	if cfg.Mode == app.ModeLive {
+		sb, err := sandbox.New(t.Context(), sandbox.Config{DBPath: cfg.SandboxDBPath, Now: sandboxNow})
+		if err != nil {
+			t.Fatalf("sandbox: %v", err)
+		}
+		t.Cleanup(func() { sb.Close() })
+		sandboxHandler = sb.Handler()
+		cfg.PaywayURL, cfg.PaywayClientID, cfg.PaywaySecret, cfg.PaywayOrg = cfg.SandboxURL, sandbox.PaywayClientID, sandbox.PaywayClientSecret, sandbox.Organisation
+		cfg.KlarnaURL, cfg.KlarnaUser, cfg.KlarnaPassword = cfg.SandboxURL, sandbox.KlarnaUsername, sandbox.KlarnaPassword
+		cfg.KlarnaSDKURL = cfg.SandboxURL + "/kp/lib/v1/api.js"
+	} else {
+		cfg.SandboxNow = sandboxNow
 	}
-	pw := payway.New(payway.Config{
-		BaseURL: sbSrv.URL, ClientID: sandbox.PaywayClientID, ClientSecret: sandbox.PaywayClientSecret,
-		Organisation: sandbox.Organisation, Observer: checkout.NewRecorder(db, clk.Now, nil), Now: setup.paywayNow,
+	a, err := app.New(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("app: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := a.Close(); err != nil {
+			t.Errorf("close app: %v", err)
+		}
 	})
-	cat, err := checkout.LoadCatalogue("")
-	if err != nil {
-		t.Fatal(err)
+	if a.Sandbox != nil {
+		sandboxHandler = a.Sandbox
 	}
-	srv := httptest.NewUnstartedServer(nil)
-	appURL := "http://" + srv.Listener.Addr().String()
-	co, err := checkout.New(checkout.Config{
-		ConfirmationURL: func(id string) string { return appURL + "/checkout/" + id + "/confirmation" },
-		Raise:           checkout.RaiseFlags{SSNAlreadyTaken: true},
-		Now:             clk.Now,
-	}, pw, db, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kl := klarna.New(klarna.Config{
-		BaseURL: sbSrv.URL, Username: sandbox.KlarnaUsername, Password: sandbox.KlarnaPassword,
-		Observer: checkout.NewRecorder(db, clk.Now, nil),
-	})
-	offers, err := checkout.LoadOneClickOffers("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	oneClick, err := checkout.NewOneClick(checkout.OneClickConfig{BaseURL: appURL, Now: clk.Now}, pw, kl, db, offers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := handlers.New(setup.Config, handlers.Deps{
-		DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick, Registry: prometheus.NewRegistry(), Now: clk.Now,
-	})
-	if err != nil {
-		t.Fatalf("handlers: %v", err)
-	}
-	srv.Config.Handler = e
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return &testApp{t: t, URL: srv.URL, Sandbox: sbSrv, Clock: clk, DB: db}
+	sbSrv.Config.Handler = sandboxHandler
+	sbSrv.Start()
+	t.Cleanup(sbSrv.Close)
+	appSrv.Config.Handler = a.Handler
+	appSrv.Start()
+	t.Cleanup(appSrv.Close) // registered last, so it stops first
+	return &testApp{t: t, URL: appSrv.URL, Sandbox: sbSrv, Clock: clk, DB: a.DB}
 }
 
 // client is a cookie-keeping HTTP client that does not follow redirects, so tests see every 303.

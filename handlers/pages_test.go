@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -208,9 +209,8 @@ func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
 }
 
-// TestTokensRejectedBeforeTheirExpiryAreRenewed: Payway's clock and ours disagree (here our Payway client
-// computes expiry a day ahead, so both the app token and the reader's token look valid long after Payway
-// has let them lapse). Every page that calls Payway must renew the refused token and carry on, instead of
+// TestTokensRejectedBeforeTheirExpiryAreRenewed: Payway's clock runs two hours ahead of ours, so both the
+// app token and the reader's token look valid to us long after Payway has let them lapse. Every page that calls Payway must renew the refused token and carry on, instead of
 // telling the reader the service is down (the 503 that made TestExpiredPurchase depend on the date).
 func TestTokensRejectedBeforeTheirExpiryAreRenewed(t *testing.T) {
 	t.Parallel()
@@ -231,8 +231,9 @@ func TestTokensRejectedBeforeTheirExpiryAreRenewed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			var skew atomic.Int64 // how far Payway's clock runs ahead of ours
 			app := newTestApp(t, func(s *appSetup) {
-				s.paywayNow = func() time.Time { return s.clock.Now().Add(24 * time.Hour) }
+				s.sandboxNow = func() time.Time { return s.clock.Now().Add(time.Duration(skew.Load())) }
 			})
 			c := app.client()
 			if tt.email != "" {
@@ -242,7 +243,7 @@ func TestTokensRejectedBeforeTheirExpiryAreRenewed(t *testing.T) {
 			} else if res := c.get("/subscribe"); res.Status != http.StatusOK { // caches the app token
 				t.Fatalf("first /subscribe: %d", res.Status)
 			}
-			app.Clock.Advance(2 * time.Hour) // past both tokens' real lifetime, within the refresh token's
+			skew.Store(int64(2 * time.Hour)) // Payway: past both tokens' lifetime, within the refresh token's
 			res := tt.do(c)
 			if res.Status != tt.want || !strings.Contains(res.Body, tt.wantText) {
 				t.Fatalf("status %d (want %d), body has %q: %v", res.Status, tt.want, tt.wantText, strings.Contains(res.Body, tt.wantText))

@@ -19,11 +19,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/paywall/paywall/checkout"
-	"github.com/paywall/paywall/handlers"
-	"github.com/paywall/paywall/klarna"
-	"github.com/paywall/paywall/payway"
+	"github.com/paywall/paywall/internal/app"
 	"github.com/paywall/paywall/sandbox"
-	"github.com/paywall/paywall/store"
 )
 
 func main() {
@@ -51,30 +48,36 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	log := newLogger(cfg, stdout)
 	log.Info("configuration", cfg.describe()...)
 
-	var servers []*http.Server
-	if cfg.Mode == modeSandbox {
-		sb, err := sandbox.New(ctx, sandbox.Config{DBPath: cfg.SandboxDBPath, Logger: log.With("component", "sandbox")})
-		if err != nil {
-			return fmt.Errorf("start sandbox: %w", err)
+	if sandboxOnly {
+		return runSandbox(ctx, cfg, log)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a, err := app.New(ctx, cfg.appConfig(log, reg))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := a.Close(); err != nil {
+			log.Error("close", "err", err)
 		}
-		defer sb.Close()
-		srv, err := listen(cfg.SandboxAddr, sb.Handler(), log)
+	}()
+	var servers []*http.Server
+	if a.Sandbox != nil {
+		srv, err := listen(cfg.SandboxAddr, a.Sandbox, log)
 		if err != nil {
 			return fmt.Errorf("sandbox: %w", err)
 		}
 		servers = append(servers, srv)
 		log.Info("sandbox listening", "url", "http://"+cfg.SandboxAddr)
 	}
-	if !sandboxOnly {
-		srv, closeApp, err := startApp(ctx, cfg, log)
-		if err != nil {
-			shutdown(servers, cfg.ShutdownGrace, log)
-			return err
-		}
-		defer closeApp()
-		servers = append(servers, srv)
-		log.Info("paywall listening", "url", cfg.PublicURL)
+	srv, err := listen(cfg.Addr, a.Handler, log)
+	if err != nil {
+		shutdown(servers, cfg.ShutdownGrace, log)
+		return fmt.Errorf("app: %w", err)
 	}
+	servers = append(servers, srv)
+	log.Info("paywall listening", "url", cfg.PublicURL)
 
 	<-ctx.Done()
 	log.Info("shutting down", "grace", cfg.ShutdownGrace.String())
@@ -82,90 +85,41 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return nil
 }
 
-// startApp opens the database, wires the app and serves it. closeApp closes the database after the
-// server has stopped.
-func startApp(ctx context.Context, cfg config, log *slog.Logger) (*http.Server, func(), error) {
-	db, err := store.Open(ctx, cfg.DBPath)
+// runSandbox is `paywall sandbox`: the sandbox alone, for other apps and teams.
+func runSandbox(ctx context.Context, cfg config, log *slog.Logger) error {
+	sb, err := sandbox.New(ctx, sandbox.Config{DBPath: cfg.SandboxDBPath, Logger: log.With("component", "sandbox")})
 	if err != nil {
-		return nil, nil, fmt.Errorf("open database: %w", err)
+		return fmt.Errorf("start sandbox: %w", err)
 	}
-	background, stopBackground := context.WithCancel(context.Background())
-	closeApp := func() {
-		stopBackground()
-		if err := db.Close(); err != nil {
-			log.Error("close database", "err", err)
-		}
-	}
-	h, err := buildApp(background, cfg, log, db)
+	defer sb.Close()
+	srv, err := listen(cfg.SandboxAddr, sb.Handler(), log)
 	if err != nil {
-		closeApp()
-		return nil, nil, err
+		return fmt.Errorf("sandbox: %w", err)
 	}
-	srv, err := listen(cfg.Addr, h, log)
-	if err != nil {
-		closeApp()
-		return nil, nil, fmt.Errorf("app: %w", err)
-	}
-	return srv, closeApp, nil
+	log.Info("sandbox listening", "url", "http://"+cfg.SandboxAddr)
+	<-ctx.Done()
+	log.Info("shutting down", "grace", cfg.ShutdownGrace.String())
+	shutdown([]*http.Server{srv}, cfg.ShutdownGrace, log)
+	return nil
 }
 
-// buildApp wires sessions, the Payway client, the purchase journey and the HTTP handlers. Background work
-// (session clean-up) runs until background is cancelled.
-func buildApp(background context.Context, cfg config, log *slog.Logger, db *store.DB) (http.Handler, error) {
-	sessions, err := store.NewSessionStore(db, store.SessionOptions{
-		HashKey: cfg.SessionKey, MaxAge: cfg.SessionMaxAge, Secure: isHTTPS(cfg.PublicURL),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("session store: %w", err)
-	}
-	go sessions.RunCleanup(background, 10*time.Minute, log)
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	// Every exchange made for a purchase lands on its timeline (bodies masked by the client).
-	recorder := checkout.NewRecorder(db, nil, log)
-	pw := payway.New(payway.Config{
-		BaseURL: cfg.PaywayURL, ClientID: cfg.PaywayClientID, ClientSecret: cfg.PaywaySecret, Organisation: cfg.PaywayOrg,
-		Observer: recorder,
-	})
-	cat, err := checkout.LoadCatalogue(cfg.CataloguePath)
-	if err != nil {
-		return nil, err
-	}
-	co, err := checkout.New(checkout.Config{
-		ConfirmationURL: func(id string) string { return cfg.PublicURL + "/checkout/" + id + "/confirmation" },
+// appConfig is the composition root's configuration for this process.
+func (cfg config) appConfig(log *slog.Logger, reg *prometheus.Registry) app.Config {
+	return app.Config{
+		Mode: cfg.Mode, PublicURL: cfg.PublicURL, DBPath: cfg.DBPath,
+		SandboxURL: "http://" + cfg.SandboxAddr, SandboxDBPath: cfg.SandboxDBPath,
+		PaywayURL: cfg.PaywayURL, PaywayClientID: cfg.PaywayClientID, PaywaySecret: cfg.PaywaySecret, PaywayOrg: cfg.PaywayOrg,
+		KlarnaURL: cfg.KlarnaURL, KlarnaUser: cfg.KlarnaUser, KlarnaPassword: cfg.KlarnaPassword,
+		KlarnaSDKURL: cfg.KlarnaSDKURL, KlarnaOrigins: cfg.KlarnaOrigins,
+		SessionKey: cfg.SessionKey, SessionMaxAge: cfg.SessionMaxAge,
+		RequestTimeout: cfg.RequestTimeout, LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy,
+		CataloguePath: cfg.CataloguePath, Recovery: cfg.Recovery, DemoUser: cfg.DemoUser, DemoPassword: cfg.DemoPassword,
 		Raise: checkout.RaiseFlags{
 			SSNAlreadyTaken: cfg.Raise.SSNAlreadyTaken, SSNAlreadySet: cfg.Raise.SSNAlreadySet,
 			AccountUpdate: cfg.Raise.AccountUpdate, DeliveryAddress: cfg.Raise.DeliveryAddress,
 		},
-		Logger: log,
-	}, pw, db, cat)
-	if err != nil {
-		return nil, err
+		Logger: log, Registry: reg,
 	}
-	// One-click purchases talk to Klarna directly with the customer token Payway saved; their exchanges
-	// land on the token purchase's timeline through the same recorder.
-	kl := klarna.New(klarna.Config{
-		BaseURL: cfg.KlarnaURL, Username: cfg.KlarnaUser, Password: cfg.KlarnaPassword, Observer: recorder,
-	})
-	offers, err := checkout.LoadOneClickOffers("")
-	if err != nil {
-		return nil, err
-	}
-	oneClick, err := checkout.NewOneClick(checkout.OneClickConfig{BaseURL: cfg.PublicURL, Logger: log}, pw, kl, db, offers)
-	if err != nil {
-		return nil, err
-	}
-	// In sandbox mode the demo console drives the embedded sandbox through its control API.
-	sandboxURL := ""
-	if cfg.Mode == modeSandbox {
-		sandboxURL = "http://" + cfg.SandboxAddr
-	}
-	return handlers.New(handlers.Config{
-		Env: cfg.Mode, KlarnaSDKURL: cfg.KlarnaSDKURL, KlarnaOrigins: cfg.KlarnaOrigins, RequestTimeout: cfg.RequestTimeout,
-		LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy, Recovery: cfg.Recovery,
-		SandboxURL: sandboxURL, DemoUser: cfg.DemoUser, DemoPassword: cfg.DemoPassword,
-	}, handlers.Deps{DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick, Logger: log, Registry: reg})
 }
 
 // listen binds addr at once (so a busy port fails start-up) and serves in the background.
@@ -211,4 +165,3 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func isHTTPS(u string) bool { return len(u) > 8 && u[:8] == "https://" }

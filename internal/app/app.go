@@ -1,0 +1,245 @@
+// Package app is the one composition root: configuration in, a ready http.Handler (and, in sandbox mode,
+// the embedded sandbox's handler) and a closer out. cmd/paywall serves what it builds; the handler and
+// browser test harnesses build the same app and only choose ports, the clock and the data directory, so
+// what the tests run is what production runs.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/handlers"
+	"github.com/paywall/paywall/klarna"
+	"github.com/paywall/paywall/payway"
+	"github.com/paywall/paywall/sandbox"
+	"github.com/paywall/paywall/store"
+)
+
+// Modes the app runs in.
+const (
+	ModeSandbox = "sandbox" // Payway and Klarna are the embedded sandbox
+	ModeLive    = "live"    // Payway and Klarna are the real services
+)
+
+// Config is everything the app is built from. cmd/paywall fills it from the environment (validated
+// there); tests fill the few fields they care about.
+type Config struct {
+	Mode      string // ModeSandbox or ModeLive
+	PublicURL string // the app's URL as browsers, Payway and Klarna reach it, e.g. http://localhost:8080
+	DBPath    string // the app's SQLite file
+
+	// SandboxURL and SandboxDBPath are for sandbox mode: where the embedded sandbox will be served (the
+	// caller serves App.Sandbox there) and its own SQLite file. Payway's and Klarna's URLs and
+	// credentials left empty default to the sandbox's.
+	SandboxURL    string
+	SandboxDBPath string
+
+	PaywayURL, PaywayClientID, PaywaySecret, PaywayOrg string
+	KlarnaURL, KlarnaUser, KlarnaPassword              string
+	KlarnaSDKURL                                       string   // Klarna's JS SDK (sandbox: <SandboxURL>/kp/lib/v1/api.js)
+	KlarnaOrigins                                      []string // extra CSP sources Klarna's real SDK needs
+
+	SessionKey    []byte        // signs the session cookie (32+ bytes)
+	SessionMaxAge time.Duration // 0: the store's default
+
+	RequestTimeout time.Duration // 0: the handlers' default
+	LoginRate      int           // login attempts per minute per client IP; 0: the default
+	TrustProxy     bool
+	CataloguePath  string // "": the embedded catalogue
+	Recovery       string // handlers.RecoverySDK or RecoveryHPP; "": SDK
+	DemoUser       string
+	DemoPassword   string
+	Raise          checkout.RaiseFlags
+
+	// Now is the clock of the app and its Payway client; nil: time.Now.
+	Now func() time.Time
+	// SandboxNow is the embedded sandbox's clock (Payway's and Klarna's); nil: Now. Tests give the sandbox
+	// a clock of its own to show what happens when Payway's clock and ours disagree.
+	SandboxNow func() time.Time
+	// Logger receives the app's logs; nil discards them.
+	Logger *slog.Logger
+	// Registry collects the app's metrics; nil: a new registry of the app's own.
+	Registry *prometheus.Registry
+	// SessionCleanup is how often expired sessions are deleted; 0: every 10 minutes.
+	SessionCleanup time.Duration
+}
+
+// App is a built app. Serve Handler at PublicURL and, in sandbox mode, Sandbox at SandboxURL; Close
+// after both servers have stopped.
+type App struct {
+	Handler http.Handler
+	Sandbox http.Handler // nil in live mode
+	DB      *store.DB    // the app's database, for tests and support tools
+	closers []func() error
+}
+
+// New builds the app from cfg: database, sessions, the Payway and Klarna clients, the purchase journeys
+// and the HTTP handlers, plus the embedded sandbox in sandbox mode. Background work (session clean-up,
+// the sandbox's callbacks) runs until Close.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	a := &App{}
+	ok := false
+	defer func() {
+		if !ok {
+			_ = a.Close()
+		}
+	}()
+	if cfg.Mode == ModeSandbox {
+		sb, err := sandbox.New(ctx, sandbox.Config{DBPath: cfg.SandboxDBPath, Now: cfg.SandboxNow, Logger: cfg.Logger.With("component", "sandbox")})
+		if err != nil {
+			return nil, fmt.Errorf("start sandbox: %w", err)
+		}
+		a.closers = append(a.closers, sb.Close)
+		a.Sandbox = sb.Handler()
+	}
+	db, err := store.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	a.closers = append(a.closers, db.Close)
+	a.DB = db
+	h, err := a.wire(cfg, db)
+	if err != nil {
+		return nil, err
+	}
+	a.Handler = h
+	ok = true
+	return a, nil
+}
+
+// wire builds sessions, the clients, the journeys and the handlers on an open database.
+func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
+	log := cfg.Logger
+	sessions, err := store.NewSessionStore(db, store.SessionOptions{
+		HashKey: cfg.SessionKey, MaxAge: cfg.SessionMaxAge, Secure: strings.HasPrefix(cfg.PublicURL, "https://"), Now: cfg.Now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("session store: %w", err)
+	}
+	background, stop := context.WithCancel(context.Background())
+	a.closers = append(a.closers, func() error { stop(); return nil })
+	go sessions.RunCleanup(background, cfg.SessionCleanup, log)
+
+	// Every exchange made for a purchase lands on its timeline (bodies masked by the client).
+	recorder := checkout.NewRecorder(db, cfg.Now, log)
+	pw := payway.New(payway.Config{
+		BaseURL: cfg.PaywayURL, ClientID: cfg.PaywayClientID, ClientSecret: cfg.PaywaySecret,
+		Organisation: cfg.PaywayOrg, Observer: recorder, Now: cfg.Now,
+	})
+	kl := klarna.New(klarna.Config{
+		BaseURL: cfg.KlarnaURL, Username: cfg.KlarnaUser, Password: cfg.KlarnaPassword, Observer: recorder,
+	})
+	cat, err := checkout.LoadCatalogue(cfg.CataloguePath)
+	if err != nil {
+		return nil, err
+	}
+	co, err := checkout.New(checkout.Config{
+		ConfirmationURL: func(id string) string { return cfg.PublicURL + "/checkout/" + id + "/confirmation" },
+		Raise:           cfg.Raise,
+		Now:             cfg.Now,
+		Logger:          log.With("component", "checkout"),
+	}, pw, db, cat)
+	if err != nil {
+		return nil, err
+	}
+	offers, err := checkout.LoadOneClickOffers("")
+	if err != nil {
+		return nil, err
+	}
+	oneClick, err := checkout.NewOneClick(checkout.OneClickConfig{
+		BaseURL: cfg.PublicURL, Now: cfg.Now, Logger: log.With("component", "oneclick"),
+	}, pw, kl, db, offers)
+	if err != nil {
+		return nil, err
+	}
+	sandboxURL := ""
+	if cfg.Mode == ModeSandbox {
+		sandboxURL = cfg.SandboxURL // the demo console drives the sandbox through its control API
+	}
+	return handlers.New(handlers.Config{
+		Env: cfg.Mode, KlarnaSDKURL: cfg.KlarnaSDKURL, KlarnaOrigins: cfg.KlarnaOrigins, RequestTimeout: cfg.RequestTimeout,
+		LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy, Recovery: cfg.Recovery,
+		SandboxURL: sandboxURL, DemoUser: cfg.DemoUser, DemoPassword: cfg.DemoPassword,
+	}, handlers.Deps{
+		DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick,
+		Logger: log.With("component", "app"), Registry: cfg.Registry, Now: cfg.Now,
+	})
+}
+
+// defaults fills what cfg leaves empty and refuses what cannot work.
+func (cfg *Config) defaults() error {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.SandboxNow == nil {
+		cfg.SandboxNow = cfg.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.SessionCleanup <= 0 {
+		cfg.SessionCleanup = 10 * time.Minute
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	var missing []string
+	need := func(name, v string) {
+		if v == "" {
+			missing = append(missing, name)
+		}
+	}
+	switch cfg.Mode {
+	case ModeSandbox:
+		need("SandboxURL", cfg.SandboxURL)
+		need("SandboxDBPath", cfg.SandboxDBPath)
+		cfg.SandboxURL = strings.TrimRight(cfg.SandboxURL, "/")
+		fill := func(p *string, v string) {
+			if *p == "" {
+				*p = v
+			}
+		}
+		fill(&cfg.PaywayURL, cfg.SandboxURL)
+		fill(&cfg.PaywayClientID, sandbox.PaywayClientID)
+		fill(&cfg.PaywaySecret, sandbox.PaywayClientSecret)
+		fill(&cfg.PaywayOrg, sandbox.Organisation)
+		fill(&cfg.KlarnaURL, cfg.SandboxURL)
+		fill(&cfg.KlarnaUser, sandbox.KlarnaUsername)
+		fill(&cfg.KlarnaPassword, sandbox.KlarnaPassword)
+		fill(&cfg.KlarnaSDKURL, cfg.SandboxURL+"/kp/lib/v1/api.js")
+	case ModeLive:
+		need("PaywayURL", cfg.PaywayURL)
+		need("KlarnaURL", cfg.KlarnaURL)
+	default:
+		return fmt.Errorf("app: mode %q is neither %q nor %q", cfg.Mode, ModeSandbox, ModeLive)
+	}
+	need("PublicURL", cfg.PublicURL)
+	need("DBPath", cfg.DBPath)
+	if len(missing) > 0 {
+		return fmt.Errorf("app: Config needs %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// Close stops background work and closes the databases, the app's first. Call it after the servers
+// serving Handler and Sandbox have stopped.
+func (a *App) Close() error {
+	var errs []error
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		errs = append(errs, a.closers[i]())
+	}
+	a.closers = nil
+	return errors.Join(errs...)
+}
