@@ -130,7 +130,7 @@ func newFixture(t *testing.T) *fixture {
 	return &fixture{svc: svc, pw: pw, db: db, clock: clk}
 }
 
-func (f *fixture) start(t *testing.T, offer string) store.Purchase {
+func (f *fixture) start(t *testing.T, offer string) checkout.Purchase {
 	t.Helper()
 	p, err := f.svc.Start(t.Context(), alice, offer, "/articles/a")
 	if err != nil {
@@ -177,7 +177,7 @@ func TestStart(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	p := f.start(t, "yearly")
-	if p.State != store.StateCreated || p.KlarnaSessionID != "ks-1" || p.ClientToken != "a.b.c" || p.PeriodID != "p-year" {
+	if p.State != checkout.StateCreated || p.KlarnaSessionID != "ks-1" || p.ClientToken != "a.b.c" || p.PeriodID != "p-year" {
 		t.Fatalf("purchase %+v", p)
 	}
 	if got := f.pw.lastSession.ConfirmationURL; got != "http://localhost:8080/checkout/"+p.ID+"/confirmation" {
@@ -214,11 +214,11 @@ func TestStartRefusedOrUnavailable(t *testing.T) {
 			if got := errors.Is(err, checkout.ErrUnavailable); got != tt.wantUnavl {
 				t.Fatalf("ErrUnavailable = %v (%v)", got, err)
 			}
-			if p.State != store.StateFailed || p.FailureCode != tt.wantCode {
+			if p.State != checkout.StateFailed || p.FailureCode != tt.wantCode {
 				t.Fatalf("state %s code %s", p.State, p.FailureCode)
 			}
 			f.pw.sessionErr = nil
-			if fresh := f.start(t, "monthly"); fresh.ID == p.ID || fresh.State != store.StateCreated {
+			if fresh := f.start(t, "monthly"); fresh.ID == p.ID || fresh.State != checkout.StateCreated {
 				t.Error("a failed purchase was reused")
 			}
 		})
@@ -231,17 +231,17 @@ func TestPlaceOrderOutcomes(t *testing.T) {
 		name      string
 		offer     string
 		err       error
-		wantState string
+		wantState checkout.State
 		wantCode  string
 		wantErr   error
 	}{
-		{"placed", "monthly", nil, store.StatePlaced, "", nil},
-		{"trial", "trial", nil, store.StatePlaced, "", nil},
-		{"debt", "monthly", &payway.Error{Status: http.StatusForbidden, Code: "payment_method_failed"}, store.StateFailed, "payment_method_failed", nil},
-		{"ssn conflict", "monthly", &payway.Error{Status: http.StatusConflict, Code: "ssn_already_taken"}, store.StateFailed, "ssn_already_taken", nil},
-		{"expired at Payway", "monthly", &payway.Error{Status: http.StatusGone, Code: "session_expired"}, store.StateExpired, "", nil},
-		{"payway 503", "monthly", &payway.Error{Status: http.StatusServiceUnavailable}, store.StateCreated, "", checkout.ErrUnavailable},
-		{"network", "monthly", errors.New("connection reset"), store.StateCreated, "", checkout.ErrUnavailable},
+		{"placed", "monthly", nil, checkout.StatePlaced, "", nil},
+		{"trial", "trial", nil, checkout.StatePlaced, "", nil},
+		{"debt", "monthly", &payway.Error{Status: http.StatusForbidden, Code: "payment_method_failed"}, checkout.StateFailed, "payment_method_failed", nil},
+		{"ssn conflict", "monthly", &payway.Error{Status: http.StatusConflict, Code: "ssn_already_taken"}, checkout.StateFailed, "ssn_already_taken", nil},
+		{"expired at Payway", "monthly", &payway.Error{Status: http.StatusGone, Code: "session_expired"}, checkout.StateExpired, "", nil},
+		{"payway 503", "monthly", &payway.Error{Status: http.StatusServiceUnavailable}, checkout.StateCreated, "", checkout.ErrUnavailable},
+		{"network", "monthly", errors.New("connection reset"), checkout.StateCreated, "", checkout.ErrUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,7 +284,7 @@ func TestPlaceOrderOnce(t *testing.T) {
 	f.pw.placeGate = make(chan struct{})
 	f.pw.placing = make(chan struct{})
 	var wg sync.WaitGroup
-	states := make(chan string, 8)
+	states := make(chan checkout.State, 8)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -297,17 +297,17 @@ func TestPlaceOrderOnce(t *testing.T) {
 	<-f.pw.placing // the first request holds the purchase in placing and is inside Payway
 	for range 5 {
 		got, err := f.svc.PlaceOrder(t.Context(), alice, p.ID, checkout.OrderInput{AuthorizationToken: "auth-2"})
-		if err != nil || got.State != store.StatePlacing {
+		if err != nil || got.State != checkout.StatePlacing {
 			t.Errorf("repeat while placing: %s %v", got.State, err)
 		}
 	}
 	close(f.pw.placeGate)
 	wg.Wait()
-	if s := <-states; s != store.StatePlaced {
+	if s := <-states; s != checkout.StatePlaced {
 		t.Errorf("first request ended %s", s)
 	}
 	again, err := f.svc.PlaceOrder(t.Context(), alice, p.ID, checkout.OrderInput{AuthorizationToken: "auth-3"})
-	if err != nil || again.State != store.StatePlaced || again.OrderID != "SANDBOX-1001" {
+	if err != nil || again.State != checkout.StatePlaced || again.OrderID != "SANDBOX-1001" {
 		t.Errorf("repeat after placing: %+v %v", again, err)
 	}
 	if n := f.pw.places.Load(); n != 1 {
@@ -331,7 +331,7 @@ func TestOwnershipAndExpiry(t *testing.T) {
 	}
 	f.clock.Advance(48 * time.Hour)
 	got, err := f.svc.PlaceOrder(t.Context(), alice, p.ID, checkout.OrderInput{AuthorizationToken: "x"})
-	if err != nil || got.State != store.StateExpired {
+	if err != nil || got.State != checkout.StateExpired {
 		t.Fatalf("after 48 h: %s %v", got.State, err)
 	}
 	if f.pw.places.Load() != 0 {
@@ -354,7 +354,7 @@ func TestConfirmAndTimeline(t *testing.T) {
 	}
 	for range 2 { // the confirmation page may be reloaded
 		c, err := f.svc.Confirm(t.Context(), alice, p.ID)
-		if err != nil || c.Purchase.State != store.StateConfirmed || c.Order.OrderID != "SANDBOX-1001" || c.Offer.ID != "monthly" {
+		if err != nil || c.Purchase.State != checkout.StateConfirmed || c.Order.OrderID != "SANDBOX-1001" || c.Offer.ID != "monthly" {
 			t.Fatalf("confirm: %+v %v", c, err)
 		}
 	}
@@ -362,18 +362,15 @@ func TestConfirmAndTimeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var msgs []string
+	var moves []string
 	for _, e := range events {
-		msgs = append(msgs, e.Message)
-	}
-	got := strings.Join(msgs, " | ")
-	for _, want := range []string{"created: ", "created → placing", "placing → placed (order SANDBOX-1001)", "placed → confirmed"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("timeline lacks %q: %s", want, got)
+		if e.Kind == checkout.EventState {
+			moves = append(moves, string(e.From)+"→"+string(e.To)+" "+e.IDs["order_id"])
 		}
 	}
-	if strings.Count(got, "placed → confirmed") != 1 {
-		t.Errorf("confirmation recorded twice: %s", got)
+	got := strings.Join(moves, " | ")
+	if want := "→created  | created→placing  | placing→placed SANDBOX-1001 | placed→confirmed "; got != want {
+		t.Errorf("timeline %q, want %q (each transition once, the order id on placed)", got, want)
 	}
 }
 

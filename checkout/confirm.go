@@ -5,12 +5,11 @@ import (
 	"fmt"
 
 	"github.com/paywall/paywall/payway"
-	"github.com/paywall/paywall/store"
 )
 
 // Confirmation is what the confirmation page shows: our record, the offer, and Payway's order.
 type Confirmation struct {
-	Purchase store.Purchase
+	Purchase Purchase
 	Offer    Offer
 	Order    payway.Order
 }
@@ -23,18 +22,18 @@ func (s *Service) Confirm(ctx context.Context, c Customer, id string) (Confirmat
 		return Confirmation{}, err
 	}
 	offer, _ := s.catalogue.Offer(p.OfferID)
-	if p.State != store.StatePlaced && p.State != store.StateConfirmed {
+	if p.State != StatePlaced && p.State != StateConfirmed {
 		return Confirmation{Purchase: p, Offer: offer}, ErrNotPlaced
 	}
 	order, err := s.payway.Order(WithPurchase(ctx, id), c.AccessToken, p.OrderID)
 	if err != nil {
 		return Confirmation{Purchase: p, Offer: offer}, unavailable("order", err)
 	}
-	if p.State == store.StatePlaced {
+	if p.State == StatePlaced {
 		changed := false
-		p, err = s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *store.Purchase) error {
-			if p.State == store.StatePlaced {
-				p.State, p.UpdatedAt, changed = store.StateConfirmed, s.cfg.Now(), true
+		p, err = s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *Purchase) error {
+			if p.State == StatePlaced {
+				p.State, p.UpdatedAt, changed = StateConfirmed, s.cfg.Now(), true
 			}
 			return nil
 		})
@@ -42,7 +41,6 @@ func (s *Service) Confirm(ctx context.Context, c Customer, id string) (Confirmat
 			return Confirmation{}, fmt.Errorf("checkout: confirm: %w", err)
 		}
 		if changed {
-			s.stateEvent(ctx, id, transition(store.StatePlaced, store.StateConfirmed))
 		}
 	}
 	return Confirmation{Purchase: p, Offer: offer, Order: order}, nil

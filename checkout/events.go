@@ -2,12 +2,10 @@ package checkout
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/paywall/paywall/internal/apilog"
-	"github.com/paywall/paywall/store"
 )
 
 type purchaseKey struct{}
@@ -23,22 +21,67 @@ func PurchaseFrom(ctx context.Context) string {
 	return id
 }
 
-// stateEvent records a state change on the purchase's timeline. A failure to record is logged, never
-// allowed to fail the purchase itself.
-func (s *Service) stateEvent(ctx context.Context, id, message string) {
-	err := s.store.AddEvent(context.WithoutCancel(ctx), store.Event{
-		PurchaseID: id, At: s.cfg.Now(), Kind: store.EventState, Message: message,
-	})
-	if err != nil {
-		s.cfg.Logger.ErrorContext(ctx, "record state event", "purchase", id, "err", err)
-	}
+// CallHPPStatusCallback names Klarna's status callback to us on a timeline: the one call that comes in
+// rather than goes out.
+const CallHPPStatusCallback = "klarna.hpp_status_callback"
+
+// PurchaseCreated is the first event of a new subscription purchase. The store writes it in the
+// transaction that inserts the row.
+func PurchaseCreated(p Purchase) Event {
+	return Event{PurchaseID: p.ID, At: p.CreatedAt, Kind: EventState, To: p.State, Note: "offer " + p.OfferID}
 }
 
-func transition(from, to string) string { return fmt.Sprintf("%s → %s", from, to) }
+// PurchaseChange is the timeline event for a subscription purchase saved as after where it was before, or
+// nil when its state did not move. The store calls it inside the transaction that saves the row, so the
+// timeline never misses a transition the row has (nor shows one the row never made).
+func PurchaseChange(before, after Purchase) *Event {
+	if before.State == after.State {
+		return nil
+	}
+	e := &Event{PurchaseID: after.ID, At: after.UpdatedAt, Kind: EventState, From: before.State, To: after.State}
+	switch {
+	case after.State == StatePlaced:
+		e.IDs = map[string]string{"order_id": after.OrderID}
+	case after.State == StateFailed:
+		e.Note = after.FailureCode
+	case before.State == StatePlacing && after.State == StateCreated:
+		e.Note = "Payway did not place the order: retryable"
+	}
+	return e
+}
+
+// OneClickStarted is the first event of a new one-click purchase (see PurchaseCreated).
+func OneClickStarted(p OneClickPurchase) Event {
+	return Event{PurchaseID: p.ID, At: p.CreatedAt, Kind: EventState, To: p.State, Note: "offer " + p.OfferID}
+}
+
+// OneClickChange is PurchaseChange for one-click purchases.
+func OneClickChange(before, after OneClickPurchase) *Event {
+	if before.State == after.State {
+		return nil
+	}
+	e := &Event{PurchaseID: after.ID, At: after.UpdatedAt, Kind: EventState, From: before.State, To: after.State}
+	switch after.State {
+	case OneClickCompleted:
+		e.IDs = map[string]string{"order_id": after.OrderID}
+		e.Note = "via " + after.Method
+		if after.Method != RecoveryMethodToken {
+			e.Note += "; Klarna updates the saved token with the payment method just used"
+		}
+	case OneClickRecovering:
+		e.IDs = map[string]string{"step_up_id": after.StepUpID}
+		e.Note = "Klarna asked for a step-up: the customer confirms with Klarna"
+	case OneClickFailed:
+		e.Note = after.FailureCode
+	case OneClickCreated:
+		e.Note = "retry with the same Klarna-Idempotency-Key"
+	}
+	return e
+}
 
 // EventStore is where the Recorder writes (implemented by *store.DB).
 type EventStore interface {
-	AddEvent(ctx context.Context, e store.Event) error
+	AddEvent(ctx context.Context, e Event) error
 }
 
 // Recorder puts every API exchange made for a purchase (a context marked with WithPurchase) on that
@@ -66,12 +109,13 @@ func (r *Recorder) Observe(ctx context.Context, ex apilog.Exchange) {
 	if id == "" {
 		return
 	}
-	e := store.Event{
-		PurchaseID: id, At: r.now().Add(-ex.Duration), Kind: store.EventAPI, Service: ex.Service, Method: ex.Method,
-		Path: ex.Path, Status: ex.Status, Duration: ex.Duration, Request: ex.RequestBody, Response: ex.ResponseBody,
+	e := Event{
+		PurchaseID: id, At: r.now().Add(-ex.Duration), Kind: EventCall, Call: ex.Call, Service: ex.Service,
+		Method: ex.Method, Path: ex.Path, Status: ex.Status, Duration: ex.Duration, Request: ex.RequestBody,
+		Response: ex.ResponseBody, IDs: ex.IDs,
 	}
 	if ex.Err != nil {
-		e.Message = ex.Err.Error()
+		e.Note = ex.Err.Error()
 	}
 	if err := r.store.AddEvent(context.WithoutCancel(ctx), e); err != nil {
 		r.log.ErrorContext(ctx, "record API exchange", "purchase", id, "err", err)

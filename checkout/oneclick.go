@@ -23,7 +23,6 @@ import (
 
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/payway"
-	"github.com/paywall/paywall/store"
 )
 
 // Klarna is what one-click purchases and recovery need from Klarna (implemented by *klarna.Client).
@@ -49,22 +48,14 @@ type Profiles interface {
 
 // OneClickStore keeps token purchases and their timelines (implemented by *store.DB).
 type OneClickStore interface {
-	ReuseOrCreateTokenPurchase(ctx context.Context, fresh store.TokenPurchase, since time.Time, reuse func(*store.TokenPurchase) bool) (store.TokenPurchase, bool, error)
-	TokenPurchase(ctx context.Context, id string) (store.TokenPurchase, error)
-	TokenPurchasesOf(ctx context.Context, accountID string) ([]store.TokenPurchase, error)
-	UpdateTokenPurchase(ctx context.Context, id string, fn func(*store.TokenPurchase) error) (store.TokenPurchase, error)
-	AddTokenCallback(ctx context.Context, purchaseID, eventID, status string, at time.Time) (bool, error)
-	TokenCallbackSeen(ctx context.Context, purchaseID, eventID string) (bool, error)
-	AddEvent(ctx context.Context, e store.Event) error
+	ReuseOrCreateOneClickPurchase(ctx context.Context, fresh OneClickPurchase, since time.Time, reuse func(*OneClickPurchase) bool) (OneClickPurchase, bool, error)
+	OneClickPurchase(ctx context.Context, id string) (OneClickPurchase, error)
+	OneClickPurchasesOf(ctx context.Context, accountID string) ([]OneClickPurchase, error)
+	UpdateOneClickPurchase(ctx context.Context, id string, fn func(*OneClickPurchase) error) (OneClickPurchase, error)
+	AddHPPCallback(ctx context.Context, purchaseID, eventID, status string, at time.Time) (bool, error)
+	HPPCallbackSeen(ctx context.Context, purchaseID, eventID string) (bool, error)
+	AddEvent(ctx context.Context, e Event) error
 }
-
-// One-click purchase states.
-const (
-	OneClickCreated    = store.TokenStateCreated    // row written, charge not answered yet
-	OneClickCompleted  = store.TokenStateCompleted  // Klarna order exists (token charge, SDK recovery or HPP)
-	OneClickRecovering = store.TokenStateRecovering // token rejected with a step-up trigger: the recovery page takes over
-	OneClickFailed     = store.TokenStateFailed     // rejected without trigger, FailureCode says why
-)
 
 // Failure codes of one-click purchases (Klarna's error codes).
 const (
@@ -122,26 +113,6 @@ const TokenNotFound = "NOT_FOUND"
 
 // Usable reports whether one-click purchases are offered with this method.
 func (m SavedMethod) Usable() bool { return m.Status == klarna.TokenActive }
-
-// TokenPurchase is a one-click purchase and, when needed, its recovery. Its ID is the /recovery/:id id.
-type TokenPurchase struct {
-	ID          string
-	AccountID   string
-	OfferID     string
-	TokenID     string
-	State       string // OneClick*
-	FailureCode string
-	StepUpID    string
-	// Recovery: the step-up payment session and, for HPP, the hosted page session.
-	KlarnaSessionID string
-	ClientToken     string
-	HPPSessionID    string
-	Method          string // RecoveryMethod*
-	LastOutcome     string // Outcome*: shown on the recovery page after a return
-	OrderID         string // Klarna order id when completed
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-}
 
 // Errors of the one-click journey.
 var (
@@ -272,26 +243,26 @@ func (o *OneClick) profile(ctx context.Context, c Customer) (payway.Profile, err
 
 // Buy charges the saved token (step_up SUPPORTED, a Klarna-Idempotency-Key per attempt, merchant references).
 // The returned purchase is completed, recovering (go to /recovery/:id) or failed with a code.
-func (o *OneClick) Buy(ctx context.Context, c Customer, offerID string) (TokenPurchase, error) {
+func (o *OneClick) Buy(ctx context.Context, c Customer, offerID string) (OneClickPurchase, error) {
 	return o.buy(ctx, c, offerID)
 }
 
 // Get returns the customer's one-click purchase; ErrNotFound for unknown ids and other customers'.
-func (o *OneClick) Get(ctx context.Context, c Customer, id string) (TokenPurchase, error) {
+func (o *OneClick) Get(ctx context.Context, c Customer, id string) (OneClickPurchase, error) {
 	p, err := o.get(ctx, c, id)
 	if err != nil {
-		return TokenPurchase{}, err
+		return OneClickPurchase{}, err
 	}
 	return public(p), nil
 }
 
 // Purchases are the customer's one-click purchases, newest first.
-func (o *OneClick) Purchases(ctx context.Context, c Customer) ([]TokenPurchase, error) {
-	ps, err := o.store.TokenPurchasesOf(ctx, c.AccountID)
+func (o *OneClick) Purchases(ctx context.Context, c Customer) ([]OneClickPurchase, error) {
+	ps, err := o.store.OneClickPurchasesOf(ctx, c.AccountID)
 	if err != nil {
 		return nil, fmt.Errorf("checkout: one-click purchases: %w", err)
 	}
-	out := make([]TokenPurchase, 0, len(ps))
+	out := make([]OneClickPurchase, 0, len(ps))
 	for _, p := range ps {
 		out = append(out, public(p))
 	}
@@ -302,13 +273,13 @@ func (o *OneClick) Purchases(ctx context.Context, c Customer) ([]TokenPurchase, 
 // original, customer.customer_token and step_up_id) and returns the purchase with its ClientToken.
 // A purchase that is no longer recovering (completed, or failed because Klarna refused the step-up
 // session) comes back with ErrNotRecovering.
-func (o *OneClick) StartRecovery(ctx context.Context, c Customer, id string) (TokenPurchase, error) {
+func (o *OneClick) StartRecovery(ctx context.Context, c Customer, id string) (OneClickPurchase, error) {
 	return o.startRecovery(ctx, c, id)
 }
 
 // RecoveryOrder creates the order from an SDK authorization (exactly once per recovery). A completed
 // purchase is returned as it is (a repeat sees the first outcome); ErrNoAuthorization without a token.
-func (o *OneClick) RecoveryOrder(ctx context.Context, c Customer, id, authorizationToken string) (TokenPurchase, error) {
+func (o *OneClick) RecoveryOrder(ctx context.Context, c Customer, id, authorizationToken string) (OneClickPurchase, error) {
 	return o.recoveryOrder(ctx, c, id, authorizationToken)
 }
 
@@ -321,7 +292,7 @@ func (o *OneClick) StartHPP(ctx context.Context, c Customer, id, placeOrderMode 
 // ReturnFromHPP reads the HPP session (never the query string) and acts on its status: COMPLETED creates or
 // records the order; WAITING/IN_PROGRESS leaves it pending; CANCELLED/BACK/FAILED/ERROR/DISABLED records the
 // outcome so the customer can choose again.
-func (o *OneClick) ReturnFromHPP(ctx context.Context, c Customer, id string) (TokenPurchase, error) {
+func (o *OneClick) ReturnFromHPP(ctx context.Context, c Customer, id string) (OneClickPurchase, error) {
 	return o.returnFromHPP(ctx, c, id)
 }
 

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/klarna"
-	"github.com/paywall/paywall/store"
 )
 
 // retryWindow is how long an unanswered charge is retried with its Klarna-Idempotency-Key: Klarna keeps a
@@ -24,7 +23,7 @@ const doubleClickWindow = time.Minute
 // unanswered reports whether Klarna's answer to the purchase's charge is unknown: the call has not
 // returned yet, or it failed without an answer (KLARNA_UNAVAILABLE). Only such a purchase takes an answer,
 // and only such a purchase is retried.
-func unanswered(p store.TokenPurchase) bool {
+func unanswered(p OneClickPurchase) bool {
 	return p.State == OneClickCreated || (p.State == OneClickFailed && p.FailureCode == FailKlarnaDown)
 }
 
@@ -37,27 +36,27 @@ func (o *OneClick) cart(offer OneClickOffer) klarna.Cart {
 	return klarna.NewCart(o.cfg.Country, o.cfg.Currency, o.cfg.Locale, line)
 }
 
-func (o *OneClick) buy(ctx context.Context, c Customer, offerID string) (TokenPurchase, error) {
+func (o *OneClick) buy(ctx context.Context, c Customer, offerID string) (OneClickPurchase, error) {
 	offer, ok := o.Offer(offerID)
 	if !ok {
-		return TokenPurchase{}, ErrUnknownOffer
+		return OneClickPurchase{}, ErrUnknownOffer
 	}
 	prof, err := o.profile(ctx, c)
 	if err != nil {
-		return TokenPurchase{}, err
+		return OneClickPurchase{}, err
 	}
-	fresh, err := o.newTokenPurchase(c, offer, prof.KlarnaCustomerToken)
+	fresh, err := o.newOneClickPurchase(c, offer, prof.KlarnaCustomerToken)
 	if err != nil {
-		return TokenPurchase{}, err
+		return OneClickPurchase{}, err
 	}
 	// The idempotency key is stored before Klarna is called. A double click, or buying again after
 	// Klarna did not answer, finds this purchase and resends its very request with its key: Klarna answers
 	// the first charge again instead of making a second. Any answered purchase makes the next buy a new
 	// attempt with a fresh key.
-	var from string
+	var from State
 	now := o.cfg.Now()
 	asItIs := false
-	p, reused, err := o.store.ReuseOrCreateTokenPurchase(ctx, fresh, now.Add(-retryWindow), func(p *store.TokenPurchase) bool {
+	p, reused, err := o.store.ReuseOrCreateOneClickPurchase(ctx, fresh, now.Add(-retryWindow), func(p *OneClickPurchase) bool {
 		if (p.State == OneClickCompleted || p.State == OneClickRecovering) && now.Sub(p.CreatedAt) < doubleClickWindow {
 			asItIs = true
 			return true
@@ -70,21 +69,17 @@ func (o *OneClick) buy(ctx context.Context, c Customer, offerID string) (TokenPu
 		return true
 	})
 	if err != nil {
-		return TokenPurchase{}, fmt.Errorf("checkout: buy: %w", err)
+		return OneClickPurchase{}, fmt.Errorf("checkout: buy: %w", err)
 	}
 	switch {
 	case asItIs:
 		return public(p), nil
-	case !reused:
-		o.event(ctx, p.ID, "created: "+offer.Title+" (one-click, saved Klarna token)")
-	case from == OneClickFailed:
-		o.event(ctx, p.ID, transition(OneClickFailed, OneClickCreated)+" (retry with the same Klarna-Idempotency-Key)")
-	default:
-		o.event(ctx, p.ID, "charge sent again with the same Klarna-Idempotency-Key (the first is unanswered)")
+	case reused && from != OneClickFailed:
+		o.note(ctx, p.ID, "charge sent again with the same Klarna-Idempotency-Key (the first is unanswered)", nil)
 	}
 	req, err := orderRequest(p)
 	if err != nil {
-		return TokenPurchase{}, err
+		return OneClickPurchase{}, err
 	}
 	// From here the charge runs to its end and its answer is saved even if the browser goes away: an
 	// abandoned call could leave a charge at Klarna that we never recorded. The client's timeout bounds it.
@@ -92,20 +87,20 @@ func (o *OneClick) buy(ctx context.Context, c Customer, offerID string) (TokenPu
 	order, kerr := o.klarna.CreateTokenOrder(WithPurchase(ctx, p.ID), p.TokenID, p.IdempotencyKey, req)
 	p, err = o.answer(ctx, p.ID, order, kerr)
 	if err != nil {
-		return TokenPurchase{}, err
+		return OneClickPurchase{}, err
 	}
 	return public(p), nil
 }
 
-// newTokenPurchase builds a purchase with a fresh id and key and the token order it will send.
-func (o *OneClick) newTokenPurchase(c Customer, offer OneClickOffer, token string) (store.TokenPurchase, error) {
-	id, err := store.NewPurchaseID()
+// newOneClickPurchase builds a purchase with a fresh id and key and the token order it will send.
+func (o *OneClick) newOneClickPurchase(c Customer, offer OneClickOffer, token string) (OneClickPurchase, error) {
+	id, err := NewID()
 	if err != nil {
-		return store.TokenPurchase{}, err
+		return OneClickPurchase{}, err
 	}
 	key, err := newIdempotencyKey()
 	if err != nil {
-		return store.TokenPurchase{}, err
+		return OneClickPurchase{}, err
 	}
 	req := klarna.TokenOrderRequest{
 		Cart: o.cart(offer), MerchantReference1: id, MerchantReference2: offer.Reference,
@@ -113,10 +108,10 @@ func (o *OneClick) newTokenPurchase(c Customer, offer OneClickOffer, token strin
 	}
 	body, err := json.Marshal(req)
 	if err != nil {
-		return store.TokenPurchase{}, fmt.Errorf("checkout: encode token order: %w", err)
+		return OneClickPurchase{}, fmt.Errorf("checkout: encode token order: %w", err)
 	}
 	now := o.cfg.Now()
-	return store.TokenPurchase{
+	return OneClickPurchase{
 		ID: id, AccountID: c.AccountID, OfferID: offer.ID, TokenID: token, IdempotencyKey: key,
 		OrderRequest: string(body), State: OneClickCreated, CreatedAt: now, UpdatedAt: now,
 	}, nil
@@ -125,13 +120,11 @@ func (o *OneClick) newTokenPurchase(c Customer, offer OneClickOffer, token strin
 // answer records Klarna's answer to a token charge. Only an unanswered purchase takes it, so when two
 // requests sent the same charge (same key, same answer) the first to record wins and a late "Klarna did
 // not answer" never overwrites a real answer.
-func (o *OneClick) answer(ctx context.Context, id string, order klarna.Order, kerr error) (store.TokenPurchase, error) {
+func (o *OneClick) answer(ctx context.Context, id string, order klarna.Order, kerr error) (OneClickPurchase, error) {
 	var (
-		ke      *klarna.Error
-		to      string
-		code    string
-		from    string
-		changed bool
+		ke   *klarna.Error
+		to   State
+		code string
 	)
 	secret := ""
 	switch {
@@ -139,9 +132,9 @@ func (o *OneClick) answer(ctx context.Context, id string, order klarna.Order, ke
 		to = OneClickCompleted
 	case errors.As(kerr, &ke) && ke.StepUpID != "":
 		to = OneClickRecovering
-		s, err := store.NewPurchaseID() // 160 random bits: the HPP callback URL's secret
+		s, err := NewID() // 160 random bits: the HPP callback URL's secret
 		if err != nil {
-			return store.TokenPurchase{}, err
+			return OneClickPurchase{}, err
 		}
 		secret = s
 	case klarnaAnswered(kerr):
@@ -150,11 +143,10 @@ func (o *OneClick) answer(ctx context.Context, id string, order klarna.Order, ke
 		to, code = OneClickFailed, FailKlarnaDown
 		o.cfg.Logger.WarnContext(ctx, "one-click charge unanswered", "purchase", id, "err", kerr)
 	}
-	p, err := o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+	p, err := o.store.UpdateOneClickPurchase(ctx, id, func(p *OneClickPurchase) error {
 		if !unanswered(*p) {
 			return nil
 		}
-		from, changed = p.State, true
 		p.State, p.FailureCode, p.UpdatedAt = to, code, o.cfg.Now()
 		switch to {
 		case OneClickCompleted:
@@ -165,18 +157,7 @@ func (o *OneClick) answer(ctx context.Context, id string, order klarna.Order, ke
 		return nil
 	})
 	if err != nil {
-		return store.TokenPurchase{}, fmt.Errorf("checkout: record token charge answer: %w", err)
-	}
-	if !changed {
-		return p, nil
-	}
-	switch to {
-	case OneClickCompleted:
-		o.event(ctx, id, transition(from, to)+" (order "+order.OrderID+", charged to the saved token)")
-	case OneClickRecovering:
-		o.event(ctx, id, transition(from, to)+" (Klarna "+ke.ErrorCode+" with a step-up trigger: the customer confirms with Klarna)")
-	default:
-		o.event(ctx, id, transition(from, to)+" ("+code+")")
+		return OneClickPurchase{}, fmt.Errorf("checkout: record token charge answer: %w", err)
 	}
 	return p, nil
 }

@@ -112,7 +112,7 @@ func (e *oneClickEnv) customer(email string) checkout.Customer {
 }
 
 // buy buys an offer and fails the test on an error.
-func (e *oneClickEnv) buy(c checkout.Customer, offer string) checkout.TokenPurchase {
+func (e *oneClickEnv) buy(c checkout.Customer, offer string) checkout.OneClickPurchase {
 	e.t.Helper()
 	p, err := e.oc.Buy(context.Background(), c, offer)
 	if err != nil {
@@ -122,7 +122,7 @@ func (e *oneClickEnv) buy(c checkout.Customer, offer string) checkout.TokenPurch
 }
 
 // recovering buys as the step-up persona and opens the recovery (its step-up session).
-func (e *oneClickEnv) recovering() (checkout.Customer, checkout.TokenPurchase) {
+func (e *oneClickEnv) recovering() (checkout.Customer, checkout.OneClickPurchase) {
 	e.t.Helper()
 	c := e.customer("stepup@example.se")
 	p := e.buy(c, "epaper-archive")
@@ -216,9 +216,9 @@ func (e *oneClickEnv) nextCallback(status string) hppCallback {
 }
 
 // stored reads the purchase as stored, with the fields handlers never see.
-func (e *oneClickEnv) stored(id string) store.TokenPurchase {
+func (e *oneClickEnv) stored(id string) checkout.OneClickPurchase {
 	e.t.Helper()
-	p, err := e.db.TokenPurchase(context.Background(), id)
+	p, err := e.db.OneClickPurchase(context.Background(), id)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -242,7 +242,7 @@ func (e *oneClickEnv) klarnaOrders(id string) int {
 }
 
 // events is the purchase's timeline.
-func (e *oneClickEnv) events(id string) []store.Event {
+func (e *oneClickEnv) events(id string) []checkout.Event {
 	e.t.Helper()
 	evs, err := e.db.Events(context.Background(), id)
 	if err != nil {
@@ -256,7 +256,7 @@ func (e *oneClickEnv) events(id string) []store.Event {
 func (e *oneClickEnv) apiRequest(id, method, part string) string {
 	e.t.Helper()
 	for _, ev := range e.events(id) {
-		if ev.Kind == store.EventAPI && ev.Method == method && strings.Contains(ev.Path, part) {
+		if ev.Kind == checkout.EventCall && ev.Method == method && strings.Contains(ev.Path, part) {
 			return ev.Request
 		}
 	}
@@ -267,7 +267,7 @@ func (e *oneClickEnv) apiRequest(id, method, part string) string {
 func (e *oneClickEnv) countAPI(id, method, part string) int {
 	n := 0
 	for _, ev := range e.events(id) {
-		if ev.Kind == store.EventAPI && ev.Method == method && strings.Contains(ev.Path, part) {
+		if ev.Kind == checkout.EventCall && ev.Method == method && strings.Contains(ev.Path, part) {
 			n++
 		}
 	}

@@ -10,13 +10,12 @@ import (
 
 	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/klarna"
-	"github.com/paywall/paywall/store"
 )
 
 // hppMerchantURLs are where the hosted page sends the customer (every outcome to the same return page,
 // whose ?outcome= is only a hint: the status is read from Klarna) and where Klarna posts status updates,
 // authenticated by the recovery's secret.
-func (o *OneClick) hppMerchantURLs(p store.TokenPurchase) *klarna.HPPMerchantURLs {
+func (o *OneClick) hppMerchantURLs(p OneClickPurchase) *klarna.HPPMerchantURLs {
 	ret := func(outcome string) string {
 		return o.cfg.BaseURL + "/recovery/" + url.PathEscape(p.ID) + "/return?outcome=" + outcome
 	}
@@ -72,7 +71,7 @@ func (o *OneClick) startHPP(ctx context.Context, c Customer, id, placeOrderMode 
 			}
 			// Its order failed (see the timeline): a new page on the same payment session.
 		case err == nil && !st.Final() && p.HPPMode == mode && p.HPPRedirectURL != "":
-			o.event(ctx, id, "recovering: back to the hosted payment page still open ("+st.Status+")")
+			o.note(ctx, id, "back to the hosted payment page still open ("+st.Status+")", nil)
 			return p.HPPRedirectURL, nil
 		case err == nil && !st.Final():
 			if derr := o.klarna.DisableHPPSession(WithPurchase(ctx, id), p.HPPSessionID); derr != nil && !klarnaAnswered(derr) {
@@ -110,7 +109,7 @@ func (o *OneClick) startHPP(ctx context.Context, c Customer, id, placeOrderMode 
 	default:
 		return "", klarnaUnavailable("create hosted payment page", err)
 	}
-	_, err = o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+	_, err = o.store.UpdateOneClickPurchase(ctx, id, func(p *OneClickPurchase) error {
 		if p.State != OneClickRecovering {
 			return nil
 		}
@@ -120,11 +119,11 @@ func (o *OneClick) startHPP(ctx context.Context, c Customer, id, placeOrderMode 
 	if err != nil {
 		return "", fmt.Errorf("checkout: save hosted payment page: %w", err)
 	}
-	o.event(ctx, id, "recovering: hosted payment page created (place_order_mode "+mode+")")
+	o.note(ctx, id, "hosted payment page created (place_order_mode "+mode+")", nil)
 	return hpp.RedirectURL, nil
 }
 
-func (o *OneClick) createHPP(ctx context.Context, p store.TokenPurchase, mode string) (klarna.HPPSession, error) {
+func (o *OneClick) createHPP(ctx context.Context, p OneClickPurchase, mode string) (klarna.HPPSession, error) {
 	return o.klarna.CreateHPPSession(WithPurchase(ctx, p.ID), klarna.HPPSessionRequest{
 		PaymentSessionURL: o.klarna.PaymentSessionURL(p.KlarnaSessionID),
 		MerchantURLs:      o.hppMerchantURLs(p),
@@ -132,10 +131,10 @@ func (o *OneClick) createHPP(ctx context.Context, p store.TokenPurchase, mode st
 	})
 }
 
-func (o *OneClick) returnFromHPP(ctx context.Context, c Customer, id string) (TokenPurchase, error) {
+func (o *OneClick) returnFromHPP(ctx context.Context, c Customer, id string) (OneClickPurchase, error) {
 	p, err := o.get(ctx, c, id)
 	if err != nil {
-		return TokenPurchase{}, err
+		return OneClickPurchase{}, err
 	}
 	if p.State != OneClickRecovering || p.HPPSessionID == "" {
 		return public(p), nil
@@ -147,7 +146,7 @@ func (o *OneClick) returnFromHPP(ctx context.Context, c Customer, id string) (To
 	}
 	defer unlock()
 	if p, err = o.reread(ctx, id); err != nil {
-		return TokenPurchase{}, err
+		return OneClickPurchase{}, err
 	}
 	if p.State != OneClickRecovering || p.HPPSessionID == "" || claimHeld(p, o.cfg.Now()) {
 		return public(p), nil
@@ -159,7 +158,7 @@ func (o *OneClick) returnFromHPP(ctx context.Context, c Customer, id string) (To
 // syncHPP reads the recovery's current hosted page from Klarna and acts on what it says. pending records
 // an unfinished page as OutcomePending (the return page then checks again); the recovery page and the
 // status callback leave the outcome alone for those.
-func (o *OneClick) syncHPP(ctx context.Context, p store.TokenPurchase, pending bool) (store.TokenPurchase, error) {
+func (o *OneClick) syncHPP(ctx context.Context, p OneClickPurchase, pending bool) (OneClickPurchase, error) {
 	st, err := o.klarna.ReadHPPSession(WithPurchase(ctx, p.ID), p.HPPSessionID)
 	switch {
 	case err == nil:
@@ -175,7 +174,7 @@ func (o *OneClick) syncHPP(ctx context.Context, p store.TokenPurchase, pending b
 // actOnHPP applies a hosted page's status to the recovery: COMPLETED is the order (created by us from
 // the authorization in mode NONE, by Klarna otherwise); the others are outcomes the customer chooses
 // again after.
-func (o *OneClick) actOnHPP(ctx context.Context, p store.TokenPurchase, st klarna.HPPSessionStatus, pending bool) (store.TokenPurchase, error) {
+func (o *OneClick) actOnHPP(ctx context.Context, p OneClickPurchase, st klarna.HPPSessionStatus, pending bool) (OneClickPurchase, error) {
 	switch st.Status {
 	case klarna.HPPCompleted:
 		switch {
@@ -208,9 +207,9 @@ func (o *OneClick) actOnHPP(ctx context.Context, p store.TokenPurchase, st klarn
 
 // setOutcome records what the customer's hosted page ended with, as long as that page is still the
 // recovery's current one and no order is being created.
-func (o *OneClick) setOutcome(ctx context.Context, id, hppSessionID, outcome, status string) (store.TokenPurchase, error) {
+func (o *OneClick) setOutcome(ctx context.Context, id, hppSessionID, outcome, status string) (OneClickPurchase, error) {
 	changed := false
-	p, err := o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+	p, err := o.store.UpdateOneClickPurchase(ctx, id, func(p *OneClickPurchase) error {
 		if p.State != OneClickRecovering || p.HPPSessionID != hppSessionID || claimHeld(*p, o.cfg.Now()) || p.LastOutcome == outcome {
 			return nil
 		}
@@ -218,17 +217,17 @@ func (o *OneClick) setOutcome(ctx context.Context, id, hppSessionID, outcome, st
 		return nil
 	})
 	if err != nil {
-		return store.TokenPurchase{}, fmt.Errorf("checkout: record hosted page outcome: %w", err)
+		return OneClickPurchase{}, fmt.Errorf("checkout: record hosted page outcome: %w", err)
 	}
 	if changed {
-		o.event(ctx, id, "recovering: hosted payment page "+status+" ("+outcome+")")
+		o.note(ctx, id, "hosted payment page "+status+" ("+outcome+")", nil)
 	}
 	return p, nil
 }
 
 func (o *OneClick) hppCallback(ctx context.Context, id, secret string, body []byte) error {
-	p, err := o.store.TokenPurchase(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	p, err := o.store.OneClickPurchase(ctx, id)
+	if errors.Is(err, ErrNotFound) {
 		return ErrNotFound
 	}
 	if err != nil {
@@ -246,7 +245,7 @@ func (o *OneClick) hppCallback(ctx context.Context, id, secret string, body []by
 		return err
 	}
 	defer unlock()
-	seen, err := o.store.TokenCallbackSeen(ctx, id, cb.EventID)
+	seen, err := o.store.HPPCallbackSeen(ctx, id, cb.EventID)
 	if err != nil {
 		return fmt.Errorf("checkout: HPP callback: %w", err)
 	}
@@ -262,7 +261,7 @@ func (o *OneClick) hppCallback(ctx context.Context, id, secret string, body []by
 			return err // not recorded as handled: Klarna sends it again
 		}
 	}
-	added, err := o.store.AddTokenCallback(context.WithoutCancel(ctx), id, cb.EventID, cb.Session.Status, o.cfg.Now())
+	added, err := o.store.AddHPPCallback(context.WithoutCancel(ctx), id, cb.EventID, cb.Session.Status, o.cfg.Now())
 	if err != nil {
 		return fmt.Errorf("checkout: HPP callback: %w", err)
 	}
@@ -275,11 +274,10 @@ func (o *OneClick) hppCallback(ctx context.Context, id, secret string, body []by
 // recordCallback puts an inbound status callback on the timeline next to the API exchanges, masked like
 // them.
 func (o *OneClick) recordCallback(ctx context.Context, id string, body []byte, cb klarna.HPPStatusCallback) {
-	msg := "HPP status callback " + cb.Session.Status + " (event " + cb.EventID + ")"
-	err := o.store.AddEvent(context.WithoutCancel(ctx), store.Event{
-		PurchaseID: id, At: o.cfg.Now(), Kind: store.EventAPI, Service: "klarna", Method: http.MethodPost,
-		Path: "/recovery/" + id + "/hpp/callback (inbound)", Status: http.StatusNoContent,
-		Request: apilog.MaskBody(body), Message: msg,
+	err := o.store.AddEvent(context.WithoutCancel(ctx), Event{
+		PurchaseID: id, At: o.cfg.Now(), Kind: EventCall, Call: CallHPPStatusCallback, Service: "klarna",
+		Request: apilog.MaskBody(body), IDs: map[string]string{"event_id": cb.EventID, "session_id": cb.Session.SessionID},
+		Note: "hosted payment page " + cb.Session.Status,
 	})
 	if err != nil {
 		o.cfg.Logger.ErrorContext(ctx, "record HPP callback", "purchase", id, "err", err)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/klarna"
-	"github.com/paywall/paywall/store"
 )
 
 // orderClaimTTL is how long a claimed order call keeps others away. The Klarna client gives up after
@@ -14,14 +13,14 @@ import (
 // refuses a consumed authorization, so a takeover cannot create a second order from it).
 const orderClaimTTL = 2 * time.Minute
 
-func claimHeld(p store.TokenPurchase, now time.Time) bool {
+func claimHeld(p OneClickPurchase, now time.Time) bool {
 	return !p.OrderingSince.IsZero() && now.Sub(p.OrderingSince) < orderClaimTTL
 }
 
-func (o *OneClick) startRecovery(ctx context.Context, c Customer, id string) (TokenPurchase, error) {
+func (o *OneClick) startRecovery(ctx context.Context, c Customer, id string) (OneClickPurchase, error) {
 	p, err := o.get(ctx, c, id)
 	if err != nil {
-		return TokenPurchase{}, err
+		return OneClickPurchase{}, err
 	}
 	if p.State != OneClickRecovering {
 		return public(p), ErrNotRecovering
@@ -32,7 +31,7 @@ func (o *OneClick) startRecovery(ctx context.Context, c Customer, id string) (To
 	}
 	defer unlock()
 	if p, err = o.reread(ctx, id); err != nil {
-		return TokenPurchase{}, err
+		return OneClickPurchase{}, err
 	}
 	// A hosted page may have finished while the customer was away (Klarna places the order even if the
 	// redirect back fails): read it first, so the page never offers to pay again for a paid purchase.
@@ -57,10 +56,10 @@ func (o *OneClick) startRecovery(ctx context.Context, c Customer, id string) (To
 }
 
 // reread reads the purchase again once its lock is held: another step may have changed it meanwhile.
-func (o *OneClick) reread(ctx context.Context, id string) (store.TokenPurchase, error) {
-	p, err := o.store.TokenPurchase(ctx, id)
+func (o *OneClick) reread(ctx context.Context, id string) (OneClickPurchase, error) {
+	p, err := o.store.OneClickPurchase(ctx, id)
 	if err != nil {
-		return store.TokenPurchase{}, fmt.Errorf("checkout: one-click purchase: %w", err)
+		return OneClickPurchase{}, fmt.Errorf("checkout: one-click purchase: %w", err)
 	}
 	return p, nil
 }
@@ -70,10 +69,10 @@ func (o *OneClick) reread(ctx context.Context, id string) (store.TokenPurchase, 
 // Klarna handed out (so Klarna updates the token's payment method after the order). renew replaces a
 // session Klarna no longer has. A session Klarna refuses ends the recovery: the purchase fails with
 // PAYMENT_METHOD_FAILED, whose page offers a new attempt or the regular checkout.
-func (o *OneClick) ensureSession(ctx context.Context, id string, renew bool) (store.TokenPurchase, error) {
-	p, err := o.store.TokenPurchase(ctx, id)
+func (o *OneClick) ensureSession(ctx context.Context, id string, renew bool) (OneClickPurchase, error) {
+	p, err := o.store.OneClickPurchase(ctx, id)
 	if err != nil {
-		return store.TokenPurchase{}, fmt.Errorf("checkout: recovery session: %w", err)
+		return OneClickPurchase{}, fmt.Errorf("checkout: recovery session: %w", err)
 	}
 	if p.State != OneClickRecovering || (p.KlarnaSessionID != "" && !renew) {
 		return p, nil
@@ -98,7 +97,7 @@ func (o *OneClick) ensureSession(ctx context.Context, id string, renew bool) (st
 	default:
 		return p, klarnaUnavailable("create step-up session", err)
 	}
-	p, err = o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+	p, err = o.store.UpdateOneClickPurchase(ctx, id, func(p *OneClickPurchase) error {
 		if p.State != OneClickRecovering || p.KlarnaSessionID != old {
 			return nil
 		}
@@ -109,20 +108,20 @@ func (o *OneClick) ensureSession(ctx context.Context, id string, renew bool) (st
 		return nil
 	})
 	if err != nil {
-		return store.TokenPurchase{}, fmt.Errorf("checkout: save step-up session: %w", err)
+		return OneClickPurchase{}, fmt.Errorf("checkout: save step-up session: %w", err)
 	}
 	if renew {
-		o.event(ctx, id, "recovering: the step-up payment session had expired; a new one was created")
+		o.note(ctx, id, "the step-up payment session had expired; a new one was created", nil)
 	} else {
-		o.event(ctx, id, "recovering: step-up payment session created")
+		o.note(ctx, id, "step-up payment session created", nil)
 	}
 	return p, nil
 }
 
 // failRecovery ends a recovery that cannot go on.
-func (o *OneClick) failRecovery(ctx context.Context, id, why string) (store.TokenPurchase, error) {
+func (o *OneClick) failRecovery(ctx context.Context, id, why string) (OneClickPurchase, error) {
 	changed := false
-	p, err := o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+	p, err := o.store.UpdateOneClickPurchase(ctx, id, func(p *OneClickPurchase) error {
 		if p.State != OneClickRecovering || claimHeld(*p, o.cfg.Now()) {
 			return nil
 		}
@@ -130,18 +129,17 @@ func (o *OneClick) failRecovery(ctx context.Context, id, why string) (store.Toke
 		return nil
 	})
 	if err != nil {
-		return store.TokenPurchase{}, fmt.Errorf("checkout: fail recovery: %w", err)
+		return OneClickPurchase{}, fmt.Errorf("checkout: fail recovery: %w", err)
 	}
 	if changed {
-		o.event(ctx, id, transition(OneClickRecovering, OneClickFailed)+" ("+FailTokenPayment+"; "+why+")")
 	}
 	return p, nil
 }
 
-func (o *OneClick) recoveryOrder(ctx context.Context, c Customer, id, authorizationToken string) (TokenPurchase, error) {
+func (o *OneClick) recoveryOrder(ctx context.Context, c Customer, id, authorizationToken string) (OneClickPurchase, error) {
 	p, err := o.get(ctx, c, id)
 	if err != nil {
-		return TokenPurchase{}, err
+		return OneClickPurchase{}, err
 	}
 	switch {
 	case p.State == OneClickCompleted:
@@ -164,9 +162,9 @@ func (o *OneClick) recoveryOrder(ctx context.Context, c Customer, id, authorizat
 // NONE). Only the request that claims the purchase in the database calls Klarna; any other (double click,
 // the return racing the status callback) gets the purchase as it stands, pending or completed, so one
 // recovery makes one order whatever arrives twice.
-func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, method string) (store.TokenPurchase, error) {
+func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, method string) (OneClickPurchase, error) {
 	claimed := false
-	p, err := o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+	p, err := o.store.UpdateOneClickPurchase(ctx, id, func(p *OneClickPurchase) error {
 		now := o.cfg.Now()
 		if p.State != OneClickRecovering || claimHeld(*p, now) {
 			return nil
@@ -175,7 +173,7 @@ func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, metho
 		return nil
 	})
 	if err != nil {
-		return store.TokenPurchase{}, fmt.Errorf("checkout: claim recovery order: %w", err)
+		return OneClickPurchase{}, fmt.Errorf("checkout: claim recovery order: %w", err)
 	}
 	if !claimed {
 		return p, nil
@@ -195,7 +193,7 @@ func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, metho
 		return o.complete(ctx, id, order.OrderID, method)
 	case klarnaAnswered(kerr):
 		// An expired or consumed authorization, or a session already paid: nothing new was bought.
-		o.event(ctx, id, "recovering: Klarna refused the order from the "+method+" authorization ("+klarnaCode(kerr)+")")
+		o.note(ctx, id, "Klarna refused the order from the "+method+" authorization ("+klarnaCode(kerr)+")", nil)
 		// The session is not renewed even when Klarna says it is already paid: that can be an order
 		// whose answer we lost, and a new session would let the customer pay twice.
 		return o.releaseClaim(ctx, id, OutcomeError, nil)
@@ -209,8 +207,8 @@ func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, metho
 }
 
 // releaseClaim gives up an order claim, leaving the recovery open with an outcome for the page.
-func (o *OneClick) releaseClaim(ctx context.Context, id, outcome string, cause error) (store.TokenPurchase, error) {
-	p, err := o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+func (o *OneClick) releaseClaim(ctx context.Context, id, outcome string, cause error) (OneClickPurchase, error) {
+	p, err := o.store.UpdateOneClickPurchase(ctx, id, func(p *OneClickPurchase) error {
 		if p.State != OneClickRecovering {
 			return nil
 		}
@@ -218,16 +216,16 @@ func (o *OneClick) releaseClaim(ctx context.Context, id, outcome string, cause e
 		return nil
 	})
 	if err != nil {
-		return store.TokenPurchase{}, fmt.Errorf("checkout: release recovery order claim: %w", err)
+		return OneClickPurchase{}, fmt.Errorf("checkout: release recovery order claim: %w", err)
 	}
 	return p, cause
 }
 
 // complete records the recovery's order. A purchase already completed keeps its first order; a second,
 // different order id is logged loudly (it would be a second charge to refund) and never replaces it.
-func (o *OneClick) complete(ctx context.Context, id, orderID, method string) (store.TokenPurchase, error) {
-	var from string
-	p, err := o.store.UpdateTokenPurchase(ctx, id, func(p *store.TokenPurchase) error {
+func (o *OneClick) complete(ctx context.Context, id, orderID, method string) (OneClickPurchase, error) {
+	var from State
+	p, err := o.store.UpdateOneClickPurchase(ctx, id, func(p *OneClickPurchase) error {
 		if p.State != OneClickRecovering {
 			return nil
 		}
@@ -237,16 +235,14 @@ func (o *OneClick) complete(ctx context.Context, id, orderID, method string) (st
 		return nil
 	})
 	if err != nil {
-		return store.TokenPurchase{}, fmt.Errorf("checkout: record recovery order %s: %w", orderID, err)
+		return OneClickPurchase{}, fmt.Errorf("checkout: record recovery order %s: %w", orderID, err)
 	}
 	switch {
 	case from != "":
-		o.event(ctx, id, transition(from, OneClickCompleted)+" (order "+orderID+" via "+method+
-			"; Klarna updates the saved token with the payment method just used)")
 	case p.OrderID != orderID:
 		o.cfg.Logger.ErrorContext(ctx, "second Klarna order for one recovery", "purchase", id,
 			"kept", p.OrderID, "second", orderID)
-		o.event(ctx, id, "ALERT: a second Klarna order "+orderID+" arrived for this purchase (kept "+p.OrderID+"): refund it")
+		o.note(ctx, id, "ALERT: a second Klarna order arrived for this purchase: refund it", map[string]string{"order_id": orderID, "kept_order_id": p.OrderID})
 	}
 	return p, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -15,7 +16,6 @@ import (
 	"github.com/paywall/paywall/internal/testenv"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/sandbox"
-	"github.com/paywall/paywall/store"
 )
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
@@ -92,7 +92,7 @@ func TestOneClickBuy(t *testing.T) {
 	e := newOneClickEnv(t)
 	tests := []struct {
 		email    string
-		state    string
+		state    checkout.State
 		code     string
 		method   string
 		orders   int
@@ -100,10 +100,10 @@ func TestOneClickBuy(t *testing.T) {
 	}{
 		{"token@example.se", checkout.OneClickCompleted, "", checkout.RecoveryMethodToken, 1, "created → completed"},
 		{"stepup@example.se", checkout.OneClickRecovering, "", "", 0, "created → recovering"},
-		{"token-failed@example.se", checkout.OneClickFailed, checkout.FailTokenPayment, "", 0, "(PAYMENT_METHOD_FAILED)"},
-		{"token-cancelled@example.se", checkout.OneClickFailed, checkout.FailTokenCancelled, "", 0, "(TOKEN_CANCELLED)"},
-		{"token-suspended@example.se", checkout.OneClickFailed, checkout.FailTokenSuspended, "", 0, "(TOKEN_SUSPENDED)"},
-		{"token-missing@example.se", checkout.OneClickFailed, checkout.FailTokenNotFound, "", 0, "(TOKEN_NOT_FOUND)"},
+		{"token-failed@example.se", checkout.OneClickFailed, checkout.FailTokenPayment, "", 0, "→ failed PAYMENT_METHOD_FAILED"},
+		{"token-cancelled@example.se", checkout.OneClickFailed, checkout.FailTokenCancelled, "", 0, "→ failed TOKEN_CANCELLED"},
+		{"token-suspended@example.se", checkout.OneClickFailed, checkout.FailTokenSuspended, "", 0, "→ failed TOKEN_SUSPENDED"},
+		{"token-missing@example.se", checkout.OneClickFailed, checkout.FailTokenNotFound, "", 0, "→ failed TOKEN_NOT_FOUND"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.email, func(t *testing.T) {
@@ -153,9 +153,12 @@ func TestOneClickBuy(t *testing.T) {
 	})
 }
 
-func hasState(evs []store.Event, part string) bool {
+// hasState reports whether the timeline has a state event saying part: "from → to" for a transition, or
+// words of its note.
+func hasState(evs []checkout.Event, part string) bool {
 	for _, ev := range evs {
-		if ev.Kind == store.EventState && strings.Contains(ev.Message, part) {
+		said := string(ev.From) + " → " + string(ev.To) + " " + ev.Note
+		if ev.Kind == checkout.EventState && strings.Contains(said, part) {
 			return true
 		}
 	}
@@ -597,7 +600,7 @@ func TestHPPReturnRacesCallback(t *testing.T) {
 	}
 	callbacks := 0
 	for _, ev := range e.events(p.ID) {
-		if strings.Contains(ev.Message, "HPP status callback COMPLETED") {
+		if ev.Call == checkout.CallHPPStatusCallback && strings.Contains(ev.Note, "COMPLETED") {
 			callbacks++
 		}
 	}
@@ -647,7 +650,7 @@ func TestHPPCallbackRules(t *testing.T) {
 	}
 	// The secret never shows on the timeline.
 	for _, ev := range e.events(p.ID) {
-		if strings.Contains(ev.Request+ev.Response+ev.Path+ev.Message, cb.Secret) {
+		if strings.Contains(ev.Request+ev.Response+ev.Path+ev.Note+fmt.Sprint(ev.IDs), cb.Secret) {
 			t.Errorf("the callback secret is on the timeline: %+v", ev)
 		}
 	}
@@ -685,13 +688,13 @@ func TestRecoveryKlarnaDown(t *testing.T) {
 	tests := []struct {
 		name   string
 		target string
-		step   func(e *oneClickEnv, c checkout.Customer, p checkout.TokenPurchase) error
+		step   func(e *oneClickEnv, c checkout.Customer, p checkout.OneClickPurchase) error
 	}{
-		{"step-up session", "POST /payments/v1/sessions", func(e *oneClickEnv, c checkout.Customer, p checkout.TokenPurchase) error {
+		{"step-up session", "POST /payments/v1/sessions", func(e *oneClickEnv, c checkout.Customer, p checkout.OneClickPurchase) error {
 			_, err := e.oc.StartRecovery(context.Background(), c, p.ID)
 			return err
 		}},
-		{"order", "POST /payments/v1/authorizations/{token}/order", func(e *oneClickEnv, c checkout.Customer, p checkout.TokenPurchase) error {
+		{"order", "POST /payments/v1/authorizations/{token}/order", func(e *oneClickEnv, c checkout.Customer, p checkout.OneClickPurchase) error {
 			q, err := e.oc.StartRecovery(context.Background(), c, p.ID)
 			if err != nil {
 				return err
@@ -700,7 +703,7 @@ func TestRecoveryKlarnaDown(t *testing.T) {
 			_, err = e.oc.RecoveryOrder(context.Background(), c, p.ID, tok)
 			return err
 		}},
-		{"hosted page", "POST /hpp/v1/sessions", func(e *oneClickEnv, c checkout.Customer, p checkout.TokenPurchase) error {
+		{"hosted page", "POST /hpp/v1/sessions", func(e *oneClickEnv, c checkout.Customer, p checkout.OneClickPurchase) error {
 			_, err := e.oc.StartHPP(context.Background(), c, p.ID, "")
 			return err
 		}},

@@ -11,38 +11,34 @@ import (
 	"sync"
 
 	"github.com/paywall/paywall/klarna"
-	"github.com/paywall/paywall/store"
 )
 
-// public is the purchase as handlers see it: without the idempotency key, the stored request and the
-// callback secret, which only the journey uses.
-func public(p store.TokenPurchase) TokenPurchase {
-	return TokenPurchase{
-		ID: p.ID, AccountID: p.AccountID, OfferID: p.OfferID, TokenID: p.TokenID, State: p.State,
-		FailureCode: p.FailureCode, StepUpID: p.StepUpID, KlarnaSessionID: p.KlarnaSessionID,
-		ClientToken: p.ClientToken, HPPSessionID: p.HPPSessionID, Method: p.Method, LastOutcome: p.LastOutcome,
-		OrderID: p.OrderID, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-	}
+// public is the purchase as handlers see it: the same record without the idempotency key, the stored
+// request and the callback secret, which only the journey uses.
+func public(p OneClickPurchase) OneClickPurchase {
+	p.IdempotencyKey, p.OrderRequest, p.CallbackSecret = "", "", ""
+	return p
 }
 
 // get reads the customer's token purchase; ErrNotFound for unknown ids and for other customers' ids
 // alike, so an id reveals nothing about purchases that are not yours.
-func (o *OneClick) get(ctx context.Context, c Customer, id string) (store.TokenPurchase, error) {
-	p, err := o.store.TokenPurchase(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && p.AccountID != c.AccountID) {
-		return store.TokenPurchase{}, ErrNotFound
+func (o *OneClick) get(ctx context.Context, c Customer, id string) (OneClickPurchase, error) {
+	p, err := o.store.OneClickPurchase(ctx, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && p.AccountID != c.AccountID) {
+		return OneClickPurchase{}, ErrNotFound
 	}
 	if err != nil {
-		return store.TokenPurchase{}, fmt.Errorf("checkout: one-click purchase: %w", err)
+		return OneClickPurchase{}, fmt.Errorf("checkout: one-click purchase: %w", err)
 	}
 	return p, nil
 }
 
-// event records a state change on the purchase's timeline; a failure to record is logged, never allowed
-// to fail the purchase.
-func (o *OneClick) event(ctx context.Context, id, message string) {
-	err := o.store.AddEvent(context.WithoutCancel(ctx), store.Event{
-		PurchaseID: id, At: o.cfg.Now(), Kind: store.EventState, Message: message,
+// note puts a note that is not a state change on the purchase's timeline (state changes are recorded by
+// the store with the row, see OneClickChange); a failure to record is logged, never allowed to fail the
+// purchase.
+func (o *OneClick) note(ctx context.Context, id, note string, ids map[string]string) {
+	err := o.store.AddEvent(context.WithoutCancel(ctx), Event{
+		PurchaseID: id, At: o.cfg.Now(), Kind: EventState, Note: note, IDs: ids,
 	})
 	if err != nil {
 		o.cfg.Logger.ErrorContext(ctx, "record one-click event", "purchase", id, "err", err)
@@ -50,7 +46,7 @@ func (o *OneClick) event(ctx context.Context, id, message string) {
 }
 
 // orderRequest is the token order as first sent: its cart is the recovery's cart too.
-func orderRequest(p store.TokenPurchase) (klarna.TokenOrderRequest, error) {
+func orderRequest(p OneClickPurchase) (klarna.TokenOrderRequest, error) {
 	var req klarna.TokenOrderRequest
 	if err := json.Unmarshal([]byte(p.OrderRequest), &req); err != nil {
 		return klarna.TokenOrderRequest{}, fmt.Errorf("checkout: stored token order of %s: %w", p.ID, err)

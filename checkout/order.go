@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/paywall/paywall/payway"
-	"github.com/paywall/paywall/store"
 )
 
 // OrderInput is what the buy button posts, plus what we know about the browser (Payway wants it).
@@ -21,33 +20,32 @@ type OrderInput struct {
 var ErrNoAuthorization = errors.New("checkout: no Klarna authorization token")
 
 // Get returns the customer's purchase, moving it to expired when its Payway session has lapsed.
-func (s *Service) Get(ctx context.Context, c Customer, id string) (store.Purchase, error) {
+func (s *Service) Get(ctx context.Context, c Customer, id string) (Purchase, error) {
 	p, err := s.store.Purchase(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && p.AccountID != c.AccountID) {
-		return store.Purchase{}, ErrNotFound
+	if errors.Is(err, ErrNotFound) || (err == nil && p.AccountID != c.AccountID) {
+		return Purchase{}, ErrNotFound
 	}
 	if err != nil {
-		return store.Purchase{}, fmt.Errorf("checkout: get: %w", err)
+		return Purchase{}, fmt.Errorf("checkout: get: %w", err)
 	}
-	if p.State == store.StateCreated && !s.cfg.Now().Before(p.ExpiresAt) {
+	if p.State == StateCreated && !s.cfg.Now().Before(p.ExpiresAt) {
 		return s.expire(ctx, id)
 	}
 	return p, nil
 }
 
-func (s *Service) expire(ctx context.Context, id string) (store.Purchase, error) {
+func (s *Service) expire(ctx context.Context, id string) (Purchase, error) {
 	changed := false
-	p, err := s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *store.Purchase) error {
-		if p.State == store.StateCreated && !s.cfg.Now().Before(p.ExpiresAt) {
-			p.State, p.UpdatedAt, changed = store.StateExpired, s.cfg.Now(), true
+	p, err := s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *Purchase) error {
+		if p.State == StateCreated && !s.cfg.Now().Before(p.ExpiresAt) {
+			p.State, p.UpdatedAt, changed = StateExpired, s.cfg.Now(), true
 		}
 		return nil
 	})
 	if err != nil {
-		return store.Purchase{}, fmt.Errorf("checkout: expire: %w", err)
+		return Purchase{}, fmt.Errorf("checkout: expire: %w", err)
 	}
 	if changed {
-		s.stateEvent(ctx, id, transition(store.StateCreated, store.StateExpired))
 	}
 	return p, nil
 }
@@ -55,28 +53,27 @@ func (s *Service) expire(ctx context.Context, id string) (store.Purchase, error)
 // PlaceOrder places the purchase's one order. Only the request that moves the purchase from created to
 // placing calls Payway; every other request (double click, reload, second tab, back button) gets the
 // purchase as it stands, so a repeat sees the first outcome and nothing is charged twice.
-func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in OrderInput) (store.Purchase, error) {
+func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in OrderInput) (Purchase, error) {
 	if in.AuthorizationToken == "" {
-		return store.Purchase{}, ErrNoAuthorization
+		return Purchase{}, ErrNoAuthorization
 	}
 	if _, err := s.Get(ctx, c, id); err != nil { // ownership and expiry
-		return store.Purchase{}, err
+		return Purchase{}, err
 	}
 	claimed := false
-	p, err := s.store.UpdatePurchase(ctx, id, func(p *store.Purchase) error {
-		if p.State != store.StateCreated {
+	p, err := s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
+		if p.State != StateCreated {
 			return nil
 		}
-		p.State, p.AuthorizationToken, p.UpdatedAt, claimed = store.StatePlacing, in.AuthorizationToken, s.cfg.Now(), true
+		p.State, p.AuthorizationToken, p.UpdatedAt, claimed = StatePlacing, in.AuthorizationToken, s.cfg.Now(), true
 		return nil
 	})
 	if err != nil {
-		return store.Purchase{}, fmt.Errorf("checkout: place order: %w", err)
+		return Purchase{}, fmt.Errorf("checkout: place order: %w", err)
 	}
 	if !claimed {
 		return p, nil
 	}
-	s.stateEvent(ctx, id, transition(store.StateCreated, store.StatePlacing))
 
 	req := payway.PlaceOrderRequest{
 		KlarnaAuthorizationToken: in.AuthorizationToken, KlarnaPaymentsSessionID: p.KlarnaSessionID,
@@ -98,24 +95,22 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 	var pwErr *payway.Error
 	switch {
 	case perr == nil:
-		p, err = s.store.UpdatePurchase(ctx, id, func(p *store.Purchase) error {
-			p.State, p.OrderID, p.RedirectURI, p.UpdatedAt = store.StatePlaced, placed.OrderID, placed.RedirectURI, s.cfg.Now()
+		p, err = s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
+			p.State, p.OrderID, p.RedirectURI, p.UpdatedAt = StatePlaced, placed.OrderID, placed.RedirectURI, s.cfg.Now()
 			return nil
 		})
 		if err != nil {
-			return store.Purchase{}, fmt.Errorf("checkout: record order %s: %w", placed.OrderID, err)
+			return Purchase{}, fmt.Errorf("checkout: record order %s: %w", placed.OrderID, err)
 		}
-		s.stateEvent(ctx, id, transition(store.StatePlacing, store.StatePlaced)+" (order "+placed.OrderID+")")
 		return p, nil
 	case errors.As(perr, &pwErr) && pwErr.Status < 500 && pwErr.Code == "session_expired":
-		p, err = s.store.UpdatePurchase(ctx, id, func(p *store.Purchase) error {
-			p.State, p.UpdatedAt = store.StateExpired, s.cfg.Now()
+		p, err = s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
+			p.State, p.UpdatedAt = StateExpired, s.cfg.Now()
 			return nil
 		})
 		if err != nil {
-			return store.Purchase{}, fmt.Errorf("checkout: expire: %w", err)
+			return Purchase{}, fmt.Errorf("checkout: expire: %w", err)
 		}
-		s.stateEvent(ctx, id, transition(store.StatePlacing, store.StateExpired))
 		return p, nil
 	case errors.As(perr, &pwErr) && pwErr.Status < 500 && !payway.IsTokenRejected(perr):
 		code := pwErr.Code
@@ -126,13 +121,12 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 	default:
 		// Payway did not answer usefully, or refused our access token (401: nothing was done, and the
 		// handler retries with a renewed token): nothing was bought, the purchase may be retried.
-		if _, err := s.store.UpdatePurchase(ctx, id, func(p *store.Purchase) error {
-			p.State, p.AuthorizationToken, p.UpdatedAt = store.StateCreated, "", s.cfg.Now()
+		if _, err := s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
+			p.State, p.AuthorizationToken, p.UpdatedAt = StateCreated, "", s.cfg.Now()
 			return nil
 		}); err != nil {
-			return store.Purchase{}, fmt.Errorf("checkout: reopen after Payway failure: %w", err)
+			return Purchase{}, fmt.Errorf("checkout: reopen after Payway failure: %w", err)
 		}
-		s.stateEvent(ctx, id, transition(store.StatePlacing, store.StateCreated)+" (Payway unavailable, retryable)")
-		return store.Purchase{}, unavailable("place order", perr)
+		return Purchase{}, unavailable("place order", perr)
 	}
 }

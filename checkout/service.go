@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/payway"
-	"github.com/paywall/paywall/store"
 )
 
 // Payway is what the journey needs from Payway (implemented by *payway.Client).
@@ -30,11 +29,11 @@ type Payway interface {
 
 // Store keeps purchases and their timelines (implemented by *store.DB).
 type Store interface {
-	CreatePurchase(ctx context.Context, p store.Purchase) error
-	Purchase(ctx context.Context, id string) (store.Purchase, error)
-	OpenPurchase(ctx context.Context, accountID, offerID string, now time.Time) (store.Purchase, error)
-	UpdatePurchase(ctx context.Context, id string, fn func(*store.Purchase) error) (store.Purchase, error)
-	AddEvent(ctx context.Context, e store.Event) error
+	CreatePurchase(ctx context.Context, p Purchase) error
+	Purchase(ctx context.Context, id string) (Purchase, error)
+	OpenPurchase(ctx context.Context, accountID, offerID string, now time.Time) (Purchase, error)
+	UpdatePurchase(ctx context.Context, id string, fn func(*Purchase) error) (Purchase, error)
+	AddEvent(ctx context.Context, e Event) error
 }
 
 // RaiseFlags are Payway's raise_on_* flags: which account-sync conflicts fail a purchase.

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/payway"
-	"github.com/paywall/paywall/store"
 )
 
 // sessionLifetime is how long a Payway purchase session lives when Payway does not say.
@@ -68,41 +67,40 @@ func matchPeriod(ps []payway.PaymentPeriod, want Period) (payway.PaymentPeriod, 
 // session) with our confirmation URL. A purchase of the same customer and offer that is still open is
 // reused, so clicking "buy" twice never opens two Payway sessions. A purchase Payway refuses (for example
 // package_already_active) comes back in the failed state, not as an error.
-func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath string) (store.Purchase, error) {
+func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath string) (Purchase, error) {
 	offer, ok := s.catalogue.Offer(offerID)
 	if !ok {
-		return store.Purchase{}, ErrUnknownOffer
+		return Purchase{}, ErrUnknownOffer
 	}
 	now := s.cfg.Now()
 	open, err := s.store.OpenPurchase(ctx, c.AccountID, offerID, now)
 	switch {
 	case err == nil:
 		return open, nil
-	case !errors.Is(err, store.ErrNotFound):
-		return store.Purchase{}, fmt.Errorf("checkout: start: %w", err)
+	case !errors.Is(err, ErrNotFound):
+		return Purchase{}, fmt.Errorf("checkout: start: %w", err)
 	}
 	periods, err := s.payway.PaymentPeriods(ctx, c.AccessToken, offer.Code)
 	if err != nil {
-		return store.Purchase{}, unavailable("payment periods", err)
+		return Purchase{}, unavailable("payment periods", err)
 	}
 	period, ok := matchPeriod(periods, offer.Period)
 	if !ok {
-		return store.Purchase{}, fmt.Errorf("checkout: start: Payway sells no %d-%s period of %s: %w",
+		return Purchase{}, fmt.Errorf("checkout: start: Payway sells no %d-%s period of %s: %w",
 			offer.Period.IterationLength, offer.Period.IterationType, offer.Code, ErrUnknownOffer)
 	}
-	id, err := store.NewPurchaseID()
+	id, err := NewID()
 	if err != nil {
-		return store.Purchase{}, err
+		return Purchase{}, err
 	}
-	p := store.Purchase{
+	p := Purchase{
 		ID: id, AccountID: c.AccountID, OfferID: offer.ID, Code: offer.Code, PeriodID: period.ID,
-		Trial: offer.Trial(), ReturnPath: returnPath, State: store.StateCreated,
+		Trial: offer.Trial(), ReturnPath: returnPath, State: StateCreated,
 		ExpiresAt: now.Add(sessionLifetime), CreatedAt: now, UpdatedAt: now,
 	}
 	if err := s.store.CreatePurchase(ctx, p); err != nil {
-		return store.Purchase{}, fmt.Errorf("checkout: start: %w", err)
+		return Purchase{}, fmt.Errorf("checkout: start: %w", err)
 	}
-	s.stateEvent(ctx, id, "created: "+offer.Title)
 
 	sess, err := s.payway.CreateSession(WithPurchase(ctx, id), c.AccessToken, payway.CreateSessionRequest{
 		Code: offer.Code, PeriodType: "recurring", PeriodID: period.ID, ConfirmationURL: s.cfg.ConfirmationURL(id),
@@ -116,7 +114,7 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 		}
 		failed, uerr := s.fail(ctx, id, code)
 		if uerr != nil {
-			return store.Purchase{}, uerr
+			return Purchase{}, uerr
 		}
 		if code == "session_unavailable" {
 			return failed, unavailable("create session", err)
@@ -127,7 +125,7 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 	for _, c := range sess.PaymentMethodCategories {
 		cats = append(cats, c.Identifier)
 	}
-	return s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *store.Purchase) error {
+	return s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *Purchase) error {
 		p.KlarnaSessionID, p.ClientToken, p.Categories = sess.KlarnaSessionID, sess.ClientToken, cats
 		if !sess.ExpiresAt.IsZero() {
 			p.ExpiresAt = sess.ExpiresAt
@@ -138,17 +136,14 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 }
 
 // fail ends a purchase in the failed state with a code and records it.
-func (s *Service) fail(ctx context.Context, id, code string) (store.Purchase, error) {
-	var from string
-	p, err := s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *store.Purchase) error {
-		from = p.State
-		p.State, p.FailureCode, p.UpdatedAt = store.StateFailed, code, s.cfg.Now()
+func (s *Service) fail(ctx context.Context, id, code string) (Purchase, error) {
+	p, err := s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *Purchase) error {
+		p.State, p.FailureCode, p.UpdatedAt = StateFailed, code, s.cfg.Now()
 		return nil
 	})
 	if err != nil {
-		return store.Purchase{}, fmt.Errorf("checkout: fail purchase: %w", err)
+		return Purchase{}, fmt.Errorf("checkout: fail purchase: %w", err)
 	}
-	s.stateEvent(ctx, id, transition(from, store.StateFailed)+" ("+code+")")
 	return p, nil
 }
 

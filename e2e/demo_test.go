@@ -87,7 +87,7 @@ func TestDemoRegularPurchaseScenario(t *testing.T) {
 // stepUpID is the step_up_id Klarna gave the purchase's rejected token order, as the app stored it.
 func (a *testApp) stepUpID(t *testing.T, id string) string {
 	t.Helper()
-	p, err := a.DB.TokenPurchase(t.Context(), id)
+	p, err := a.DB.OneClickPurchase(t.Context(), id)
 	if err != nil {
 		t.Fatalf("token purchase %s: %v", id, err)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/playwright-community/playwright-go"
 
-	"github.com/paywall/paywall/store"
+	"github.com/paywall/paywall/checkout"
 )
 
 // Page objects for one-click purchases and the step-up recovery (issue 5): the account page, the recovery
@@ -271,7 +271,7 @@ func (a *testApp) expectKlarnaOrders(t *testing.T, id string, token, fromAuthori
 	}
 	var gotToken, gotAuth int
 	for _, e := range events {
-		if e.Kind != store.EventAPI || e.Method != "POST" || !strings.HasSuffix(e.Path, "/order") {
+		if e.Kind != checkout.EventCall || e.Method != "POST" || !strings.HasSuffix(e.Path, "/order") {
 			continue
 		}
 		switch {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/playwright-community/playwright-go"
 
-	"github.com/paywall/paywall/store"
+	"github.com/paywall/paywall/checkout"
 )
 
 // The subscription purchase journey (issue 4), as a reader goes through it: from a premium article, through
@@ -514,7 +514,7 @@ func (a *testApp) expectOrderCalls(t *testing.T, purchaseID string, regular, tri
 	}
 	var gotRegular, gotTrial int
 	for _, e := range events {
-		if e.Kind != store.EventAPI {
+		if e.Kind != checkout.EventCall {
 			continue
 		}
 		switch {
@@ -537,7 +537,7 @@ func (a *testApp) expectOrderNumber(t *testing.T, purchaseID, orderID string) {
 	if err != nil {
 		t.Fatalf("read purchase %s: %v", purchaseID, err)
 	}
-	if p.OrderID != orderID || p.State != store.StateConfirmed {
+	if p.OrderID != orderID || p.State != checkout.StateConfirmed {
 		t.Errorf("purchase %s: order %q in state %s, want order %q confirmed", purchaseID, p.OrderID, p.State, orderID)
 	}
 }
@@ -558,10 +558,10 @@ func (a *testApp) armFault(t *testing.T, target string, delayMS, status int) {
 	}
 }
 
-func timeline(events []store.Event) string {
+func timeline(events []checkout.Event) string {
 	var b strings.Builder
 	for _, e := range events {
-		fmt.Fprintf(&b, "\n  %s %s %s %d %s", e.Kind, e.Method, e.Path, e.Status, e.Message)
+		fmt.Fprintf(&b, "\n  %s %s %s %d %s→%s %s", e.Kind, e.Method, e.Path, e.Status, e.From, e.To, e.Note)
 	}
 	return b.String()
 }

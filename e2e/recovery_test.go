@@ -36,7 +36,7 @@ func openStepUpRecovery(t *testing.T, app *testApp) (recoveryPage, string) {
 	return recovery, recovery.oneClickID()
 }
 
-// TestTokenPurchaseSucceeds: a subscriber with a saved card buys an add-on in one click and gets the
+// TestOneClickPurchaseSucceeds: a subscriber with a saved card buys an add-on in one click and gets the
 // confirmation, with one token charge.
 func TestTokenPurchaseSucceeds(t *testing.T) {
 	t.Parallel()

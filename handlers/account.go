@@ -115,8 +115,8 @@ func (a *App) oneClickPurchase(c echo.Context) error {
 
 // renderOneClickStatus explains a one-click purchase that did not complete: in words a customer
 // understands, with the one way forward that can work for that Klarna answer.
-func (a *App) renderOneClickStatus(c echo.Context, p checkout.TokenPurchase, offer checkout.OneClickOffer) error {
-	v := views.OneClickStatusView{State: p.State, Code: p.FailureCode, OfferTitle: offer.Title}
+func (a *App) renderOneClickStatus(c echo.Context, p checkout.OneClickPurchase, offer checkout.OneClickOffer) error {
+	v := views.OneClickStatusView{State: string(p.State), Code: p.FailureCode, OfferTitle: offer.Title}
 	status := http.StatusOK
 	switch p.State {
 	case checkout.OneClickCreated:

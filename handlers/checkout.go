@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
-	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
 )
 
@@ -48,8 +47,8 @@ func (a *App) checkoutPage(c echo.Context) error {
 		return checkoutError(err)
 	}
 	switch p.State {
-	case store.StateCreated:
-	case store.StatePlaced, store.StateConfirmed:
+	case checkout.StateCreated:
+	case checkout.StatePlaced, checkout.StateConfirmed:
 		return c.Redirect(http.StatusSeeOther, confirmationPath(p.ID))
 	default:
 		return a.renderStatus(c, p)

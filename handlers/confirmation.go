@@ -11,7 +11,6 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/payway"
-	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
 )
 
@@ -28,7 +27,7 @@ func (a *App) confirmation(c echo.Context) error {
 	ctx := c.Request().Context()
 	conf, err := a.checkout.Confirm(ctx, cust, c.Param("id"))
 	if errors.Is(err, checkout.ErrNotPlaced) {
-		if conf.Purchase.State == store.StatePlacing {
+		if conf.Purchase.State == checkout.StatePlacing {
 			return a.renderStatus(c, conf.Purchase)
 		}
 		return c.Redirect(http.StatusSeeOther, "/checkout/"+conf.Purchase.ID)

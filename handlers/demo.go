@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/store"
@@ -345,12 +346,12 @@ func (a *App) demoUsedUp(c echo.Context, s demoScenario, p sandboxPersona) (stri
 		if u == nil {
 			return "", nil
 		}
-		list, err := a.db.TokenPurchasesOf(ctx, u.AccountID)
+		list, err := a.db.OneClickPurchasesOf(ctx, u.AccountID)
 		if err != nil {
 			return "", err
 		}
 		for _, tp := range list {
-			if tp.State == store.TokenStateCompleted && tp.Method != "" && tp.Method != "token" {
+			if tp.State == checkout.OneClickCompleted && tp.Method != "" && tp.Method != "token" {
 				return p.Name + "'s saved token already carries the method of an earlier recovery, so Klarna would charge it without a step-up", nil
 			}
 		}
@@ -468,7 +469,7 @@ func sandboxDown(err error) error {
 	return &Error{Code: EUNAVAILABLE, Message: "The sandbox did not do what the console asked. Is it running? Reload the console and try again.", Err: err}
 }
 
-// purchaseIDPattern is what a purchase id looks like (store.NewPurchaseID: base32hex).
+// purchaseIDPattern is what a purchase id looks like (checkout.NewID: base32hex).
 var purchaseIDPattern = regexp.MustCompile(`^[0-9A-V]{16,64}$`)
 
 // demoLookup opens a purchase by its id, typed into the console.
@@ -535,7 +536,7 @@ func (a *App) purchaseOwner(ctx context.Context, id string) (account, kind strin
 	if !errors.Is(err, store.ErrNotFound) {
 		return "", "", err
 	}
-	tp, err := a.db.TokenPurchase(ctx, id)
+	tp, err := a.db.OneClickPurchase(ctx, id)
 	if err != nil {
 		return "", "", err
 	}

@@ -3,13 +3,11 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/paywall/paywall/checkout"
-	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
 )
 
@@ -40,45 +38,39 @@ const (
 	stepHPPCallback   eventStep = "hpp-callback" // Klarna's status callback to us (inbound)
 )
 
-// classifyEvent names an event's step and says it in words for the timeline.
-func classifyEvent(e store.Event) (eventStep, string) {
-	if e.Kind == store.EventState {
+// callSteps maps the operation an API event names (its Call) to its step and its words on the timeline.
+var callSteps = map[string]struct {
+	step  eventStep
+	label string
+}{
+	"payway.access_token":          {stepLogin, "Payway: access token"},
+	"payway.create_session":        {stepCreateSession, "Payway: create purchase session (step 2)"},
+	"payway.place_trial_order":     {stepPlaceOrder, "Payway: place trial order (step 5)"},
+	"payway.place_order":           {stepPlaceOrder, "Payway: place order (step 5)"},
+	"payway.order":                 {stepReadOrder, "Payway: read the order (confirmation)"},
+	"klarna.create_token_order":    {stepTokenOrder, "Klarna: charge the saved customer token (step_up SUPPORTED)"},
+	"klarna.read_customer_token":   {stepReadToken, "Klarna: read the customer token"},
+	"klarna.create_session":        {stepPaymentSess, "Klarna: create payment session (step-up, with customer_token and step_up_id)"},
+	"klarna.update_session":        {stepUpdateSess, "Klarna: update payment session"},
+	"klarna.create_order":          {stepAuthOrder, "Klarna: create order from the authorization_token"},
+	"klarna.create_hpp_session":    {stepHPPSession, "Klarna: create hosted payment page session"},
+	"klarna.read_hpp_session":      {stepHPPRead, "Klarna: read hosted payment page session"},
+	"klarna.disable_hpp_session":   {stepHPPDisable, "Klarna: disable hosted payment page session"},
+	checkout.CallHPPStatusCallback: {stepHPPCallback, "Klarna → us: hosted payment page status callback"},
+}
+
+// classifyEvent names an event's step and says it in words for the timeline, from its typed fields only.
+func classifyEvent(e checkout.Event) (eventStep, string) {
+	if e.Kind == checkout.EventState {
 		return stepState, "State"
 	}
-	path, _, _ := strings.Cut(e.Path, "?")
-	post, get := e.Method == http.MethodPost, e.Method == http.MethodGet
-	switch {
-	case strings.Contains(path, "/hpp/callback"):
-		return stepHPPCallback, "Klarna → us: hosted payment page status callback"
-	case e.Service == "payway" && strings.HasSuffix(path, "/authorization/access_token"):
-		return stepLogin, "Payway: access token"
-	case e.Service == "payway" && strings.HasSuffix(path, "/klarna_payments/create_session"):
-		return stepCreateSession, "Payway: create purchase session (step 2)"
-	case e.Service == "payway" && strings.HasSuffix(path, "/klarna_payments/place_trial_order"):
-		return stepPlaceOrder, "Payway: place trial order (step 5)"
-	case e.Service == "payway" && strings.HasSuffix(path, "/klarna_payments/place_order"):
-		return stepPlaceOrder, "Payway: place order (step 5)"
-	case e.Service == "payway" && strings.HasSuffix(path, "/external/api/v1/order"):
-		return stepReadOrder, "Payway: read the order (confirmation)"
-	case e.Service == "payway":
-		return stepPaywayRead, "Payway: " + strings.TrimPrefix(path, "/external/api/")
-	case post && strings.HasPrefix(path, "/customer-token/v1/tokens/") && strings.HasSuffix(path, "/order"):
-		return stepTokenOrder, "Klarna: charge the saved customer token (step_up SUPPORTED)"
-	case get && strings.HasPrefix(path, "/customer-token/v1/tokens/"):
-		return stepReadToken, "Klarna: read the customer token"
-	case post && path == "/payments/v1/sessions":
-		return stepPaymentSess, "Klarna: create payment session (step-up, with customer_token and step_up_id)"
-	case post && strings.HasPrefix(path, "/payments/v1/sessions/"):
-		return stepUpdateSess, "Klarna: update payment session"
-	case post && strings.HasPrefix(path, "/payments/v1/authorizations/") && strings.HasSuffix(path, "/order"):
-		return stepAuthOrder, "Klarna: create order from the authorization_token"
-	case post && path == "/hpp/v1/sessions":
-		return stepHPPSession, "Klarna: create hosted payment page session"
-	case get && strings.HasPrefix(path, "/hpp/v1/sessions/"):
-		return stepHPPRead, "Klarna: read hosted payment page session"
-	case e.Method == http.MethodDelete && strings.HasPrefix(path, "/hpp/v1/sessions/"):
-		return stepHPPDisable, "Klarna: disable hosted payment page session"
+	if cs, ok := callSteps[e.Call]; ok {
+		return cs.step, cs.label
 	}
+	if service, op, ok := strings.Cut(e.Call, "."); ok && service == "payway" {
+		return stepPaywayRead, "Payway: " + op
+	}
+	path, _, _ := strings.Cut(e.Path, "?")
 	return stepOther, strings.TrimSpace(titleCase(e.Service) + ": " + e.Method + " " + path)
 }
 
@@ -90,7 +82,7 @@ func titleCase(s string) string {
 }
 
 // answered2xx reports whether the exchange got a successful answer.
-func answered2xx(e store.Event) bool { return e.Status >= 200 && e.Status < 300 }
+func answered2xx(e checkout.Event) bool { return e.Status >= 200 && e.Status < 300 }
 
 // flowBuilder walks a timeline and records the path through one chart, and which events moved it.
 type flowBuilder struct {
@@ -163,7 +155,7 @@ var accountSyncCodes = map[string]bool{
 }
 
 // purchaseFlow is a subscription purchase's path through Payway's purchase flow (steps 1-8).
-func purchaseFlow(p store.Purchase, events []store.Event) (views.FlowPath, map[int64][]string) {
+func purchaseFlow(p checkout.Purchase, events []checkout.Event) (views.FlowPath, map[int64][]string) {
 	b := newFlowBuilder(views.PurchaseChart())
 	if len(events) > 0 {
 		b.event = events[0].ID
@@ -193,31 +185,31 @@ func purchaseFlow(p store.Purchase, events []store.Event) (views.FlowPath, map[i
 				b.fail("5")
 			}
 		case stepState:
-			switch {
-			case strings.Contains(e.Message, "→ "+store.StatePlacing):
+			switch e.To {
+			case checkout.StatePlacing:
 				b.visit("4")
-			case strings.Contains(e.Message, "→ "+store.StatePlaced):
+			case checkout.StatePlaced:
 				b.visit("7")
-			case strings.Contains(e.Message, "→ "+store.StateConfirmed):
+			case checkout.StateConfirmed:
 				b.visit("8")
 			}
 		}
 	}
 	switch {
-	case p.State == store.StateFailed:
+	case p.State == checkout.StateFailed:
 		b.path.Note = "Payway refused the order (" + p.FailureCode + "); nothing was charged."
-	case p.State == store.StateExpired:
+	case p.State == checkout.StateExpired:
 		b.path.Note = "The Payway purchase session expired (sessions live 48 hours)."
-	case p.State == store.StateCreated && b.path.Current() == "3":
+	case p.State == checkout.StateCreated && b.path.Current() == "3":
 		b.path.Note = "Waiting for the buyer in Klarna's widget. What happens in Klarna's dialog (a decline, a wrong code) stays in the browser and reaches our server only as the next order."
-	case p.State == store.StateCreated && b.path.Failed == "5":
+	case p.State == checkout.StateCreated && b.path.Failed == "5":
 		b.path.Note = "Payway did not place the order; the purchase is open again and can be retried without a second charge."
 	}
 	return b.path, b.byEvent
 }
 
 // recoveryFlow is a one-click purchase's path through Klarna's token recovery flowchart (A-L).
-func recoveryFlow(p store.TokenPurchase, events []store.Event) (views.FlowPath, map[int64][]string) {
+func recoveryFlow(p checkout.OneClickPurchase, events []checkout.Event) (views.FlowPath, map[int64][]string) {
 	b := newFlowBuilder(views.RecoveryChart())
 	tokenCharged := false
 	hppCompleted := false // the last hosted page read said COMPLETED: the next order from an authorization is its
@@ -235,7 +227,7 @@ func recoveryFlow(p store.TokenPurchase, events []store.Event) (views.FlowPath, 
 				b.visit("B") // Klarna answered with an error (no answer at all is retried, D)
 			}
 			b.visit("C")
-			if jsonString(e.Response, "step_up_id") != "" {
+			if e.IDs["step_up_id"] != "" {
 				b.visit("E")
 			} else {
 				b.visit("D")
@@ -286,16 +278,16 @@ func recoveryFlow(p store.TokenPurchase, events []store.Event) (views.FlowPath, 
 	}
 	b.event = 0 // what follows is concluded from the purchase, not from one event
 	switch {
-	case p.State == store.TokenStateCompleted && (p.Method == checkout.RecoveryMethodSDK || p.Method == checkout.RecoveryMethodHPP):
+	case p.State == checkout.OneClickCompleted && (p.Method == checkout.RecoveryMethodSDK || p.Method == checkout.RecoveryMethodHPP):
 		if !b.done() {
 			b.visit("K", "L")
 		}
 		b.path.Note = "Klarna updates the saved token with the payment method just used, for the next one-click purchase."
-	case tokenCharged || (p.State == store.TokenStateCompleted && p.Method == checkout.RecoveryMethodToken):
+	case tokenCharged || (p.State == checkout.OneClickCompleted && p.Method == checkout.RecoveryMethodToken):
 		b.path.Note = "Klarna charged the saved token at once: no recovery was needed."
-	case p.State == store.TokenStateFailed && b.path.Current() == "D":
+	case p.State == checkout.OneClickFailed && b.path.Current() == "D":
 		b.path.Note = "Klarna rejected the token without a step-up trigger (" + p.FailureCode + "): the customer gets an error page with a retry or the regular checkout."
-	case p.State == store.TokenStateRecovering && b.path.Current() == "J":
+	case p.State == checkout.OneClickRecovering && b.path.Current() == "J":
 		b.path.Note = "The customer is on (or came back from) Klarna's hosted page; the recovery page offers both ways again after a cancel, back or decline."
 	}
 	return b.path, b.byEvent

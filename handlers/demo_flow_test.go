@@ -1,30 +1,76 @@
 package handlers
 
 import (
+	"path"
+	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/paywall/paywall/store"
+	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/views"
 )
 
 // Paths through the flowcharts, derived from timelines written by hand the way the journeys record them.
 
 // timeline builds events with ids 1..n.
-func timeline(events ...store.Event) []store.Event {
+func timeline(events ...checkout.Event) []checkout.Event {
 	for i := range events {
 		events[i].ID = int64(i + 1)
 	}
 	return events
 }
 
-func state(msg string) store.Event { return store.Event{Kind: store.EventState, Message: msg} }
+// stateSpec is the shorthand the tests write state events in: "created", "created: <offer>",
+// "created → placing", "placing → failed (code)".
+var stateSpec = regexp.MustCompile(`^(?:(\w+) → )?(\w+)(?::.*)?(?: \((.*)\))?$`)
 
-func call(service, method, path string, status int, response string) store.Event {
-	return store.Event{Kind: store.EventAPI, Service: service, Method: method, Path: path, Status: status, Response: response}
+// state is the typed state event the shorthand stands for.
+func state(spec string) checkout.Event {
+	m := stateSpec.FindStringSubmatch(spec)
+	if m == nil {
+		panic("bad state shorthand " + spec)
+	}
+	return checkout.Event{Kind: checkout.EventState, From: checkout.State(m[1]), To: checkout.State(m[2]), Note: m[3]}
 }
 
-func callWithRequest(service, method, path string, status int, request, response string) store.Event {
+// klarnaCalls names Klarna's operations the way the klarna client reports them, by method and path shape.
+var klarnaCalls = []struct {
+	method string
+	path   *regexp.Regexp
+	call   string
+}{
+	{"POST", regexp.MustCompile(`^/customer-token/v1/tokens/[^/]+/order$`), "klarna.create_token_order"},
+	{"GET", regexp.MustCompile(`^/customer-token/v1/tokens/[^/]+$`), "klarna.read_customer_token"},
+	{"POST", regexp.MustCompile(`^/payments/v1/sessions$`), "klarna.create_session"},
+	{"POST", regexp.MustCompile(`^/payments/v1/sessions/[^/]+$`), "klarna.update_session"},
+	{"POST", regexp.MustCompile(`^/payments/v1/authorizations/[^/]+/order$`), "klarna.create_order"},
+	{"POST", regexp.MustCompile(`^/hpp/v1/sessions$`), "klarna.create_hpp_session"},
+	{"GET", regexp.MustCompile(`^/hpp/v1/sessions/[^/]+$`), "klarna.read_hpp_session"},
+	{"DELETE", regexp.MustCompile(`^/hpp/v1/sessions/[^/]+$`), "klarna.disable_hpp_session"},
+	{"POST", regexp.MustCompile(`/hpp/callback`), checkout.CallHPPStatusCallback},
+}
+
+// call is an API event as the clients record it: the operation's name, and the ids its response carried.
+func call(service, method, p string, status int, response string) checkout.Event {
+	e := checkout.Event{Kind: checkout.EventCall, Service: service, Method: method, Path: p, Status: status,
+		Response: response, IDs: apilog.IDs([]byte(response))}
+	bare, _, _ := strings.Cut(p, "?")
+	switch service {
+	case "payway":
+		e.Call = "payway." + path.Base(bare)
+	case "klarna":
+		for _, kc := range klarnaCalls {
+			if kc.method == method && kc.path.MatchString(bare) {
+				e.Call = kc.call
+				break
+			}
+		}
+	}
+	return e
+}
+
+func callWithRequest(service, method, path string, status int, request, response string) checkout.Event {
 	e := call(service, method, path, status, response)
 	e.Request = request
 	return e
@@ -44,41 +90,41 @@ func TestPurchaseFlow(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		p       store.Purchase
-		events  []store.Event
+		p       checkout.Purchase
+		events  []checkout.Event
 		steps   string
 		failed  string
 		noteHas string
 	}{
-		{"waiting in the widget", store.Purchase{State: store.StateCreated},
+		{"waiting in the widget", checkout.Purchase{State: checkout.StateCreated},
 			timeline(state("created: Digital – monthly"), createSession), "1 2 3", "", "Klarna's widget"},
-		{"create_session failed", store.Purchase{State: store.StateCreated},
+		{"create_session failed", checkout.Purchase{State: checkout.StateCreated},
 			timeline(state("created"), call("payway", "POST", "/external/api/v1/klarna_payments/create_session", 503, `{"code":"unavailable"}`)), "1 2", "2", ""},
-		{"confirmed", store.Purchase{State: store.StateConfirmed},
+		{"confirmed", checkout.Purchase{State: checkout.StateConfirmed},
 			timeline(state("created"), createSession, state("created → placing"), placeOrderOK, state("placing → placed (order SANDBOX-1)"),
 				call("payway", "GET", "/external/api/v1/order?order_id=SANDBOX-1", 200, `{}`), state("placed → confirmed")),
 			"1 2 3 4 5 6 7 8", "", ""},
-		{"trial order", store.Purchase{State: store.StatePlaced, Trial: true},
+		{"trial order", checkout.Purchase{State: checkout.StatePlaced, Trial: true},
 			timeline(state("created"), createSession, state("created → placing"),
 				call("payway", "POST", "/external/api/v1/klarna_payments/place_trial_order", 200, `{}`), state("placing → placed")),
 			"1 2 3 4 5 6 7", "", ""},
-		{"debt: 403 at place order", store.Purchase{State: store.StateFailed, FailureCode: "payment_method_failed"},
+		{"debt: 403 at place order", checkout.Purchase{State: checkout.StateFailed, FailureCode: "payment_method_failed"},
 			timeline(state("created"), createSession, state("created → placing"),
 				call("payway", "POST", "/external/api/v1/klarna_payments/place_order", 403, `{"code":"payment_method_failed"}`), state("placing → failed (payment_method_failed)")),
 			"1 2 3 4 5", "5", "payment_method_failed"},
-		{"SSN conflict: 409 at the account update", store.Purchase{State: store.StateFailed, FailureCode: "ssn_already_taken"},
+		{"SSN conflict: 409 at the account update", checkout.Purchase{State: checkout.StateFailed, FailureCode: "ssn_already_taken"},
 			timeline(state("created"), createSession, state("created → placing"),
 				call("payway", "POST", "/external/api/v1/klarna_payments/place_order", 409, `{"code":"ssn_already_taken"}`)),
 			"1 2 3 4 5 6", "6", "ssn_already_taken"},
-		{"Payway down, then retried", store.Purchase{State: store.StatePlaced},
+		{"Payway down, then retried", checkout.Purchase{State: checkout.StatePlaced},
 			timeline(state("created"), createSession, state("created → placing"),
 				call("payway", "POST", "/external/api/v1/klarna_payments/place_order", 0, ""), state("placing → created (Payway unavailable, retryable)"),
 				state("created → placing"), placeOrderOK, state("placing → placed")),
 			"1 2 3 4 5 4 5 6 7", "", ""},
-		{"create_session failed, then worked", store.Purchase{State: store.StateCreated},
+		{"create_session failed, then worked", checkout.Purchase{State: checkout.StateCreated},
 			timeline(state("created"), call("payway", "POST", "/external/api/v1/klarna_payments/create_session", 503, ``), createSession),
 			"1 2 3", "", ""},
-		{"expired", store.Purchase{State: store.StateExpired},
+		{"expired", checkout.Purchase{State: checkout.StateExpired},
 			timeline(state("created"), createSession, state("created → expired")), "1 2 3", "", "48 hours"},
 	}
 	for _, tt := range tests {
@@ -105,13 +151,13 @@ func TestPurchaseFlow(t *testing.T) {
 
 func TestRecoveryFlow(t *testing.T) {
 	t.Parallel()
-	completed := func(method string) store.TokenPurchase {
-		return store.TokenPurchase{State: store.TokenStateCompleted, Method: method, StepUpID: "su-1", OrderID: "o-1"}
+	completed := func(method string) checkout.OneClickPurchase {
+		return checkout.OneClickPurchase{State: checkout.OneClickCompleted, Method: method, StepUpID: "su-1", OrderID: "o-1"}
 	}
 	tests := []struct {
 		name   string
-		p      store.TokenPurchase
-		events []store.Event
+		p      checkout.OneClickPurchase
+		events []checkout.Event
 		steps  string
 		failed string
 		edges  []string // arrows that must be taken, "F-H"
@@ -121,16 +167,16 @@ func TestRecoveryFlow(t *testing.T) {
 		{"token charged: no recovery", completed("token"),
 			timeline(state("created"), call("klarna", "POST", "/customer-token/v1/tokens/***/order", 200, `{"order_id":"o-1"}`)),
 			"", "", nil, nil, "no recovery was needed"},
-		{"rejected without step-up", store.TokenPurchase{State: store.TokenStateFailed, FailureCode: "PAYMENT_METHOD_FAILED"},
+		{"rejected without step-up", checkout.OneClickPurchase{State: checkout.OneClickFailed, FailureCode: "PAYMENT_METHOD_FAILED"},
 			timeline(state("created"), call("klarna", "POST", "/customer-token/v1/tokens/***/order", 403, `{"error_code":"PAYMENT_METHOD_FAILED"}`)),
 			"A B C D", "", []string{"C-D"}, []string{"C-E"}, "without a step-up trigger"},
-		{"Klarna did not answer", store.TokenPurchase{State: store.TokenStateFailed, FailureCode: "KLARNA_UNAVAILABLE"},
+		{"Klarna did not answer", checkout.OneClickPurchase{State: checkout.OneClickFailed, FailureCode: "KLARNA_UNAVAILABLE"},
 			timeline(state("created"), call("klarna", "POST", "/customer-token/v1/tokens/***/order", 0, "")),
 			"A C D", "", []string{"C-D"}, nil, ""},
-		{"step-up, recovery page open", store.TokenPurchase{State: store.TokenStateRecovering, StepUpID: "su-1"},
+		{"step-up, recovery page open", checkout.OneClickPurchase{State: checkout.OneClickRecovering, StepUpID: "su-1"},
 			timeline(state("created"), tokenStepUp, state("created → recovering"), paymentSess),
 			"A B C E F", "", []string{"A-B", "B-C", "C-E", "E-F"}, []string{"C-D"}, ""},
-		{"step-up session refused", store.TokenPurchase{State: store.TokenStateFailed, StepUpID: "su-1"},
+		{"step-up session refused", checkout.OneClickPurchase{State: checkout.OneClickFailed, StepUpID: "su-1"},
 			timeline(tokenStepUp, call("klarna", "POST", "/payments/v1/sessions", 400, `{"error_code":"BAD_VALUE"}`)),
 			"A B C E", "E", nil, nil, ""},
 		{"recovered through the SDK", completed("sdk"),
@@ -147,10 +193,10 @@ func TestRecoveryFlow(t *testing.T) {
 		{"hosted page cancelled, then the SDK", completed("sdk"),
 			timeline(tokenStepUp, paymentSess, hppSession, call("klarna", "GET", "/hpp/v1/sessions/hpp-1", 200, `{"status":"CANCELLED"}`), authOrderOK),
 			"A B C E F H J F G I K L", "", []string{"F-H", "F-G", "I-K"}, []string{"J-K"}, ""},
-		{"waiting on the hosted page", store.TokenPurchase{State: store.TokenStateRecovering, StepUpID: "su-1"},
+		{"waiting on the hosted page", checkout.OneClickPurchase{State: checkout.OneClickRecovering, StepUpID: "su-1"},
 			timeline(tokenStepUp, paymentSess, hppSession),
 			"A B C E F H J", "", nil, nil, "hosted page"},
-		{"order from the authorization refused", store.TokenPurchase{State: store.TokenStateRecovering, StepUpID: "su-1"},
+		{"order from the authorization refused", checkout.OneClickPurchase{State: checkout.OneClickRecovering, StepUpID: "su-1"},
 			timeline(tokenStepUp, paymentSess, call("klarna", "POST", "/payments/v1/authorizations/***/order", 400, `{"error_code":"BAD_VALUE"}`)),
 			"A B C E F G I K L", "L", nil, nil, ""},
 	}
@@ -213,7 +259,7 @@ func TestJSONString(t *testing.T) {
 func TestClassifyEvent(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		e    store.Event
+		e    checkout.Event
 		want eventStep
 	}{
 		{state("created"), stepState},

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
@@ -59,7 +61,7 @@ func (a *App) demoPurchase(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.DemoPurchase(pg, v))
 }
 
-func (a *App) subscriptionView(c echo.Context, id string, events []store.Event) (views.DemoPurchaseView, map[int64][]string, error) {
+func (a *App) subscriptionView(c echo.Context, id string, events []checkout.Event) (views.DemoPurchaseView, map[int64][]string, error) {
 	p, err := a.db.Purchase(c.Request().Context(), id)
 	if err != nil {
 		return views.DemoPurchaseView{}, nil, err
@@ -67,7 +69,7 @@ func (a *App) subscriptionView(c echo.Context, id string, events []store.Event) 
 	path, byEvent := purchaseFlow(p, events)
 	v := views.DemoPurchaseView{
 		ID: p.ID, Kind: "Subscription through Payway", Title: a.demoOfferTitle(store.KindSubscription, p.OfferID),
-		State: p.State, Purchase: path,
+		State: string(p.State), Purchase: path,
 		Recovery: views.FlowPath{Note: "A subscription purchase goes through Payway's flow; Klarna's token recovery applies to one-click purchases with a saved token."},
 	}
 	v.Facts = appendFact(v.Facts, "Offer", p.OfferID)
@@ -79,7 +81,7 @@ func (a *App) subscriptionView(c echo.Context, id string, events []store.Event) 
 	v.Facts = appendFact(v.Facts, "Payway order", p.OrderID)
 	v.Facts = appendFact(v.Facts, "Started", p.CreatedAt.Local().Format(time.DateTime))
 	switch p.State {
-	case store.StatePlaced, store.StateConfirmed:
+	case checkout.StatePlaced, checkout.StateConfirmed:
 		v.PageHref = confirmationPath(p.ID)
 	default:
 		v.PageHref = "/checkout/" + p.ID
@@ -87,15 +89,15 @@ func (a *App) subscriptionView(c echo.Context, id string, events []store.Event) 
 	return v, byEvent, nil
 }
 
-func (a *App) oneClickView(c echo.Context, id string, events []store.Event) (views.DemoPurchaseView, map[int64][]string, error) {
-	p, err := a.db.TokenPurchase(c.Request().Context(), id)
+func (a *App) oneClickView(c echo.Context, id string, events []checkout.Event) (views.DemoPurchaseView, map[int64][]string, error) {
+	p, err := a.db.OneClickPurchase(c.Request().Context(), id)
 	if err != nil {
 		return views.DemoPurchaseView{}, nil, err
 	}
 	path, byEvent := recoveryFlow(p, events)
 	v := views.DemoPurchaseView{
 		ID: p.ID, Kind: "One-click with the saved Klarna token", Title: a.demoOfferTitle(store.KindOneClick, p.OfferID),
-		State: p.State, RecoveryFirst: true, Recovery: path,
+		State: string(p.State), RecoveryFirst: true, Recovery: path,
 		Purchase: views.FlowPath{Note: "A one-click purchase charges the Klarna customer token Payway saved at the first purchase; Payway's purchase flow is not involved."},
 	}
 	v.Facts = appendFact(v.Facts, "Offer", p.OfferID)
@@ -108,7 +110,7 @@ func (a *App) oneClickView(c echo.Context, id string, events []store.Event) (vie
 	v.Facts = appendFact(v.Facts, "Failure", p.FailureCode)
 	v.Facts = appendFact(v.Facts, "Klarna order", p.OrderID)
 	v.Facts = appendFact(v.Facts, "Started", p.CreatedAt.Local().Format(time.DateTime))
-	if p.State == store.TokenStateRecovering {
+	if p.State == checkout.OneClickRecovering {
 		v.PageHref = "/recovery/" + p.ID
 	} else {
 		v.PageHref = "/account/purchases/" + p.ID
@@ -135,7 +137,7 @@ var requestFactKeys = []string{"step_up_id", "place_order_mode", "klarna_payment
 // timelineView turns the stored events into the timeline's lines. Paths and bodies are masked again here:
 // the clients masked them before storing, and the page must stay safe even for an event some other code
 // recorded without the clients (an inbound callback, an older row).
-func timelineView(events []store.Event, byEvent map[int64][]string) []views.DemoEvent {
+func timelineView(events []checkout.Event, byEvent map[int64][]string) []views.DemoEvent {
 	out := make([]views.DemoEvent, 0, len(events))
 	var first time.Time
 	for i, e := range events {
@@ -144,10 +146,10 @@ func timelineView(events []store.Event, byEvent map[int64][]string) []views.Demo
 		}
 		step, label := classifyEvent(e)
 		ev := views.DemoEvent{
-			At: e.At.Local().Format("15:04:05.000"), Offset: offset(e.At.Sub(first)), Kind: e.Kind, Step: string(step),
-			Label: label, Message: e.Message, Nodes: byEvent[e.ID],
+			At: e.At.Local().Format("15:04:05.000"), Offset: offset(e.At.Sub(first)), Kind: string(e.Kind), Step: string(step),
+			Label: label, Message: eventMessage(e), Nodes: byEvent[e.ID],
 		}
-		if e.Kind == store.EventAPI {
+		if e.Kind == checkout.EventCall {
 			ev.Service, ev.Method, ev.Path = e.Service, e.Method, apilog.MaskPath(e.Path)
 			ev.OK = answered2xx(e)
 			ev.Status = "no answer"
@@ -183,7 +185,7 @@ func prettyBody(body string) string {
 
 // bodyFacts picks the interesting fields from the answer, then the request, each once. Payway's error
 // "code" counts only on an error answer (a request's "code" is a package code).
-func bodyFacts(e store.Event) []views.DemoFact {
+func bodyFacts(e checkout.Event) []views.DemoFact {
 	var facts []views.DemoFact
 	seen := map[string]bool{}
 	add := func(body string, keys []string) {
@@ -202,4 +204,28 @@ func bodyFacts(e store.Event) []views.DemoFact {
 	add(e.Response, keys)
 	add(e.Request, requestFactKeys)
 	return facts
+}
+
+// eventMessage says a timeline event in words: a state change as "from → to (note)", a note or a call's
+// error as its note, with the ids that matter.
+func eventMessage(e checkout.Event) string {
+	msg := e.Note
+	if e.Kind == checkout.EventState && e.To != "" {
+		msg = string(e.To)
+		if e.From != "" {
+			msg = string(e.From) + " → " + msg
+		}
+		if e.Note != "" {
+			msg += " (" + e.Note + ")"
+		}
+	}
+	keys := make([]string, 0, len(e.IDs))
+	for k := range e.IDs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		msg = strings.TrimSpace(msg + " " + k + "=" + e.IDs[k])
+	}
+	return msg
 }

@@ -6,15 +6,16 @@ import (
 	"encoding/base64"
 	"encoding/gob"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/app"
 	"github.com/paywall/paywall/sandbox"
-	"github.com/paywall/paywall/store"
 )
 
 // The demo console over HTTP against the real sandbox: where it exists, that "log in as" and the scenarios
@@ -361,7 +362,7 @@ func TestDemoFaultSwitches(t *testing.T) {
 	if res := c.placeOrder(id, app.authorize(id, "customer@email.se", "klarna")); res.Status != http.StatusServiceUnavailable {
 		t.Errorf("order with Payway down: %d", res.Status)
 	}
-	if p, _ := app.DB.Purchase(context.Background(), id); p.State != store.StateCreated {
+	if p, _ := app.DB.Purchase(context.Background(), id); p.State != checkout.StateCreated {
 		t.Errorf("purchase after Payway's 503: %s, want created", p.State)
 	}
 
@@ -594,7 +595,7 @@ func TestDemoSecretsNeverShown(t *testing.T) {
 			console := c.get("/demo")
 			places := map[string]string{"purchase view": view.Body, "console": console.Body}
 			for _, e := range events {
-				places["event "+e.Method+" "+e.Path] = strings.Join([]string{e.Path, e.Request, e.Response, e.Message}, "\n")
+				places["event "+e.Method+" "+e.Path] = strings.Join([]string{e.Path, e.Request, e.Response, e.Note, fmt.Sprint(e.IDs)}, "\n")
 			}
 			for i, s := range secrets {
 				if len(s) < 6 {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paywall/paywall/store"
+	"github.com/paywall/paywall/checkout"
 )
 
 // One-click purchases with the saved Klarna token and the step-up recovery, over HTTP against the real
@@ -55,9 +55,9 @@ func (c *client) startRecovery() string {
 	return m[1]
 }
 
-func (a *testApp) tokenPurchase(id string) store.TokenPurchase {
+func (a *testApp) tokenPurchase(id string) checkout.OneClickPurchase {
 	a.t.Helper()
-	p, err := a.DB.TokenPurchase(context.Background(), id)
+	p, err := a.DB.OneClickPurchase(context.Background(), id)
 	if err != nil {
 		a.t.Fatalf("token purchase %s: %v", id, err)
 	}
@@ -128,7 +128,7 @@ func (a *testApp) klarnaOrders(id string) (token, fromAuthorization int) {
 		a.t.Fatal(err)
 	}
 	for _, e := range events {
-		if e.Kind != store.EventAPI || e.Method != http.MethodPost {
+		if e.Kind != checkout.EventCall || e.Method != http.MethodPost {
 			continue
 		}
 		switch {
@@ -145,7 +145,7 @@ func (a *testApp) klarnaOrders(id string) (token, fromAuthorization int) {
 func (c *client) expectCompleted(id, method string, authOrders int) {
 	c.t.Helper()
 	p := c.app.tokenPurchase(id)
-	if p.State != store.TokenStateCompleted || p.OrderID == "" || p.Method != method {
+	if p.State != checkout.OneClickCompleted || p.OrderID == "" || p.Method != method {
 		c.t.Fatalf("purchase %s: state %s, order %q, method %q; want completed with an order by %s", id, p.State, p.OrderID, p.Method, method)
 	}
 	if _, n := c.app.klarnaOrders(id); n != authOrders {
@@ -385,7 +385,7 @@ func TestHPPRecoveryReturn(t *testing.T) {
 			if !strings.Contains(page.Body, `data-testid="recovery-sdk"`) || !strings.Contains(page.Body, `data-testid="recovery-hpp"`) {
 				t.Error("the recovery page does not offer both ways to pay again")
 			}
-			if p := app.tokenPurchase(id); p.State != store.TokenStateRecovering || p.OrderID != "" {
+			if p := app.tokenPurchase(id); p.State != checkout.OneClickRecovering || p.OrderID != "" {
 				t.Errorf("after %s: state %s order %q", tt.action, p.State, p.OrderID)
 			}
 			// Another try on a fresh hosted page works.
@@ -416,7 +416,7 @@ func TestHPPReturnNeverTrustsTheQuery(t *testing.T) {
 		if res.Status != http.StatusOK || !strings.Contains(res.Body, `data-testid="oneclick-pending"`) || !strings.Contains(res.Body, `http-equiv="refresh"`) {
 			t.Fatalf("%s: return: %d, want the pending page that checks again", step, res.Status)
 		}
-		if p := app.tokenPurchase(id); p.State != store.TokenStateRecovering {
+		if p := app.tokenPurchase(id); p.State != checkout.OneClickRecovering {
 			t.Fatalf("%s: state %s", step, p.State)
 		}
 	}
@@ -471,7 +471,7 @@ func TestHPPCallback(t *testing.T) {
 		t.Errorf("malformed callback: %d", bad.StatusCode)
 	}
 	bad.Body.Close()
-	if got := app.tokenPurchase(id); got.State != store.TokenStateRecovering {
+	if got := app.tokenPurchase(id); got.State != checkout.OneClickRecovering {
 		t.Fatalf("refused callbacks changed the purchase: %s", got.State)
 	}
 
@@ -514,7 +514,7 @@ func TestRecoveryOwnership(t *testing.T) {
 	if res := anon.get("/recovery/" + id); res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login?return=") {
 		t.Errorf("anonymous recovery page: %d %q", res.Status, res.Header.Get("Location"))
 	}
-	if p := app.tokenPurchase(id); p.State != store.TokenStateRecovering || p.HPPSessionID != "" {
+	if p := app.tokenPurchase(id); p.State != checkout.OneClickRecovering || p.HPPSessionID != "" {
 		t.Errorf("another customer changed the recovery: %+v", p)
 	}
 }
@@ -547,7 +547,7 @@ func TestOneClickCSRF(t *testing.T) {
 		})
 	}
 	p := app.tokenPurchase(id)
-	if p.State != store.TokenStateRecovering || p.HPPSessionID != "" {
+	if p.State != checkout.OneClickRecovering || p.HPPSessionID != "" {
 		t.Errorf("refused POSTs changed the recovery: %+v", p)
 	}
 	var n int

@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
-	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
 )
 
@@ -31,13 +30,13 @@ func (a *App) placeOrder(c echo.Context) error {
 		BrowserUserAgent:   c.Request().UserAgent(),
 	})
 	if errors.Is(err, checkout.ErrUnavailable) {
-		return a.renderStatus(c, store.Purchase{ID: id, State: "unavailable", ReturnPath: "/"})
+		return a.renderStatus(c, checkout.Purchase{ID: id, State: "unavailable", ReturnPath: "/"})
 	}
 	if err != nil {
 		return checkoutError(err)
 	}
-	if p.State == store.StatePlaced || p.State == store.StateConfirmed {
-		if p.RedirectURI != "" && p.State == store.StatePlaced {
+	if p.State == checkout.StatePlaced || p.State == checkout.StateConfirmed {
+		if p.RedirectURI != "" && p.State == checkout.StatePlaced {
 			return c.Redirect(http.StatusSeeOther, p.RedirectURI)
 		}
 		return c.Redirect(http.StatusSeeOther, confirmationPath(p.ID))
@@ -82,19 +81,19 @@ func failureCopy(code string) (heading, message string, retry bool) {
 }
 
 // renderStatus explains a purchase that is not open for payment.
-func (a *App) renderStatus(c echo.Context, p store.Purchase) error {
-	v := views.PurchaseStatusView{PurchaseID: p.ID, State: p.State, ReturnPath: p.ReturnPath}
+func (a *App) renderStatus(c echo.Context, p checkout.Purchase) error {
+	v := views.PurchaseStatusView{PurchaseID: p.ID, State: string(p.State), ReturnPath: p.ReturnPath}
 	status := http.StatusOK
 	switch p.State {
-	case store.StatePlacing:
+	case checkout.StatePlacing:
 		v.Heading, v.Message, v.Refresh = "We are placing your order", "This takes a few seconds. The page updates by itself.", true
 		v.LinkHref, v.LinkLabel = "/checkout/"+p.ID, "Check again"
-	case store.StateExpired:
+	case checkout.StateExpired:
 		v.Heading = "This payment session has expired"
 		v.Message = "Payment sessions stay open for 48 hours. Start again: it takes one click, and nothing was charged."
 		v.RetryOfferID, v.RetryLabel = p.OfferID, "Start again"
 		status = http.StatusGone
-	case store.StateFailed:
+	case checkout.StateFailed:
 		var retry bool
 		v.Heading, v.Message, retry = failureCopy(p.FailureCode)
 		if retry {

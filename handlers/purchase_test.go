@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paywall/paywall/store"
+	"github.com/paywall/paywall/checkout"
 )
 
 var checkoutPath = regexp.MustCompile(`^/checkout/([A-Z0-9]+)$`)
@@ -96,7 +96,7 @@ func (a *testApp) placeOrderCalls(purchaseID string) int {
 	}
 	n := 0
 	for _, e := range events {
-		if e.Kind == store.EventAPI && strings.HasSuffix(e.Path, "/place_order") {
+		if e.Kind == checkout.EventCall && strings.HasSuffix(e.Path, "/place_order") {
 			n++
 		}
 	}
@@ -277,7 +277,7 @@ func TestPaywayDownKeepsPurchaseRetryable(t *testing.T) {
 	if res.Status != http.StatusServiceUnavailable || !strings.Contains(res.Body, "nothing was charged") {
 		t.Fatalf("order with Payway down: %d", res.Status)
 	}
-	if p, _ := app.DB.Purchase(context.Background(), id); p.State != store.StateCreated {
+	if p, _ := app.DB.Purchase(context.Background(), id); p.State != checkout.StateCreated {
 		t.Fatalf("state after Payway failure: %s", p.State)
 	}
 	if retry := c.placeOrder(id, auth); retry.Status != http.StatusSeeOther || !strings.Contains(retry.Header.Get("Location"), "/kp/redirect/") {

@@ -167,7 +167,7 @@ func (a *App) hppCallback(c echo.Context) error {
 
 // afterRecovery is where the browser goes after a recovery step: the purchase's page once it has an
 // outcome, the recovery page (which says what happened last) while the customer still has to act.
-func afterRecovery(p checkout.TokenPurchase) string {
+func afterRecovery(p checkout.OneClickPurchase) string {
 	if p.State == checkout.OneClickRecovering {
 		return recoveryPath(p.ID)
 	}

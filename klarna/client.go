@@ -106,7 +106,7 @@ func (c *Client) do(ctx context.Context, req request, out any) (err error) {
 		header.Set(idempotencyHeader, req.idempotencyKey)
 	}
 	return apilog.Do(ctx, c.http, c.observer, apilog.Request{
-		Service: "klarna", Method: req.method, Base: c.base, Path: req.path, Body: body, Header: header,
+		Service: "klarna", Call: "klarna." + strings.ToLower(strings.ReplaceAll(req.op, " ", "_")), Method: req.method, Base: c.base, Path: req.path, Body: body, Header: header,
 		MaxResponseBytes: maxResponseBytes,
 	}, func(resp apilog.Response) error {
 		return decodeResponse(resp.Status, resp.Header.Get(correlationHeader), resp.Body, out)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	pathpkg "path"
 	"strings"
 	"time"
 
@@ -107,11 +108,17 @@ func (c *Client) do(ctx context.Context, req request, out any) (err error) {
 		header.Set("Authorization", "Bearer "+req.bearer)
 	}
 	return apilog.Do(ctx, c.http, c.observer, apilog.Request{
-		Service: "payway", Method: req.method, Base: c.base, Path: path, Body: body, Header: header,
+		Service: "payway", Call: callName(req.path), Method: req.method, Base: c.base, Path: path, Body: body, Header: header,
 		MaxResponseBytes: maxResponseBytes,
 	}, func(resp apilog.Response) error {
 		return decodeResponse(resp.Status, resp.Body, req.env, out)
 	})
+}
+
+// callName names a Payway operation after the last segment of its path: "payway.place_order",
+// "payway.access_token", "payway.me".
+func callName(path string) string {
+	return "payway." + pathpkg.Base(strings.TrimSuffix(path, "/"))
 }
 
 // wrap gives an error the operation's context, keeping *Error reachable for IsCode and errors.As.

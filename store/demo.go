@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// Purchase kinds as the demo console lists them: the two journeys keep their purchases in two tables but
-// share one timeline (purchase_events) and one id space (NewPurchaseID).
+// checkout.Purchase kinds as the demo console lists them: the two journeys keep their purchases in two tables but
+// share one timeline (purchase_events) and one id space (checkout.NewID).
 const (
 	KindSubscription = "subscription" // purchases: Payway's purchase flow
 	KindOneClick     = "one-click"    // token_purchases: Klarna's saved token, with its step-up recovery

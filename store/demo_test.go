@@ -5,19 +5,21 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/paywall/paywall/checkout"
 )
 
-// demoTokenPurchase is a minimal one-click purchase created at created (its own helper, so these tests do
+// demoOneClickPurchase is a minimal one-click purchase created at created (its own helper, so these tests do
 // not depend on the one-click tests' fixtures).
-func demoTokenPurchase(t *testing.T, db *DB, account string, created time.Time) TokenPurchase {
+func demoOneClickPurchase(t *testing.T, db *DB, account string, created time.Time) checkout.OneClickPurchase {
 	t.Helper()
-	id, err := NewPurchaseID()
+	id, err := checkout.NewID()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := TokenPurchase{ID: id, AccountID: account, OfferID: "epaper-archive", TokenID: "tok", IdempotencyKey: "key-" + id,
-		OrderRequest: `{}`, State: TokenStateCreated, CreatedAt: created, UpdatedAt: created}
-	if err := db.CreateTokenPurchase(t.Context(), p); err != nil {
+	p := checkout.OneClickPurchase{ID: id, AccountID: account, OfferID: "epaper-archive", TokenID: "tok", IdempotencyKey: "key-" + id,
+		OrderRequest: `{}`, State: checkout.OneClickCreated, CreatedAt: created, UpdatedAt: created}
+	if err := db.CreateOneClickPurchase(t.Context(), p); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -26,12 +28,12 @@ func demoTokenPurchase(t *testing.T, db *DB, account string, created time.Time) 
 func TestRecentPurchases(t *testing.T) {
 	t.Parallel()
 	db := openTestDB(t)
-	sub := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(48*time.Hour))
+	sub := newPurchase(t, "acc1", "monthly", checkout.StateCreated, t0.Add(48*time.Hour))
 	if err := db.CreatePurchase(t.Context(), sub); err != nil {
 		t.Fatal(err)
 	}
-	one := demoTokenPurchase(t, db, "acc1", t0.Add(time.Minute))
-	other := demoTokenPurchase(t, db, "acc2", t0.Add(2*time.Minute))
+	one := demoOneClickPurchase(t, db, "acc1", t0.Add(time.Minute))
+	other := demoOneClickPurchase(t, db, "acc2", t0.Add(2*time.Minute))
 
 	tests := []struct {
 		name    string
@@ -66,17 +68,17 @@ func TestRecentPurchases(t *testing.T) {
 func TestResetDemoData(t *testing.T) {
 	t.Parallel()
 	db := openTestDB(t)
-	sub := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(48*time.Hour))
+	sub := newPurchase(t, "acc1", "monthly", checkout.StateCreated, t0.Add(48*time.Hour))
 	if err := db.CreatePurchase(t.Context(), sub); err != nil {
 		t.Fatal(err)
 	}
-	one := demoTokenPurchase(t, db, "acc1", t0)
+	one := demoOneClickPurchase(t, db, "acc1", t0)
 	for _, id := range []string{sub.ID, one.ID} {
-		if err := db.AddEvent(t.Context(), Event{PurchaseID: id, At: t0, Kind: EventState, Message: "created"}); err != nil {
+		if err := db.AddEvent(t.Context(), checkout.Event{PurchaseID: id, At: t0, Kind: checkout.EventState, Note: "created"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.AddTokenCallback(t.Context(), one.ID, "ev1", "COMPLETED", t0); err != nil {
+	if _, err := db.AddHPPCallback(t.Context(), one.ID, "ev1", "COMPLETED", t0); err != nil {
 		t.Fatal(err)
 	}
 	sessions, err := NewSessionStore(db, SessionOptions{HashKey: make([]byte, 32)})
@@ -103,11 +105,11 @@ func TestResetDemoData(t *testing.T) {
 		t.Errorf("articles: %d after the reset, %d before: content must stay", n, articles)
 	}
 	// The store still works afterwards: a new purchase and its timeline can be written.
-	again := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(48*time.Hour))
+	again := newPurchase(t, "acc1", "monthly", checkout.StateCreated, t0.Add(48*time.Hour))
 	if err := db.CreatePurchase(t.Context(), again); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AddEvent(t.Context(), Event{PurchaseID: again.ID, At: t0, Kind: EventState, Message: "created"}); err != nil {
+	if err := db.AddEvent(t.Context(), checkout.Event{PurchaseID: again.ID, At: t0, Kind: checkout.EventState, Note: "created"}); err != nil {
 		t.Fatal(err)
 	}
 }

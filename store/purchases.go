@@ -2,67 +2,35 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/paywall/paywall/checkout"
 )
 
-// Purchase states. The checkout package owns the rules between them; the store only keeps them.
-const (
-	StateCreated   = "created"
-	StatePlacing   = "placing"
-	StatePlaced    = "placed"
-	StateConfirmed = "confirmed"
-	StateFailed    = "failed"
-	StateExpired   = "expired"
-)
-
-// Purchase is one customer's subscription purchase journey.
-type Purchase struct {
-	ID                 string // random and opaque: the only id in URLs
-	AccountID          string // Payway account of the owner
-	OfferID            string
-	Code               string // Payway package or campaign code
-	PeriodID           string
-	Trial              bool
-	ReturnPath         string // the article the reader came from
-	KlarnaSessionID    string
-	ClientToken        string
-	Categories         []string // Klarna payment_method_categories identifiers
-	State              string
-	FailureCode        string
-	AuthorizationToken string
-	OrderID            string
-	RedirectURI        string // Klarna device recognition, from place_order
-	ExpiresAt          time.Time
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
-}
-
-// NewPurchaseID returns 20 random bytes as unpadded base32hex: unguessable and URL-safe.
-func NewPurchaseID() (string, error) {
-	b := make([]byte, 20)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("store: purchase id: %w", err)
-	}
-	return base32.HexEncoding.WithPadding(base32.NoPadding).EncodeToString(b), nil
-}
+// errPurchaseNotFound is both the store's ErrNotFound and the domain's checkout.ErrNotFound, so callers
+// of either layer recognise a missing purchase.
+var errPurchaseNotFound = fmt.Errorf("%w: %w", ErrNotFound, checkout.ErrNotFound)
 
 const purchaseColumns = `id, account_id, offer_id, code, period_id, trial, return_path, klarna_session_id,
 	client_token, categories_json, state, failure_code, authorization_token, order_id, redirect_uri,
 	expires_at, created_at, updated_at`
 
 // CreatePurchase stores a new purchase.
-func (db *DB) CreatePurchase(ctx context.Context, p Purchase) error {
+func (db *DB) CreatePurchase(ctx context.Context, p checkout.Purchase) error {
 	cats, err := json.Marshal(nonNil(p.Categories))
 	if err != nil {
 		return fmt.Errorf("store: create purchase: %w", err)
 	}
-	_, err = db.writer.ExecContext(ctx, `INSERT INTO purchases (`+purchaseColumns+`)
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: create purchase: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	_, err = tx.ExecContext(ctx, `INSERT INTO purchases (`+purchaseColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.AccountID, p.OfferID, p.Code, p.PeriodID, p.Trial, p.ReturnPath, p.KlarnaSessionID,
 		p.ClientToken, string(cats), p.State, p.FailureCode, p.AuthorizationToken, p.OrderID, p.RedirectURI,
@@ -70,59 +38,67 @@ func (db *DB) CreatePurchase(ctx context.Context, p Purchase) error {
 	if err != nil {
 		return fmt.Errorf("store: create purchase: %w", err)
 	}
+	if err := insertEvent(ctx, tx, checkout.PurchaseCreated(p)); err != nil {
+		return fmt.Errorf("store: create purchase: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: create purchase: commit: %w", err)
+	}
 	return nil
 }
 
 // Purchase reads one purchase, or an error wrapping ErrNotFound.
-func (db *DB) Purchase(ctx context.Context, id string) (Purchase, error) {
+func (db *DB) Purchase(ctx context.Context, id string) (checkout.Purchase, error) {
 	p, err := scanPurchase(db.reader.QueryRowContext(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Purchase{}, fmt.Errorf("store: purchase: %w", ErrNotFound)
+		return checkout.Purchase{}, fmt.Errorf("store: purchase: %w", errPurchaseNotFound)
 	}
 	if err != nil {
-		return Purchase{}, fmt.Errorf("store: purchase: %w", err)
+		return checkout.Purchase{}, fmt.Errorf("store: purchase: %w", err)
 	}
 	return p, nil
 }
 
 // OpenPurchase finds the customer's newest purchase of an offer that is still created and unexpired, so a
 // second click on "buy" reuses its Payway session instead of opening another.
-func (db *DB) OpenPurchase(ctx context.Context, accountID, offerID string, now time.Time) (Purchase, error) {
+func (db *DB) OpenPurchase(ctx context.Context, accountID, offerID string, now time.Time) (checkout.Purchase, error) {
 	p, err := scanPurchase(db.reader.QueryRowContext(ctx, `SELECT `+purchaseColumns+` FROM purchases
 		WHERE account_id = ? AND offer_id = ? AND state = ? AND expires_at > ?
-		ORDER BY created_at DESC, rowid DESC LIMIT 1`, accountID, offerID, StateCreated, now.Unix()))
+		ORDER BY created_at DESC, rowid DESC LIMIT 1`, accountID, offerID, checkout.StateCreated, now.Unix()))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Purchase{}, fmt.Errorf("store: open purchase: %w", ErrNotFound)
+		return checkout.Purchase{}, fmt.Errorf("store: open purchase: %w", errPurchaseNotFound)
 	}
 	if err != nil {
-		return Purchase{}, fmt.Errorf("store: open purchase: %w", err)
+		return checkout.Purchase{}, fmt.Errorf("store: open purchase: %w", err)
 	}
 	return p, nil
 }
 
-// UpdatePurchase reads the purchase and applies fn to it inside one IMMEDIATE transaction, then saves it.
+// UpdatePurchase reads the purchase and applies fn to it inside one IMMEDIATE transaction, then saves it
+// with the timeline event of its state change (checkout.PurchaseChange), if any, in the same transaction.
 // Because the single writer serialises these transactions, fn sees the latest state: that is what makes a
 // double click or a second tab see "placing" and back off. An error from fn aborts without saving and is
 // returned as is.
-func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*Purchase) error) (Purchase, error) {
+func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.Purchase) error) (checkout.Purchase, error) {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return Purchase{}, fmt.Errorf("store: update purchase: begin: %w", err)
+		return checkout.Purchase{}, fmt.Errorf("store: update purchase: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	p, err := scanPurchase(tx.QueryRowContext(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Purchase{}, fmt.Errorf("store: update purchase: %w", ErrNotFound)
+		return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", errPurchaseNotFound)
 	}
 	if err != nil {
-		return Purchase{}, fmt.Errorf("store: update purchase: %w", err)
+		return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", err)
 	}
+	before := p
 	if err := fn(&p); err != nil {
-		return Purchase{}, err
+		return checkout.Purchase{}, err
 	}
 	cats, err := json.Marshal(nonNil(p.Categories))
 	if err != nil {
-		return Purchase{}, fmt.Errorf("store: update purchase: %w", err)
+		return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE purchases SET klarna_session_id = ?, client_token = ?, categories_json = ?,
 		state = ?, failure_code = ?, authorization_token = ?, order_id = ?, redirect_uri = ?, expires_at = ?,
@@ -130,17 +106,22 @@ func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*Purchase) 
 		p.KlarnaSessionID, p.ClientToken, string(cats), p.State, p.FailureCode, p.AuthorizationToken, p.OrderID,
 		p.RedirectURI, p.ExpiresAt.Unix(), p.UpdatedAt.Unix(), p.ID)
 	if err != nil {
-		return Purchase{}, fmt.Errorf("store: update purchase: %w", err)
+		return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", err)
+	}
+	if ev := checkout.PurchaseChange(before, p); ev != nil {
+		if err := insertEvent(ctx, tx, *ev); err != nil {
+			return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return Purchase{}, fmt.Errorf("store: update purchase: commit: %w", err)
+		return checkout.Purchase{}, fmt.Errorf("store: update purchase: commit: %w", err)
 	}
 	return p, nil
 }
 
-func scanPurchase(s scanner) (Purchase, error) {
+func scanPurchase(s scanner) (checkout.Purchase, error) {
 	var (
-		p                         Purchase
+		p                         checkout.Purchase
 		cats                      string
 		expires, created, updated int64
 	)
@@ -148,10 +129,10 @@ func scanPurchase(s scanner) (Purchase, error) {
 		&p.ClientToken, &cats, &p.State, &p.FailureCode, &p.AuthorizationToken, &p.OrderID, &p.RedirectURI,
 		&expires, &created, &updated)
 	if err != nil {
-		return Purchase{}, err
+		return checkout.Purchase{}, err
 	}
 	if err := json.Unmarshal([]byte(cats), &p.Categories); err != nil {
-		return Purchase{}, fmt.Errorf("categories: %w", err)
+		return checkout.Purchase{}, fmt.Errorf("categories: %w", err)
 	}
 	p.ExpiresAt, p.CreatedAt, p.UpdatedAt = time.Unix(expires, 0).UTC(), time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
 	return p, nil
@@ -164,58 +145,60 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// Event kinds.
-const (
-	EventState = "state"
-	EventAPI   = "api"
-)
-
-// Event is one line of a purchase's timeline. Bodies are masked by the API clients before they get here.
-type Event struct {
-	ID         int64
-	PurchaseID string
-	At         time.Time
-	Kind       string // EventState or EventAPI
-	Service    string // payway, klarna
-	Method     string
-	Path       string
-	Status     int
-	Duration   time.Duration
-	Request    string
-	Response   string
-	Message    string // "created -> placing", or an error
-}
-
-// AddEvent appends an event to a purchase's timeline.
-func (db *DB) AddEvent(ctx context.Context, e Event) error {
-	_, err := db.writer.ExecContext(ctx, `INSERT INTO purchase_events
-		(purchase_id, at, kind, service, method, path, status, duration_ms, request, response, message)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.PurchaseID, e.At.UnixMilli(), e.Kind, e.Service, e.Method, e.Path, e.Status, e.Duration.Milliseconds(),
-		e.Request, e.Response, e.Message)
-	if err != nil {
+// AddEvent appends an event to a purchase's timeline: an API exchange, or a note. State changes are
+// written by the methods that change the state.
+func (db *DB) AddEvent(ctx context.Context, e checkout.Event) error {
+	if err := insertEvent(ctx, db.writer, e); err != nil {
 		return fmt.Errorf("store: add event: %w", err)
 	}
 	return nil
 }
 
+func insertEvent(ctx context.Context, x execer, e checkout.Event) error {
+	ids, err := json.Marshal(e.IDs)
+	if err != nil {
+		return fmt.Errorf("event ids: %w", err)
+	}
+	if e.IDs == nil {
+		ids = []byte("{}")
+	}
+	_, err = x.ExecContext(ctx, `INSERT INTO purchase_events
+		(purchase_id, at, kind, from_state, to_state, call, service, method, path, status, duration_ms, request,
+		response, ids_json, message)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.PurchaseID, e.At.UnixMilli(), e.Kind, e.From, e.To, e.Call, e.Service, e.Method, e.Path, e.Status,
+		e.Duration.Milliseconds(), e.Request, e.Response, string(ids), e.Note)
+	if err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	return nil
+}
+
 // Events returns a purchase's timeline, oldest first.
-func (db *DB) Events(ctx context.Context, purchaseID string) ([]Event, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT id, purchase_id, at, kind, service, method, path, status,
-		duration_ms, request, response, message FROM purchase_events WHERE purchase_id = ? ORDER BY id`, purchaseID)
+func (db *DB) Events(ctx context.Context, purchaseID string) ([]checkout.Event, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT id, purchase_id, at, kind, from_state, to_state, call, service,
+		method, path, status, duration_ms, request, response, ids_json, message
+		FROM purchase_events WHERE purchase_id = ? ORDER BY id`, purchaseID)
 	if err != nil {
 		return nil, fmt.Errorf("store: events: %w", err)
 	}
 	defer rows.Close()
-	var out []Event
+	var out []checkout.Event
 	for rows.Next() {
 		var (
-			e      Event
+			e      checkout.Event
 			at, ms int64
+			ids    string
 		)
-		if err := rows.Scan(&e.ID, &e.PurchaseID, &at, &e.Kind, &e.Service, &e.Method, &e.Path, &e.Status, &ms,
-			&e.Request, &e.Response, &e.Message); err != nil {
+		if err := rows.Scan(&e.ID, &e.PurchaseID, &at, &e.Kind, &e.From, &e.To, &e.Call, &e.Service, &e.Method,
+			&e.Path, &e.Status, &ms, &e.Request, &e.Response, &ids, &e.Note); err != nil {
 			return nil, fmt.Errorf("store: events: %w", err)
+		}
+		if err := json.Unmarshal([]byte(ids), &e.IDs); err != nil {
+			return nil, fmt.Errorf("store: events: ids of event %d: %w", e.ID, err)
+		}
+		if len(e.IDs) == 0 {
+			e.IDs = nil
 		}
 		e.At, e.Duration = time.UnixMilli(at).UTC(), time.Duration(ms)*time.Millisecond
 		out = append(out, e)

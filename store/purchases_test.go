@@ -6,17 +6,19 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/paywall/paywall/checkout"
 )
 
 var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
-func newPurchase(t *testing.T, account, offer, state string, expires time.Time) Purchase {
+func newPurchase(t *testing.T, account, offer string, state checkout.State, expires time.Time) checkout.Purchase {
 	t.Helper()
-	id, err := NewPurchaseID()
+	id, err := checkout.NewID()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Purchase{
+	return checkout.Purchase{
 		ID: id, AccountID: account, OfferID: offer, Code: "digital", PeriodID: "p1", ReturnPath: "/articles/a",
 		KlarnaSessionID: "ks-" + id, ClientToken: "ct", Categories: []string{"klarna", "direct_debit"},
 		State: state, ExpiresAt: expires, CreatedAt: t0, UpdatedAt: t0,
@@ -26,7 +28,7 @@ func newPurchase(t *testing.T, account, offer, state string, expires time.Time) 
 func TestPurchaseRoundTrip(t *testing.T) {
 	t.Parallel()
 	db := openTestDB(t)
-	p := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(48*time.Hour))
+	p := newPurchase(t, "acc1", "monthly", checkout.StateCreated, t0.Add(48*time.Hour))
 	p.Trial = true
 	if err := db.CreatePurchase(t.Context(), p); err != nil {
 		t.Fatal(err)
@@ -46,13 +48,13 @@ func TestPurchaseRoundTrip(t *testing.T) {
 func TestOpenPurchase(t *testing.T) {
 	t.Parallel()
 	db := openTestDB(t)
-	open := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(time.Hour))
-	for _, p := range []Purchase{
+	open := newPurchase(t, "acc1", "monthly", checkout.StateCreated, t0.Add(time.Hour))
+	for _, p := range []checkout.Purchase{
 		open,
-		newPurchase(t, "acc1", "monthly", StateFailed, t0.Add(time.Hour)),
-		newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(-time.Minute)), // expired
-		newPurchase(t, "acc2", "monthly", StateCreated, t0.Add(time.Hour)),
-		newPurchase(t, "acc1", "yearly", StateCreated, t0.Add(time.Hour)),
+		newPurchase(t, "acc1", "monthly", checkout.StateFailed, t0.Add(time.Hour)),
+		newPurchase(t, "acc1", "monthly", checkout.StateCreated, t0.Add(-time.Minute)), // expired
+		newPurchase(t, "acc2", "monthly", checkout.StateCreated, t0.Add(time.Hour)),
+		newPurchase(t, "acc1", "yearly", checkout.StateCreated, t0.Add(time.Hour)),
 	} {
 		if err := db.CreatePurchase(t.Context(), p); err != nil {
 			t.Fatal(err)
@@ -87,7 +89,7 @@ func TestOpenPurchase(t *testing.T) {
 func TestUpdatePurchaseSerialisesTransitions(t *testing.T) {
 	t.Parallel()
 	db := openTestDB(t)
-	p := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(time.Hour))
+	p := newPurchase(t, "acc1", "monthly", checkout.StateCreated, t0.Add(time.Hour))
 	if err := db.CreatePurchase(t.Context(), p); err != nil {
 		t.Fatal(err)
 	}
@@ -98,11 +100,11 @@ func TestUpdatePurchaseSerialisesTransitions(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := db.UpdatePurchase(t.Context(), p.ID, func(p *Purchase) error {
-				if p.State != StateCreated {
+			_, err := db.UpdatePurchase(t.Context(), p.ID, func(p *checkout.Purchase) error {
+				if p.State != checkout.StateCreated {
 					return errBusy
 				}
-				p.State = StatePlacing
+				p.State = checkout.StatePlacing
 				return nil
 			})
 			results <- err
@@ -123,10 +125,10 @@ func TestUpdatePurchaseSerialisesTransitions(t *testing.T) {
 		t.Fatalf("%d transitions won, want exactly 1", won)
 	}
 	got, _ := db.Purchase(t.Context(), p.ID)
-	if got.State != StatePlacing {
+	if got.State != checkout.StatePlacing {
 		t.Errorf("state %s", got.State)
 	}
-	if _, err := db.UpdatePurchase(t.Context(), "nope", func(*Purchase) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := db.UpdatePurchase(t.Context(), "nope", func(*checkout.Purchase) error { return nil }); !errors.Is(err, ErrNotFound) {
 		t.Errorf("update missing: %v", err)
 	}
 }
@@ -134,21 +136,23 @@ func TestUpdatePurchaseSerialisesTransitions(t *testing.T) {
 func TestEvents(t *testing.T) {
 	t.Parallel()
 	db := openTestDB(t)
-	p := newPurchase(t, "acc1", "monthly", StateCreated, t0.Add(time.Hour))
+	p := newPurchase(t, "acc1", "monthly", checkout.StateCreated, t0.Add(time.Hour))
 	if err := db.CreatePurchase(t.Context(), p); err != nil {
 		t.Fatal(err)
 	}
-	want := []Event{
-		{PurchaseID: p.ID, At: t0, Kind: EventState, Message: "created"},
-		{PurchaseID: p.ID, At: t0.Add(time.Second), Kind: EventAPI, Service: "payway", Method: "POST",
+	added := []checkout.Event{
+		{PurchaseID: p.ID, At: t0, Kind: checkout.EventState, Note: "a note"},
+		{PurchaseID: p.ID, At: t0.Add(time.Second), Kind: checkout.EventCall, Call: "payway.place_order", Service: "payway", Method: "POST",
 			Path: "/external/api/v1/klarna_payments/place_order", Status: 200, Duration: 120 * time.Millisecond,
-			Request: `{"klarna_authorization_token":"***"}`, Response: `{"item":{}}`},
+			Request: `{"klarna_authorization_token":"***"}`, Response: `{"item":{}}`, IDs: map[string]string{"order_id": "SANDBOX-1"}},
 	}
-	for _, e := range want {
+	for _, e := range added {
 		if err := db.AddEvent(t.Context(), e); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// CreatePurchase wrote the first event itself, in the transaction that inserted the row.
+	want := append([]checkout.Event{checkout.PurchaseCreated(p)}, added...)
 	got, err := db.Events(t.Context(), p.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +166,46 @@ func TestEvents(t *testing.T) {
 			t.Errorf("event %d:\n got %+v\nwant %+v", i, got[i], want[i])
 		}
 	}
-	if err := db.AddEvent(t.Context(), Event{PurchaseID: "unknown", At: t0, Kind: EventState}); err == nil {
+	if err := db.AddEvent(t.Context(), checkout.Event{PurchaseID: "unknown", At: t0, Kind: checkout.EventState}); err == nil {
 		t.Error("event for an unknown purchase accepted")
+	}
+}
+
+// TestStateChangesAreRecordedWithTheRow: a state change and its timeline event are one transaction; an
+// update that keeps the state writes no event, and a refused update writes neither.
+func TestStateChangesAreRecordedWithTheRow(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	p := newPurchase(t, "acc1", "monthly", checkout.StateCreated, t0.Add(time.Hour))
+	if err := db.CreatePurchase(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name string
+		fn   func(*checkout.Purchase) error
+		want []checkout.State // the To of every state event so far
+	}{
+		{"no state change", func(p *checkout.Purchase) error { p.ClientToken = "x"; return nil }, []checkout.State{checkout.StateCreated}},
+		{"placing", func(p *checkout.Purchase) error { p.State = checkout.StatePlacing; return nil }, []checkout.State{checkout.StateCreated, checkout.StatePlacing}},
+		{"refused", func(p *checkout.Purchase) error { p.State = checkout.StateFailed; return errors.New("no") }, []checkout.State{checkout.StateCreated, checkout.StatePlacing}},
+		{"placed", func(p *checkout.Purchase) error { p.State, p.OrderID = checkout.StatePlaced, "O-1"; return nil }, []checkout.State{checkout.StateCreated, checkout.StatePlacing, checkout.StatePlaced}},
+	}
+	for _, st := range steps {
+		_, _ = db.UpdatePurchase(t.Context(), p.ID, st.fn)
+		events, err := db.Events(t.Context(), p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []checkout.State
+		for _, e := range events {
+			got = append(got, e.To)
+		}
+		if !reflect.DeepEqual(got, st.want) {
+			t.Fatalf("after %s: states %v, want %v", st.name, got, st.want)
+		}
+	}
+	events, _ := db.Events(t.Context(), p.ID)
+	if last := events[len(events)-1]; last.From != checkout.StatePlacing || last.IDs["order_id"] != "O-1" {
+		t.Errorf("placed event = %+v, want from placing with the order id", last)
 	}
 }

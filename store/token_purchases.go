@@ -6,56 +6,26 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// Token purchase states. The checkout package owns the rules between them; the store only keeps them.
-const (
-	TokenStateCreated    = "created"
-	TokenStateCompleted  = "completed"
-	TokenStateRecovering = "recovering"
-	TokenStateFailed     = "failed"
+	"github.com/paywall/paywall/checkout"
 )
-
-// TokenPurchase is a one-click purchase charged to the customer's saved Klarna customer token and, when
-// Klarna asks for a step-up, its recovery.
-type TokenPurchase struct {
-	ID        string // random and opaque: the only id in URLs (NewPurchaseID)
-	AccountID string // Payway account of the owner
-	OfferID   string
-	TokenID   string // the Klarna customer token charged: a secret, never shown
-	// IdempotencyKey is the Klarna-Idempotency-Key of the token order, stored before the call so a retry
-	// after a timeout reuses it.
-	IdempotencyKey string
-	// OrderRequest is the token order's JSON as first sent: a retry must send the same body with the key,
-	// and the recovery session and order reuse its cart.
-	OrderRequest string
-	State        string
-	FailureCode  string
-	StepUpID     string
-	// The step-up payment session and the current hosted payment page session.
-	KlarnaSessionID string
-	ClientToken     string
-	HPPSessionID    string
-	HPPRedirectURL  string
-	HPPMode         string // place_order_mode of the HPP session
-	CallbackSecret  string // per-recovery secret in the HPP status_update URL
-	Method          string // token, sdk or hpp: how the order was made
-	LastOutcome     string
-	// OrderingSince is when the current order call was claimed; zero when none is in flight.
-	OrderingSince time.Time
-	OrderID       string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-}
 
 const tokenPurchaseColumns = `id, account_id, offer_id, token_id, idempotency_key, order_request, state, failure_code,
 	step_up_id, klarna_session_id, client_token, hpp_session_id, hpp_redirect_url, hpp_mode, callback_secret, method,
 	last_outcome, ordering_since, order_id, created_at, updated_at`
 
-// CreateTokenPurchase stores a new token purchase.
-func (db *DB) CreateTokenPurchase(ctx context.Context, p TokenPurchase) error {
-	if err := insertTokenPurchase(ctx, db.writer, p); err != nil {
-		return fmt.Errorf("store: create token purchase: %w", err)
+// CreateOneClickPurchase stores a new token purchase.
+func (db *DB) CreateOneClickPurchase(ctx context.Context, p checkout.OneClickPurchase) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: create one-click purchase: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := insertOneClickPurchase(ctx, tx, p); err != nil {
+		return fmt.Errorf("store: create one-click purchase: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: create one-click purchase: commit: %w", err)
 	}
 	return nil
 }
@@ -64,7 +34,15 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-func insertTokenPurchase(ctx context.Context, x execer, p TokenPurchase) error {
+// insertOneClickPurchase writes a new one-click purchase and its first timeline event (in tx).
+func insertOneClickPurchase(ctx context.Context, tx *sql.Tx, p checkout.OneClickPurchase) error {
+	if err := insertOneClickRow(ctx, tx, p); err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, checkout.OneClickStarted(p))
+}
+
+func insertOneClickRow(ctx context.Context, x execer, p checkout.OneClickPurchase) error {
 	_, err := x.ExecContext(ctx, `INSERT INTO token_purchases (`+tokenPurchaseColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.AccountID, p.OfferID, p.TokenID, p.IdempotencyKey, p.OrderRequest, p.State, p.FailureCode,
@@ -73,29 +51,29 @@ func insertTokenPurchase(ctx context.Context, x execer, p TokenPurchase) error {
 	return err
 }
 
-// TokenPurchase reads one token purchase, or an error wrapping ErrNotFound.
-func (db *DB) TokenPurchase(ctx context.Context, id string) (TokenPurchase, error) {
-	p, err := scanTokenPurchase(db.reader.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases WHERE id = ?`, id))
+// checkout.OneClickPurchase reads one token purchase, or an error wrapping ErrNotFound.
+func (db *DB) OneClickPurchase(ctx context.Context, id string) (checkout.OneClickPurchase, error) {
+	p, err := scanOneClickPurchase(db.reader.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return TokenPurchase{}, fmt.Errorf("store: token purchase: %w", ErrNotFound)
+		return checkout.OneClickPurchase{}, fmt.Errorf("store: token purchase: %w", errPurchaseNotFound)
 	}
 	if err != nil {
-		return TokenPurchase{}, fmt.Errorf("store: token purchase: %w", err)
+		return checkout.OneClickPurchase{}, fmt.Errorf("store: token purchase: %w", err)
 	}
 	return p, nil
 }
 
-// TokenPurchasesOf returns an account's token purchases, newest first.
-func (db *DB) TokenPurchasesOf(ctx context.Context, accountID string) ([]TokenPurchase, error) {
+// OneClickPurchasesOf returns an account's token purchases, newest first.
+func (db *DB) OneClickPurchasesOf(ctx context.Context, accountID string) ([]checkout.OneClickPurchase, error) {
 	rows, err := db.reader.QueryContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases
 		WHERE account_id = ? ORDER BY created_at DESC, rowid DESC`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("store: token purchases: %w", err)
 	}
 	defer rows.Close()
-	var out []TokenPurchase
+	var out []checkout.OneClickPurchase
 	for rows.Next() {
-		p, err := scanTokenPurchase(rows)
+		p, err := scanOneClickPurchase(rows)
 		if err != nil {
 			return nil, fmt.Errorf("store: token purchases: %w", err)
 		}
@@ -107,72 +85,75 @@ func (db *DB) TokenPurchasesOf(ctx context.Context, accountID string) ([]TokenPu
 	return out, nil
 }
 
-// ReuseOrCreateTokenPurchase looks, in one IMMEDIATE transaction, at the account's newest purchase of
+// ReuseOrCreateOneClickPurchase looks, in one IMMEDIATE transaction, at the account's newest purchase of
 // fresh's offer created at or after since: when reuse accepts it (and may change it), it is saved and
 // returned with reused true; otherwise fresh is inserted. Doing both in one transaction is what makes a
 // double click on "buy" find the first click's purchase, and so its idempotency key, instead of opening a
 // second purchase with a key of its own.
-func (db *DB) ReuseOrCreateTokenPurchase(ctx context.Context, fresh TokenPurchase, since time.Time, reuse func(*TokenPurchase) bool) (TokenPurchase, bool, error) {
+func (db *DB) ReuseOrCreateOneClickPurchase(ctx context.Context, fresh checkout.OneClickPurchase, since time.Time, reuse func(*checkout.OneClickPurchase) bool) (checkout.OneClickPurchase, bool, error) {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return TokenPurchase{}, false, fmt.Errorf("store: start token purchase: begin: %w", err)
+		return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	latest, err := scanTokenPurchase(tx.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases
+	latest, err := scanOneClickPurchase(tx.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases
 		WHERE account_id = ? AND offer_id = ? AND created_at >= ? ORDER BY created_at DESC, rowid DESC LIMIT 1`,
 		fresh.AccountID, fresh.OfferID, since.Unix()))
+	before := latest
 	switch {
 	case err == nil && reuse(&latest):
-		if err := saveTokenPurchase(ctx, tx, latest); err != nil {
-			return TokenPurchase{}, false, fmt.Errorf("store: start token purchase: %w", err)
+		if err := saveOneClickPurchase(ctx, tx, before, latest); err != nil {
+			return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: %w", err)
 		}
 		if err := tx.Commit(); err != nil {
-			return TokenPurchase{}, false, fmt.Errorf("store: start token purchase: commit: %w", err)
+			return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: commit: %w", err)
 		}
 		return latest, true, nil
 	case err != nil && !errors.Is(err, sql.ErrNoRows):
-		return TokenPurchase{}, false, fmt.Errorf("store: start token purchase: %w", err)
+		return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: %w", err)
 	}
-	if err := insertTokenPurchase(ctx, tx, fresh); err != nil {
-		return TokenPurchase{}, false, fmt.Errorf("store: start token purchase: %w", err)
+	if err := insertOneClickPurchase(ctx, tx, fresh); err != nil {
+		return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return TokenPurchase{}, false, fmt.Errorf("store: start token purchase: commit: %w", err)
+		return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: commit: %w", err)
 	}
 	return fresh, false, nil
 }
 
-// UpdateTokenPurchase reads the token purchase and applies fn to it inside one IMMEDIATE transaction, then
+// UpdateOneClickPurchase reads the token purchase and applies fn to it inside one IMMEDIATE transaction, then
 // saves it, like UpdatePurchase: fn sees the latest state, which is what lets exactly one of two
 // concurrent requests claim the recovery's order. An error from fn aborts without saving and is returned
 // as is.
-func (db *DB) UpdateTokenPurchase(ctx context.Context, id string, fn func(*TokenPurchase) error) (TokenPurchase, error) {
+func (db *DB) UpdateOneClickPurchase(ctx context.Context, id string, fn func(*checkout.OneClickPurchase) error) (checkout.OneClickPurchase, error) {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return TokenPurchase{}, fmt.Errorf("store: update token purchase: begin: %w", err)
+		return checkout.OneClickPurchase{}, fmt.Errorf("store: update token purchase: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	p, err := scanTokenPurchase(tx.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases WHERE id = ?`, id))
+	p, err := scanOneClickPurchase(tx.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return TokenPurchase{}, fmt.Errorf("store: update token purchase: %w", ErrNotFound)
+		return checkout.OneClickPurchase{}, fmt.Errorf("store: update token purchase: %w", errPurchaseNotFound)
 	}
 	if err != nil {
-		return TokenPurchase{}, fmt.Errorf("store: update token purchase: %w", err)
+		return checkout.OneClickPurchase{}, fmt.Errorf("store: update token purchase: %w", err)
 	}
+	before := p
 	if err := fn(&p); err != nil {
-		return TokenPurchase{}, err
+		return checkout.OneClickPurchase{}, err
 	}
-	if err := saveTokenPurchase(ctx, tx, p); err != nil {
-		return TokenPurchase{}, fmt.Errorf("store: update token purchase: %w", err)
+	if err := saveOneClickPurchase(ctx, tx, before, p); err != nil {
+		return checkout.OneClickPurchase{}, fmt.Errorf("store: update token purchase: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return TokenPurchase{}, fmt.Errorf("store: update token purchase: commit: %w", err)
+		return checkout.OneClickPurchase{}, fmt.Errorf("store: update token purchase: commit: %w", err)
 	}
 	return p, nil
 }
 
-// saveTokenPurchase writes every mutable column; id, account, offer, token, key and request never change.
-func saveTokenPurchase(ctx context.Context, tx *sql.Tx, p TokenPurchase) error {
+// saveOneClickPurchase writes the mutable columns of a one-click purchase that was before and is now p,
+// with the timeline event of its state change (checkout.OneClickChange), if any, in the same tx.
+func saveOneClickPurchase(ctx context.Context, tx *sql.Tx, before, p checkout.OneClickPurchase) error {
 	_, err := tx.ExecContext(ctx, `UPDATE token_purchases SET state = ?, failure_code = ?, step_up_id = ?,
 		klarna_session_id = ?, client_token = ?, hpp_session_id = ?, hpp_redirect_url = ?, hpp_mode = ?,
 		callback_secret = ?, method = ?, last_outcome = ?, ordering_since = ?, order_id = ?, updated_at = ?
@@ -180,12 +161,18 @@ func saveTokenPurchase(ctx context.Context, tx *sql.Tx, p TokenPurchase) error {
 		p.State, p.FailureCode, p.StepUpID, p.KlarnaSessionID, p.ClientToken, p.HPPSessionID, p.HPPRedirectURL,
 		p.HPPMode, p.CallbackSecret, p.Method, p.LastOutcome, unixOrZero(p.OrderingSince), p.OrderID,
 		p.UpdatedAt.Unix(), p.ID)
-	return err
+	if err != nil {
+		return err
+	}
+	if ev := checkout.OneClickChange(before, p); ev != nil {
+		return insertEvent(ctx, tx, *ev)
+	}
+	return nil
 }
 
-// AddTokenCallback records that an HPP status callback (by Klarna's event_id) has been handled for a
+// AddHPPCallback records that an HPP status callback (by Klarna's event_id) has been handled for a
 // token purchase. added is false when that event was recorded before: a duplicate.
-func (db *DB) AddTokenCallback(ctx context.Context, purchaseID, eventID, status string, at time.Time) (added bool, err error) {
+func (db *DB) AddHPPCallback(ctx context.Context, purchaseID, eventID, status string, at time.Time) (added bool, err error) {
 	res, err := db.writer.ExecContext(ctx, `INSERT INTO token_purchase_callbacks (purchase_id, event_id, status, received_at)
 		VALUES (?, ?, ?, ?) ON CONFLICT (purchase_id, event_id) DO NOTHING`, purchaseID, eventID, status, at.Unix())
 	if err != nil {
@@ -198,8 +185,8 @@ func (db *DB) AddTokenCallback(ctx context.Context, purchaseID, eventID, status 
 	return n == 1, nil
 }
 
-// TokenCallbackSeen reports whether an HPP status callback event was already handled.
-func (db *DB) TokenCallbackSeen(ctx context.Context, purchaseID, eventID string) (bool, error) {
+// HPPCallbackSeen reports whether an HPP status callback event was already handled.
+func (db *DB) HPPCallbackSeen(ctx context.Context, purchaseID, eventID string) (bool, error) {
 	var n int
 	err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM token_purchase_callbacks WHERE purchase_id = ? AND event_id = ?`,
 		purchaseID, eventID).Scan(&n)
@@ -209,16 +196,16 @@ func (db *DB) TokenCallbackSeen(ctx context.Context, purchaseID, eventID string)
 	return n > 0, nil
 }
 
-func scanTokenPurchase(s scanner) (TokenPurchase, error) {
+func scanOneClickPurchase(s scanner) (checkout.OneClickPurchase, error) {
 	var (
-		p                          TokenPurchase
+		p                          checkout.OneClickPurchase
 		ordering, created, updated int64
 	)
 	err := s.Scan(&p.ID, &p.AccountID, &p.OfferID, &p.TokenID, &p.IdempotencyKey, &p.OrderRequest, &p.State,
 		&p.FailureCode, &p.StepUpID, &p.KlarnaSessionID, &p.ClientToken, &p.HPPSessionID, &p.HPPRedirectURL,
 		&p.HPPMode, &p.CallbackSecret, &p.Method, &p.LastOutcome, &ordering, &p.OrderID, &created, &updated)
 	if err != nil {
-		return TokenPurchase{}, err
+		return checkout.OneClickPurchase{}, err
 	}
 	if ordering != 0 {
 		p.OrderingSince = time.Unix(ordering, 0).UTC()

@@ -12,12 +12,16 @@ import (
 // MaskPath and MaskBody); request headers, which carry the credentials, are never reported.
 type Exchange struct {
 	Service      string // "payway", "klarna"
+	Call         string // the operation, e.g. "payway.place_order", "klarna.create_token_order"
 	Method, Path string // Path includes the masked query string, if any
 	Status       int    // 0 when no response arrived
 	Duration     time.Duration
 	RequestBody  string
 	ResponseBody string
 	Err          error // the error the call returned, nil on success
+	// IDs are the identifiers the response carried that a person follows a purchase by (see IDKeys),
+	// taken from the JSON body, so a timeline can show them without parsing bodies again.
+	IDs map[string]string
 }
 
 // Observer receives exchanges, e.g. to record them as events on a purchase. Observe runs synchronously

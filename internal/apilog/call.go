@@ -19,7 +19,9 @@ const DefaultMaxResponseBytes = 4 << 20
 type Request struct {
 	// Service names the API in the reported Exchange: "payway", "klarna".
 	Service string
-	Method  string
+	// Call names the operation in the reported Exchange, e.g. "klarna.create_token_order".
+	Call   string
+	Method string
 	// Base is the API origin (no trailing slash), e.g. https://api.klarna.com. It is not reported: the
 	// Exchange's Path is enough to tell calls apart and the origin is configuration.
 	Base string
@@ -71,7 +73,7 @@ func Do(ctx context.Context, hc *http.Client, obs Observer, req Request, decode 
 	}
 
 	start := time.Now() // wall clock, not a client's clock: durations must be real even under a test clock
-	ex := Exchange{Service: req.Service, Method: req.Method, Path: MaskPath(req.Path), RequestBody: MaskBody(req.Body)}
+	ex := Exchange{Service: req.Service, Call: req.Call, Method: req.Method, Path: MaskPath(req.Path), RequestBody: MaskBody(req.Body)}
 	defer func() {
 		if obs != nil {
 			ex.Duration, ex.Err = time.Since(start), err
@@ -92,7 +94,7 @@ func Do(ctx context.Context, hc *http.Client, obs Observer, req Request, decode 
 	if int64(len(body)) > limit {
 		return fmt.Errorf("read response: body exceeds %d bytes", limit)
 	}
-	ex.ResponseBody = MaskBody(body)
+	ex.ResponseBody, ex.IDs = MaskBody(body), IDs(body)
 	if decode == nil {
 		return nil
 	}

@@ -1,0 +1,130 @@
+package checkout
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"time"
+)
+
+// State is where a purchase of either kind stands. The rules between states live in this package (Service
+// for subscription purchases, OneClick for one-click purchases); the store only keeps them.
+type State string
+
+// Subscription purchase states (Purchase).
+const (
+	StateCreated   State = "created"   // Payway session open, nothing paid
+	StatePlacing   State = "placing"   // place_order claimed and in flight
+	StatePlaced    State = "placed"    // Payway placed the order
+	StateConfirmed State = "confirmed" // the confirmation page has shown the order
+	StateFailed    State = "failed"    // refused; FailureCode says why
+	StateExpired   State = "expired"   // the Payway session lapsed (48 h)
+)
+
+// One-click purchase states (OneClickPurchase).
+const (
+	OneClickCreated    State = "created"    // row written, charge not answered yet
+	OneClickCompleted  State = "completed"  // Klarna order exists (token charge, SDK recovery or HPP)
+	OneClickRecovering State = "recovering" // token rejected with a step-up trigger: the recovery page takes over
+	OneClickFailed     State = "failed"     // rejected without trigger, FailureCode says why
+)
+
+// Purchase is one customer's subscription purchase journey: a Payway purchase session paid through the
+// Klarna widget.
+type Purchase struct {
+	ID                 string // random and opaque: the only id in URLs (NewID)
+	AccountID          string // Payway account of the owner
+	OfferID            string
+	Code               string // Payway package or campaign code
+	PeriodID           string
+	Trial              bool
+	ReturnPath         string // the article the reader came from
+	KlarnaSessionID    string
+	ClientToken        string
+	Categories         []string // Klarna payment_method_categories identifiers
+	State              State
+	FailureCode        string
+	AuthorizationToken string
+	OrderID            string
+	RedirectURI        string // Klarna device recognition, from place_order
+	ExpiresAt          time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// OneClickPurchase is a one-click purchase charged to the customer's saved Klarna customer token and,
+// when Klarna asks for a step-up, its recovery.
+type OneClickPurchase struct {
+	ID        string // random and opaque: the only id in URLs (NewID)
+	AccountID string // Payway account of the owner
+	OfferID   string
+	TokenID   string // the Klarna customer token charged: a secret, never shown
+	// IdempotencyKey is the Klarna-Idempotency-Key of the token order, stored before the call so a retry
+	// after a timeout reuses it.
+	IdempotencyKey string
+	// OrderRequest is the token order's JSON as first sent: a retry must send the same body with the key,
+	// and the recovery session and order reuse its cart.
+	OrderRequest string
+	State        State
+	FailureCode  string
+	StepUpID     string
+	// The step-up payment session and the current hosted payment page session.
+	KlarnaSessionID string
+	ClientToken     string
+	HPPSessionID    string
+	HPPRedirectURL  string
+	HPPMode         string // place_order_mode of the HPP session
+	CallbackSecret  string // per-recovery secret in the HPP status_update URL
+	Method          string // token, sdk or hpp: how the order was made
+	LastOutcome     string
+	// OrderingSince is when the current order call was claimed; zero when none is in flight.
+	OrderingSince time.Time
+	OrderID       string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// NewID returns 20 random bytes as unpadded base32hex: unguessable and URL-safe, for purchases of both
+// kinds.
+func NewID() (string, error) {
+	b := make([]byte, 20)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("checkout: purchase id: %w", err)
+	}
+	return base32.HexEncoding.WithPadding(base32.NoPadding).EncodeToString(b), nil
+}
+
+// EventKind says what a timeline event records.
+type EventKind string
+
+// Event kinds.
+const (
+	EventState EventKind = "state" // a state change (From, To, Note), or a note (Note, IDs) when To is ""
+	// EventCall is an exchange with Payway or Klarna (Call, Service, Method, Path, Status, bodies), or a
+	// call Klarna made to us (the HPP status callback: Call, IDs, Note). Stored as "api".
+	EventCall EventKind = "api"
+)
+
+// Event is one line of a purchase's timeline, for the demo console and support. Bodies are masked by the
+// API clients before they get here. The fields are typed so the timeline can be drawn without parsing
+// text.
+type Event struct {
+	ID         int64
+	PurchaseID string
+	At         time.Time
+	Kind       EventKind
+	From, To   State  // EventState
+	Call       string // EventCall: the operation, e.g. "payway.place_order", "klarna.create_token_order"
+	Service    string // payway, klarna
+	Method     string
+	Path       string
+	Status     int // 0: no answer
+	Duration   time.Duration
+	Request    string
+	Response   string
+	// IDs are the identifiers that matter for following the purchase elsewhere: order_id, step_up_id,
+	// session_id, hpp_session_id, event_id.
+	IDs map[string]string
+	// Note is a short human note: the failure code, "retryable", or the call's error.
+	Note string
+}
