@@ -217,7 +217,7 @@ func (o *OneClick) SavedMethod(ctx context.Context, c Customer) (SavedMethod, er
 	case err == nil:
 		m.Type, m.MaskedNumber, m.Status = t.PaymentMethodType, t.MaskedNumber(), t.Status
 		return m, nil
-	case klarnaAnswered(err) && klarnaStatus(err) == 404:
+	case klarnaAnswered(err) && klarna.IsNotFound(err):
 		m.Status = TokenNotFound
 		return m, nil
 	case klarnaAnswered(err):
@@ -229,13 +229,12 @@ func (o *OneClick) SavedMethod(ctx context.Context, c Customer) (SavedMethod, er
 // profile is the account's saved Klarna payment; ErrNoSavedMethod when Payway has none.
 func (o *OneClick) profile(ctx context.Context, c Customer) (payway.Profile, error) {
 	prof, err := o.profiles.PaymentProfile(ctx, c.AccessToken)
-	var pwErr *payway.Error
 	switch {
 	case err == nil:
 		return prof, nil
 	case payway.IsCode(err, "not_found"):
 		return payway.Profile{}, ErrNoSavedMethod
-	case errors.As(err, &pwErr) && pwErr.Status < 500:
+	case payway.Refused(err):
 		return payway.Profile{}, fmt.Errorf("checkout: payment profile: %w", err)
 	}
 	return payway.Profile{}, unavailable("payment profile", err)

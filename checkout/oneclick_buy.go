@@ -165,13 +165,13 @@ func (o *OneClick) answer(ctx context.Context, id string, order klarna.Order, ke
 // failureCode maps Klarna's refusal of a token charge without a step-up trigger to the page it gets.
 func failureCode(err error) string {
 	switch code := klarnaCode(err); {
-	case code == klarna.CodeTokenNotFound || klarnaStatus(err) == 404:
+	case code == klarna.CodeTokenNotFound || klarna.IsNotFound(err):
 		return FailTokenNotFound
 	case code == klarna.CodeTokenCancelled || code == "TOKEN_CANCELED" || code == "TOKEN_FORBIDDEN":
 		return FailTokenCancelled
 	case code == klarna.CodeTokenSuspended:
 		return FailTokenSuspended
-	case klarnaStatus(err) == 403:
+	case klarna.IsForbidden(err):
 		// PAYMENT_METHOD_FAILED (retry allowed), UNAVAILABLE_PAYMENT_METHOD without a trigger,
 		// PAYMENT_METHOD_CURRENCY_MISMATCH: the saved method cannot pay this; try again or check out.
 		return FailTokenPayment

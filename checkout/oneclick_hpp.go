@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 
 	"github.com/paywall/paywall/internal/apilog"
@@ -90,7 +89,7 @@ func (o *OneClick) startHPP(ctx context.Context, c Customer, id, placeOrderMode 
 		}
 	}
 	hpp, err := o.createHPP(ctx, p, mode)
-	if klarnaAnswered(err) && klarnaStatus(err) == http.StatusNotFound {
+	if klarnaAnswered(err) && klarna.IsNotFound(err) {
 		// "Payment session has expired" (a hosted page needs a live payment session): make a new one. A
 		// payment session Klarna calls completed is not renewed: it may hold an order whose answer was
 		// lost, and a new one would let the customer pay twice.
@@ -163,7 +162,7 @@ func (o *OneClick) syncHPP(ctx context.Context, p OneClickPurchase, pending bool
 	switch {
 	case err == nil:
 		return o.actOnHPP(ctx, p, st, pending)
-	case klarnaAnswered(err) && klarnaStatus(err) == http.StatusNotFound:
+	case klarnaAnswered(err) && klarna.IsNotFound(err):
 		return o.setOutcome(ctx, p.ID, p.HPPSessionID, OutcomeExpired, "expired")
 	case klarnaAnswered(err):
 		return p, fmt.Errorf("checkout: read hosted payment page: %w", err)

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 
 	"github.com/paywall/paywall/klarna"
@@ -63,22 +62,7 @@ func (o *OneClick) confirmationURL(id string) string {
 // klarnaAnswered reports whether Klarna itself answered with a refusal that is about the request or the
 // customer (a 4xx with its error body). Everything else (5xx, 401/429, a proxy's page without Klarna's
 // body, a timeout, the network) means Klarna did not answer usefully: retry later.
-func klarnaAnswered(err error) bool {
-	var ke *klarna.Error
-	if !errors.As(err, &ke) {
-		return false
-	}
-	return ke.Status >= 400 && ke.Status < 500 && ke.Status != http.StatusUnauthorized &&
-		ke.Status != http.StatusTooManyRequests && ke.ErrorCode != ""
-}
-
-func klarnaStatus(err error) int {
-	var ke *klarna.Error
-	if errors.As(err, &ke) {
-		return ke.Status
-	}
-	return 0
-}
+func klarnaAnswered(err error) bool { return klarna.Answered(err) }
 
 func klarnaCode(err error) string {
 	var ke *klarna.Error

@@ -92,7 +92,6 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 	ctx = context.WithoutCancel(ctx)
 	placed, perr := place(WithPurchase(ctx, id), c.AccessToken, req)
 
-	var pwErr *payway.Error
 	switch {
 	case perr == nil:
 		p, err = s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
@@ -103,7 +102,7 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 			return Purchase{}, fmt.Errorf("checkout: record order %s: %w", placed.OrderID, err)
 		}
 		return p, nil
-	case errors.As(perr, &pwErr) && pwErr.Status < 500 && pwErr.Code == "session_expired":
+	case payway.IsCode(perr, "session_expired"):
 		p, err = s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
 			p.State, p.UpdatedAt = StateExpired, s.cfg.Now()
 			return nil
@@ -112,12 +111,8 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 			return Purchase{}, fmt.Errorf("checkout: expire: %w", err)
 		}
 		return p, nil
-	case errors.As(perr, &pwErr) && pwErr.Status < 500 && !payway.IsTokenRejected(perr):
-		code := pwErr.Code
-		if code == "" {
-			code = fmt.Sprintf("http_%d", pwErr.Status)
-		}
-		return s.fail(ctx, id, code)
+	case payway.Refused(perr) && !payway.IsTokenRejected(perr):
+		return s.fail(ctx, id, payway.Code(perr))
 	default:
 		// Payway did not answer usefully, or refused our access token (401: nothing was done, and the
 		// handler retries with a renewed token): nothing was bought, the purchase may be retried.

@@ -108,9 +108,8 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 	if err != nil {
 		// The purchase has no Payway session and can never be paid: it ends here, and is never reused.
 		code := "session_unavailable"
-		var pwErr *payway.Error
-		if errors.As(err, &pwErr) && pwErr.Status < 500 && pwErr.Code != "" && !payway.IsTokenRejected(err) {
-			code = pwErr.Code
+		if payway.Refused(err) && !payway.IsTokenRejected(err) && payway.IsCode(err, payway.Code(err)) {
+			code = payway.Code(err) // Payway's own code; a bare status stays session_unavailable
 		}
 		failed, uerr := s.fail(ctx, id, code)
 		if uerr != nil {

@@ -64,3 +64,24 @@ func StepUpID(err error) string {
 	}
 	return ""
 }
+
+// Answered reports whether Klarna answered err with a refusal of its own: a 4xx with an error_code,
+// other than 401 (our credentials) and 429 (slow down). Such a call is known not done and its code says
+// why; anything else (5xx, a timeout, a proxy's page) leaves the outcome unknown.
+func Answered(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status >= 400 && e.Status < 500 && e.Status != 401 && e.Status != 429 &&
+		e.ErrorCode != ""
+}
+
+// IsNotFound reports whether Klarna answered 404: the token, session or authorization does not exist.
+func IsNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == 404
+}
+
+// IsForbidden reports whether Klarna answered 403: it refused the operation for this merchant or token.
+func IsForbidden(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == 403
+}

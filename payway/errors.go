@@ -35,3 +35,23 @@ func IsTokenRejected(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Status == http.StatusUnauthorized && e.Code != "invalid_client"
 }
+
+// Refused reports whether Payway answered err with a refusal (a 4xx): the call was not done and, for a
+// purchase, the code is its outcome. A 5xx or no answer is not a refusal: its outcome is unknown.
+func Refused(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status >= 400 && e.Status < 500
+}
+
+// Code is the machine code of a Payway refusal, or "" (none, or not a Payway error). A refusal without
+// a code is named after its status, e.g. "http_404", so it can still be told apart.
+func Code(err error) string {
+	var e *Error
+	if !errors.As(err, &e) {
+		return ""
+	}
+	if e.Code == "" {
+		return fmt.Sprintf("http_%d", e.Status)
+	}
+	return e.Code
+}
