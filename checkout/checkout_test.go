@@ -211,8 +211,11 @@ func TestStartRefusedOrUnavailable(t *testing.T) {
 			f := newFixture(t)
 			f.pw.sessionErr = tt.err
 			p, err := f.svc.Start(t.Context(), alice, "monthly", "/")
-			if got := errors.Is(err, checkout.ErrUnavailable); got != tt.wantUnavl {
-				t.Fatalf("ErrUnavailable = %v (%v)", got, err)
+			if err != nil { // the outcome is the purchase's state, never also an error
+				t.Fatalf("Start: %v", err)
+			}
+			if got := p.FailureCode == checkout.FailSessionUnavailable; got != tt.wantUnavl {
+				t.Fatalf("session unavailable = %v (code %s)", got, p.FailureCode)
 			}
 			if p.State != checkout.StateFailed || p.FailureCode != tt.wantCode {
 				t.Fatalf("state %s code %s", p.State, p.FailureCode)

@@ -109,4 +109,6 @@ const (
 	FailDeliveryAddress  = "delivery_address_invalid"
 	FailSessionCompleted = "session_completed"
 	FailAlreadyActive    = "package_already_active"
+	// FailSessionUnavailable: Payway did not answer create_session (5xx, timeout); nothing was bought.
+	FailSessionUnavailable = "session_unavailable"
 )

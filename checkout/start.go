@@ -66,7 +66,8 @@ func matchPeriod(ps []payway.PaymentPeriod, want Period) (payway.PaymentPeriod, 
 // Start opens a purchase of an offer: it creates the Payway purchase session (and with it the Klarna
 // session) with our confirmation URL. A purchase of the same customer and offer that is still open is
 // reused, so clicking "buy" twice never opens two Payway sessions. A purchase Payway refuses (for example
-// package_already_active) comes back in the failed state, not as an error.
+// package_already_active) or cannot open (FailSessionUnavailable) comes back in the failed state with a
+// nil error; an error means there is no purchase to show.
 func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath string) (Purchase, error) {
 	offer, ok := s.catalogue.Offer(offerID)
 	if !ok {
@@ -106,17 +107,19 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 		Code: offer.Code, PeriodType: "recurring", PeriodID: period.ID, ConfirmationURL: s.cfg.ConfirmationURL(id),
 	})
 	if err != nil {
-		// The purchase has no Payway session and can never be paid: it ends here, and is never reused.
-		code := "session_unavailable"
+		// The purchase has no Payway session and can never be paid: it ends here, and is never reused. Its
+		// failure code says why: Payway's refusal, or FailSessionUnavailable when Payway did not answer.
+		code := FailSessionUnavailable
 		if payway.Refused(err) && !payway.IsTokenRejected(err) && payway.IsCode(err, payway.Code(err)) {
 			code = payway.Code(err) // Payway's own code; a bare status stays session_unavailable
 		}
 		failed, uerr := s.fail(ctx, id, code)
-		if uerr != nil {
+		switch {
+		case uerr != nil:
 			return Purchase{}, uerr
-		}
-		if code == "session_unavailable" {
-			return failed, unavailable("create session", err)
+		case payway.IsTokenRejected(err):
+			// Not an outcome: the reader's token must be renewed and the purchase started again.
+			return Purchase{}, unavailable("create session", err)
 		}
 		return failed, nil
 	}

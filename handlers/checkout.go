@@ -27,7 +27,7 @@ func (a *App) startCheckout(c echo.Context) error {
 		return err
 	}
 	p, err := a.checkout.Start(c.Request().Context(), cust, offerID, ret)
-	if err != nil && p.ID == "" {
+	if err != nil {
 		return checkoutError(err)
 	}
 	return c.Redirect(http.StatusSeeOther, "/checkout/"+p.ID)
