@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/views"
 )
@@ -19,7 +20,7 @@ import (
 func (a *App) account(c echo.Context) error {
 	cust, err := a.customer(c)
 	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, "/account")
+		return toLogin(c, paths.Account)
 	}
 	if err != nil {
 		return err
@@ -57,7 +58,7 @@ func (a *App) account(c echo.Context) error {
 func (a *App) buyOneClick(c echo.Context) error {
 	cust, err := a.customer(c)
 	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, "/account")
+		return toLogin(c, paths.Account)
 	}
 	if err != nil {
 		return err
@@ -70,9 +71,9 @@ func (a *App) buyOneClick(c echo.Context) error {
 		a.log.WarnContext(c.Request().Context(), "one-click purchase", "err", err, "purchase", p.ID, "request_id", requestID(c))
 	}
 	if p.State == checkout.OneClickRecovering {
-		return c.Redirect(http.StatusSeeOther, recoveryPath(p.ID))
+		return c.Redirect(http.StatusSeeOther, paths.Recovery(p.ID))
 	}
-	return c.Redirect(http.StatusSeeOther, oneClickPath(p.ID))
+	return c.Redirect(http.StatusSeeOther, paths.OneClick(p.ID))
 }
 
 // oneClickPurchase is where a one-click purchase stands, from our database: its confirmation once Klarna
@@ -93,7 +94,7 @@ func (a *App) oneClickPurchase(c echo.Context) error {
 	switch p.State {
 	case checkout.OneClickCompleted:
 	case checkout.OneClickRecovering:
-		return c.Redirect(http.StatusSeeOther, recoveryPath(p.ID))
+		return c.Redirect(http.StatusSeeOther, paths.Recovery(p.ID))
 	default:
 		return a.renderOneClickStatus(c, p, offer)
 	}
@@ -125,7 +126,7 @@ func (a *App) renderOneClickStatus(c echo.Context, p checkout.TokenPurchase, off
 		v.State = "charging"
 		v.Heading = "We are charging your saved payment method"
 		v.Message = "This takes a few seconds, and the page checks again by itself. You will not be charged twice."
-		v.LinkHref, v.LinkLabel, v.Refresh = oneClickPath(p.ID), "Check again", true
+		v.LinkHref, v.LinkLabel, v.Refresh = paths.OneClick(p.ID), "Check again", true
 		status = http.StatusAccepted
 	case checkout.OneClickFailed:
 		var retry, regular bool
@@ -134,7 +135,7 @@ func (a *App) renderOneClickStatus(c echo.Context, p checkout.TokenPurchase, off
 			v.RetryOfferID, v.RetryLabel = p.OfferID, "Try again"
 		}
 		if regular {
-			v.LinkHref, v.LinkLabel = "/subscribe?return=%2Faccount", "Go to the regular checkout"
+			v.LinkHref, v.LinkLabel = paths.Subscribe(paths.Account), "Go to the regular checkout"
 		}
 		status = http.StatusUnprocessableEntity
 		if p.FailureCode == checkout.FailKlarnaDown {
@@ -232,8 +233,6 @@ func (a *App) oneClickOffer(id string) checkout.OneClickOffer {
 
 // kronorOf turns öre into kronor for the views.
 func kronorOf(minor int64) float64 { return float64(minor) / 100 }
-
-func oneClickPath(id string) string { return "/account/purchases/" + id }
 
 // oneClickError maps the one-click journey's errors to pages.
 func oneClickError(err error) error {

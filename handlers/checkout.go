@@ -3,11 +3,11 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
 )
@@ -22,7 +22,7 @@ func (a *App) startCheckout(c echo.Context) error {
 	}
 	cust, err := a.customer(c)
 	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, "/subscribe?"+url.Values{"offer": {offerID}, "return": {ret}}.Encode())
+		return toLogin(c, paths.SubscribeOffer(offerID, ret))
 	}
 	if err != nil {
 		return err
@@ -31,7 +31,7 @@ func (a *App) startCheckout(c echo.Context) error {
 	if err != nil && p.ID == "" {
 		return checkoutError(err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/checkout/"+p.ID)
+	return c.Redirect(http.StatusSeeOther, paths.Checkout(p.ID))
 }
 
 // checkoutPage shows an open purchase with the Klarna widget, or where the purchase stands.
@@ -50,7 +50,7 @@ func (a *App) checkoutPage(c echo.Context) error {
 	switch p.State {
 	case store.StateCreated:
 	case store.StatePlaced, store.StateConfirmed:
-		return c.Redirect(http.StatusSeeOther, confirmationPath(p.ID))
+		return c.Redirect(http.StatusSeeOther, paths.Confirmation(p.ID))
 	default:
 		return a.renderStatus(c, p)
 	}
@@ -95,8 +95,6 @@ func categoryName(id string) string {
 	}
 	return id
 }
-
-func confirmationPath(id string) string { return "/checkout/" + id + "/confirmation" }
 
 // checkoutError maps the journey's errors to pages.
 func checkoutError(err error) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
@@ -31,7 +32,7 @@ func (a *App) confirmation(c echo.Context) error {
 		if conf.Purchase.State == store.StatePlacing {
 			return a.renderStatus(c, conf.Purchase)
 		}
-		return c.Redirect(http.StatusSeeOther, "/checkout/"+conf.Purchase.ID)
+		return c.Redirect(http.StatusSeeOther, paths.Checkout(conf.Purchase.ID))
 	}
 	if err != nil {
 		return checkoutError(err)
@@ -101,7 +102,7 @@ func addressLines(a payway.Address) []string {
 
 // articleTitle is the title of the article at a return path, or "" when it is not an article.
 func (a *App) articleTitle(ctx context.Context, path string) string {
-	slug, ok := strings.CutPrefix(path, "/articles/")
+	slug, ok := paths.ArticleSlug(path)
 	if !ok {
 		return ""
 	}

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/payway"
 )
 
@@ -35,7 +35,7 @@ func (a *App) customer(c echo.Context) (checkout.Customer, error) {
 
 // toLogin sends the browser to the login page, coming back to ret afterwards.
 func toLogin(c echo.Context, ret string) error {
-	return c.Redirect(http.StatusSeeOther, "/login?return="+url.QueryEscape(safeReturn(ret)))
+	return c.Redirect(http.StatusSeeOther, paths.Login(safeReturn(ret)))
 }
 
 // appTokens keeps one Payway app token (no identity) for calls that concern no customer, renewing it a

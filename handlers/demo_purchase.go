@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/internal/apilog"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
 )
@@ -80,9 +81,9 @@ func (a *App) subscriptionView(c echo.Context, id string, events []store.Event) 
 	v.Facts = appendFact(v.Facts, "Started", p.CreatedAt.Local().Format(time.DateTime))
 	switch p.State {
 	case store.StatePlaced, store.StateConfirmed:
-		v.PageHref = confirmationPath(p.ID)
+		v.PageHref = paths.Confirmation(p.ID)
 	default:
-		v.PageHref = "/checkout/" + p.ID
+		v.PageHref = paths.Checkout(p.ID)
 	}
 	return v, byEvent, nil
 }
@@ -109,9 +110,9 @@ func (a *App) oneClickView(c echo.Context, id string, events []store.Event) (vie
 	v.Facts = appendFact(v.Facts, "Klarna order", p.OrderID)
 	v.Facts = appendFact(v.Facts, "Started", p.CreatedAt.Local().Format(time.DateTime))
 	if p.State == store.TokenStateRecovering {
-		v.PageHref = "/recovery/" + p.ID
+		v.PageHref = paths.Recovery(p.ID)
 	} else {
-		v.PageHref = "/account/purchases/" + p.ID
+		v.PageHref = paths.OneClick(p.ID)
 	}
 	return v, byEvent, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/views"
 )
@@ -20,12 +21,6 @@ import (
 // gave a step-up trigger, so the customer, who is present, confirms the payment with Klarna once more,
 // either in Klarna's dialog on our page (SDK) or on Klarna's hosted payment page (HPP). Every answer is
 // read from our database or from Klarna, never from the URL: the return's ?outcome= is only a hint.
-
-// hppCallbackRoute is where Klarna posts HPP status updates. It is the one POST exempt from the CSRF check
-// (see middleware): it comes from Klarna's servers, authenticated by the per-recovery secret in its URL.
-const hppCallbackRoute = "/recovery/:id/hpp/callback"
-
-func recoveryPath(id string) string { return "/recovery/" + id }
 
 // recoveryPage says what happened and offers both ways to confirm the payment, the configured one first.
 // Opening it creates the step-up payment session once (the journey keeps it for reloads and returns).
@@ -40,7 +35,7 @@ func (a *App) recoveryPage(c echo.Context) error {
 	id := c.Param("id")
 	p, err := a.oneclick.StartRecovery(c.Request().Context(), cust, id)
 	if errors.Is(err, checkout.ErrNotRecovering) {
-		return c.Redirect(http.StatusSeeOther, oneClickPath(id))
+		return c.Redirect(http.StatusSeeOther, paths.OneClick(id))
 	}
 	if err != nil {
 		return a.recoveryFailure(c, id, err)
@@ -61,14 +56,14 @@ func (a *App) recoveryOrder(c echo.Context) error {
 	id := c.Param("id")
 	cust, err := a.customer(c)
 	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, recoveryPath(id))
+		return toLogin(c, paths.Recovery(id))
 	}
 	if err != nil {
 		return err
 	}
 	p, err := a.oneclick.RecoveryOrder(c.Request().Context(), cust, id, strings.TrimSpace(c.FormValue("authorization_token")))
 	if errors.Is(err, checkout.ErrNotRecovering) {
-		return c.Redirect(http.StatusSeeOther, oneClickPath(id))
+		return c.Redirect(http.StatusSeeOther, paths.OneClick(id))
 	}
 	if errors.Is(err, checkout.ErrNoAuthorization) {
 		return &Error{Code: EINVALID, Message: "Klarna has not approved the payment yet. Go back and press Continue with Klarna again. Nothing was charged.", Err: err}
@@ -86,7 +81,7 @@ func (a *App) startHPP(c echo.Context) error {
 	id := c.Param("id")
 	cust, err := a.customer(c)
 	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, recoveryPath(id))
+		return toLogin(c, paths.Recovery(id))
 	}
 	if err != nil {
 		return err
@@ -97,7 +92,7 @@ func (a *App) startHPP(c echo.Context) error {
 	}
 	redirect, err := a.oneclick.StartHPP(c.Request().Context(), cust, id, mode)
 	if errors.Is(err, checkout.ErrNotRecovering) {
-		return c.Redirect(http.StatusSeeOther, oneClickPath(id))
+		return c.Redirect(http.StatusSeeOther, paths.OneClick(id))
 	}
 	if errors.Is(err, checkout.ErrInvalidMode) {
 		return &Error{Code: EINVALID, Message: "That is not a way to pay on Klarna's page. Go back and try again.", Err: err}
@@ -126,7 +121,7 @@ func (a *App) returnFromHPP(c echo.Context) error {
 	}
 	p, err := a.oneclick.ReturnFromHPP(c.Request().Context(), cust, id)
 	if errors.Is(err, checkout.ErrNotRecovering) {
-		return c.Redirect(http.StatusSeeOther, oneClickPath(id))
+		return c.Redirect(http.StatusSeeOther, paths.OneClick(id))
 	}
 	if err != nil {
 		return a.recoveryFailure(c, id, err)
@@ -136,7 +131,7 @@ func (a *App) returnFromHPP(c echo.Context) error {
 			State: "pending", OfferTitle: a.oneClickOffer(p.OfferID).Title, Refresh: true,
 			Heading:  "Klarna is still working on your payment",
 			Message:  "This usually takes a few seconds, and the page checks again by itself. If you left Klarna's page before finishing, go back to the payment choices.",
-			LinkHref: recoveryPath(id), LinkLabel: "Back to the payment choices",
+			LinkHref: paths.Recovery(id), LinkLabel: "Back to the payment choices",
 		}
 		return a.render(c, http.StatusOK, views.OneClickStatus(a.page(c, v.Heading), v))
 	}
@@ -169,9 +164,9 @@ func (a *App) hppCallback(c echo.Context) error {
 // outcome, the recovery page (which says what happened last) while the customer still has to act.
 func afterRecovery(p checkout.TokenPurchase) string {
 	if p.State == checkout.OneClickRecovering {
-		return recoveryPath(p.ID)
+		return paths.Recovery(p.ID)
 	}
-	return oneClickPath(p.ID)
+	return paths.OneClick(p.ID)
 }
 
 // hppPending reports whether the journey last saw an unfinished payment (Klarna's page WAITING or
@@ -214,7 +209,7 @@ func (a *App) recoveryFailure(c echo.Context, id string, err error) error {
 			State:    "unavailable",
 			Heading:  "Klarna is not answering right now",
 			Message:  "We could not reach Klarna, and nothing was charged. Please try again in a moment.",
-			LinkHref: recoveryPath(id), LinkLabel: "Try again",
+			LinkHref: paths.Recovery(id), LinkLabel: "Try again",
 		}
 		return a.render(c, http.StatusServiceUnavailable, views.OneClickStatus(a.page(c, v.Heading), v))
 	}
@@ -225,7 +220,7 @@ func (a *App) recoveryFailure(c echo.Context, id string, err error) error {
 			State:    "refused",
 			Heading:  "Klarna did not accept this step",
 			Message:  "Nothing was charged. Go back to the payment choices and try again; if it happens again, choose the other way to pay.",
-			LinkHref: recoveryPath(id), LinkLabel: "Back to the payment choices",
+			LinkHref: paths.Recovery(id), LinkLabel: "Back to the payment choices",
 		}
 		return a.render(c, http.StatusUnprocessableEntity, views.OneClickStatus(a.page(c, v.Heading), v))
 	}
