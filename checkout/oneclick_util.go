@@ -61,7 +61,7 @@ func orderRequest(p store.TokenPurchase) (klarna.TokenOrderRequest, error) {
 // confirmationURL is the one-click purchase's confirmation page, given to Klarna as
 // merchant_urls.confirmation.
 func (o *OneClick) confirmationURL(id string) string {
-	return o.cfg.BaseURL + "/account/purchases/" + id
+	return o.cfg.OneClickURL(id)
 }
 
 // klarnaAnswered reports whether Klarna itself answered with a refusal that is about the request or the
