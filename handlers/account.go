@@ -18,13 +18,7 @@ import (
 // the one-click offers. A method that cannot be read right now only hides the offers: the rest of the page
 // still helps.
 func (a *App) account(c echo.Context) error {
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, paths.Account)
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	ctx := c.Request().Context()
 	products, err := a.payway.ActiveProducts(ctx, cust.AccessToken)
 	if err != nil {
@@ -56,13 +50,7 @@ func (a *App) account(c echo.Context) error {
 // asks the customer to step up, or the page explaining a rejection. Repeated posts are the journey's
 // business (one idempotency key per attempt), not the handler's.
 func (a *App) buyOneClick(c echo.Context) error {
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, paths.Account)
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	p, err := a.oneclick.Buy(c.Request().Context(), cust, c.FormValue("offer"))
 	if err != nil && p.ID == "" {
 		return oneClickError(err)
@@ -79,13 +67,7 @@ func (a *App) buyOneClick(c echo.Context) error {
 // oneClickPurchase is where a one-click purchase stands, from our database: its confirmation once Klarna
 // has the order, the page explaining a rejection, or the recovery page while a step-up is open.
 func (a *App) oneClickPurchase(c echo.Context) error {
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, c.Request().URL.RequestURI())
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	p, err := a.oneclick.Get(c.Request().Context(), cust, c.Param("id"))
 	if err != nil {
 		return oneClickError(err)

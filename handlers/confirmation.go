@@ -19,13 +19,7 @@ import (
 // confirmation is the confirmation_url Payway's flow ends on (after Klarna's device recognition). What it
 // shows comes from our database and Payway's order, never from the URL.
 func (a *App) confirmation(c echo.Context) error {
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, c.Request().URL.RequestURI())
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	ctx := c.Request().Context()
 	conf, err := a.checkout.Confirm(ctx, cust, c.Param("id"))
 	if errors.Is(err, checkout.ErrNotPlaced) {

@@ -17,13 +17,7 @@ import (
 // Klarna's device recognition, which ends on our confirmation page. Repeats (double click, reload, second
 // tab) get the first outcome.
 func (a *App) placeOrder(c echo.Context) error {
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, paths.Checkout(c.Param("id")))
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	id := c.Param("id")
 	p, err := a.checkout.PlaceOrder(c.Request().Context(), cust, id, checkout.OrderInput{
 		AuthorizationToken: c.FormValue("authorization_token"),

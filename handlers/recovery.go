@@ -25,13 +25,7 @@ import (
 // recoveryPage says what happened and offers both ways to confirm the payment, the configured one first.
 // Opening it creates the step-up payment session once (the journey keeps it for reloads and returns).
 func (a *App) recoveryPage(c echo.Context) error {
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, c.Request().URL.RequestURI())
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	id := c.Param("id")
 	p, err := a.oneclick.StartRecovery(c.Request().Context(), cust, id)
 	if errors.Is(err, checkout.ErrNotRecovering) {
@@ -54,13 +48,7 @@ func (a *App) recoveryPage(c echo.Context) error {
 // order per recovery: a double click or a re-sent form gets the first outcome.
 func (a *App) recoveryOrder(c echo.Context) error {
 	id := c.Param("id")
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, paths.Recovery(id))
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	p, err := a.oneclick.RecoveryOrder(c.Request().Context(), cust, id, strings.TrimSpace(c.FormValue("authorization_token")))
 	if errors.Is(err, checkout.ErrNotRecovering) {
 		return c.Redirect(http.StatusSeeOther, paths.OneClick(id))
@@ -79,13 +67,7 @@ func (a *App) recoveryOrder(c echo.Context) error {
 // lets testers choose, and every mode ends in one order.
 func (a *App) startHPP(c echo.Context) error {
 	id := c.Param("id")
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, paths.Recovery(id))
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	mode := strings.ToUpper(strings.TrimSpace(c.FormValue("place_order_mode")))
 	if mode == "" {
 		mode = klarna.PlaceOrderNone
@@ -112,13 +94,7 @@ func (a *App) startHPP(c echo.Context) error {
 // recovery page to choose again.
 func (a *App) returnFromHPP(c echo.Context) error {
 	id := c.Param("id")
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, c.Request().URL.Path)
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	p, err := a.oneclick.ReturnFromHPP(c.Request().Context(), cust, id)
 	if errors.Is(err, checkout.ErrNotRecovering) {
 		return c.Redirect(http.StatusSeeOther, paths.OneClick(id))

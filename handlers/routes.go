@@ -19,25 +19,27 @@ type route struct {
 }
 
 // routes registers every route of the app in one table, so the whole surface is readable in one place.
+// Steps that act for a customer have requireCustomer, saying where the login page comes back to.
 func (a *App) routes(e *echo.Echo) {
+	customer := func(ret loginReturn) []echo.MiddlewareFunc { return mw(a.requireCustomer(ret)) }
 	table := []route{
 		{"home", http.MethodGet, paths.Home, a.home, nil},
 		{"article", http.MethodGet, paths.ArticlePattern, a.article, nil},
 		{"login.page", http.MethodGet, paths.LoginPage, a.loginForm, nil},
-		{"login", http.MethodPost, paths.LoginPage, a.login, []echo.MiddlewareFunc{a.loginLimiter()}},
+		{"login", http.MethodPost, paths.LoginPage, a.login, mw(a.loginLimiter())},
 		{"logout", http.MethodPost, paths.Logout, a.logout, nil},
 		{"subscribe", http.MethodGet, paths.SubscribePage, a.subscribe, nil},
-		{"checkout.start", http.MethodPost, paths.CheckoutStart, a.startCheckout, nil},
-		{"checkout.page", http.MethodGet, paths.CheckoutPattern, a.checkoutPage, nil},
-		{"checkout.order", http.MethodPost, paths.CheckoutOrderPattern, a.placeOrder, nil},
-		{"checkout.confirmation", http.MethodGet, paths.ConfirmationPattern, a.confirmation, nil},
-		{"account", http.MethodGet, paths.Account, a.account, nil},
-		{"account.buy", http.MethodPost, paths.OneClickBuy, a.buyOneClick, nil},
-		{"account.purchase", http.MethodGet, paths.OneClickPattern, a.oneClickPurchase, nil},
-		{"recovery.page", http.MethodGet, paths.RecoveryPattern, a.recoveryPage, nil},
-		{"recovery.order", http.MethodPost, paths.RecoveryOrderPattern, a.recoveryOrder, nil},
-		{"recovery.hpp", http.MethodPost, paths.RecoveryHPPPattern, a.startHPP, nil},
-		{"recovery.return", http.MethodGet, paths.RecoveryReturnPattern, a.returnFromHPP, nil},
+		{"checkout.start", http.MethodPost, paths.CheckoutStart, a.startCheckout, mw(a.knownOffer, a.requireCustomer(chosenOffer))},
+		{"checkout.page", http.MethodGet, paths.CheckoutPattern, a.checkoutPage, customer(thisPage)},
+		{"checkout.order", http.MethodPost, paths.CheckoutOrderPattern, a.placeOrder, customer(backToID(paths.Checkout))},
+		{"checkout.confirmation", http.MethodGet, paths.ConfirmationPattern, a.confirmation, customer(thisPage)},
+		{"account", http.MethodGet, paths.Account, a.account, customer(backTo(paths.Account))},
+		{"account.buy", http.MethodPost, paths.OneClickBuy, a.buyOneClick, customer(backTo(paths.Account))},
+		{"account.purchase", http.MethodGet, paths.OneClickPattern, a.oneClickPurchase, customer(thisPage)},
+		{"recovery.page", http.MethodGet, paths.RecoveryPattern, a.recoveryPage, customer(thisPage)},
+		{"recovery.order", http.MethodPost, paths.RecoveryOrderPattern, a.recoveryOrder, customer(backToID(paths.Recovery))},
+		{"recovery.hpp", http.MethodPost, paths.RecoveryHPPPattern, a.startHPP, customer(backToID(paths.Recovery))},
+		{"recovery.return", http.MethodGet, paths.RecoveryReturnPattern, a.returnFromHPP, customer(thisPath)},
 		{"recovery.hpp.callback", http.MethodPost, paths.HPPCallbackPattern, a.hppCallback, nil}, // CSRF-exempt: see middleware
 		// The demo console (demo*.go): sandbox mode, or live with an admin credential; see demoMW.
 		{"demo", http.MethodGet, paths.Demo, a.demoConsole, a.demoMW(false)},
@@ -58,3 +60,6 @@ func (a *App) routes(e *echo.Echo) {
 		e.Add(r.method, r.path, r.handler, r.mw...).Name = r.name
 	}
 }
+
+// mw lists a route's middleware, outermost first.
+func mw(m ...echo.MiddlewareFunc) []echo.MiddlewareFunc { return m }
