@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/internal/testenv"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/store"
@@ -120,7 +121,7 @@ func newFixture(t *testing.T) *fixture {
 	clk.nanos.Store(testenv.NewClock().Now().Truncate(time.Second).UnixNano()) // the real now (+ PAYWALL_TEST_CLOCK_SHIFT), then frozen
 	pw := newFakePayway()
 	svc, err := checkout.New(checkout.Config{
-		ConfirmationURL: func(id string) string { return "http://localhost:8080/checkout/" + id + "/confirmation" },
+		ConfirmationURL: func(id string) string { return "http://localhost:8080" + paths.Confirmation(id) },
 		Raise:           checkout.RaiseFlags{SSNAlreadyTaken: true},
 		Now:             clk.Now,
 	}, pw, db, cat)

@@ -17,8 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/paywall/paywall/klarna"
@@ -136,11 +134,15 @@ func (klarnaUnavailableError) Is(target error) bool { return target == ErrUnavai
 
 // OneClickConfig configures one-click purchases.
 type OneClickConfig struct {
-	// BaseURL is the app's public URL, for the HPP merchant URLs (success, cancel, back, failure, error,
-	// status update) and the payment session's confirmation URL.
-	BaseURL string
-	Now     func() time.Time
-	Logger  *slog.Logger
+	// The app's absolute URLs given to Klarna, built by the app: RecoveryReturnURL is where the hosted
+	// payment page sends the customer back (success, cancel, back, failure, error; outcome is only a
+	// hint), HPPCallbackURL where Klarna posts its status updates (authenticated by the recovery's secret),
+	// OneClickURL a one-click purchase's page (the payment session's confirmation URL).
+	RecoveryReturnURL func(purchaseID, outcome string) string
+	HPPCallbackURL    func(purchaseID, secret string) string
+	OneClickURL       func(purchaseID string) string
+	Now               func() time.Time
+	Logger            *slog.Logger
 	// Market of the purchases; defaults SE, SEK, sv-SE (the paywall's newspaper is Swedish).
 	Country, Currency, Locale string
 	// Intent of the step-up payment session: the intent of the session the token was made with (Payway's
@@ -163,11 +165,9 @@ func NewOneClick(cfg OneClickConfig, pw Profiles, kl Klarna, st OneClickStore, o
 	if pw == nil || kl == nil || st == nil {
 		return nil, errors.New("checkout: one-click needs Payway, Klarna and a store")
 	}
-	u, err := url.Parse(cfg.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("checkout: OneClickConfig.BaseURL %q is not an absolute http(s) URL", cfg.BaseURL)
+	if cfg.RecoveryReturnURL == nil || cfg.HPPCallbackURL == nil || cfg.OneClickURL == nil {
+		return nil, errors.New("checkout: OneClickConfig.RecoveryReturnURL, HPPCallbackURL and OneClickURL are required")
 	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if err := validateOneClickOffers(offers); err != nil {
 		return nil, fmt.Errorf("checkout: one-click offers: %w", err)
 	}

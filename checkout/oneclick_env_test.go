@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/internal/testenv"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/payway"
@@ -92,7 +93,12 @@ func newOneClickEnv(t *testing.T, opts ...envOption) *oneClickEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oc, err := checkout.NewOneClick(checkout.OneClickConfig{BaseURL: app.URL, Now: clk.Now}, pw, klarna.New(kcfg), db, offers)
+	oc, err := checkout.NewOneClick(checkout.OneClickConfig{
+		RecoveryReturnURL: func(id, outcome string) string { return app.URL + paths.RecoveryReturn(id, outcome) },
+		HPPCallbackURL:    func(id, secret string) string { return app.URL + paths.HPPCallback(id, secret) },
+		OneClickURL:       func(id string) string { return app.URL + paths.OneClick(id) },
+		Now:               clk.Now,
+	}, pw, klarna.New(kcfg), db, offers)
 	if err != nil {
 		t.Fatal(err)
 	}

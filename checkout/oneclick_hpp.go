@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/klarna"
@@ -15,12 +14,10 @@ import (
 // whose ?outcome= is only a hint: the status is read from Klarna) and where Klarna posts status updates,
 // authenticated by the recovery's secret.
 func (o *OneClick) hppMerchantURLs(p OneClickPurchase) *klarna.HPPMerchantURLs {
-	ret := func(outcome string) string {
-		return o.cfg.BaseURL + "/recovery/" + url.PathEscape(p.ID) + "/return?outcome=" + outcome
-	}
+	ret := func(outcome string) string { return o.cfg.RecoveryReturnURL(p.ID, outcome) }
 	return &klarna.HPPMerchantURLs{
 		Success: ret("success"), Cancel: ret("cancel"), Back: ret("back"), Failure: ret("failure"), Error: ret("error"),
-		StatusUpdate: o.cfg.BaseURL + "/recovery/" + url.PathEscape(p.ID) + "/hpp/callback?secret=" + url.QueryEscape(p.CallbackSecret),
+		StatusUpdate: o.cfg.HPPCallbackURL(p.ID, p.CallbackSecret),
 	}
 }
 

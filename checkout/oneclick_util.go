@@ -56,7 +56,7 @@ func orderRequest(p OneClickPurchase) (klarna.TokenOrderRequest, error) {
 // confirmationURL is the one-click purchase's confirmation page, given to Klarna as
 // merchant_urls.confirmation.
 func (o *OneClick) confirmationURL(id string) string {
-	return o.cfg.BaseURL + "/account/purchases/" + id
+	return o.cfg.OneClickURL(id)
 }
 
 // klarnaAnswered reports whether Klarna itself answered with a refusal that is about the request or the

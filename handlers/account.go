@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/views"
 )
@@ -17,13 +18,7 @@ import (
 // the one-click offers. A method that cannot be read right now only hides the offers: the rest of the page
 // still helps.
 func (a *App) account(c echo.Context) error {
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, "/account")
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	ctx := c.Request().Context()
 	products, err := a.payway.ActiveProducts(ctx, cust.AccessToken)
 	if err != nil {
@@ -55,13 +50,7 @@ func (a *App) account(c echo.Context) error {
 // asks the customer to step up, or the page explaining a rejection. Repeated posts are the journey's
 // business (one idempotency key per attempt), not the handler's.
 func (a *App) buyOneClick(c echo.Context) error {
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, "/account")
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	p, err := a.oneclick.Buy(c.Request().Context(), cust, c.FormValue("offer"))
 	if err != nil && p.ID == "" {
 		return oneClickError(err)
@@ -70,21 +59,15 @@ func (a *App) buyOneClick(c echo.Context) error {
 		a.log.WarnContext(c.Request().Context(), "one-click purchase", "err", err, "purchase", p.ID, "request_id", requestID(c))
 	}
 	if p.State == checkout.OneClickRecovering {
-		return c.Redirect(http.StatusSeeOther, recoveryPath(p.ID))
+		return c.Redirect(http.StatusSeeOther, paths.Recovery(p.ID))
 	}
-	return c.Redirect(http.StatusSeeOther, oneClickPath(p.ID))
+	return c.Redirect(http.StatusSeeOther, paths.OneClick(p.ID))
 }
 
 // oneClickPurchase is where a one-click purchase stands, from our database: its confirmation once Klarna
 // has the order, the page explaining a rejection, or the recovery page while a step-up is open.
 func (a *App) oneClickPurchase(c echo.Context) error {
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, c.Request().URL.RequestURI())
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	p, err := a.oneclick.Get(c.Request().Context(), cust, c.Param("id"))
 	if err != nil {
 		return oneClickError(err)
@@ -93,7 +76,7 @@ func (a *App) oneClickPurchase(c echo.Context) error {
 	switch p.State {
 	case checkout.OneClickCompleted:
 	case checkout.OneClickRecovering:
-		return c.Redirect(http.StatusSeeOther, recoveryPath(p.ID))
+		return c.Redirect(http.StatusSeeOther, paths.Recovery(p.ID))
 	default:
 		return a.renderOneClickStatus(c, p, offer)
 	}
@@ -125,7 +108,7 @@ func (a *App) renderOneClickStatus(c echo.Context, p checkout.OneClickPurchase, 
 		v.State = "charging"
 		v.Heading = "We are charging your saved payment method"
 		v.Message = "This takes a few seconds, and the page checks again by itself. You will not be charged twice."
-		v.LinkHref, v.LinkLabel, v.Refresh = oneClickPath(p.ID), "Check again", true
+		v.LinkHref, v.LinkLabel, v.Refresh = paths.OneClick(p.ID), "Check again", true
 		status = http.StatusAccepted
 	case checkout.OneClickFailed:
 		var retry, regular bool
@@ -134,7 +117,7 @@ func (a *App) renderOneClickStatus(c echo.Context, p checkout.OneClickPurchase, 
 			v.RetryOfferID, v.RetryLabel = p.OfferID, "Try again"
 		}
 		if regular {
-			v.LinkHref, v.LinkLabel = "/subscribe?return=%2Faccount", "Go to the regular checkout"
+			v.LinkHref, v.LinkLabel = paths.Subscribe(paths.Account), "Go to the regular checkout"
 		}
 		status = http.StatusUnprocessableEntity
 		if p.FailureCode == checkout.FailKlarnaDown {
@@ -232,8 +215,6 @@ func (a *App) oneClickOffer(id string) checkout.OneClickOffer {
 
 // kronorOf turns öre into kronor for the views.
 func kronorOf(minor int64) float64 { return float64(minor) / 100 }
-
-func oneClickPath(id string) string { return "/account/purchases/" + id }
 
 // oneClickError maps the one-click journey's errors to pages.
 func oneClickError(err error) error {

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
 )
@@ -47,13 +47,13 @@ func (a *App) article(c echo.Context) error {
 			return err
 		}
 	}
-	path := "/articles/" + art.Slug
+	path := paths.Article(art.Slug)
 	view := views.ArticleView{
 		Slug: art.Slug, Title: art.Title, Summary: art.Summary, Author: art.Author,
 		PublishedAt: art.PublishedAt, Premium: art.Premium,
 		Paragraphs:   paragraphs(art.Body),
 		Unlocked:     unlocked,
-		SubscribeURL: "/subscribe?return=" + url.QueryEscape(path),
+		SubscribeURL: paths.Subscribe(path),
 	}
 	return a.render(c, http.StatusOK, views.Article(a.page(c, art.Title), view))
 }

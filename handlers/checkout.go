@@ -3,45 +3,46 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/views"
 )
 
 // startCheckout opens a purchase of the chosen offer (Payway create_session) and goes to its checkout page.
-// A reader who is not logged in logs in first and comes back to the offers with their choice kept.
+// Its route checks the offer first (knownOffer); a reader who is not logged in then logs in and comes back
+// to the offers with their choice kept (requireCustomer with chosenOffer).
 func (a *App) startCheckout(c echo.Context) error {
-	offerID := c.FormValue("offer")
-	ret := safeReturn(c.FormValue("return"))
-	if _, ok := a.checkout.Catalogue().Offer(offerID); !ok {
-		return &Error{Code: EINVALID, Message: "Choose one of the subscriptions on offer."}
-	}
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, "/subscribe?"+url.Values{"offer": {offerID}, "return": {ret}}.Encode())
-	}
-	if err != nil {
-		return err
-	}
-	p, err := a.checkout.Start(c.Request().Context(), cust, offerID, ret)
+	cust := customerOf(c)
+	p, err := a.checkout.Start(c.Request().Context(), cust, c.FormValue("offer"), safeReturn(c.FormValue("return")))
 	if err != nil {
 		return checkoutError(err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/checkout/"+p.ID)
+	return c.Redirect(http.StatusSeeOther, paths.Checkout(p.ID))
+}
+
+// knownOffer refuses an offer that is not in the catalogue before anything else, logged in or not: a bad
+// form is answered at once, not after a detour through the login page.
+func (a *App) knownOffer(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, ok := a.checkout.Catalogue().Offer(c.FormValue("offer")); !ok {
+			return &Error{Code: EINVALID, Message: "Choose one of the subscriptions on offer."}
+		}
+		return next(c)
+	}
+}
+
+// chosenOffer is where POST /checkout comes back to after the login page: the offers, with the chosen one
+// marked and the way back from there kept.
+func chosenOffer(c echo.Context) string {
+	return paths.SubscribeOffer(c.FormValue("offer"), safeReturn(c.FormValue("return")))
 }
 
 // checkoutPage shows an open purchase with the Klarna widget, or where the purchase stands.
 func (a *App) checkoutPage(c echo.Context) error {
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, c.Request().URL.RequestURI())
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	p, err := a.checkout.Get(c.Request().Context(), cust, c.Param("id"))
 	if err != nil {
 		return checkoutError(err)
@@ -49,7 +50,7 @@ func (a *App) checkoutPage(c echo.Context) error {
 	switch p.State {
 	case checkout.StateCreated:
 	case checkout.StatePlaced, checkout.StateConfirmed:
-		return c.Redirect(http.StatusSeeOther, confirmationPath(p.ID))
+		return c.Redirect(http.StatusSeeOther, paths.Confirmation(p.ID))
 	default:
 		return a.renderStatus(c, p)
 	}
@@ -94,8 +95,6 @@ func categoryName(id string) string {
 	}
 	return id
 }
-
-func confirmationPath(id string) string { return "/checkout/" + id + "/confirmation" }
 
 // checkoutError maps the journey's errors to pages.
 func checkoutError(err error) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/views"
 )
@@ -17,20 +18,14 @@ import (
 // confirmation is the confirmation_url Payway's flow ends on (after Klarna's device recognition). What it
 // shows comes from our database and Payway's order, never from the URL.
 func (a *App) confirmation(c echo.Context) error {
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, c.Request().URL.RequestURI())
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	ctx := c.Request().Context()
 	conf, err := a.checkout.Confirm(ctx, cust, c.Param("id"))
 	if errors.Is(err, checkout.ErrNotPlaced) {
 		if conf.Purchase.State == checkout.StatePlacing {
 			return a.renderStatus(c, conf.Purchase)
 		}
-		return c.Redirect(http.StatusSeeOther, "/checkout/"+conf.Purchase.ID)
+		return c.Redirect(http.StatusSeeOther, paths.Checkout(conf.Purchase.ID))
 	}
 	if err != nil {
 		return checkoutError(err)
@@ -100,7 +95,7 @@ func addressLines(a payway.Address) []string {
 
 // articleTitle is the title of the article at a return path, or "" when it is not an article.
 func (a *App) articleTitle(ctx context.Context, path string) string {
-	slug, ok := strings.CutPrefix(path, "/articles/")
+	slug, ok := paths.ArticleSlug(path)
 	if !ok {
 		return ""
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/apilog"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
@@ -236,7 +236,7 @@ func (a *App) demoLogin(c echo.Context) error {
 	if err := a.demoPasswordLogin(c, persona); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/demo?done=login")
+	return c.Redirect(http.StatusSeeOther, paths.DemoDone("login", ""))
 }
 
 // demoPersona finds a persona in the sandbox's scenario list. Only listed personas can be logged in as:
@@ -363,18 +363,18 @@ func (a *App) demoUsedUp(c echo.Context, s demoScenario, p sandboxPersona) (stri
 // a premium article after the purchase), or the account page with the one-click offers.
 func (a *App) scenarioLanding(ctx context.Context, s demoScenario) string {
 	if s.Journey != journeyCheckout {
-		return "/account"
+		return paths.Account
 	}
-	ret := "/"
+	ret := paths.Home
 	if articles, err := a.db.ListArticles(ctx); err == nil {
 		for _, art := range articles {
 			if art.Premium {
-				ret = "/articles/" + art.Slug
+				ret = paths.Article(art.Slug)
 				break
 			}
 		}
 	}
-	return "/subscribe?" + url.Values{"offer": {s.Offer}, "return": {ret}}.Encode()
+	return paths.SubscribeOffer(s.Offer, ret)
 }
 
 // demoArmFault arms one of the console's fault switches in the sandbox.
@@ -386,7 +386,7 @@ func (a *App) demoArmFault(c echo.Context) error {
 	if err := a.sandbox.armFault(c.Request().Context(), sw.Fault); err != nil {
 		return sandboxDown(err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/demo?done=fault#faults")
+	return c.Redirect(http.StatusSeeOther, paths.DemoDone("fault", "faults"))
 }
 
 // sandboxFaultID is what the sandbox's fault ids look like; anything else never reaches its URL.
@@ -403,7 +403,7 @@ func (a *App) demoDisarmFault(c echo.Context) error {
 	if err != nil && !(errors.As(err, &st) && st.Status == http.StatusNotFound) {
 		return sandboxDown(err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/demo?done=disarmed#faults")
+	return c.Redirect(http.StatusSeeOther, paths.DemoDone("disarmed", "faults"))
 }
 
 // demoClearFaults disarms every fault.
@@ -411,7 +411,7 @@ func (a *App) demoClearFaults(c echo.Context) error {
 	if err := a.sandbox.clearFaults(c.Request().Context()); err != nil {
 		return sandboxDown(err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/demo?done=faults-cleared#faults")
+	return c.Redirect(http.StatusSeeOther, paths.DemoDone("faults-cleared", "faults"))
 }
 
 // demoReset starts the demo over: the sandbox and the app's purchases, timelines and sessions. The
@@ -423,7 +423,7 @@ func (a *App) demoReset(c echo.Context) error {
 	if err := a.endSession(c); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/demo?done=reset")
+	return c.Redirect(http.StatusSeeOther, paths.DemoDone("reset", ""))
 }
 
 // resetDemoData resets the sandbox first (if that fails the app keeps its data, still consistent with the
@@ -478,22 +478,22 @@ func (a *App) demoLookup(c echo.Context) error {
 	if !purchaseIDPattern.MatchString(id) {
 		return &Error{Code: EINVALID, Message: "That is not a purchase id: it has 32 letters and digits."}
 	}
-	return c.Redirect(http.StatusSeeOther, "/demo/purchases/"+id)
+	return c.Redirect(http.StatusSeeOther, paths.DemoPurchase(id))
 }
 
 // purchasePageRoutes are the pages about one purchase (its id in :id) that link to "what happened" in
 // sandbox mode: checkout and its outcomes, the confirmation, and the one-click and recovery pages.
 var purchasePageRoutes = map[string]bool{
-	"/checkout/:id": true, "/checkout/:id/order": true, "/checkout/:id/confirmation": true,
-	"/account/purchases/:id": true, "/recovery/:id": true, "/recovery/:id/return": true,
-	"/recovery/:id/order": true, "/recovery/:id/hpp": true,
+	paths.CheckoutPattern: true, paths.CheckoutOrderPattern: true, paths.ConfirmationPattern: true,
+	paths.OneClickPattern: true, paths.RecoveryPattern: true, paths.RecoveryReturnPattern: true,
+	paths.RecoveryOrderPattern: true, paths.RecoveryHPPPattern: true,
 }
 
 // demoBar is the layout's demo strip for this request: in sandbox mode, the running scenario's instruction
 // and, on a page about a purchase its viewer owns, the link to what happened to it. nil when there is
 // nothing to say (and always in live mode, where customers must not see it).
 func (a *App) demoBar(c echo.Context) *views.DemoBar {
-	if !a.demoSandbox() || strings.HasPrefix(c.Path(), "/demo") {
+	if !a.demoSandbox() || strings.HasPrefix(c.Path(), paths.Demo) {
 		return nil
 	}
 	var bar views.DemoBar
@@ -524,7 +524,7 @@ func (a *App) WhatHappenedHref(c echo.Context, purchaseID string) string {
 	if owner, _, err := a.purchaseOwner(c.Request().Context(), purchaseID); err != nil || owner != u.AccountID {
 		return ""
 	}
-	return "/demo/purchases/" + purchaseID
+	return paths.DemoPurchase(purchaseID)
 }
 
 // purchaseOwner is the account and kind of a purchase of either kind; store.ErrNotFound when there is none.

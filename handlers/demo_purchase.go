@@ -15,6 +15,7 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/apilog"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
 )
@@ -82,9 +83,9 @@ func (a *App) subscriptionView(c echo.Context, id string, events []checkout.Even
 	v.Facts = appendFact(v.Facts, "Started", p.CreatedAt.Local().Format(time.DateTime))
 	switch p.State {
 	case checkout.StatePlaced, checkout.StateConfirmed:
-		v.PageHref = confirmationPath(p.ID)
+		v.PageHref = paths.Confirmation(p.ID)
 	default:
-		v.PageHref = "/checkout/" + p.ID
+		v.PageHref = paths.Checkout(p.ID)
 	}
 	return v, byEvent, nil
 }
@@ -111,9 +112,9 @@ func (a *App) oneClickView(c echo.Context, id string, events []checkout.Event) (
 	v.Facts = appendFact(v.Facts, "Klarna order", p.OrderID)
 	v.Facts = appendFact(v.Facts, "Started", p.CreatedAt.Local().Format(time.DateTime))
 	if p.State == checkout.OneClickRecovering {
-		v.PageHref = "/recovery/" + p.ID
+		v.PageHref = paths.Recovery(p.ID)
 	} else {
-		v.PageHref = "/account/purchases/" + p.ID
+		v.PageHref = paths.OneClick(p.ID)
 	}
 	return v, byEvent, nil
 }

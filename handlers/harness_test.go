@@ -27,6 +27,7 @@ type testApp struct {
 	Sandbox *httptest.Server
 	Clock   *testenv.Clock
 	DB      *store.DB
+	Handler http.Handler // what app.New built (the handlers' *echo.Echo)
 }
 
 // appSetup is what a test may change before its app starts: the composition root's Config, and the
@@ -96,7 +97,7 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	appSrv.Config.Handler = a.Handler
 	appSrv.Start()
 	t.Cleanup(appSrv.Close) // registered last, so it stops first
-	return &testApp{t: t, URL: appSrv.URL, Sandbox: sbSrv, Clock: clk, DB: a.DB}
+	return &testApp{t: t, URL: appSrv.URL, Sandbox: sbSrv, Clock: clk, DB: a.DB, Handler: a.Handler}
 }
 
 // client is a cookie-keeping HTTP client that does not follow redirects, so tests see every 303.

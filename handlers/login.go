@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/views"
 )
@@ -83,17 +84,17 @@ func (a *App) logout(c echo.Context) error {
 	if err := a.endSession(c); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/")
+	return c.Redirect(http.StatusSeeOther, paths.Home)
 }
 
 // safeReturn keeps only local paths, so ?return= can never send a customer to another site.
 func safeReturn(raw string) string {
 	if raw == "" || !strings.HasPrefix(raw, "/") || strings.HasPrefix(raw, "//") || strings.HasPrefix(raw, "/\\") {
-		return "/"
+		return paths.Home
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host != "" || u.Scheme != "" {
-		return "/"
+		return paths.Home
 	}
 	return u.RequestURI()
 }

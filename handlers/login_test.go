@@ -137,3 +137,57 @@ func TestLoginIsRateLimited(t *testing.T) {
 		t.Fatalf("after a minute: status %d", res.Status)
 	}
 }
+
+// TestLoginComesBackToTheStep pins, for every route that needs a customer, where the login page sends a
+// reader back to: the page itself for pages (with its query, except the HPP return, whose ?outcome= is
+// only a hint), the page a form belongs to for posts, and the offers with the choice kept for POST /checkout.
+// JSON clients are sent the same way.
+func TestLoginComesBackToTheStep(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	const id = "0123456789ABCDEF0123456789ABCDEF"
+	tests := []struct {
+		method, path string
+		form         url.Values
+		headers      []string
+		wantReturn   string
+	}{
+		{http.MethodPost, "/checkout", url.Values{"offer": {"monthly"}, "return": {"/articles/x?y=1"}}, nil, "/subscribe?offer=monthly&return=%2Farticles%2Fx%3Fy%3D1"},
+		{http.MethodPost, "/checkout", url.Values{"offer": {"monthly"}, "return": {"https://evil.example/"}}, nil, "/subscribe?offer=monthly&return=%2F"},
+		{http.MethodGet, "/checkout/" + id + "?from=mail", nil, nil, "/checkout/" + id + "?from=mail"},
+		{http.MethodPost, "/checkout/" + id + "/order?from=mail", url.Values{"authorization_token": {"x"}}, nil, "/checkout/" + id},
+		{http.MethodGet, "/checkout/" + id + "/confirmation?from=mail", nil, nil, "/checkout/" + id + "/confirmation?from=mail"},
+		{http.MethodGet, "/account?from=mail", nil, nil, "/account"},
+		{http.MethodGet, "/account", nil, []string{"Accept", "application/json"}, "/account"},
+		{http.MethodPost, "/account/purchases", url.Values{"offer": {offerArchive}}, nil, "/account"},
+		{http.MethodGet, "/account/purchases/" + id + "?from=mail", nil, nil, "/account/purchases/" + id + "?from=mail"},
+		{http.MethodGet, "/recovery/" + id + "?from=mail", nil, nil, "/recovery/" + id + "?from=mail"},
+		{http.MethodGet, "/recovery/" + id + "?from=mail", nil, []string{"Accept", "application/json"}, "/recovery/" + id + "?from=mail"},
+		{http.MethodPost, "/recovery/" + id + "/order?from=mail", url.Values{"authorization_token": {"x"}}, nil, "/recovery/" + id},
+		{http.MethodPost, "/recovery/" + id + "/hpp?from=mail", url.Values{"place_order_mode": {"NONE"}}, nil, "/recovery/" + id},
+		{http.MethodGet, "/recovery/" + id + "/return?outcome=success", nil, nil, "/recovery/" + id + "/return"},
+	}
+	for _, tt := range tests {
+		name := tt.method + " " + tt.path
+		if len(tt.headers) > 0 {
+			name += " " + strings.Join(tt.headers, " ")
+		}
+		t.Run(name, func(t *testing.T) {
+			c := app.client()
+			var res response
+			if tt.method == http.MethodPost {
+				form := url.Values{"csrf": {c.csrf("/login")}}
+				for k, v := range tt.form {
+					form[k] = v
+				}
+				res = c.post(tt.path, form, tt.headers...)
+			} else {
+				res = c.get(tt.path, tt.headers...)
+			}
+			want := "/login?return=" + url.QueryEscape(tt.wantReturn)
+			if res.Status != http.StatusSeeOther || res.Header.Get("Location") != want {
+				t.Errorf("%d %q, want 303 to %q", res.Status, res.Header.Get("Location"), want)
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/payway"
 )
 
@@ -30,7 +31,7 @@ func (a *App) middleware(e *echo.Echo) {
 	e.Use(middleware.BodyLimit("1M"))
 	e.Use(middleware.ContextTimeout(a.cfg.RequestTimeout))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
-		Skipper: func(c echo.Context) bool { return c.Path() == "/metrics" },
+		Skipper: func(c echo.Context) bool { return c.Path() == paths.Metrics },
 	}))
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:csrf,header:X-CSRF-Token",
@@ -44,8 +45,8 @@ func (a *App) middleware(e *echo.Echo) {
 			// HPP status callback is server to server: it cannot carry our token and is authenticated by the
 			// per-recovery secret in its URL instead.
 			p := c.Path()
-			return p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasPrefix(p, "/static/") ||
-				p == hppCallbackRoute
+			return p == paths.Healthz || p == paths.Readyz || p == paths.Metrics || strings.HasPrefix(p, paths.StaticPrefix) ||
+				p == paths.HPPCallbackPattern
 		},
 	}))
 	e.Use(a.loadSession)

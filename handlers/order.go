@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/views"
 )
 
@@ -15,13 +16,7 @@ import (
 // Klarna's device recognition, which ends on our confirmation page. Repeats (double click, reload, second
 // tab) get the first outcome.
 func (a *App) placeOrder(c echo.Context) error {
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, "/checkout/"+c.Param("id"))
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	id := c.Param("id")
 	p, err := a.checkout.PlaceOrder(c.Request().Context(), cust, id, checkout.OrderInput{
 		AuthorizationToken: c.FormValue("authorization_token"),
@@ -30,7 +25,7 @@ func (a *App) placeOrder(c echo.Context) error {
 		BrowserUserAgent:   c.Request().UserAgent(),
 	})
 	if errors.Is(err, checkout.ErrUnavailable) {
-		return a.renderStatus(c, checkout.Purchase{ID: id, State: "unavailable", ReturnPath: "/"})
+		return a.renderStatus(c, checkout.Purchase{ID: id, State: "unavailable", ReturnPath: paths.Home})
 	}
 	if err != nil {
 		return checkoutError(err)
@@ -39,9 +34,9 @@ func (a *App) placeOrder(c echo.Context) error {
 		if p.RedirectURI != "" && p.State == checkout.StatePlaced {
 			return c.Redirect(http.StatusSeeOther, p.RedirectURI)
 		}
-		return c.Redirect(http.StatusSeeOther, confirmationPath(p.ID))
+		return c.Redirect(http.StatusSeeOther, paths.Confirmation(p.ID))
 	}
-	return c.Redirect(http.StatusSeeOther, "/checkout/"+p.ID)
+	return c.Redirect(http.StatusSeeOther, paths.Checkout(p.ID))
 }
 
 // browserLanguage is the first language of an Accept-Language header, e.g. "sv-SE".
@@ -87,7 +82,7 @@ func (a *App) renderStatus(c echo.Context, p checkout.Purchase) error {
 	switch p.State {
 	case checkout.StatePlacing:
 		v.Heading, v.Message, v.Refresh = "We are placing your order", "This takes a few seconds. The page updates by itself.", true
-		v.LinkHref, v.LinkLabel = "/checkout/"+p.ID, "Check again"
+		v.LinkHref, v.LinkLabel = paths.Checkout(p.ID), "Check again"
 	case checkout.StateExpired:
 		v.Heading = "This payment session has expired"
 		v.Message = "Payment sessions stay open for 48 hours. Start again: it takes one click, and nothing was charged."
@@ -103,7 +98,7 @@ func (a *App) renderStatus(c echo.Context, p checkout.Purchase) error {
 	case "unavailable":
 		v.Heading = "Our subscription service is not answering"
 		v.Message = "We could not place your order, and nothing was charged. Please try again in a moment."
-		v.LinkHref, v.LinkLabel = "/checkout/"+p.ID, "Try again"
+		v.LinkHref, v.LinkLabel = paths.Checkout(p.ID), "Try again"
 		status = http.StatusServiceUnavailable
 	}
 	return a.render(c, status, views.PurchaseStatus(a.page(c, v.Heading), v))

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/views"
 )
@@ -21,26 +22,14 @@ import (
 // either in Klarna's dialog on our page (SDK) or on Klarna's hosted payment page (HPP). Every answer is
 // read from our database or from Klarna, never from the URL: the return's ?outcome= is only a hint.
 
-// hppCallbackRoute is where Klarna posts HPP status updates. It is the one POST exempt from the CSRF check
-// (see middleware): it comes from Klarna's servers, authenticated by the per-recovery secret in its URL.
-const hppCallbackRoute = "/recovery/:id/hpp/callback"
-
-func recoveryPath(id string) string { return "/recovery/" + id }
-
 // recoveryPage says what happened and offers both ways to confirm the payment, the configured one first.
 // Opening it creates the step-up payment session once (the journey keeps it for reloads and returns).
 func (a *App) recoveryPage(c echo.Context) error {
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, c.Request().URL.RequestURI())
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	id := c.Param("id")
 	p, err := a.oneclick.StartRecovery(c.Request().Context(), cust, id)
 	if errors.Is(err, checkout.ErrNotRecovering) {
-		return c.Redirect(http.StatusSeeOther, oneClickPath(id))
+		return c.Redirect(http.StatusSeeOther, paths.OneClick(id))
 	}
 	if err != nil {
 		return a.recoveryFailure(c, id, err)
@@ -59,16 +48,10 @@ func (a *App) recoveryPage(c echo.Context) error {
 // order per recovery: a double click or a re-sent form gets the first outcome.
 func (a *App) recoveryOrder(c echo.Context) error {
 	id := c.Param("id")
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, recoveryPath(id))
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	p, err := a.oneclick.RecoveryOrder(c.Request().Context(), cust, id, strings.TrimSpace(c.FormValue("authorization_token")))
 	if errors.Is(err, checkout.ErrNotRecovering) {
-		return c.Redirect(http.StatusSeeOther, oneClickPath(id))
+		return c.Redirect(http.StatusSeeOther, paths.OneClick(id))
 	}
 	if errors.Is(err, checkout.ErrNoAuthorization) {
 		return &Error{Code: EINVALID, Message: "Klarna has not approved the payment yet. Go back and press Continue with Klarna again. Nothing was charged.", Err: err}
@@ -84,20 +67,14 @@ func (a *App) recoveryOrder(c echo.Context) error {
 // lets testers choose, and every mode ends in one order.
 func (a *App) startHPP(c echo.Context) error {
 	id := c.Param("id")
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, recoveryPath(id))
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	mode := strings.ToUpper(strings.TrimSpace(c.FormValue("place_order_mode")))
 	if mode == "" {
 		mode = klarna.PlaceOrderNone
 	}
 	redirect, err := a.oneclick.StartHPP(c.Request().Context(), cust, id, mode)
 	if errors.Is(err, checkout.ErrNotRecovering) {
-		return c.Redirect(http.StatusSeeOther, oneClickPath(id))
+		return c.Redirect(http.StatusSeeOther, paths.OneClick(id))
 	}
 	if errors.Is(err, checkout.ErrInvalidMode) {
 		return &Error{Code: EINVALID, Message: "That is not a way to pay on Klarna's page. Go back and try again.", Err: err}
@@ -117,16 +94,10 @@ func (a *App) startHPP(c echo.Context) error {
 // recovery page to choose again.
 func (a *App) returnFromHPP(c echo.Context) error {
 	id := c.Param("id")
-	cust, err := a.customer(c)
-	if errors.Is(err, errLoginRequired) {
-		return toLogin(c, c.Request().URL.Path)
-	}
-	if err != nil {
-		return err
-	}
+	cust := customerOf(c)
 	p, err := a.oneclick.ReturnFromHPP(c.Request().Context(), cust, id)
 	if errors.Is(err, checkout.ErrNotRecovering) {
-		return c.Redirect(http.StatusSeeOther, oneClickPath(id))
+		return c.Redirect(http.StatusSeeOther, paths.OneClick(id))
 	}
 	if err != nil {
 		return a.recoveryFailure(c, id, err)
@@ -136,7 +107,7 @@ func (a *App) returnFromHPP(c echo.Context) error {
 			State: "pending", OfferTitle: a.oneClickOffer(p.OfferID).Title, Refresh: true,
 			Heading:  "Klarna is still working on your payment",
 			Message:  "This usually takes a few seconds, and the page checks again by itself. If you left Klarna's page before finishing, go back to the payment choices.",
-			LinkHref: recoveryPath(id), LinkLabel: "Back to the payment choices",
+			LinkHref: paths.Recovery(id), LinkLabel: "Back to the payment choices",
 		}
 		return a.render(c, http.StatusOK, views.OneClickStatus(a.page(c, v.Heading), v))
 	}
@@ -169,9 +140,9 @@ func (a *App) hppCallback(c echo.Context) error {
 // outcome, the recovery page (which says what happened last) while the customer still has to act.
 func afterRecovery(p checkout.OneClickPurchase) string {
 	if p.State == checkout.OneClickRecovering {
-		return recoveryPath(p.ID)
+		return paths.Recovery(p.ID)
 	}
-	return oneClickPath(p.ID)
+	return paths.OneClick(p.ID)
 }
 
 // hppPending reports whether the journey last saw an unfinished payment (Klarna's page WAITING or
@@ -214,7 +185,7 @@ func (a *App) recoveryFailure(c echo.Context, id string, err error) error {
 			State:    "unavailable",
 			Heading:  "Klarna is not answering right now",
 			Message:  "We could not reach Klarna, and nothing was charged. Please try again in a moment.",
-			LinkHref: recoveryPath(id), LinkLabel: "Try again",
+			LinkHref: paths.Recovery(id), LinkLabel: "Try again",
 		}
 		return a.render(c, http.StatusServiceUnavailable, views.OneClickStatus(a.page(c, v.Heading), v))
 	}
@@ -225,7 +196,7 @@ func (a *App) recoveryFailure(c echo.Context, id string, err error) error {
 			State:    "refused",
 			Heading:  "Klarna did not accept this step",
 			Message:  "Nothing was charged. Go back to the payment choices and try again; if it happens again, choose the other way to pay.",
-			LinkHref: recoveryPath(id), LinkLabel: "Back to the payment choices",
+			LinkHref: paths.Recovery(id), LinkLabel: "Back to the payment choices",
 		}
 		return a.render(c, http.StatusUnprocessableEntity, views.OneClickStatus(a.page(c, v.Heading), v))
 	}

@@ -4,10 +4,14 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/paywall/paywall/internal/paths"
 )
 
-// route is one line of the route table.
+// route is one line of the route table: a name to find a journey step by (route name → handler → domain
+// method), and where the step lives. URLs are built with internal/paths, never from the name.
 type route struct {
+	name    string
 	method  string
 	path    string
 	handler echo.HandlerFunc
@@ -15,42 +19,47 @@ type route struct {
 }
 
 // routes registers every route of the app in one table, so the whole surface is readable in one place.
+// Steps that act for a customer have requireCustomer, saying where the login page comes back to.
 func (a *App) routes(e *echo.Echo) {
+	customer := func(ret loginReturn) []echo.MiddlewareFunc { return mw(a.requireCustomer(ret)) }
 	table := []route{
-		{http.MethodGet, "/", a.home, nil},
-		{http.MethodGet, "/articles/:slug", a.article, nil},
-		{http.MethodGet, "/login", a.loginForm, nil},
-		{http.MethodPost, "/login", a.login, []echo.MiddlewareFunc{a.loginLimiter()}},
-		{http.MethodPost, "/logout", a.logout, nil},
-		{http.MethodGet, "/subscribe", a.subscribe, nil},
-		{http.MethodPost, "/checkout", a.startCheckout, nil},
-		{http.MethodGet, "/checkout/:id", a.checkoutPage, nil},
-		{http.MethodPost, "/checkout/:id/order", a.placeOrder, nil},
-		{http.MethodGet, "/checkout/:id/confirmation", a.confirmation, nil},
-		{http.MethodGet, "/account", a.account, nil},
-		{http.MethodPost, "/account/purchases", a.buyOneClick, nil},
-		{http.MethodGet, "/account/purchases/:id", a.oneClickPurchase, nil},
-		{http.MethodGet, "/recovery/:id", a.recoveryPage, nil},
-		{http.MethodPost, "/recovery/:id/order", a.recoveryOrder, nil},
-		{http.MethodPost, "/recovery/:id/hpp", a.startHPP, nil},
-		{http.MethodGet, "/recovery/:id/return", a.returnFromHPP, nil},
-		{http.MethodPost, hppCallbackRoute, a.hppCallback, nil}, // CSRF-exempt: see middleware
+		{"home", http.MethodGet, paths.Home, a.home, nil},
+		{"article", http.MethodGet, paths.ArticlePattern, a.article, nil},
+		{"login.page", http.MethodGet, paths.LoginPage, a.loginForm, nil},
+		{"login", http.MethodPost, paths.LoginPage, a.login, mw(a.loginLimiter())},
+		{"logout", http.MethodPost, paths.Logout, a.logout, nil},
+		{"subscribe", http.MethodGet, paths.SubscribePage, a.subscribe, nil},
+		{"checkout.start", http.MethodPost, paths.CheckoutStart, a.startCheckout, mw(a.knownOffer, a.requireCustomer(chosenOffer))},
+		{"checkout.page", http.MethodGet, paths.CheckoutPattern, a.checkoutPage, customer(thisPage)},
+		{"checkout.order", http.MethodPost, paths.CheckoutOrderPattern, a.placeOrder, customer(backToID(paths.Checkout))},
+		{"checkout.confirmation", http.MethodGet, paths.ConfirmationPattern, a.confirmation, customer(thisPage)},
+		{"account", http.MethodGet, paths.Account, a.account, customer(backTo(paths.Account))},
+		{"account.buy", http.MethodPost, paths.OneClickBuy, a.buyOneClick, customer(backTo(paths.Account))},
+		{"account.purchase", http.MethodGet, paths.OneClickPattern, a.oneClickPurchase, customer(thisPage)},
+		{"recovery.page", http.MethodGet, paths.RecoveryPattern, a.recoveryPage, customer(thisPage)},
+		{"recovery.order", http.MethodPost, paths.RecoveryOrderPattern, a.recoveryOrder, customer(backToID(paths.Recovery))},
+		{"recovery.hpp", http.MethodPost, paths.RecoveryHPPPattern, a.startHPP, customer(backToID(paths.Recovery))},
+		{"recovery.return", http.MethodGet, paths.RecoveryReturnPattern, a.returnFromHPP, customer(thisPath)},
+		{"recovery.hpp.callback", http.MethodPost, paths.HPPCallbackPattern, a.hppCallback, nil}, // CSRF-exempt: see middleware
 		// The demo console (demo*.go): sandbox mode, or live with an admin credential; see demoMW.
-		{http.MethodGet, "/demo", a.demoConsole, a.demoMW(false)},
-		{http.MethodPost, "/demo/login", a.demoLogin, a.demoMW(true)},
-		{http.MethodPost, "/demo/scenarios/:id", a.demoStartScenario, a.demoMW(true)},
-		{http.MethodPost, "/demo/faults", a.demoArmFault, a.demoMW(true)},
-		{http.MethodPost, "/demo/faults/clear", a.demoClearFaults, a.demoMW(true)},
-		{http.MethodPost, "/demo/faults/:id/disarm", a.demoDisarmFault, a.demoMW(true)},
-		{http.MethodPost, "/demo/reset", a.demoReset, a.demoMW(true)},
-		{http.MethodGet, "/demo/purchases", a.demoLookup, a.demoMW(false)},
-		{http.MethodGet, "/demo/purchases/:id", a.demoPurchase, a.demoMW(false)},
-		{http.MethodGet, "/healthz", a.healthz, nil},
-		{http.MethodGet, "/readyz", a.readyz, nil},
-		{http.MethodGet, "/metrics", a.metricsHandler(), nil},
-		{http.MethodGet, "/static/*", echo.WrapHandler(a.assets.Handler()), nil},
+		{"demo", http.MethodGet, paths.Demo, a.demoConsole, a.demoMW(false)},
+		{"demo.login", http.MethodPost, paths.DemoLogin, a.demoLogin, a.demoMW(true)},
+		{"demo.scenario", http.MethodPost, paths.DemoScenarioPattern, a.demoStartScenario, a.demoMW(true)},
+		{"demo.faults.arm", http.MethodPost, paths.DemoFaults, a.demoArmFault, a.demoMW(true)},
+		{"demo.faults.clear", http.MethodPost, paths.DemoFaultsClear, a.demoClearFaults, a.demoMW(true)},
+		{"demo.faults.disarm", http.MethodPost, paths.DemoFaultDisarmPattern, a.demoDisarmFault, a.demoMW(true)},
+		{"demo.reset", http.MethodPost, paths.DemoReset, a.demoReset, a.demoMW(true)},
+		{"demo.lookup", http.MethodGet, paths.DemoPurchases, a.demoLookup, a.demoMW(false)},
+		{"demo.purchase", http.MethodGet, paths.DemoPurchasePattern, a.demoPurchase, a.demoMW(false)},
+		{"ops.healthz", http.MethodGet, paths.Healthz, a.healthz, nil},
+		{"ops.readyz", http.MethodGet, paths.Readyz, a.readyz, nil},
+		{"ops.metrics", http.MethodGet, paths.Metrics, a.metricsHandler(), nil},
+		{"static", http.MethodGet, paths.StaticPattern, echo.WrapHandler(a.assets.Handler()), nil},
 	}
 	for _, r := range table {
-		e.Add(r.method, r.path, r.handler, r.mw...)
+		e.Add(r.method, r.path, r.handler, r.mw...).Name = r.name
 	}
 }
+
+// mw lists a route's middleware, outermost first.
+func mw(m ...echo.MiddlewareFunc) []echo.MiddlewareFunc { return m }

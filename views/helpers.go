@@ -4,19 +4,22 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/paywall/paywall/internal/paths"
 )
 
-// returnPath extracts the return parameter of a /subscribe URL so the login link can keep it.
-func returnPath(subscribeURL string) string {
+// loginLink is the login page coming back to where a /subscribe URL would go back to, so the paywall's
+// login link keeps it.
+func loginLink(subscribeURL string) string {
 	u, err := url.Parse(subscribeURL)
 	if err != nil {
-		return "/"
+		return paths.Login(paths.Home)
 	}
 	ret := u.Query().Get("return")
 	if ret == "" || !strings.HasPrefix(ret, "/") {
-		return url.QueryEscape("/")
+		return paths.Login(paths.Home)
 	}
-	return url.QueryEscape(ret)
+	return paths.Login(ret)
 }
 
 // statusText is the numeric status as text, for the error page.

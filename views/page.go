@@ -1,6 +1,8 @@
 // Package views holds the templ components of every page and the view models they render.
 package views
 
+import "github.com/paywall/paywall/internal/paths"
+
 // Page is what the layout needs on every page: the environment badge, who is logged in, the CSRF token for
 // forms and where the cache-busted static assets live.
 type Page struct {
@@ -27,7 +29,7 @@ type User struct {
 // asset returns the URL of a static file, or a plain /static path when no mapper is set (tests).
 func (p Page) asset(name string) string {
 	if p.Asset == nil {
-		return "/static/" + name
+		return paths.Static(name)
 	}
 	return p.Asset(name)
 }

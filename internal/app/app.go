@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/handlers"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/sandbox"
@@ -145,7 +147,7 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 		return nil, err
 	}
 	co, err := checkout.New(checkout.Config{
-		ConfirmationURL: func(id string) string { return cfg.PublicURL + "/checkout/" + id + "/confirmation" },
+		ConfirmationURL: func(id string) string { return cfg.PublicURL + paths.Confirmation(id) },
 		Raise:           cfg.Raise,
 		Now:             cfg.Now,
 		Logger:          log.With("component", "checkout"),
@@ -158,7 +160,10 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 		return nil, err
 	}
 	oneClick, err := checkout.NewOneClick(checkout.OneClickConfig{
-		BaseURL: cfg.PublicURL, Now: cfg.Now, Logger: log.With("component", "oneclick"),
+		RecoveryReturnURL: func(id, outcome string) string { return cfg.PublicURL + paths.RecoveryReturn(id, outcome) },
+		HPPCallbackURL:    func(id, secret string) string { return cfg.PublicURL + paths.HPPCallback(id, secret) },
+		OneClickURL:       func(id string) string { return cfg.PublicURL + paths.OneClick(id) },
+		Now:               cfg.Now, Logger: log.With("component", "oneclick"),
 	}, pw, kl, db, offers)
 	if err != nil {
 		return nil, err
@@ -229,6 +234,10 @@ func (cfg *Config) defaults() error {
 	need("DBPath", cfg.DBPath)
 	if len(missing) > 0 {
 		return fmt.Errorf("app: Config needs %s", strings.Join(missing, ", "))
+	}
+	// The links given to Payway and Klarna are PublicURL + a path (internal/paths).
+	if u, err := url.Parse(cfg.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("app: PublicURL %q is not an absolute http(s) URL", cfg.PublicURL)
 	}
 	return nil
 }

@@ -1,0 +1,45 @@
+package paths
+
+import "testing"
+
+func TestBuilders(t *testing.T) {
+	t.Parallel()
+	const id = "0123456789ABCDEF"
+	tests := []struct{ got, want string }{
+		{Article("the-slug"), "/articles/the-slug"},
+		{Login("/articles/x?y=1"), "/login?return=%2Farticles%2Fx%3Fy%3D1"},
+		{Subscribe(Account), "/subscribe?return=%2Faccount"},
+		{SubscribeOffer("monthly", "/articles/x"), "/subscribe?offer=monthly&return=%2Farticles%2Fx"},
+		{Checkout(id), "/checkout/" + id},
+		{CheckoutOrder(id), "/checkout/" + id + "/order"},
+		{Confirmation(id), "/checkout/" + id + "/confirmation"},
+		{OneClick(id), "/account/purchases/" + id},
+		{Recovery(id), "/recovery/" + id},
+		{RecoveryOrder(id), "/recovery/" + id + "/order"},
+		{RecoveryHPP(id), "/recovery/" + id + "/hpp"},
+		{RecoveryReturn(id, "success"), "/recovery/" + id + "/return?outcome=success"},
+		{RecoveryReturn("a/b", "x&y"), "/recovery/a%2Fb/return?outcome=x%26y"},
+		{HPPCallback(id, "s+e/c=r&t"), "/recovery/" + id + "/hpp/callback?secret=s%2Be%2Fc%3Dr%26t"},
+		{DemoDone("login", ""), "/demo?done=login"},
+		{DemoDone("fault", "faults"), "/demo?done=fault#faults"},
+		{DemoScenario("step-up"), "/demo/scenarios/step-up"},
+		{DemoFaultDisarm("f1"), "/demo/faults/f1/disarm"},
+		{DemoPurchase(id), "/demo/purchases/" + id},
+		{Static("css/app.css"), "/static/css/app.css"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestArticleSlug(t *testing.T) {
+	t.Parallel()
+	if slug, ok := ArticleSlug(Article("the-slug")); !ok || slug != "the-slug" {
+		t.Errorf("ArticleSlug(Article) = %q, %v", slug, ok)
+	}
+	if _, ok := ArticleSlug(Account); ok {
+		t.Error("ArticleSlug accepts /account")
+	}
+}
