@@ -3,8 +3,9 @@
 // the URLs Payway and Klarna send browsers and callbacks to. Handlers, views and the composition root
 // (internal/app) use it; it imports nothing of the app.
 //
-// Paths without parameters are URLs as they are; a pattern with parameters has a Pattern suffix and a
-// builder of the same name. Purchase ids are opaque base32hex (store.NewPurchaseID) and go into paths as
+// Paths without parameters are URLs as they are (LoginPage and SubscribePage also have builders, Login and
+// Subscribe, that add the query); a pattern with parameters has a Pattern suffix and a builder of the same
+// name. Purchase ids are opaque base32hex (store.NewPurchaseID) and go into paths as
 // they are, as the handlers have always put them (an id taken from a route parameter arrives as it was
 // in the request's path); the HPP URLs path-escape theirs, as the one-click journey always did. Query
 // values are always escaped.
