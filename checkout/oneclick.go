@@ -114,23 +114,18 @@ func (m SavedMethod) Usable() bool { return m.Status == klarna.TokenActive }
 
 // Errors of the one-click journey.
 var (
-	ErrNoSavedMethod = errors.New("checkout: no saved Klarna payment method")
+	ErrNoSavedMethod = &Error{CodeInvalid, "checkout: no saved Klarna payment method"}
 	// ErrNotRecovering comes with the purchase as it stands (completed: show the confirmation; failed:
 	// its page) when a recovery step is asked of a purchase that no longer waits for one.
-	ErrNotRecovering = errors.New("checkout: purchase is not waiting for recovery")
+	ErrNotRecovering = &Error{CodeConflict, "checkout: purchase is not waiting for recovery"}
 	// ErrKlarnaUnavailable means Klarna did not answer usefully (5xx, timeout, network). It also matches
 	// ErrUnavailable, so handlers that show "try again later" for Payway do the same for Klarna.
-	ErrKlarnaUnavailable error = klarnaUnavailableError{}
+	ErrKlarnaUnavailable = &Error{CodeUnavailable, "checkout: Klarna unavailable"}
 	// ErrBadCallback is an HPP status callback whose body is not one.
-	ErrBadCallback = errors.New("checkout: malformed HPP status callback")
+	ErrBadCallback = &Error{CodeInvalid, "checkout: malformed HPP status callback"}
 	// ErrInvalidMode is an HPP place_order_mode other than NONE, PLACE_ORDER and CAPTURE_ORDER.
-	ErrInvalidMode = errors.New("checkout: unknown HPP place_order_mode")
+	ErrInvalidMode = &Error{CodeInvalid, "checkout: unknown HPP place_order_mode"}
 )
-
-type klarnaUnavailableError struct{}
-
-func (klarnaUnavailableError) Error() string        { return "checkout: Klarna unavailable" }
-func (klarnaUnavailableError) Is(target error) bool { return target == ErrUnavailable }
 
 // OneClickConfig configures one-click purchases.
 type OneClickConfig struct {

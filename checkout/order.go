@@ -17,7 +17,7 @@ type OrderInput struct {
 }
 
 // ErrNoAuthorization means the order form arrived without Klarna's authorization token.
-var ErrNoAuthorization = errors.New("checkout: no Klarna authorization token")
+var ErrNoAuthorization = &Error{CodeInvalid, "checkout: no Klarna authorization token"}
 
 // Get returns the customer's purchase, moving it to expired when its Payway session has lapsed.
 func (s *Service) Get(ctx context.Context, c Customer, id string) (Purchase, error) {

@@ -88,16 +88,49 @@ type Customer struct {
 	AccessToken string
 }
 
-// Errors the handlers turn into pages. Payment outcomes (declines, conflicts) are not errors: they are the
-// failed state with a code.
+// Error is an error of the purchase journeys. Its Code says what kind of failure it is, which is all the
+// handlers need to choose a page (one table, handlers/errors.go); the text is for logs. Payment outcomes
+// (declines, conflicts) are not errors: they are the failed state with a failure code.
+type Error struct {
+	Code ErrorCode
+	text string
+}
+
+// ErrorCode is the kind of a journey error.
+type ErrorCode string
+
+// Error codes.
+const (
+	CodeNotFound    ErrorCode = "not_found"   // no such purchase, or another customer's
+	CodeInvalid     ErrorCode = "invalid"     // the request cannot be done as asked
+	CodeConflict    ErrorCode = "conflict"    // the purchase is not where the request expects it
+	CodeUnavailable ErrorCode = "unavailable" // Payway or Klarna did not answer usefully: try again later
+)
+
+func (e *Error) Error() string { return e.text }
+
+// Is makes every unavailable error match ErrUnavailable, so "try again later" is one check for Payway
+// and Klarna alike.
+func (e *Error) Is(target error) bool { return target == ErrUnavailable && e.Code == CodeUnavailable }
+
+// CodeOf is the code of the journey error err is or wraps, "" for any other error.
+func CodeOf(err error) ErrorCode {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// The journeys' errors.
 var (
-	ErrNotFound     = errors.New("checkout: no such purchase") // unknown id or another customer's purchase
-	ErrUnknownOffer = errors.New("checkout: unknown offer")
+	ErrNotFound     = &Error{CodeNotFound, "checkout: no such purchase"} // unknown id or another customer's purchase
+	ErrUnknownOffer = &Error{CodeInvalid, "checkout: unknown offer"}
 	// ErrUnavailable means Payway did not answer usefully (5xx, timeout, network); the purchase stays as it
 	// was and may be retried.
-	ErrUnavailable = errors.New("checkout: Payway unavailable")
+	ErrUnavailable = &Error{CodeUnavailable, "checkout: Payway unavailable"}
 	// ErrNotPlaced means the confirmation page was opened before the order was placed.
-	ErrNotPlaced = errors.New("checkout: order not placed")
+	ErrNotPlaced = &Error{CodeConflict, "checkout: order not placed"}
 )
 
 // Failure codes a purchase can end with; they match Payway's error codes.

@@ -53,7 +53,7 @@ func (a *App) buyOneClick(c echo.Context) error {
 	cust := customerOf(c)
 	p, err := a.oneclick.Buy(c.Request().Context(), cust, c.FormValue("offer"))
 	if err != nil && p.ID == "" {
-		return oneClickError(err)
+		return err // handleError: journeyErrors
 	}
 	if err != nil {
 		a.log.WarnContext(c.Request().Context(), "one-click purchase", "err", err, "purchase", p.ID, "request_id", requestID(c))
@@ -70,7 +70,7 @@ func (a *App) oneClickPurchase(c echo.Context) error {
 	cust := customerOf(c)
 	p, err := a.oneclick.Get(c.Request().Context(), cust, c.Param("id"))
 	if err != nil {
-		return oneClickError(err)
+		return err // handleError: journeyErrors
 	}
 	offer := a.oneClickOffer(p.OfferID)
 	switch p.State {
@@ -215,20 +215,3 @@ func (a *App) oneClickOffer(id string) checkout.OneClickOffer {
 
 // kronorOf turns öre into kronor for the views.
 func kronorOf(minor int64) float64 { return float64(minor) / 100 }
-
-// oneClickError maps the one-click journey's errors to pages.
-func oneClickError(err error) error {
-	switch {
-	case errors.Is(err, checkout.ErrNotFound):
-		return &Error{Code: ENOTFOUND, Message: "There is no purchase at this address.", Err: err}
-	case errors.Is(err, checkout.ErrUnknownOffer):
-		return &Error{Code: EINVALID, Message: "That offer is not on sale. Go back to your account and choose one of the offers there.", Err: err}
-	case errors.Is(err, checkout.ErrNoSavedMethod):
-		return &Error{Code: EINVALID, Message: "Your account has no saved Klarna payment method, so one-click purchases are not possible. Subscribe through the regular checkout first: it saves your method.", Err: err}
-	case errors.Is(err, checkout.ErrKlarnaUnavailable):
-		return &Error{Code: EUNAVAILABLE, Message: "Klarna is not answering right now. Nothing was charged: please try again in a moment.", Err: err}
-	case errors.Is(err, checkout.ErrUnavailable):
-		return &Error{Code: EUNAVAILABLE, Message: "Our subscription service is not answering right now. Nothing was charged: please try again in a moment.", Err: err}
-	}
-	return err
-}

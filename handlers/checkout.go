@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -18,7 +17,7 @@ func (a *App) startCheckout(c echo.Context) error {
 	cust := customerOf(c)
 	p, err := a.checkout.Start(c.Request().Context(), cust, c.FormValue("offer"), safeReturn(c.FormValue("return")))
 	if err != nil {
-		return checkoutError(err)
+		return err // handleError: journeyErrors
 	}
 	return c.Redirect(http.StatusSeeOther, paths.Checkout(p.ID))
 }
@@ -45,7 +44,7 @@ func (a *App) checkoutPage(c echo.Context) error {
 	cust := customerOf(c)
 	p, err := a.checkout.Get(c.Request().Context(), cust, c.Param("id"))
 	if err != nil {
-		return checkoutError(err)
+		return err // handleError: journeyErrors
 	}
 	switch p.State {
 	case checkout.StateCreated:
@@ -94,19 +93,4 @@ func categoryName(id string) string {
 		return n
 	}
 	return id
-}
-
-// checkoutError maps the journey's errors to pages.
-func checkoutError(err error) error {
-	switch {
-	case errors.Is(err, checkout.ErrNotFound):
-		return &Error{Code: ENOTFOUND, Message: "There is no purchase at this address.", Err: err}
-	case errors.Is(err, checkout.ErrUnknownOffer):
-		return &Error{Code: EINVALID, Message: "That subscription is not on sale.", Err: err}
-	case errors.Is(err, checkout.ErrNoAuthorization):
-		return &Error{Code: EINVALID, Message: "Klarna did not approve the payment yet. Go back and press the buy button again.", Err: err}
-	case errors.Is(err, checkout.ErrUnavailable):
-		return &Error{Code: EUNAVAILABLE, Message: "Our subscription service is not answering right now. Nothing was charged: please try again in a moment.", Err: err}
-	}
-	return err
 }

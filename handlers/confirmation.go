@@ -28,7 +28,7 @@ func (a *App) confirmation(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, paths.Checkout(conf.Purchase.ID))
 	}
 	if err != nil {
-		return checkoutError(err)
+		return err // handleError: journeyErrors
 	}
 	acc, err := a.payway.Me(ctx, cust.AccessToken)
 	if err != nil {

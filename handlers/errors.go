@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/views"
 )
 
@@ -64,6 +65,45 @@ var errorKinds = map[string]errorKind{
 	EINTERNAL:     {http.StatusInternalServerError, "Something went wrong on our side", "Please try again. If it keeps happening, contact customer service."},
 }
 
+// journeyErrors is the one table from the purchase journeys' errors to what a person reads: the first
+// entry the error matches (errors.Is) gives the sentence; the journey error's own code gives the status
+// and heading (journeyCodes, then errorKinds). Handlers return journey errors as they are.
+var journeyErrors = []struct {
+	err     error
+	message string
+}{
+	{checkout.ErrNotFound, "There is no purchase at this address."},
+	{checkout.ErrUnknownOffer, "That offer is not on sale. Go back and choose one of the offers there."},
+	{checkout.ErrNoAuthorization, "Klarna did not approve the payment yet. Go back and press the buy button again."},
+	{checkout.ErrNoSavedMethod, "Your account has no saved Klarna payment method, so one-click purchases are not possible. Subscribe through the regular checkout first: it saves your method."},
+	{checkout.ErrNotPlaced, "The order has not been placed yet. Go back to the checkout to see where it stands."},
+	{checkout.ErrNotRecovering, "This payment no longer waits for you. Reload the page to see where it stands."},
+	{checkout.ErrBadCallback, "The body is not an HPP status update."},
+	{checkout.ErrInvalidMode, "That way of paying on Klarna's page is not offered."},
+	{checkout.ErrKlarnaUnavailable, "Klarna is not answering right now. Nothing was charged: please try again in a moment."},
+	{checkout.ErrUnavailable, "Our subscription service is not answering right now. Nothing was charged: please try again in a moment."},
+}
+
+// journeyCodes maps a journey error code to the app's.
+var journeyCodes = map[checkout.ErrorCode]string{
+	checkout.CodeNotFound: ENOTFOUND, checkout.CodeInvalid: EINVALID, checkout.CodeConflict: ECONFLICT,
+	checkout.CodeUnavailable: EUNAVAILABLE,
+}
+
+// journeyError is the app's error for a journey error, or nil when err is none.
+func journeyError(err error) *Error {
+	code, ok := journeyCodes[checkout.CodeOf(err)]
+	if !ok {
+		return nil
+	}
+	for _, je := range journeyErrors {
+		if errors.Is(err, je.err) {
+			return &Error{Code: code, Message: je.message, Err: err}
+		}
+	}
+	return &Error{Code: code, Err: err}
+}
+
 // codeForStatus is the code for an HTTP status coming from Echo itself (404 route, 405, CSRF 403, ...).
 func codeForStatus(status int) string {
 	for code, k := range errorKinds {
@@ -87,6 +127,9 @@ func classify(err error) (code string, status int, message string) {
 	switch {
 	case errors.As(err, &appErr):
 		code, message = appErr.Code, appErr.Message
+	case journeyError(err) != nil:
+		je := journeyError(err)
+		code, message = je.Code, je.Message
 	case errors.As(err, &httpErr):
 		code = codeForStatus(httpErr.Code)
 		status = httpErr.Code

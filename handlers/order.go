@@ -25,10 +25,10 @@ func (a *App) placeOrder(c echo.Context) error {
 		BrowserUserAgent:   c.Request().UserAgent(),
 	})
 	if errors.Is(err, checkout.ErrUnavailable) {
-		return a.renderStatus(c, checkout.Purchase{ID: id, State: "unavailable", ReturnPath: paths.Home})
+		return a.renderOrderUnavailable(c, id)
 	}
 	if err != nil {
-		return checkoutError(err)
+		return err // handleError: journeyErrors
 	}
 	if p.State == checkout.StatePlaced || p.State == checkout.StateConfirmed {
 		if p.RedirectURI != "" && p.State == checkout.StatePlaced {
@@ -95,11 +95,18 @@ func (a *App) renderStatus(c echo.Context, p checkout.Purchase) error {
 			v.RetryOfferID, v.RetryLabel = p.OfferID, "Choose another payment method"
 		}
 		status = http.StatusUnprocessableEntity
-	case "unavailable":
-		v.Heading = "Our subscription service is not answering"
-		v.Message = "We could not place your order, and nothing was charged. Please try again in a moment."
-		v.LinkHref, v.LinkLabel = paths.Checkout(p.ID), "Try again"
-		status = http.StatusServiceUnavailable
 	}
 	return a.render(c, status, views.PurchaseStatus(a.page(c, v.Heading), v))
+}
+
+// renderOrderUnavailable is the page for an order Payway did not answer: not a state of the purchase
+// (it is open again), so the view's state says "unavailable" and the link leads back to its checkout.
+func (a *App) renderOrderUnavailable(c echo.Context, id string) error {
+	v := views.PurchaseStatusView{
+		PurchaseID: id, State: "unavailable", ReturnPath: paths.Home,
+		Heading:  "Our subscription service is not answering",
+		Message:  "We could not place your order, and nothing was charged. Please try again in a moment.",
+		LinkHref: paths.Checkout(id), LinkLabel: "Try again",
+	}
+	return a.render(c, http.StatusServiceUnavailable, views.PurchaseStatus(a.page(c, v.Heading), v))
 }

@@ -126,10 +126,8 @@ func (a *App) hppCallback(c echo.Context) error {
 	switch {
 	case err == nil, errors.Is(err, checkout.ErrNotRecovering):
 		return c.NoContent(http.StatusNoContent)
-	case errors.Is(err, checkout.ErrBadCallback):
-		return &Error{Code: EINVALID, Message: "The body is not an HPP status update.", Err: err}
-	case errors.Is(err, checkout.ErrNotFound):
-		return &Error{Code: ENOTFOUND, Message: "No recovery with this id and secret.", Err: err}
+	case errors.Is(err, checkout.ErrBadCallback), errors.Is(err, checkout.ErrNotFound):
+		return err // handleError: journeyErrors (a wrong secret is told apart from nothing)
 	case unavailable(err):
 		return &Error{Code: EUNAVAILABLE, Message: "Klarna could not be read back; send the update again.", Err: err}
 	}
@@ -178,7 +176,7 @@ func recoveryNotice(outcome string) (text, kind string) {
 func (a *App) recoveryFailure(c echo.Context, id string, err error) error {
 	switch {
 	case errors.Is(err, checkout.ErrNotFound):
-		return &Error{Code: ENOTFOUND, Message: "There is no payment to confirm at this address.", Err: err}
+		return err // handleError: journeyErrors
 	case unavailable(err):
 		a.log.WarnContext(c.Request().Context(), "recovery: Klarna unavailable", "err", err, "purchase", id, "request_id", requestID(c))
 		v := views.OneClickStatusView{

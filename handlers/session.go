@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/payway"
 )
 
@@ -174,10 +174,8 @@ func (a *App) accessToken(c echo.Context) (string, error) {
 	return tok.AccessToken, nil
 }
 
-// paywayUnavailable wraps a failed Payway call in the error a person sees.
+// paywayUnavailable marks a failed Payway call made by a handler itself (login, account, articles) as the
+// journeys' ErrUnavailable, so the one table (journeyErrors) words it.
 func paywayUnavailable(err error) error {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Code: EUNAVAILABLE, Message: "Our subscription service took too long to answer. Please try again in a moment.", Err: err}
-	}
-	return &Error{Code: EUNAVAILABLE, Message: "Our subscription service is not answering right now. Please try again in a moment.", Err: err}
+	return fmt.Errorf("%w: %w", checkout.ErrUnavailable, err)
 }
