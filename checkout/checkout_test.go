@@ -13,6 +13,7 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/paths"
+	"github.com/paywall/paywall/internal/testdb"
 	"github.com/paywall/paywall/internal/testenv"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/store"
@@ -108,7 +109,7 @@ var alice = checkout.Customer{AccountID: "acc-alice", AccessToken: "tok-alice"}
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	db, err := store.Open(t.Context(), appDB(t))
+	db, err := store.Open(t.Context(), testdb.App(t))
 	if err != nil {
 		t.Fatal(err)
 	}

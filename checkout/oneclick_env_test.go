@@ -15,6 +15,7 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/paths"
+	"github.com/paywall/paywall/internal/testdb"
 	"github.com/paywall/paywall/internal/testenv"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/payway"
@@ -55,7 +56,7 @@ func newOneClickEnv(t *testing.T, opts ...envOption) *oneClickEnv {
 	clk := &clock{}
 	clk.nanos.Store(testenv.NewClock().Now().Truncate(time.Second).UnixNano()) // the real now (+ PAYWALL_TEST_CLOCK_SHIFT), then frozen
 
-	sbPath := sandboxDB(t)
+	sbPath := testdb.Sandbox(t)
 	sb, err := sandbox.New(ctx, sandbox.Config{DBPath: sbPath, Now: clk.Now})
 	if err != nil {
 		t.Fatalf("sandbox: %v", err)
@@ -77,7 +78,7 @@ func newOneClickEnv(t *testing.T, opts ...envOption) *oneClickEnv {
 	}))
 	t.Cleanup(app.Close)
 
-	db, err := store.Open(ctx, appDB(t))
+	db, err := store.Open(ctx, testdb.App(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,26 +279,4 @@ func (e *oneClickEnv) countAPI(id, method, part string) int {
 		}
 	}
 	return n
-}
-
-// sandboxDB is a fresh copy of a migrated, seeded sandbox database (built once per test binary).
-func sandboxDB(t *testing.T) string {
-	return testenv.CopyOf(t, "sandbox.db", func(path string) error {
-		sb, err := sandbox.New(context.Background(), sandbox.Config{DBPath: path, Now: testenv.NewClock().Now})
-		if err != nil {
-			return err
-		}
-		return sb.Close()
-	})
-}
-
-// appDB is a fresh copy of a migrated app database (built once per test binary).
-func appDB(t *testing.T) string {
-	return testenv.CopyOf(t, "paywall.db", func(path string) error {
-		db, err := store.Open(context.Background(), path)
-		if err != nil {
-			return err
-		}
-		return db.Close()
-	})
 }
