@@ -77,7 +77,7 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 		cfg.KlarnaURL, cfg.KlarnaUser, cfg.KlarnaPassword = cfg.SandboxURL, sandbox.KlarnaUsername, sandbox.KlarnaPassword
 		cfg.KlarnaSDKURL = cfg.SandboxURL + "/kp/lib/v1/api.js"
 	} else {
-		cfg.SandboxNow = sandboxNow
+		cfg.SandboxNow = setup.sandboxNow // nil: one clock, the sandbox's
 	}
 	a, err := app.New(t.Context(), cfg)
 	if err != nil {

@@ -331,3 +331,22 @@ func TestCheckoutCSRF(t *testing.T) {
 		t.Errorf("refused POSTs created %d purchases", n)
 	}
 }
+
+// TestSandboxClockMovesTheApp: in sandbox mode there is one clock. Moving the sandbox's clock past a
+// purchase session's 48 hours (the README's expiry scenario, POST /sandbox/v1/clock) expires the purchase
+// in the app too, and every page keeps working: the reader's token is renewed, not refused with a 503.
+func TestSandboxClockMovesTheApp(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	c := app.client()
+	id := c.startPurchase("reader@example.se", "monthly")
+	app.sandboxControl("/sandbox/v1/clock", map[string]any{"advance": "49h"})
+	if res := c.get("/checkout/" + id); res.Status != http.StatusGone || !strings.Contains(res.Body, `data-testid="retry-purchase"`) {
+		t.Fatalf("checkout after the sandbox clock moved 49 h: %d, want 410 with a restart", res.Status)
+	}
+	for _, path := range []string{"/", "/account", "/subscribe"} {
+		if res := c.get(path); res.Status != http.StatusOK {
+			t.Errorf("%s after the clock moved: %d", path, res.Status)
+		}
+	}
+}

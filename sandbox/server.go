@@ -73,6 +73,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// Now is the sandbox's time: Config.Now moved by the control API's clock (POST /sandbox/v1/clock). An app
+// embedding the sandbox reads its time here, so moving the sandbox's clock moves the app's too.
+func (s *Server) Now() time.Time { return s.now() }
+
 // Handler returns the sandbox's HTTP handler; mount it on its own listener (its own site) so cookies
 // and redirects behave as they do against the real services.
 func (s *Server) Handler() http.Handler { return s.handler }

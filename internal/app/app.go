@@ -63,8 +63,10 @@ type Config struct {
 
 	// Now is the clock of the app and its Payway client; nil: time.Now.
 	Now func() time.Time
-	// SandboxNow is the embedded sandbox's clock (Payway's and Klarna's); nil: Now. Tests give the sandbox
-	// a clock of its own to show what happens when Payway's clock and ours disagree.
+	// SandboxNow is the embedded sandbox's own clock (Payway's and Klarna's). nil, the usual case, means
+	// one clock: the sandbox runs on Now and the app reads the sandbox's time, so moving the sandbox's
+	// clock (POST /sandbox/v1/clock, the demo's 48 h expiry) moves the app's too. Tests give the sandbox a
+	// clock of its own to show what happens when Payway's clock and ours disagree.
 	SandboxNow func() time.Time
 	// Logger receives the app's logs; nil discards them.
 	Logger *slog.Logger
@@ -98,12 +100,19 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}()
 	if cfg.Mode == ModeSandbox {
+		oneClock := cfg.SandboxNow == nil
+		if oneClock {
+			cfg.SandboxNow = cfg.Now
+		}
 		sb, err := sandbox.New(ctx, sandbox.Config{DBPath: cfg.SandboxDBPath, Now: cfg.SandboxNow, Logger: cfg.Logger.With("component", "sandbox")})
 		if err != nil {
 			return nil, fmt.Errorf("start sandbox: %w", err)
 		}
 		a.closers = append(a.closers, sb.Close)
 		a.Sandbox = sb.Handler()
+		if oneClock {
+			cfg.Now = sb.Now
+		}
 	}
 	db, err := store.Open(ctx, cfg.DBPath)
 	if err != nil {
@@ -186,9 +195,6 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 func (cfg *Config) defaults() error {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
-	}
-	if cfg.SandboxNow == nil {
-		cfg.SandboxNow = cfg.Now
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
