@@ -95,6 +95,9 @@ type OneClickOffer struct {
 	AmountMinor int64  `json:"amount_minor"` // öre, VAT included
 	TaxRate     int64  `json:"tax_rate"`     // 600 = 6 %
 	Reference   string `json:"reference"`
+	// OneTime marks an item bought once and kept (the e-paper archive): an account that owns it is
+	// neither offered it nor charged for it again.
+	OneTime bool `json:"one_time,omitempty"`
 }
 
 // SavedMethod is the customer's saved Klarna payment method, read from the customer token.
@@ -115,6 +118,8 @@ func (m SavedMethod) Usable() bool { return m.Status == klarna.TokenActive }
 // Errors of the one-click journey.
 var (
 	ErrNoSavedMethod = &Error{CodeInvalid, "checkout: no saved Klarna payment method"}
+	// ErrAlreadyOwned: the account already bought this one-time item; nothing was charged.
+	ErrAlreadyOwned = &Error{CodeConflict, "checkout: one-time item already owned"}
 	// ErrNotRecovering comes with the purchase as it stands (completed: show the confirmation; failed:
 	// its page) when a recovery step is asked of a purchase that no longer waits for one.
 	ErrNotRecovering = &Error{CodeConflict, "checkout: purchase is not waiting for recovery"}
@@ -188,6 +193,28 @@ func cmpOr(v, def string) string {
 
 // Offers are the one-click offers.
 func (o *OneClick) Offers() []OneClickOffer { return append([]OneClickOffer(nil), o.offers...) }
+
+// OffersFor is the one-click offers the customer can buy: every offer except the one-time items the
+// account already owns.
+func (o *OneClick) OffersFor(ctx context.Context, c Customer) ([]OneClickOffer, error) {
+	bought, err := o.store.OneClickPurchasesOf(ctx, c.AccountID)
+	if err != nil {
+		return nil, fmt.Errorf("checkout: one-click offers: %w", err)
+	}
+	owned := map[string]bool{}
+	for _, p := range bought {
+		if p.OneTime && p.State == OneClickCompleted {
+			owned[p.OfferID] = true
+		}
+	}
+	var out []OneClickOffer
+	for _, offer := range o.offers {
+		if !(offer.OneTime && owned[offer.ID]) {
+			out = append(out, offer)
+		}
+	}
+	return out, nil
+}
 
 // Offer finds a one-click offer by id.
 func (o *OneClick) Offer(id string) (OneClickOffer, bool) {

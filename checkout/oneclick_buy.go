@@ -68,6 +68,9 @@ func (o *OneClick) buy(ctx context.Context, c Customer, offerID string) (OneClic
 		p.State, p.FailureCode, p.UpdatedAt = OneClickCreated, "", now
 		return true
 	})
+	if errors.Is(err, ErrAlreadyOwned) {
+		return OneClickPurchase{}, err
+	}
 	if err != nil {
 		return OneClickPurchase{}, fmt.Errorf("checkout: buy: %w", err)
 	}
@@ -113,7 +116,7 @@ func (o *OneClick) newOneClickPurchase(c Customer, offer OneClickOffer, token st
 	now := o.cfg.Now()
 	return OneClickPurchase{
 		ID: id, AccountID: c.AccountID, OfferID: offer.ID, TokenID: token, IdempotencyKey: key,
-		OrderRequest: string(body), State: OneClickCreated, CreatedAt: now, UpdatedAt: now,
+		OrderRequest: string(body), OneTime: offer.OneTime, State: OneClickCreated, CreatedAt: now, UpdatedAt: now,
 	}, nil
 }
 

@@ -167,13 +167,14 @@ func hasState(evs []checkout.Event, part string) bool {
 
 // TestOneClickRetryReusesKey: a charge Klarna did not answer is retried with the same key and the same
 // body, so a charge that did happen (its answer lost) is answered again instead of made twice; an
-// answered purchase makes the next buy a fresh attempt with a fresh key.
+// answered purchase makes the next buy a fresh attempt with a fresh key. (It buys the upgrade, which can be
+// bought again; the archive is one-time, see TestOwnedOneTimeItemIsNotSoldAgain.)
 func TestOneClickRetryReusesKey(t *testing.T) {
 	t.Parallel()
 	e := newOneClickEnv(t)
 	c := e.customer("token@example.se")
 	e.fault("POST /customer-token/v1/tokens/{token}/order", http.StatusServiceUnavailable)
-	first := e.buy(c, "epaper-archive")
+	first := e.buy(c, "digital-plus")
 	if first.State != checkout.OneClickFailed || first.FailureCode != checkout.FailKlarnaDown {
 		t.Fatalf("Klarna down: %+v", first)
 	}
@@ -190,7 +191,7 @@ func TestOneClickRetryReusesKey(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	retry := e.buy(c, "epaper-archive")
+	retry := e.buy(c, "digital-plus")
 	if retry.ID != first.ID || retry.State != checkout.OneClickCompleted || retry.OrderID != lost.OrderID {
 		t.Fatalf("retry: %+v, want purchase %s completed with the lost order %s", retry, first.ID, lost.OrderID)
 	}
@@ -205,18 +206,18 @@ func TestOneClickRetryReusesKey(t *testing.T) {
 	}
 
 	// A double click right after: the same purchase, nothing charged.
-	if dbl := e.buy(c, "epaper-archive"); dbl.ID != first.ID {
+	if dbl := e.buy(c, "digital-plus"); dbl.ID != first.ID {
 		t.Errorf("double click made purchase %s", dbl.ID)
 	}
 	// Later, a new purchase of the same offer is a new attempt with its own key.
 	e.clock.Advance(2 * time.Minute)
-	next := e.buy(c, "epaper-archive")
+	next := e.buy(c, "digital-plus")
 	if next.ID == first.ID || next.State != checkout.OneClickCompleted || e.stored(next.ID).IdempotencyKey == st.IdempotencyKey {
 		t.Errorf("next purchase %+v reuses the first", next)
 	}
 	// A payment method failure is answered: buying again is a fresh attempt.
 	f := e.customer("token-failed@example.se")
-	a, b := e.buy(f, "epaper-archive"), e.buy(f, "epaper-archive")
+	a, b := e.buy(f, "digital-plus"), e.buy(f, "digital-plus")
 	if a.ID == b.ID || e.stored(a.ID).IdempotencyKey == e.stored(b.ID).IdempotencyKey {
 		t.Errorf("a failed purchase was retried with its key: %s %s", a.ID, b.ID)
 	}
@@ -722,5 +723,69 @@ func TestRecoveryKlarnaDown(t *testing.T) {
 				t.Errorf("after the failure: state %s, ordering since %v", q.State, q.OrderingSince)
 			}
 		})
+	}
+}
+
+// TestOwnedOneTimeItemIsNotSoldAgain: the e-paper archive is bought once and kept. Once the account owns
+// it, it is no longer offered, and buying it again (a stale page, a crafted post, two tabs) is refused
+// before Klarna is called: one Klarna order in all. An item that is not one-time can be bought again.
+func TestOwnedOneTimeItemIsNotSoldAgain(t *testing.T) {
+	t.Parallel()
+	e := newOneClickEnv(t)
+	c := e.customer("token@example.se")
+	offered := func() map[string]bool {
+		offers, err := e.oc.OffersFor(t.Context(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]bool{}
+		for _, o := range offers {
+			ids[o.ID] = true
+		}
+		return ids
+	}
+	if got := offered(); !got["epaper-archive"] || !got["digital-plus"] {
+		t.Fatalf("before buying: offers %v", got)
+	}
+	first := e.buy(c, "epaper-archive")
+	if first.State != checkout.OneClickCompleted || !first.OneTime {
+		t.Fatalf("first purchase: %+v", first)
+	}
+	if got := offered(); got["epaper-archive"] || !got["digital-plus"] {
+		t.Errorf("after buying: offers %v, want the archive gone and the upgrade still there", got)
+	}
+	e.clock.Advance(2 * time.Minute) // past the double-click window: a new attempt, not a repeat
+	tests := []struct {
+		name  string
+		offer string
+		want  error
+	}{
+		{"owned archive, again", "epaper-archive", checkout.ErrAlreadyOwned},
+		{"owned archive, a third time", "epaper-archive", checkout.ErrAlreadyOwned},
+		{"the upgrade is not one-time", "digital-plus", nil},
+		{"the upgrade again", "digital-plus", nil},
+	}
+	for _, tt := range tests {
+		p, err := e.oc.Buy(t.Context(), c, tt.offer)
+		if !errors.Is(err, tt.want) {
+			t.Fatalf("%s: err %v, want %v (%+v)", tt.name, err, tt.want, p)
+		}
+		e.clock.Advance(2 * time.Minute)
+	}
+	if n := e.klarnaOrders(first.ID); n != 1 {
+		t.Errorf("Klarna holds %d orders for the archive purchase, want 1", n)
+	}
+	all, err := e.db.OneClickPurchasesOf(t.Context(), c.AccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	archives := 0
+	for _, p := range all {
+		if p.OfferID == "epaper-archive" {
+			archives++
+		}
+	}
+	if archives != 1 {
+		t.Errorf("%d archive purchases stored, want 1", archives)
 	}
 }

@@ -65,6 +65,7 @@ type OneClickPurchase struct {
 	// OrderRequest is the token order's JSON as first sent: a retry must send the same body with the key,
 	// and the recovery session and order reuse its cart.
 	OrderRequest string
+	OneTime      bool // the offer is bought once and kept: the store refuses a second one (ErrAlreadyOwned)
 	State        State
 	FailureCode  string
 	StepUpID     string

@@ -37,7 +37,11 @@ func (a *App) account(c echo.Context) error {
 	default:
 		v.Method = savedMethodView(m)
 		if m.Usable() {
-			for _, o := range a.oneclick.Offers() {
+			offers, err := a.oneclick.OffersFor(ctx, cust)
+			if err != nil {
+				return err
+			}
+			for _, o := range offers {
 				v.Offers = append(v.Offers, views.OneClickOfferCard{ID: o.ID, Title: o.Title, Summary: o.Summary, Price: kronorOf(o.AmountMinor)})
 			}
 		}

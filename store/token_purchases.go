@@ -12,7 +12,7 @@ import (
 
 const tokenPurchaseColumns = `id, account_id, offer_id, token_id, idempotency_key, order_request, state, failure_code,
 	step_up_id, klarna_session_id, client_token, hpp_session_id, hpp_redirect_url, hpp_mode, callback_secret, method,
-	last_outcome, ordering_since, order_id, created_at, updated_at`
+	last_outcome, ordering_since, order_id, created_at, updated_at, one_time`
 
 // CreateOneClickPurchase stores a new token purchase.
 func (db *DB) CreateOneClickPurchase(ctx context.Context, p checkout.OneClickPurchase) error {
@@ -44,10 +44,10 @@ func insertOneClickPurchase(ctx context.Context, tx *sql.Tx, p checkout.OneClick
 
 func insertOneClickRow(ctx context.Context, x execer, p checkout.OneClickPurchase) error {
 	_, err := x.ExecContext(ctx, `INSERT INTO token_purchases (`+tokenPurchaseColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.AccountID, p.OfferID, p.TokenID, p.IdempotencyKey, p.OrderRequest, p.State, p.FailureCode,
 		p.StepUpID, p.KlarnaSessionID, p.ClientToken, p.HPPSessionID, p.HPPRedirectURL, p.HPPMode, p.CallbackSecret,
-		p.Method, p.LastOutcome, unixOrZero(p.OrderingSince), p.OrderID, p.CreatedAt.Unix(), p.UpdatedAt.Unix())
+		p.Method, p.LastOutcome, unixOrZero(p.OrderingSince), p.OrderID, p.CreatedAt.Unix(), p.UpdatedAt.Unix(), p.OneTime)
 	return err
 }
 
@@ -85,7 +85,8 @@ func (db *DB) OneClickPurchasesOf(ctx context.Context, accountID string) ([]chec
 	return out, nil
 }
 
-// ReuseOrCreateOneClickPurchase looks, in one IMMEDIATE transaction, at the account's newest purchase of
+// ReuseOrCreateOneClickPurchase looks, in one IMMEDIATE transaction (which also refuses a one-time item
+// the account owns, with checkout.ErrAlreadyOwned), at the account's newest purchase of
 // fresh's offer created at or after since: when reuse accepts it (and may change it), it is saved and
 // returned with reused true; otherwise fresh is inserted. Doing both in one transaction is what makes a
 // double click on "buy" find the first click's purchase, and so its idempotency key, instead of opening a
@@ -111,6 +112,19 @@ func (db *DB) ReuseOrCreateOneClickPurchase(ctx context.Context, fresh checkout.
 		return latest, true, nil
 	case err != nil && !errors.Is(err, sql.ErrNoRows):
 		return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: %w", err)
+	}
+	if fresh.OneTime {
+		// Checked and refused inside the transaction that would create the purchase: two tabs cannot
+		// both find the item not yet owned.
+		owned, err := scanOneClickPurchase(tx.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases
+			WHERE account_id = ? AND offer_id = ? AND one_time = 1 AND state = ? LIMIT 1`,
+			fresh.AccountID, fresh.OfferID, checkout.OneClickCompleted))
+		switch {
+		case err == nil:
+			return owned, false, checkout.ErrAlreadyOwned
+		case !errors.Is(err, sql.ErrNoRows):
+			return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: owned: %w", err)
+		}
 	}
 	if err := insertOneClickPurchase(ctx, tx, fresh); err != nil {
 		return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: %w", err)
@@ -203,7 +217,7 @@ func scanOneClickPurchase(s scanner) (checkout.OneClickPurchase, error) {
 	)
 	err := s.Scan(&p.ID, &p.AccountID, &p.OfferID, &p.TokenID, &p.IdempotencyKey, &p.OrderRequest, &p.State,
 		&p.FailureCode, &p.StepUpID, &p.KlarnaSessionID, &p.ClientToken, &p.HPPSessionID, &p.HPPRedirectURL,
-		&p.HPPMode, &p.CallbackSecret, &p.Method, &p.LastOutcome, &ordering, &p.OrderID, &created, &updated)
+		&p.HPPMode, &p.CallbackSecret, &p.Method, &p.LastOutcome, &ordering, &p.OrderID, &created, &updated, &p.OneTime)
 	if err != nil {
 		return checkout.OneClickPurchase{}, err
 	}
