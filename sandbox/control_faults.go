@@ -10,12 +10,14 @@ import (
 
 // faultRequest is POST /sandbox/v1/faults's body. Target names a route exactly as the route table does,
 // "<METHOD> <pattern>" (GET /sandbox/v1/scenarios lists them under fault_targets). At least one of
-// status, delay_ms and drop is required; count defaults to 1.
+// status, delay_ms and drop is required; count defaults to 1. after: the call is carried out first and the
+// fault hits only its answer (late, dropped, or replaced by the status): the operation happened.
 type faultRequest struct {
 	Target  string `json:"target"`
 	Status  int    `json:"status,omitempty"`
 	DelayMS int64  `json:"delay_ms,omitempty"`
 	Drop    bool   `json:"drop,omitempty"`
+	After   bool   `json:"after,omitempty"`
 	Count   int    `json:"count,omitempty"`
 }
 
@@ -26,6 +28,7 @@ type faultView struct {
 	Status    int       `json:"status,omitempty"`
 	DelayMS   int64     `json:"delay_ms,omitempty"`
 	Drop      bool      `json:"drop,omitempty"`
+	After     bool      `json:"after,omitempty"`
 	Count     int       `json:"count"`
 	Remaining int       `json:"remaining"`
 	CreatedAt time.Time `json:"created_at"`
@@ -33,7 +36,7 @@ type faultView struct {
 
 func viewFault(f fault) faultView {
 	return faultView{ID: f.ID, Target: f.Target, Status: f.Status, DelayMS: f.Delay.Milliseconds(), Drop: f.Drop,
-		Count: f.Count, Remaining: f.Remaining, CreatedAt: f.CreatedAt.UTC()}
+		After: f.After, Count: f.Count, Remaining: f.Remaining, CreatedAt: f.CreatedAt.UTC()}
 }
 
 // faultTargets lists the routes a fault can be armed on, in table order: everything but the control API.
@@ -77,7 +80,7 @@ func (s *Server) validateFault(req faultRequest) (fault, *paywayError) {
 		count = 1
 	}
 	return fault{Target: target, Status: req.Status, Delay: time.Duration(req.DelayMS) * time.Millisecond,
-		Drop: req.Drop, Count: count, CreatedAt: s.now()}, nil
+		Drop: req.Drop, After: req.After, Count: count, CreatedAt: s.now()}, nil
 }
 
 // controlAddFault serves POST /sandbox/v1/faults: 201 with the armed fault.
@@ -94,7 +97,7 @@ func (s *Server) controlAddFault(w http.ResponseWriter, r *http.Request) {
 	}
 	f = s.faults.add(f)
 	s.log.InfoContext(r.Context(), "sandbox fault armed", "id", f.ID, "target", f.Target, "status", f.Status,
-		"delay", f.Delay, "drop", f.Drop, "count", f.Count)
+		"delay", f.Delay, "drop", f.Drop, "after", f.After, "count", f.Count)
 	writeJSON(w, http.StatusCreated, viewFault(f))
 }
 

@@ -2,9 +2,11 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -26,15 +28,18 @@ const (
 
 // fault is one armed fault. Status, Delay and Drop combine: the delay always comes first, then either the
 // connection is dropped, or the status is answered in the service's error shape, or (delay only) the real
-// handler runs late.
+// handler runs late. With After the real handler runs first and its work is committed, and only then is
+// the answer delayed, dropped or replaced by the status: "Payway acted, then its answer was lost", the case
+// a client must not read as "nothing happened".
 type fault struct {
 	ID        string
 	Target    string // "<METHOD> <route pattern>", e.g. "POST /external/api/v1/klarna_payments/place_order"
 	Status    int    // 0 = no status override
 	Delay     time.Duration
 	Drop      bool
-	Count     int // calls it was armed for
-	Remaining int // calls still to hit
+	After     bool // run the real handler first, then apply the fault to its answer
+	Count     int  // calls it was armed for
+	Remaining int  // calls still to hit
 	CreatedAt time.Time
 }
 
@@ -120,6 +125,10 @@ func (fs *faultSet) wrap(target string, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if f.After {
+			fs.after(w, r, f, next)
+			return
+		}
 		if f.Delay > 0 {
 			// Read the body first: Go's server notices a client that hangs up (its timeout) only once the
 			// body is consumed, and a delay nobody waits for must end with the connection, not hold the
@@ -189,4 +198,33 @@ func errorCodeFor(status int) string {
 		return "internal_server_error"
 	}
 	return "sandbox_fault"
+}
+
+// after runs next to its end (detached from the client: the operation commits even if the client has
+// gone), then answers as the fault says: late, not at all (drop), with the status instead of the real
+// answer, or late and then the real answer.
+func (fs *faultSet) after(w http.ResponseWriter, r *http.Request, f fault, next http.Handler) {
+	rec := httptest.NewRecorder()
+	next.ServeHTTP(rec, r.WithContext(context.WithoutCancel(r.Context())))
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return // the client gave up: the work is done, the answer is lost
+		}
+	}
+	switch {
+	case f.Drop:
+		dropConnection(w)
+	case f.Status != 0:
+		writeFaultStatus(w, r, f)
+	default:
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}
 }

@@ -247,3 +247,57 @@ func TestFaultDelayEndsWhenTheClientHangsUp(t *testing.T) {
 		t.Fatalf("delayed handler got body %q", body)
 	}
 }
+
+// TestFaultAfter: with "after" the call is carried out first and only its answer is hit, which is how
+// Payway or Klarna look when they acted and the answer was lost: late past the client's timeout, a cut
+// connection, or a proxy's status in place of the real answer.
+func TestFaultAfter(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		f          fault
+		wantStatus int // 0: the client gets no answer
+		wantBody   string
+	}{
+		{"dropped after acting", fault{Drop: true}, 0, ""},
+		{"late past the client's timeout", fault{Delay: time.Hour}, 0, ""},
+		{"a 502 in place of the real answer", fault{Status: 502}, 502, ""},
+		{"late, then the real answer", fault{Delay: 10 * time.Millisecond}, 201, `{"done":true}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fs := newFaultSet()
+			f := tt.f
+			f.Target, f.After, f.Count = "POST /x", true, 1
+			fs.add(f)
+			acted := make(chan string, 1)
+			h := fs.wrap("POST /x", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				b, _ := io.ReadAll(r.Body)
+				acted <- string(b)
+				w.WriteHeader(http.StatusCreated)
+				_, _ = w.Write([]byte(`{"done":true}`))
+			}))
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			client := &http.Client{Timeout: testenv.Scale(time.Second)}
+			res, err := client.Post(srv.URL+"/x", "application/json", strings.NewReader(`{"order":1}`))
+			if body := <-acted; body != `{"order":1}` {
+				t.Fatalf("the operation ran with %q, want the request's body", body)
+			}
+			switch {
+			case tt.wantStatus == 0 && err == nil:
+				res.Body.Close()
+				t.Fatalf("client got %d, want no answer", res.StatusCode)
+			case tt.wantStatus != 0 && err != nil:
+				t.Fatalf("client: %v, want %d", err, tt.wantStatus)
+			case tt.wantStatus != 0:
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != tt.wantStatus || (tt.wantBody != "" && string(b) != tt.wantBody) {
+					t.Fatalf("client got %d %s, want %d %s", res.StatusCode, b, tt.wantStatus, tt.wantBody)
+				}
+			}
+		})
+	}
+}
