@@ -29,12 +29,18 @@ const (
 	OneClickFailed     State = "failed"     // rejected without trigger, FailureCode says why
 )
 
+// InFlight reports whether a purchase in state s holds its account's claim on its product: at most one
+// purchase of a product is in flight per account (the store refuses a second claim, ErrInFlight), so
+// two tabs buying monthly and yearly cannot both be charged.
+func InFlight(s State) bool { return s == StatePlacing }
+
 // Purchase is one customer's subscription purchase journey: a Payway purchase session paid through the
 // Klarna widget.
 type Purchase struct {
 	ID                 string // random and opaque: the only id in URLs (NewID)
 	AccountID          string // Payway account of the owner
 	OfferID            string
+	Product            string // the product the offer unlocks: one purchase of it in flight per account
 	Code               string // Payway package or campaign code
 	PeriodID           string
 	Trial              bool

@@ -129,6 +129,9 @@ var (
 	// ErrUnavailable means Payway did not answer usefully (5xx, timeout, network); the purchase stays as it
 	// was and may be retried.
 	ErrUnavailable = &Error{CodeUnavailable, "checkout: Payway unavailable"}
+	// ErrInFlight: another purchase of the same product is being paid for on this account right now;
+	// this one stays open and nothing was charged for it.
+	ErrInFlight = &Error{CodeConflict, "checkout: another purchase of this product is in flight"}
 	// ErrNotPlaced means the confirmation page was opened before the order was placed.
 	ErrNotPlaced = &Error{CodeConflict, "checkout: order not placed"}
 )

@@ -95,7 +95,7 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 		return Purchase{}, err
 	}
 	p := Purchase{
-		ID: id, AccountID: c.AccountID, OfferID: offer.ID, Code: offer.Code, PeriodID: period.ID,
+		ID: id, AccountID: c.AccountID, OfferID: offer.ID, Product: offer.Product, Code: offer.Code, PeriodID: period.ID,
 		Trial: offer.Trial(), ReturnPath: returnPath, State: StateCreated,
 		ExpiresAt: now.Add(sessionLifetime), CreatedAt: now, UpdatedAt: now,
 	}

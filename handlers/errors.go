@@ -77,6 +77,7 @@ var journeyErrors = []struct {
 	{checkout.ErrNoAuthorization, "Klarna did not approve the payment yet. Go back and press the buy button again."},
 	{checkout.ErrNoSavedMethod, "Your account has no saved Klarna payment method, so one-click purchases are not possible. Subscribe through the regular checkout first: it saves your method."},
 	{checkout.ErrAlreadyOwned, "You already own this, so there is nothing to buy and nothing was charged. You find it under your account."},
+	{checkout.ErrInFlight, "Another purchase of this subscription is being paid for on your account right now, so this one was stopped and nothing was charged for it. Wait a moment and check your account."},
 	{checkout.ErrNotPlaced, "The order has not been placed yet. Go back to the checkout to see where it stands."},
 	{checkout.ErrNotRecovering, "This payment no longer waits for you. Reload the page to see where it stands."},
 	{checkout.ErrBadCallback, "The body is not an HPP status update."},

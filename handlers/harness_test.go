@@ -28,6 +28,9 @@ type testApp struct {
 	Clock   *testenv.Clock
 	DB      *store.DB
 	Handler http.Handler // what app.New built (the handlers' *echo.Echo)
+	// SandboxDB is the sandbox's SQLite file: what Payway and Klarna really hold, read by tests that
+	// count orders.
+	SandboxDB string
 }
 
 // appSetup is what a test may change before its app starts: the composition root's Config, and the
@@ -97,7 +100,7 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	appSrv.Config.Handler = a.Handler
 	appSrv.Start()
 	t.Cleanup(appSrv.Close) // registered last, so it stops first
-	return &testApp{t: t, URL: appSrv.URL, Sandbox: sbSrv, Clock: clk, DB: a.DB, Handler: a.Handler}
+	return &testApp{t: t, URL: appSrv.URL, Sandbox: sbSrv, Clock: clk, DB: a.DB, SandboxDB: cfg.SandboxDBPath, Handler: a.Handler}
 }
 
 // client is a cookie-keeping HTTP client that does not follow redirects, so tests see every 303.

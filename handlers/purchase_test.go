@@ -3,12 +3,14 @@ package handlers_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -347,6 +349,81 @@ func TestSandboxClockMovesTheApp(t *testing.T) {
 	for _, path := range []string{"/", "/account", "/subscribe"} {
 		if res := c.get(path); res.Status != http.StatusOK {
 			t.Errorf("%s after the clock moved: %d", path, res.Status)
+		}
+	}
+}
+
+// paywayOrders counts the orders Payway holds for an account, read from the sandbox's own database: the
+// truth about charges, whatever our side recorded.
+func (a *testApp) paywayOrders(accountID string) int {
+	a.t.Helper()
+	db, err := sql.Open("sqlite", "file:"+a.SandboxDB+"?mode=ro")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM payway_orders WHERE account_id = ? AND state != 'failed'`, accountID).Scan(&n); err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}
+
+// TestCrossOfferSubmitsMakeOneSubscription: one reader pays for the monthly and the yearly offer (one
+// product) at the same moment, 50 submits split over both, ten rounds: Payway places one order each
+// round, the other purchase stays open with nothing charged, and its submits get the "another purchase
+// is being paid for" page.
+func TestCrossOfferSubmitsMakeOneSubscription(t *testing.T) {
+	t.Parallel()
+	for round := range 10 {
+		app := newTestApp(t)
+		c := app.client()
+		monthly := c.startPurchase("reader@example.se", "monthly")
+		res := c.post("/checkout", url.Values{"csrf": {c.csrf("/subscribe")}, "offer": {"yearly"}})
+		m := checkoutPath.FindStringSubmatch(res.Header.Get("Location"))
+		if res.Status != http.StatusSeeOther || m == nil {
+			t.Fatalf("round %d: start yearly: %d", round, res.Status)
+		}
+		yearly := m[1]
+		ids := []string{monthly, yearly}
+		auths := []string{app.authorize(monthly, "customer@email.se", "klarna"), app.authorize(yearly, "customer@email.se", "klarna")}
+		csrf := c.csrf("/")
+		var wg sync.WaitGroup
+		statuses := make(chan int, 50)
+		for i := range 50 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res := c.post("/checkout/"+ids[i%2]+"/order", url.Values{"csrf": {csrf}, "authorization_token": {auths[i%2]}})
+				statuses <- res.Status
+			}()
+		}
+		wg.Wait()
+		close(statuses)
+		counts := map[int]int{}
+		for st := range statuses {
+			counts[st]++
+		}
+		p, err := app.DB.Purchase(context.Background(), monthly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := app.paywayOrders(p.AccountID); n != 1 {
+			t.Fatalf("round %d: Payway holds %d orders, want 1 (answers %v)", round, n, counts)
+		}
+		placed := 0
+		for _, id := range ids {
+			p, _ := app.DB.Purchase(context.Background(), id)
+			switch p.State {
+			case checkout.StatePlaced, checkout.StateConfirmed:
+				placed++
+			case checkout.StateCreated, checkout.StateFailed: // still open, or refused by Payway afterwards
+			default:
+				t.Errorf("round %d: purchase %s left %s", round, id, p.State)
+			}
+		}
+		if placed != 1 || counts[http.StatusInternalServerError] != 0 {
+			t.Fatalf("round %d: %d purchases placed, answers %v", round, placed, counts)
 		}
 	}
 }

@@ -11,13 +11,38 @@ import (
 	"github.com/paywall/paywall/checkout"
 )
 
+// claim keeps purchase_claims in step with a purchase saved as after where it was before: entering an
+// in-flight state (checkout.InFlight) inserts the account's claim on the product, which the primary key
+// refuses while another purchase holds it (checkout.ErrInFlight, and the caller's transaction is rolled
+// back); leaving it deletes the claim.
+func claim(ctx context.Context, tx *sql.Tx, before, after checkout.Purchase) error {
+	was, is := checkout.InFlight(before.State), checkout.InFlight(after.State)
+	switch {
+	case !was && is:
+		res, err := tx.ExecContext(ctx, `INSERT INTO purchase_claims (account_id, product, purchase_id, claimed_at)
+			VALUES (?, ?, ?, ?) ON CONFLICT (account_id, product) DO NOTHING`,
+			after.AccountID, after.Product, after.ID, after.UpdatedAt.Unix())
+		if err != nil {
+			return fmt.Errorf("store: claim %s: %w", after.Product, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return checkout.ErrInFlight
+		}
+	case was && !is:
+		if _, err := tx.ExecContext(ctx, `DELETE FROM purchase_claims WHERE purchase_id = ?`, after.ID); err != nil {
+			return fmt.Errorf("store: release claim: %w", err)
+		}
+	}
+	return nil
+}
+
 // errPurchaseNotFound is both the store's ErrNotFound and the domain's checkout.ErrNotFound, so callers
 // of either layer recognise a missing purchase.
 var errPurchaseNotFound = fmt.Errorf("%w: %w", ErrNotFound, checkout.ErrNotFound)
 
 const purchaseColumns = `id, account_id, offer_id, code, period_id, trial, return_path, klarna_session_id,
 	client_token, categories_json, state, failure_code, authorization_token, order_id, redirect_uri,
-	expires_at, created_at, updated_at`
+	expires_at, created_at, updated_at, product`
 
 // CreatePurchase stores a new purchase.
 func (db *DB) CreatePurchase(ctx context.Context, p checkout.Purchase) error {
@@ -31,10 +56,10 @@ func (db *DB) CreatePurchase(ctx context.Context, p checkout.Purchase) error {
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	_, err = tx.ExecContext(ctx, `INSERT INTO purchases (`+purchaseColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.AccountID, p.OfferID, p.Code, p.PeriodID, p.Trial, p.ReturnPath, p.KlarnaSessionID,
 		p.ClientToken, string(cats), p.State, p.FailureCode, p.AuthorizationToken, p.OrderID, p.RedirectURI,
-		p.ExpiresAt.Unix(), p.CreatedAt.Unix(), p.UpdatedAt.Unix())
+		p.ExpiresAt.Unix(), p.CreatedAt.Unix(), p.UpdatedAt.Unix(), p.Product)
 	if err != nil {
 		return fmt.Errorf("store: create purchase: %w", err)
 	}
@@ -108,6 +133,9 @@ func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.P
 	if err != nil {
 		return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", err)
 	}
+	if err := claim(ctx, tx, before, p); err != nil {
+		return checkout.Purchase{}, err
+	}
 	if ev := checkout.PurchaseChange(before, p); ev != nil {
 		if err := insertEvent(ctx, tx, *ev); err != nil {
 			return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", err)
@@ -127,7 +155,7 @@ func scanPurchase(s scanner) (checkout.Purchase, error) {
 	)
 	err := s.Scan(&p.ID, &p.AccountID, &p.OfferID, &p.Code, &p.PeriodID, &p.Trial, &p.ReturnPath, &p.KlarnaSessionID,
 		&p.ClientToken, &cats, &p.State, &p.FailureCode, &p.AuthorizationToken, &p.OrderID, &p.RedirectURI,
-		&expires, &created, &updated)
+		&expires, &created, &updated, &p.Product)
 	if err != nil {
 		return checkout.Purchase{}, err
 	}

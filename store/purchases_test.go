@@ -209,3 +209,49 @@ func TestStateChangesAreRecordedWithTheRow(t *testing.T) {
 		t.Errorf("placed event = %+v, want from placing with the order id", last)
 	}
 }
+
+// TestOneClaimPerProduct: at most one purchase of a product is in flight per account, whatever offer it
+// came from; the claim is refused inside the transaction (the refused purchase is not changed) and is
+// released when the purchase leaves the in-flight state.
+func TestOneClaimPerProduct(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	monthly := newPurchase(t, "acc1", "monthly", checkout.StateCreated, t0.Add(time.Hour))
+	yearly := newPurchase(t, "acc1", "yearly", checkout.StateCreated, t0.Add(time.Hour))
+	other := newPurchase(t, "acc2", "yearly", checkout.StateCreated, t0.Add(time.Hour))
+	for _, p := range []*checkout.Purchase{&monthly, &yearly, &other} {
+		p.Product = "digital"
+		if err := db.CreatePurchase(t.Context(), *p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	to := func(s checkout.State) func(*checkout.Purchase) error {
+		return func(p *checkout.Purchase) error { p.State = s; return nil }
+	}
+	steps := []struct {
+		name string
+		id   string
+		fn   func(*checkout.Purchase) error
+		want error
+	}{
+		{"monthly claims digital", monthly.ID, to(checkout.StatePlacing), nil},
+		{"yearly is refused while monthly is in flight", yearly.ID, to(checkout.StatePlacing), checkout.ErrInFlight},
+		{"another account is not concerned", other.ID, to(checkout.StatePlacing), nil},
+		{"monthly placed releases the claim", monthly.ID, to(checkout.StatePlaced), nil},
+		{"yearly may go now", yearly.ID, to(checkout.StatePlacing), nil},
+		{"yearly back to created (Payway down) releases it", yearly.ID, to(checkout.StateCreated), nil},
+		{"and claims it again", yearly.ID, to(checkout.StatePlacing), nil},
+	}
+	for _, st := range steps {
+		_, err := db.UpdatePurchase(t.Context(), st.id, st.fn)
+		if !errors.Is(err, st.want) {
+			t.Fatalf("%s: err %v, want %v", st.name, err, st.want)
+		}
+	}
+	if got, _ := db.Purchase(t.Context(), yearly.ID); got.State != checkout.StatePlacing {
+		t.Errorf("yearly ends %s, want placing", got.State)
+	}
+	if n := countRows(t, db, "purchase_claims"); n != 2 {
+		t.Errorf("%d claims, want yearly's and the other account's", n)
+	}
+}
