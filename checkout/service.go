@@ -31,7 +31,7 @@ type Payway interface {
 type Store interface {
 	CreatePurchase(ctx context.Context, p Purchase) error
 	Purchase(ctx context.Context, id string) (Purchase, error)
-	OpenPurchase(ctx context.Context, accountID, offerID string, now time.Time) (Purchase, error)
+	OpenOrCreatePurchase(ctx context.Context, fresh Purchase, now time.Time) (Purchase, bool, error)
 	UpdatePurchase(ctx context.Context, id string, fn func(*Purchase) error) (Purchase, error)
 	AddEvent(ctx context.Context, e Event) error
 }

@@ -2,7 +2,6 @@ package checkout
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -74,13 +73,6 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 		return Purchase{}, ErrUnknownOffer
 	}
 	now := s.cfg.Now()
-	open, err := s.store.OpenPurchase(ctx, c.AccountID, offerID, now)
-	switch {
-	case err == nil:
-		return open, nil
-	case !errors.Is(err, ErrNotFound):
-		return Purchase{}, fmt.Errorf("checkout: start: %w", err)
-	}
 	periods, err := s.payway.PaymentPeriods(ctx, c.AccessToken, offer.Code)
 	if err != nil {
 		return Purchase{}, unavailable("payment periods", err)
@@ -94,13 +86,19 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 	if err != nil {
 		return Purchase{}, err
 	}
-	p := Purchase{
+	fresh := Purchase{
 		ID: id, AccountID: c.AccountID, OfferID: offer.ID, Product: offer.Product, Code: offer.Code, PeriodID: period.ID,
 		Trial: offer.Trial(), ReturnPath: returnPath, State: StateCreated,
 		ExpiresAt: now.Add(sessionLifetime), CreatedAt: now, UpdatedAt: now,
 	}
-	if err := s.store.CreatePurchase(ctx, p); err != nil {
+	// Open or create in one transaction: a concurrent click for the same offer gets this purchase (its
+	// checkout page waits for the session), and only the request that created it opens the session.
+	p, created, err := s.store.OpenOrCreatePurchase(ctx, fresh, now)
+	if err != nil {
 		return Purchase{}, fmt.Errorf("checkout: start: %w", err)
+	}
+	if !created {
+		return p, nil
 	}
 
 	sess, err := s.payway.CreateSession(WithPurchase(ctx, id), c.AccessToken, payway.CreateSessionRequest{

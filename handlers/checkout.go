@@ -48,6 +48,9 @@ func (a *App) checkoutPage(c echo.Context) error {
 	}
 	switch p.State {
 	case checkout.StateCreated:
+		if p.ClientToken == "" {
+			return a.renderPreparing(c, p)
+		}
 	case checkout.StatePlaced, checkout.StateConfirmed:
 		return c.Redirect(http.StatusSeeOther, paths.Confirmation(p.ID))
 	default:
@@ -93,4 +96,16 @@ func categoryName(id string) string {
 		return n
 	}
 	return id
+}
+
+// renderPreparing is the checkout of a purchase whose Payway session another request (a second click on
+// "buy") is still opening: it says so and checks again by itself.
+func (a *App) renderPreparing(c echo.Context, p checkout.Purchase) error {
+	v := views.PurchaseStatusView{
+		PurchaseID: p.ID, State: "preparing", ReturnPath: p.ReturnPath, Refresh: true,
+		Heading:  "We are preparing your checkout",
+		Message:  "Klarna's payment form is being set up. The page updates by itself.",
+		LinkHref: paths.Checkout(p.ID), LinkLabel: "Check again",
+	}
+	return a.render(c, http.StatusOK, views.PurchaseStatus(a.page(c, v.Heading), v))
 }

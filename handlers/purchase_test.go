@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -424,6 +425,60 @@ func TestCrossOfferSubmitsMakeOneSubscription(t *testing.T) {
 		}
 		if placed != 1 || counts[http.StatusInternalServerError] != 0 {
 			t.Fatalf("round %d: %d purchases placed, answers %v", round, placed, counts)
+		}
+	}
+}
+
+// TestConcurrentStartsShareOnePurchase: twenty clicks on one offer at the same moment lead to one
+// purchase and one Payway purchase session; every click lands on its checkout.
+func TestConcurrentStartsShareOnePurchase(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	c := app.client()
+	if res := c.login("reader@example.se", demoPassword, "/"); res.Status != http.StatusSeeOther {
+		t.Fatalf("login: %d", res.Status)
+	}
+	csrf := c.csrf("/subscribe")
+	var wg sync.WaitGroup
+	locations := make(chan string, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := c.post("/checkout", url.Values{"csrf": {csrf}, "offer": {"monthly"}})
+			locations <- fmt.Sprintf("%d %s", res.Status, res.Header.Get("Location"))
+		}()
+	}
+	wg.Wait()
+	close(locations)
+	seen := map[string]int{}
+	for l := range locations {
+		seen[l]++
+	}
+	if len(seen) != 1 {
+		t.Fatalf("clicks went to %v, want one checkout", seen)
+	}
+	var purchases, sessions int
+	if err := app.DB.Reader().QueryRow(`SELECT count(*) FROM purchases`).Scan(&purchases); err != nil {
+		t.Fatal(err)
+	}
+	sb, err := sql.Open("sqlite", "file:"+app.SandboxDB+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	if err := sb.QueryRow(`SELECT count(*) FROM purchase_sessions`).Scan(&sessions); err != nil {
+		t.Fatal(err)
+	}
+	if purchases != 1 || sessions != 1 {
+		t.Fatalf("%d purchases and %d Payway sessions, want 1 and 1", purchases, sessions)
+	}
+	for l := range seen {
+		var status int
+		var loc string
+		fmt.Sscanf(l, "%d %s", &status, &loc)
+		if page := c.get(loc); page.Status != http.StatusOK || !strings.Contains(page.Body, `data-testid="buy-button"`) {
+			t.Errorf("checkout %s: %d, want the widget", loc, page.Status)
 		}
 	}
 }

@@ -44,32 +44,37 @@ const purchaseColumns = `id, account_id, offer_id, code, period_id, trial, retur
 	client_token, categories_json, state, failure_code, authorization_token, order_id, redirect_uri,
 	expires_at, created_at, updated_at, product`
 
-// CreatePurchase stores a new purchase.
+// CreatePurchase stores a new purchase with its first timeline event.
 func (db *DB) CreatePurchase(ctx context.Context, p checkout.Purchase) error {
-	cats, err := json.Marshal(nonNil(p.Categories))
-	if err != nil {
-		return fmt.Errorf("store: create purchase: %w", err)
-	}
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: create purchase: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	_, err = tx.ExecContext(ctx, `INSERT INTO purchases (`+purchaseColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.AccountID, p.OfferID, p.Code, p.PeriodID, p.Trial, p.ReturnPath, p.KlarnaSessionID,
-		p.ClientToken, string(cats), p.State, p.FailureCode, p.AuthorizationToken, p.OrderID, p.RedirectURI,
-		p.ExpiresAt.Unix(), p.CreatedAt.Unix(), p.UpdatedAt.Unix(), p.Product)
-	if err != nil {
-		return fmt.Errorf("store: create purchase: %w", err)
-	}
-	if err := insertEvent(ctx, tx, checkout.PurchaseCreated(p)); err != nil {
+	if err := insertPurchase(ctx, tx, p); err != nil {
 		return fmt.Errorf("store: create purchase: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: create purchase: commit: %w", err)
 	}
 	return nil
+}
+
+// insertPurchase writes a new purchase and its first timeline event (checkout.PurchaseCreated) in tx.
+func insertPurchase(ctx context.Context, tx *sql.Tx, p checkout.Purchase) error {
+	cats, err := json.Marshal(nonNil(p.Categories))
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO purchases (`+purchaseColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.AccountID, p.OfferID, p.Code, p.PeriodID, p.Trial, p.ReturnPath, p.KlarnaSessionID,
+		p.ClientToken, string(cats), p.State, p.FailureCode, p.AuthorizationToken, p.OrderID, p.RedirectURI,
+		p.ExpiresAt.Unix(), p.CreatedAt.Unix(), p.UpdatedAt.Unix(), p.Product)
+	if err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, checkout.PurchaseCreated(p))
 }
 
 // Purchase reads one purchase, or an error wrapping ErrNotFound.
@@ -84,19 +89,32 @@ func (db *DB) Purchase(ctx context.Context, id string) (checkout.Purchase, error
 	return p, nil
 }
 
-// OpenPurchase finds the customer's newest purchase of an offer that is still created and unexpired, so a
-// second click on "buy" reuses its Payway session instead of opening another.
-func (db *DB) OpenPurchase(ctx context.Context, accountID, offerID string, now time.Time) (checkout.Purchase, error) {
-	p, err := scanPurchase(db.reader.QueryRowContext(ctx, `SELECT `+purchaseColumns+` FROM purchases
-		WHERE account_id = ? AND offer_id = ? AND state = ? AND expires_at > ?
-		ORDER BY created_at DESC, rowid DESC LIMIT 1`, accountID, offerID, checkout.StateCreated, now.Unix()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return checkout.Purchase{}, fmt.Errorf("store: open purchase: %w", errPurchaseNotFound)
-	}
+// OpenOrCreatePurchase returns, in one IMMEDIATE transaction, the customer's newest purchase of fresh's
+// offer that is still created and unexpired (created false), or inserts fresh (created true). Because the
+// single writer serialises these transactions, concurrent "buy" clicks for one offer share one purchase,
+// and so one Payway session: only the request that created it opens the session.
+func (db *DB) OpenOrCreatePurchase(ctx context.Context, fresh checkout.Purchase, now time.Time) (checkout.Purchase, bool, error) {
+	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return checkout.Purchase{}, fmt.Errorf("store: open purchase: %w", err)
+		return checkout.Purchase{}, false, fmt.Errorf("store: open purchase: begin: %w", err)
 	}
-	return p, nil
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	open, err := scanPurchase(tx.QueryRowContext(ctx, `SELECT `+purchaseColumns+` FROM purchases
+		WHERE account_id = ? AND offer_id = ? AND state = ? AND expires_at > ?
+		ORDER BY created_at DESC, rowid DESC LIMIT 1`, fresh.AccountID, fresh.OfferID, checkout.StateCreated, now.Unix()))
+	switch {
+	case err == nil:
+		return open, false, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return checkout.Purchase{}, false, fmt.Errorf("store: open purchase: %w", err)
+	}
+	if err := insertPurchase(ctx, tx, fresh); err != nil {
+		return checkout.Purchase{}, false, fmt.Errorf("store: open purchase: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return checkout.Purchase{}, false, fmt.Errorf("store: open purchase: commit: %w", err)
+	}
+	return fresh, true, nil
 }
 
 // UpdatePurchase reads the purchase and applies fn to it inside one IMMEDIATE transaction, then saves it

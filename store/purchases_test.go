@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"reflect"
 	"sync"
@@ -70,17 +71,57 @@ func TestOpenPurchase(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := db.OpenPurchase(t.Context(), tt.account, tt.offer, t0)
-			if tt.wantID == "" {
-				if !errors.Is(err, ErrNotFound) {
-					t.Fatalf("want not found, got %v %v", got.ID, err)
-				}
-				return
+			fresh := newPurchase(t, tt.account, tt.offer, checkout.StateCreated, t0.Add(48*time.Hour))
+			got, created, err := db.OpenOrCreatePurchase(t.Context(), fresh, t0)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if err != nil || got.ID != tt.wantID {
-				t.Fatalf("got %q %v, want %q", got.ID, err, tt.wantID)
+			want := tt.wantID
+			if want == "" {
+				want = fresh.ID // none open: the fresh one is created
+			}
+			if got.ID != want || created != (tt.wantID == "") {
+				t.Fatalf("got %q (created %v), want %q", got.ID, created, want)
 			}
 		})
+	}
+}
+
+// TestOpenOrCreatePurchaseIsAtomic: concurrent clicks for one offer share one purchase; exactly one of
+// them created it (and so opens the Payway session).
+func TestOpenOrCreatePurchaseIsAtomic(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	var wg sync.WaitGroup
+	type result struct {
+		id      string
+		created bool
+	}
+	results := make(chan result, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fresh := newPurchase(t, "acc1", "monthly", checkout.StateCreated, t0.Add(48*time.Hour))
+			p, created, err := db.OpenOrCreatePurchase(context.Background(), fresh, t0)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			results <- result{p.ID, created}
+		}()
+	}
+	wg.Wait()
+	close(results)
+	ids, created := map[string]bool{}, 0
+	for r := range results {
+		ids[r.id] = true
+		if r.created {
+			created++
+		}
+	}
+	if len(ids) != 1 || created != 1 {
+		t.Fatalf("%d purchases, %d created; want one purchase, created once", len(ids), created)
 	}
 }
 
