@@ -16,7 +16,6 @@ import (
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/internal/paths"
-	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
 )
@@ -256,7 +255,7 @@ func (a *App) demoPersona(ctx context.Context, email string) (sandboxPersona, er
 // demoPasswordLogin is the real login with a persona's credentials.
 func (a *App) demoPasswordLogin(c echo.Context, p sandboxPersona) error {
 	err := a.passwordLogin(c, p.Email, p.Password)
-	if errors.Is(err, errBadCredentials) {
+	if errors.Is(err, ErrBadCredentials) {
 		return &Error{Code: EINTERNAL, Message: "The sandbox refused its own persona's password. Reset the demo data and try again.", Err: err}
 	}
 	return err
@@ -455,13 +454,6 @@ func (a *App) resetDemoData(ctx context.Context, keepFaults bool) error {
 	a.appTokens.forget()
 	a.log.InfoContext(ctx, "demo data reset", "faults_kept", len(armed))
 	return nil
-}
-
-// forget drops the cached app token, so the next call asks Payway for a new one.
-func (t *appTokens) forget() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.token = payway.Token{}
 }
 
 // sandboxDown is the page for a control call that failed.
