@@ -79,8 +79,9 @@ type Config struct {
 // after both servers have stopped.
 type App struct {
 	Handler http.Handler
-	Sandbox http.Handler // nil in live mode
-	DB      *store.DB    // the app's database, for tests and support tools
+	Sandbox http.Handler  // nil in live mode
+	DB      *store.DB     // the app's database, for tests and support tools
+	console *demo.Console // the demo console; nil when it is off (see demoConsole)
 	closers []func() error
 }
 
@@ -176,6 +177,7 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.console = console
 	hcfg := handlers.Config{
 		Env: cfg.Mode, KlarnaSDKURL: cfg.KlarnaSDKURL, KlarnaOrigins: cfg.KlarnaOrigins, RequestTimeout: cfg.RequestTimeout,
 		LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy, Recovery: cfg.Recovery,
