@@ -16,6 +16,7 @@ import (
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/static"
 	"github.com/paywall/paywall/store"
+	"github.com/paywall/paywall/views"
 )
 
 // Config is what the HTTP layer needs to know about its environment.
@@ -32,12 +33,16 @@ type Config struct {
 	// page, the default) or RecoveryHPP (Klarna's hosted payment page). The page always offers both, so a
 	// customer whose browser cannot run the SDK still gets through.
 	Recovery string
-	// SandboxURL is the embedded sandbox's base URL (sandbox mode only): the demo console reads personas and
-	// scenarios from its control API, arms faults and resets it there. Empty in live mode.
-	SandboxURL string
-	// DemoUser and DemoPassword guard the demo console (/demo*) with HTTP Basic. In live mode the console
-	// exists only when they are set; in sandbox mode they are optional (a shared demo machine).
-	DemoUser, DemoPassword string
+	// DemoStrip is the layout's demo strip for a request (scenario instructions, "what happened" for the
+	// page's purchase), called once per page render: handlers/demo's Console.Strip in sandbox mode, filled
+	// by internal/app. nil when the demo console is off and in live mode: pages then do no demo work at
+	// all (no session or store reads).
+	DemoStrip func(echo.Context) *views.DemoBar
+	// ExtraRoutes registers routes beyond the table in routes.go, right after it and behind the same global
+	// middleware: the demo console's (handlers/demo's Console.Register), which internal/app passes only when
+	// the console is enabled. a offers such routes the layout, the logged-in user and the real login
+	// (host.go). nil: none.
+	ExtraRoutes func(e *echo.Echo, a *App)
 }
 
 // Recovery page defaults (Config.Recovery, PAYWALL_RECOVERY).
@@ -74,7 +79,6 @@ type App struct {
 	assets    *static.Assets
 	sdkOrigin string
 	metrics   *metrics
-	sandbox   *sandboxControl // the sandbox's control API for the demo console; nil without SandboxURL
 }
 
 // New builds the Echo app with every route, middleware and the error handler.
@@ -94,9 +98,6 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 	case RecoverySDK, RecoveryHPP:
 	default:
 		return nil, fmt.Errorf("handlers: Recovery %q is neither %q nor %q", cfg.Recovery, RecoverySDK, RecoveryHPP)
-	}
-	if err := checkDemoConfig(cfg); err != nil {
-		return nil, err
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
@@ -123,7 +124,6 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 		cfg: cfg, db: deps.DB, sessions: deps.Sessions, payway: deps.Payway, checkout: deps.Checkout,
 		oneclick: deps.OneClick, appTokens: &appTokens{client: deps.Payway, now: deps.Now}, log: deps.Logger,
 		registry: deps.Registry, now: deps.Now, assets: assets, sdkOrigin: sdkOrigin, metrics: m,
-		sandbox: newSandboxControl(cfg.SandboxURL),
 	}
 	e := echo.New()
 	e.HideBanner = true
@@ -136,6 +136,9 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 	}
 	a.middleware(e)
 	a.routes(e)
+	if cfg.ExtraRoutes != nil {
+		cfg.ExtraRoutes(e, a)
+	}
 	return e, nil
 }
 

@@ -113,3 +113,10 @@ func (t *appTokens) get(ctx context.Context) (string, error) {
 	t.token = tok
 	return tok.AccessToken, nil
 }
+
+// forget drops the cached app token, so the next call asks Payway for a new one.
+func (t *appTokens) forget() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.token = payway.Token{}
+}

@@ -121,6 +121,57 @@ func TestDemoLiveModeHidesEverything(t *testing.T) {
 	}
 }
 
+// TestDemoStripOnlyInSandboxMode: the assembled app as internal/app builds it. With the console on in
+// sandbox mode a customer page about a purchase carries the strip with the link to what happened; in live
+// mode (console off, or on for the admin) no customer page carries it, and everything else works the same.
+// That no demo code runs for those pages is TestPageDemoStrip's (handlers) and
+// TestDemoConsoleOnlyWhenEnabled's (internal/app).
+func TestDemoStripOnlyInSandboxMode(t *testing.T) {
+	t.Parallel()
+	const user, password = "demo-admin", "correct horse battery"
+	tests := []struct {
+		name  string
+		opts  []appOption
+		admin bool // a credential is set, and GET /demo sends it
+		strip bool
+		demo  int // GET /demo
+	}{
+		{"sandbox", nil, false, true, http.StatusOK},
+		{"sandbox with a credential", []appOption{withAdmin(user, password)}, true, true, http.StatusOK},
+		{"live without a credential", []appOption{live}, false, false, http.StatusNotFound},
+		{"live with a credential", []appOption{live, withAdmin(user, password)}, true, false, http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			app := newTestApp(t, tt.opts...)
+			c := app.client()
+			id := c.startPurchase("reader@example.se", "monthly")
+			_, premium := app.articles()
+			for _, path := range []string{"/", "/articles/" + premium.Slug, "/subscribe", "/account", "/checkout/" + id} {
+				page := c.get(path)
+				if page.Status != http.StatusOK {
+					t.Fatalf("GET %s: %d", path, page.Status)
+				}
+				wantStrip := tt.strip && path == "/checkout/"+id // no scenario runs: only a page about a purchase has something to say
+				if got := strings.Contains(page.Body, `data-testid="demo-bar"`) && strings.Contains(page.Body, `href="/demo/purchases/`+id+`"`); got != wantStrip {
+					t.Errorf("GET %s: strip with what happened %v, want %v", path, got, wantStrip)
+				}
+				if !tt.strip && strings.Contains(page.Body, `data-testid="demo-bar"`) {
+					t.Errorf("GET %s: a live page shows the demo strip", path)
+				}
+			}
+			res := c.get("/demo")
+			if tt.admin {
+				res = c.getAs("/demo", user, password)
+			}
+			if res.Status != tt.demo {
+				t.Errorf("GET /demo: %d, want %d", res.Status, tt.demo)
+			}
+		})
+	}
+}
+
 // sessionTokens reads the Payway tokens the app keeps in its server-side session rows.
 func (a *testApp) sessionTokens() []string {
 	a.t.Helper()

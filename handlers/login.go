@@ -35,7 +35,7 @@ func (a *App) login(c echo.Context) error {
 		return a.render(c, http.StatusUnprocessableEntity, views.Login(a.page(c, "Log in"), form))
 	}
 	err := a.passwordLogin(c, form.Email, password)
-	if errors.Is(err, errBadCredentials) {
+	if errors.Is(err, ErrBadCredentials) {
 		form.Error = "That email and password do not match an account. Check them and try again."
 		return a.render(c, http.StatusUnauthorized, views.Login(a.page(c, "Log in"), form))
 	}
@@ -45,8 +45,9 @@ func (a *App) login(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, form.Return)
 }
 
-// errBadCredentials means Payway refused the email and password.
-var errBadCredentials = errors.New("login: bad credentials")
+// ErrBadCredentials means Payway refused the email and password (exported for the demo console's "log in
+// as", which goes through PasswordLogin).
+var ErrBadCredentials = errors.New("login: bad credentials")
 
 // passwordLogin is the one way into a session: Payway's password grant, the account from me, then a new
 // session id holding the tokens. The login form and the demo console's "log in as" both go through it, so
@@ -57,7 +58,7 @@ func (a *App) passwordLogin(c echo.Context, email, password string) error {
 	var pwErr *payway.Error
 	if errors.As(err, &pwErr) && pwErr.Status < 500 && pwErr.Status != http.StatusUnauthorized {
 		a.metrics.logins.WithLabelValues("bad_credentials").Inc()
-		return errBadCredentials
+		return ErrBadCredentials
 	}
 	if err != nil {
 		a.metrics.logins.WithLabelValues("error").Inc()

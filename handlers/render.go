@@ -34,6 +34,8 @@ func (a *App) page(c echo.Context, title string) views.Page {
 	if u := currentUser(c); u != nil {
 		p.User = &views.User{Name: u.Name, Email: u.Email}
 	}
-	p.Demo = a.demoBar(c) // sandbox mode only: scenario instructions, "what happened" (demo.go)
+	if a.cfg.DemoStrip != nil { // the demo console in sandbox mode only (handlers/demo)
+		p.Demo = a.cfg.DemoStrip(c)
+	}
 	return p
 }

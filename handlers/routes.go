@@ -18,8 +18,10 @@ type route struct {
 	mw      []echo.MiddlewareFunc
 }
 
-// routes registers every route of the app in one table, so the whole surface is readable in one place.
-// Steps that act for a customer have requireCustomer, saying where the login page comes back to.
+// routes registers every route of the app in one table, so the whole surface is readable in one place;
+// only the demo console, an optional package of its own, keeps its routes in its own small table
+// (handlers/demo/routes.go). Steps that act for a customer have requireCustomer, saying where the login
+// page comes back to.
 func (a *App) routes(e *echo.Echo) {
 	customer := func(ret loginReturn) []echo.MiddlewareFunc { return mw(a.requireCustomer(ret)) }
 	table := []route{
@@ -41,16 +43,9 @@ func (a *App) routes(e *echo.Echo) {
 		{"recovery.hpp", http.MethodPost, paths.RecoveryHPPPattern, a.startHPP, customer(backToID(paths.Recovery))},
 		{"recovery.return", http.MethodGet, paths.RecoveryReturnPattern, a.returnFromHPP, customer(thisPath)},
 		{"recovery.hpp.callback", http.MethodPost, paths.HPPCallbackPattern, a.hppCallback, nil}, // CSRF-exempt: see middleware
-		// The demo console (demo*.go): sandbox mode, or live with an admin credential; see demoMW.
-		{"demo", http.MethodGet, paths.Demo, a.demoConsole, a.demoMW(false)},
-		{"demo.login", http.MethodPost, paths.DemoLogin, a.demoLogin, a.demoMW(true)},
-		{"demo.scenario", http.MethodPost, paths.DemoScenarioPattern, a.demoStartScenario, a.demoMW(true)},
-		{"demo.faults.arm", http.MethodPost, paths.DemoFaults, a.demoArmFault, a.demoMW(true)},
-		{"demo.faults.clear", http.MethodPost, paths.DemoFaultsClear, a.demoClearFaults, a.demoMW(true)},
-		{"demo.faults.disarm", http.MethodPost, paths.DemoFaultDisarmPattern, a.demoDisarmFault, a.demoMW(true)},
-		{"demo.reset", http.MethodPost, paths.DemoReset, a.demoReset, a.demoMW(true)},
-		{"demo.lookup", http.MethodGet, paths.DemoPurchases, a.demoLookup, a.demoMW(false)},
-		{"demo.purchase", http.MethodGet, paths.DemoPurchasePattern, a.demoPurchase, a.demoMW(false)},
+		// The demo console's routes (demo, demo.login, demo.scenario, demo.faults.*, demo.reset, demo.lookup,
+		// demo.purchase) are in its own table, handlers/demo/routes.go: internal/app registers them through
+		// Config.ExtraRoutes only when the console is enabled.
 		{"ops.healthz", http.MethodGet, paths.Healthz, a.healthz, nil},
 		{"ops.readyz", http.MethodGet, paths.Readyz, a.readyz, nil},
 		{"ops.metrics", http.MethodGet, paths.Metrics, a.metricsHandler(), nil},

@@ -18,6 +18,7 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/handlers"
+	"github.com/paywall/paywall/handlers/demo"
 	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/payway"
@@ -80,8 +81,9 @@ type Config struct {
 // after both servers have stopped.
 type App struct {
 	Handler http.Handler
-	Sandbox http.Handler // nil in live mode
-	DB      *store.DB    // the app's database, for tests and support tools
+	Sandbox http.Handler  // nil in live mode
+	DB      *store.DB     // the app's database, for tests and support tools
+	console *demo.Console // the demo console; nil when it is off (see demoConsole)
 	closers []func() error
 }
 
@@ -177,18 +179,43 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	sandboxURL := ""
-	if cfg.Mode == ModeSandbox {
-		sandboxURL = cfg.SandboxURL // the demo console drives the sandbox through its control API
+	appLog := log.With("component", "app")
+	console, err := demoConsole(cfg, demo.Deps{
+		DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick, Logger: appLog,
+	})
+	if err != nil {
+		return nil, err
 	}
-	return handlers.New(handlers.Config{
+	a.console = console
+	hcfg := handlers.Config{
 		Env: cfg.Mode, KlarnaSDKURL: cfg.KlarnaSDKURL, KlarnaOrigins: cfg.KlarnaOrigins, RequestTimeout: cfg.RequestTimeout,
 		LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy, Recovery: cfg.Recovery,
-		SandboxURL: sandboxURL, DemoUser: cfg.DemoUser, DemoPassword: cfg.DemoPassword,
-	}, handlers.Deps{
+	}
+	if console != nil {
+		hcfg.DemoStrip = console.Strip() // nil in live mode: customers never see the strip
+		hcfg.ExtraRoutes = console.Register
+	}
+	return handlers.New(hcfg, handlers.Deps{
 		DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick,
-		Logger: log.With("component", "app"), Registry: cfg.Registry, Now: cfg.Now,
+		Logger: appLog, Registry: cfg.Registry, Now: cfg.Now,
 	})
+}
+
+// demoConsole is the demo console when it is enabled, or nil. It is enabled in sandbox mode, where it
+// drives the embedded sandbox through its control API; in live mode only when an admin credential is set
+// (PAYWALL_DEMO_USER/PASSWORD), and then it offers the purchase timelines only. With a credential, every
+// /demo* request needs it (HTTP Basic), in either mode. When it is off no /demo route exists (404) and
+// the layout gets no strip function, so customer pages do no demo work.
+func demoConsole(cfg Config, deps demo.Deps) (*demo.Console, error) {
+	sandboxMode := cfg.Mode == ModeSandbox
+	if !sandboxMode && cfg.DemoUser == "" && cfg.DemoPassword == "" {
+		return nil, nil
+	}
+	dcfg := demo.Config{Sandbox: sandboxMode, User: cfg.DemoUser, Password: cfg.DemoPassword}
+	if sandboxMode {
+		dcfg.SandboxURL = cfg.SandboxURL
+	}
+	return demo.New(dcfg, deps) // refuses half a credential
 }
 
 // defaults fills what cfg leaves empty and refuses what cannot work.

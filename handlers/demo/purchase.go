@@ -1,4 +1,4 @@
-package handlers
+package demo
 
 import (
 	"bytes"
@@ -14,25 +14,26 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/handlers"
 	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
 )
 
-// demoPurchase is "what happened" to one purchase (GET /demo/purchases/:id): its timeline and its path
+// purchase is "what happened" to one purchase (GET /demo/purchases/:id): its timeline and its path
 // through Klarna's recovery flowchart and Payway's purchase flow. Only the purchase's owner (logged in) or
 // the demo admin may see it; anyone else gets the same 404 as for an unknown id.
-func (a *App) demoPurchase(c echo.Context) error {
+func (d *Console) purchase(c echo.Context) error {
 	id := c.Param("id")
 	admin := isDemoAdmin(c)
-	u := currentUser(c)
+	u := handlers.CurrentUser(c)
 	if !admin && u == nil {
-		return toLogin(c, c.Request().URL.RequestURI())
+		return handlers.ToLogin(c, c.Request().URL.RequestURI())
 	}
 	ctx := c.Request().Context()
-	notFound := &Error{Code: ENOTFOUND, Message: "There is no purchase of yours at this address."}
-	account, kind, err := a.purchaseOwner(ctx, id)
+	notFound := &handlers.Error{Code: handlers.ENOTFOUND, Message: "There is no purchase of yours at this address."}
+	account, kind, err := d.purchaseOwner(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound
 	}
@@ -42,34 +43,34 @@ func (a *App) demoPurchase(c echo.Context) error {
 	if !admin && account != u.AccountID {
 		return notFound
 	}
-	events, err := a.db.Events(ctx, id)
+	events, err := d.db.Events(ctx, id)
 	if err != nil {
 		return err
 	}
 	var v views.DemoPurchaseView
 	var byEvent map[int64][]string
 	if kind == store.KindSubscription {
-		v, byEvent, err = a.subscriptionView(c, id, events)
+		v, byEvent, err = d.subscriptionView(c, id, events)
 	} else {
-		v, byEvent, err = a.oneClickView(c, id, events)
+		v, byEvent, err = d.oneClickView(c, id, events)
 	}
 	if err != nil {
 		return err
 	}
 	v.Events = timelineView(events, byEvent)
-	pg := a.page(c, "What happened")
+	pg := d.app.Page(c, "What happened")
 	pg.Wide = true
-	return a.render(c, http.StatusOK, views.DemoPurchase(pg, v))
+	return d.app.Render(c, http.StatusOK, views.DemoPurchase(pg, v))
 }
 
-func (a *App) subscriptionView(c echo.Context, id string, events []checkout.Event) (views.DemoPurchaseView, map[int64][]string, error) {
-	p, err := a.db.Purchase(c.Request().Context(), id)
+func (d *Console) subscriptionView(c echo.Context, id string, events []checkout.Event) (views.DemoPurchaseView, map[int64][]string, error) {
+	p, err := d.db.Purchase(c.Request().Context(), id)
 	if err != nil {
 		return views.DemoPurchaseView{}, nil, err
 	}
 	path, byEvent := purchaseFlow(p, events)
 	v := views.DemoPurchaseView{
-		ID: p.ID, Kind: "Subscription through Payway", Title: a.demoOfferTitle(store.KindSubscription, p.OfferID),
+		ID: p.ID, Kind: "Subscription through Payway", Title: d.offerTitle(store.KindSubscription, p.OfferID),
 		State: string(p.State), Purchase: path,
 		Recovery: views.FlowPath{Note: "A subscription purchase goes through Payway's flow; Klarna's token recovery applies to one-click purchases with a saved token."},
 	}
@@ -90,14 +91,14 @@ func (a *App) subscriptionView(c echo.Context, id string, events []checkout.Even
 	return v, byEvent, nil
 }
 
-func (a *App) oneClickView(c echo.Context, id string, events []checkout.Event) (views.DemoPurchaseView, map[int64][]string, error) {
-	p, err := a.db.OneClickPurchase(c.Request().Context(), id)
+func (d *Console) oneClickView(c echo.Context, id string, events []checkout.Event) (views.DemoPurchaseView, map[int64][]string, error) {
+	p, err := d.db.OneClickPurchase(c.Request().Context(), id)
 	if err != nil {
 		return views.DemoPurchaseView{}, nil, err
 	}
 	path, byEvent := recoveryFlow(p, events)
 	v := views.DemoPurchaseView{
-		ID: p.ID, Kind: "One-click with the saved Klarna token", Title: a.demoOfferTitle(store.KindOneClick, p.OfferID),
+		ID: p.ID, Kind: "One-click with the saved Klarna token", Title: d.offerTitle(store.KindOneClick, p.OfferID),
 		State: string(p.State), RecoveryFirst: true, Recovery: path,
 		Purchase: views.FlowPath{Note: "A one-click purchase charges the Klarna customer token Payway saved at the first purchase; Payway's purchase flow is not involved."},
 	}

@@ -1,0 +1,89 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/paywall/paywall/handlers"
+	"github.com/paywall/paywall/internal/paths"
+	"github.com/paywall/paywall/store"
+	"github.com/paywall/paywall/views"
+)
+
+// Strip is the function the layout calls for the demo strip on every page (handlers.Config.DemoStrip):
+// the console's strip in sandbox mode, nil in live mode, where customers must not see it. With nil the
+// layout does no demo work at all.
+func (d *Console) Strip() func(echo.Context) *views.DemoBar {
+	if !d.cfg.Sandbox {
+		return nil
+	}
+	return d.strip
+}
+
+// purchasePageRoutes are the pages about one purchase (its id in :id) that link to "what happened" in
+// sandbox mode: checkout and its outcomes, the confirmation, and the one-click and recovery pages.
+var purchasePageRoutes = map[string]bool{
+	paths.CheckoutPattern: true, paths.CheckoutOrderPattern: true, paths.ConfirmationPattern: true,
+	paths.OneClickPattern: true, paths.RecoveryPattern: true, paths.RecoveryReturnPattern: true,
+	paths.RecoveryOrderPattern: true, paths.RecoveryHPPPattern: true,
+}
+
+// strip is the layout's demo strip for this request: the running scenario's instruction and, on a page
+// about a purchase its viewer owns, the link to what happened to it. nil when there is nothing to say and
+// on the console's own pages.
+func (d *Console) strip(c echo.Context) *views.DemoBar {
+	if strings.HasPrefix(c.Path(), paths.Demo) {
+		return nil
+	}
+	var bar views.DemoBar
+	if sess, err := d.sessions.Get(c.Request(), handlers.SessionName); err == nil {
+		if s, ok := scenarioByID(stringValue(sess.Values[keyDemoScenario])); ok {
+			bar.Scenario, bar.Instruction = s.Title, s.Instruction
+		}
+		bar.Reset = stringValue(sess.Values[keyDemoReset])
+	}
+	if purchasePageRoutes[c.Path()] {
+		bar.WhatHappened = d.whatHappenedHref(c, c.Param("id"))
+	}
+	if bar == (views.DemoBar{}) {
+		return nil
+	}
+	return &bar
+}
+
+// whatHappenedHref is the console's page about a purchase (a subscription or a one-click purchase), for
+// the strip on a page about it: "" when the viewer does not own it.
+func (d *Console) whatHappenedHref(c echo.Context, purchaseID string) string {
+	u := handlers.CurrentUser(c)
+	if u == nil || purchaseID == "" {
+		return ""
+	}
+	if owner, _, err := d.purchaseOwner(c.Request().Context(), purchaseID); err != nil || owner != u.AccountID {
+		return ""
+	}
+	return paths.DemoPurchase(purchaseID)
+}
+
+// purchaseOwner is the account and kind of a purchase of either kind; store.ErrNotFound when there is none.
+func (d *Console) purchaseOwner(ctx context.Context, id string) (account, kind string, err error) {
+	p, err := d.db.Purchase(ctx, id)
+	if err == nil {
+		return p.AccountID, store.KindSubscription, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return "", "", err
+	}
+	tp, err := d.db.OneClickPurchase(ctx, id)
+	if err != nil {
+		return "", "", err
+	}
+	return tp.AccountID, store.KindOneClick, nil
+}
+
+func stringValue(v any) string {
+	s, _ := v.(string)
+	return s
+}
