@@ -67,6 +67,14 @@ func (a accountPage) ExpectOffers(ids ...string) {
 	}
 }
 
+// ExpectOwned checks one-time items the account already owns are no longer offered.
+func (a accountPage) ExpectOwned(ids ...string) {
+	a.t.Helper()
+	for _, id := range ids {
+		a.check(expect().Locator(a.testID("buy-oneclick-"+id)).ToHaveCount(0), "owned %s not offered again", id)
+	}
+}
+
 // ExpectNoOffers checks no one-click purchase is offered, and the page explains the method's state and
 // points to the regular checkout.
 func (a accountPage) ExpectNoOffers(noteRe string) {

@@ -76,7 +76,8 @@ func TestStepUpRecoveryThroughSDKApproved(t *testing.T) {
 
 	account := confirmation.BackToAccount()
 	account.ExpectMethod(recoveredType, "Active")
-	account.ExpectOffers(archiveOffer, upgradeOffer)
+	account.ExpectOffers(upgradeOffer)
+	account.ExpectOwned(archiveOffer) // one payment, yours to keep: not sold twice
 }
 
 // TestSDKRecoveryDeniedThenApproved: Klarna denies in the dialog; the customer stays on the recovery page,
