@@ -321,6 +321,21 @@ func TestDemoScenarioResetsAUsedUpPersona(t *testing.T) {
 				t.Error("the reader still has the subscription after the reset")
 			}
 		}},
+		{"token-success", func(t *testing.T, app *testApp, c *client) string {
+			if res := c.login("token@example.se", demoPassword, "/"); res.Status != http.StatusSeeOther {
+				t.Fatalf("login: %d", res.Status)
+			}
+			res := c.post("/account/purchases", url.Values{"csrf": {c.csrf("/account")}, "offer": {offerArchive}})
+			id := strings.TrimPrefix(res.Header.Get("Location"), "/account/purchases/")
+			if res.Status != http.StatusSeeOther || id == "" {
+				t.Fatalf("buy the archive: %d %q", res.Status, res.Header.Get("Location"))
+			}
+			return id
+		}, "already owns the E-paper archive", func(t *testing.T, app *testApp, c *client) {
+			if acc := c.get("/account"); !strings.Contains(acc.Body, `data-testid="buy-oneclick-`+offerArchive+`"`) {
+				t.Error("after the reset the archive is still not offered")
+			}
+		}},
 		{"recovery-sdk", func(t *testing.T, app *testApp, c *client) string {
 			id := c.startRecovery()
 			if res := c.get(c.hppSubmit(c.startHPP(id, "NONE"), "pay")); res.Header.Get("Location") != "/account/purchases/"+id {

@@ -384,7 +384,7 @@ func (d *Console) usedUp(c echo.Context, s demoScenario, p sandboxPersona) (stri
 				return p.Name + " already has the subscription this scenario sells", nil
 			}
 		}
-	case journeyRecovery:
+	case journeyOneClick, journeyRecovery:
 		u := handlers.CurrentUser(c)
 		if u == nil {
 			return "", nil
@@ -394,8 +394,12 @@ func (d *Console) usedUp(c echo.Context, s demoScenario, p sandboxPersona) (stri
 			return "", err
 		}
 		for _, tp := range list {
-			if tp.State == checkout.OneClickCompleted && tp.Method != "" && tp.Method != "token" {
+			switch {
+			case tp.State != checkout.OneClickCompleted:
+			case s.Journey == journeyRecovery && tp.Method != "" && tp.Method != "token":
 				return p.Name + "'s saved token already carries the method of an earlier recovery, so Klarna would charge it without a step-up", nil
+			case tp.OneTime && tp.OfferID == scenarioOneClickOffer:
+				return p.Name + " already owns the " + d.offerTitle(store.KindOneClick, tp.OfferID) + ", which is sold once", nil
 			}
 		}
 	}

@@ -73,6 +73,7 @@ type sandboxFault struct {
 	Status    int    `json:"status,omitempty"`
 	DelayMS   int64  `json:"delay_ms,omitempty"`
 	Drop      bool   `json:"drop,omitempty"`
+	After     bool   `json:"after,omitempty"` // the call is carried out, then the fault hits its answer
 	Count     int    `json:"count,omitempty"`
 	Remaining int    `json:"remaining,omitempty"`
 }

@@ -57,6 +57,10 @@ var demoScenarios = []demoScenario{
 		Instruction:  "Press “Buy for 29 kr” on E-paper archive: Klarna refuses the saved card and the page explains what to do."},
 }
 
+// scenarioOneClickOffer is what the one-click and recovery scenarios tell the customer to buy: a one-time
+// item, so a persona that bought it in an earlier run is reset first.
+const scenarioOneClickOffer = "epaper-archive"
+
 func scenarioByID(id string) (demoScenario, bool) {
 	for _, s := range demoScenarios {
 		if s.ID == id {
@@ -90,6 +94,10 @@ var demoFaults = []demoFaultSwitch{
 		Fault: sandboxFault{Target: tokenOrderRoute, DelayMS: demoFaultTimeout.Milliseconds(), Count: 1}},
 	{ID: "klarna-token-order-drop", Title: "Dropped connection on the token charge", Effect: "no answer at all; buying again retries with the same idempotency key",
 		Fault: sandboxFault{Target: tokenOrderRoute, Drop: true, Count: 1}},
+	{ID: "payway-place-order-lost", Title: "Payway places the order, its answer is lost", Effect: "the order exists at Payway but we never hear so (issue 11: the unknown outcome and its reconciler are still to come)",
+		Fault: sandboxFault{Target: "POST /external/api/v1/klarna_payments/place_order", Drop: true, After: true, Count: 1}},
+	{ID: "klarna-token-order-lost", Title: "Klarna charges the token, its answer is lost", Effect: "buying again resends the same idempotency key: Klarna answers the first charge, nothing is charged twice",
+		Fault: sandboxFault{Target: tokenOrderRoute, Drop: true, After: true, Count: 1}},
 	{ID: "klarna-session-503", Title: "Klarna 503 on the step-up session", Effect: "the recovery page cannot start: try again",
 		Fault: sandboxFault{Target: "POST /payments/v1/sessions", Status: http.StatusServiceUnavailable, Count: 1}},
 	{ID: "klarna-hpp-503", Title: "Klarna 503 on the hosted page session", Effect: "Klarna's page cannot open: the dialog still works",
@@ -109,6 +117,10 @@ func faultSwitchByID(id string) (demoFaultSwitch, bool) {
 
 // faultEffect says what an armed fault does, e.g. "503", "delay 20 s", "dropped connection".
 func faultEffect(f sandboxFault) string {
+	if f.After {
+		f.After = false
+		return "after the call: " + faultEffect(f)
+	}
 	switch {
 	case f.Drop:
 		return "dropped connection"
@@ -122,5 +134,6 @@ func faultEffect(f sandboxFault) string {
 
 // sameFault reports whether an armed fault is the one a switch arms (same target and kind).
 func sameFault(armed, sw sandboxFault) bool {
-	return armed.Target == sw.Target && armed.Status == sw.Status && armed.DelayMS == sw.DelayMS && armed.Drop == sw.Drop
+	return armed.Target == sw.Target && armed.Status == sw.Status && armed.DelayMS == sw.DelayMS && armed.Drop == sw.Drop &&
+		armed.After == sw.After
 }
