@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/app"
+	"github.com/paywall/paywall/internal/testdb"
 	"github.com/paywall/paywall/internal/testenv"
 	"github.com/paywall/paywall/sandbox"
 	"github.com/paywall/paywall/store"
@@ -53,8 +53,8 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	sbSrv := httptest.NewUnstartedServer(nil)
 	setup := appSetup{
 		Config: app.Config{
-			Mode: app.ModeSandbox, PublicURL: "http://" + appSrv.Listener.Addr().String(), DBPath: appDB(t),
-			SandboxURL: "http://" + sbSrv.Listener.Addr().String(), SandboxDBPath: sandboxDB(t),
+			Mode: app.ModeSandbox, PublicURL: "http://" + appSrv.Listener.Addr().String(), DBPath: testdb.App(t),
+			SandboxURL: "http://" + sbSrv.Listener.Addr().String(), SandboxDBPath: testdb.Sandbox(t),
 			SessionKey: []byte(strings.Repeat("k", 32)), Raise: checkout.RaiseFlags{SSNAlreadyTaken: true},
 			Now: clk.Now,
 		},
@@ -196,26 +196,4 @@ func (c *client) cookie(name string) string {
 		}
 	}
 	return ""
-}
-
-// sandboxDB is a fresh copy of a migrated, seeded sandbox database (built once per test binary).
-func sandboxDB(t *testing.T) string {
-	return testenv.CopyOf(t, "sandbox.db", func(path string) error {
-		sb, err := sandbox.New(context.Background(), sandbox.Config{DBPath: path, Now: testenv.NewClock().Now})
-		if err != nil {
-			return err
-		}
-		return sb.Close()
-	})
-}
-
-// appDB is a fresh copy of a migrated app database (built once per test binary).
-func appDB(t *testing.T) string {
-	return testenv.CopyOf(t, "paywall.db", func(path string) error {
-		db, err := store.Open(context.Background(), path)
-		if err != nil {
-			return err
-		}
-		return db.Close()
-	})
 }
