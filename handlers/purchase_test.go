@@ -377,55 +377,63 @@ func (a *testApp) paywayOrders(accountID string) int {
 func TestCrossOfferSubmitsMakeOneSubscription(t *testing.T) {
 	t.Parallel()
 	for round := range 10 {
-		app := newTestApp(t)
-		c := app.client()
-		monthly := c.startPurchase("reader@example.se", "monthly")
-		res := c.post("/checkout", url.Values{"csrf": {c.csrf("/subscribe")}, "offer": {"yearly"}})
-		m := checkoutPath.FindStringSubmatch(res.Header.Get("Location"))
-		if res.Status != http.StatusSeeOther || m == nil {
-			t.Fatalf("round %d: start yearly: %d", round, res.Status)
+		t.Run(fmt.Sprint("round ", round), func(t *testing.T) {
+			t.Parallel()
+			crossOfferRound(t, round)
+		})
+	}
+}
+
+// crossOfferRound is one round of TestCrossOfferSubmitsMakeOneSubscription, on an app of its own.
+func crossOfferRound(t *testing.T, round int) {
+	app := newTestApp(t)
+	c := app.client()
+	monthly := c.startPurchase("reader@example.se", "monthly")
+	res := c.post("/checkout", url.Values{"csrf": {c.csrf("/subscribe")}, "offer": {"yearly"}})
+	m := checkoutPath.FindStringSubmatch(res.Header.Get("Location"))
+	if res.Status != http.StatusSeeOther || m == nil {
+		t.Fatalf("round %d: start yearly: %d", round, res.Status)
+	}
+	yearly := m[1]
+	ids := []string{monthly, yearly}
+	auths := []string{app.authorize(monthly, "customer@email.se", "klarna"), app.authorize(yearly, "customer@email.se", "klarna")}
+	csrf := c.csrf("/")
+	var wg sync.WaitGroup
+	statuses := make(chan int, 50)
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := c.post("/checkout/"+ids[i%2]+"/order", url.Values{"csrf": {csrf}, "authorization_token": {auths[i%2]}})
+			statuses <- res.Status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	counts := map[int]int{}
+	for st := range statuses {
+		counts[st]++
+	}
+	p, err := app.DB.Purchase(context.Background(), monthly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := app.paywayOrders(p.AccountID); n != 1 {
+		t.Fatalf("round %d: Payway holds %d orders, want 1 (answers %v)", round, n, counts)
+	}
+	placed := 0
+	for _, id := range ids {
+		p, _ := app.DB.Purchase(context.Background(), id)
+		switch p.State {
+		case checkout.StatePlaced, checkout.StateConfirmed:
+			placed++
+		case checkout.StateCreated, checkout.StateFailed: // still open, or refused by Payway afterwards
+		default:
+			t.Errorf("round %d: purchase %s left %s", round, id, p.State)
 		}
-		yearly := m[1]
-		ids := []string{monthly, yearly}
-		auths := []string{app.authorize(monthly, "customer@email.se", "klarna"), app.authorize(yearly, "customer@email.se", "klarna")}
-		csrf := c.csrf("/")
-		var wg sync.WaitGroup
-		statuses := make(chan int, 50)
-		for i := range 50 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				res := c.post("/checkout/"+ids[i%2]+"/order", url.Values{"csrf": {csrf}, "authorization_token": {auths[i%2]}})
-				statuses <- res.Status
-			}()
-		}
-		wg.Wait()
-		close(statuses)
-		counts := map[int]int{}
-		for st := range statuses {
-			counts[st]++
-		}
-		p, err := app.DB.Purchase(context.Background(), monthly)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n := app.paywayOrders(p.AccountID); n != 1 {
-			t.Fatalf("round %d: Payway holds %d orders, want 1 (answers %v)", round, n, counts)
-		}
-		placed := 0
-		for _, id := range ids {
-			p, _ := app.DB.Purchase(context.Background(), id)
-			switch p.State {
-			case checkout.StatePlaced, checkout.StateConfirmed:
-				placed++
-			case checkout.StateCreated, checkout.StateFailed: // still open, or refused by Payway afterwards
-			default:
-				t.Errorf("round %d: purchase %s left %s", round, id, p.State)
-			}
-		}
-		if placed != 1 || counts[http.StatusInternalServerError] != 0 {
-			t.Fatalf("round %d: %d purchases placed, answers %v", round, placed, counts)
-		}
+	}
+	if placed != 1 || counts[http.StatusInternalServerError] != 0 {
+		t.Fatalf("round %d: %d purchases placed, answers %v", round, placed, counts)
 	}
 }
 
