@@ -64,7 +64,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	// Poll readiness (a condition, not a fixed sleep) until it holds or run fails.
 	poll := time.NewTicker(20 * time.Millisecond)
 	defer poll.Stop()
-	timeout := time.After(testenv.Scale(10 * time.Second))
+	timeout := time.After(testenv.Scale(30 * time.Second)) // two databases migrated under -race on a busy machine
 	for ready := false; !ready; {
 		select {
 		case err := <-done:
