@@ -100,12 +100,15 @@ func (a *App) renderStatus(c echo.Context, p checkout.Purchase) error {
 }
 
 // renderOrderUnavailable is the page for an order Payway did not answer: not a state of the purchase
-// (it is open again), so the view's state says "unavailable" and the link leads back to its checkout.
+// (it is open again), so the view's state says "unavailable" and the link leads back to its checkout. The
+// outcome is unknown (the answer may be what was lost), so the page does not say nothing was charged.
 func (a *App) renderOrderUnavailable(c echo.Context, id string) error {
 	v := views.PurchaseStatusView{
 		PurchaseID: id, State: "unavailable", ReturnPath: paths.Home,
-		Heading:  "Our subscription service is not answering",
-		Message:  "We could not place your order, and nothing was charged. Please try again in a moment.",
+		Heading: "Our subscription service is not answering",
+		// Payway may have placed the order and lost its answer: never claim nothing was charged. Trying
+		// again is safe, because a Payway purchase session dies at its first successful purchase.
+		Message:  "We could not confirm your order with Payway. Trying again is safe: you will not be charged twice. If the order did go through, the subscription shows on your account.",
 		LinkHref: paths.Checkout(id), LinkLabel: "Try again",
 	}
 	return a.render(c, http.StatusServiceUnavailable, views.PurchaseStatus(a.page(c, v.Heading), v))
