@@ -25,22 +25,21 @@ func (s *Service) Confirm(ctx context.Context, c Customer, id string) (Confirmat
 	if p.State != StatePlaced && p.State != StateConfirmed {
 		return Confirmation{Purchase: p, Offer: offer}, ErrNotPlaced
 	}
-	order, err := s.payway.Order(WithPurchase(ctx, id), c.AccessToken, p.OrderID)
-	if err != nil {
-		return Confirmation{Purchase: p, Offer: offer}, unavailable("order", err)
+	var order payway.Order
+	if p.OrderID != "" { // "" when Payway's answer was lost and only session_completed told us it bought
+		if order, err = s.payway.Order(WithPurchase(ctx, id), c.AccessToken, p.OrderID); err != nil {
+			return Confirmation{Purchase: p, Offer: offer}, unavailable("order", err)
+		}
 	}
 	if p.State == StatePlaced {
-		changed := false
 		p, err = s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *Purchase) error {
 			if p.State == StatePlaced {
-				p.State, p.UpdatedAt, changed = StateConfirmed, s.cfg.Now(), true
+				p.State, p.UpdatedAt = StateConfirmed, s.cfg.Now()
 			}
 			return nil
 		})
 		if err != nil {
 			return Confirmation{}, fmt.Errorf("checkout: confirm: %w", err)
-		}
-		if changed {
 		}
 	}
 	return Confirmation{Purchase: p, Offer: offer, Order: order}, nil

@@ -40,6 +40,8 @@ func PurchaseChange(before, after Purchase) *Event {
 	}
 	e := &Event{PurchaseID: after.ID, At: after.UpdatedAt, Kind: EventState, From: before.State, To: after.State}
 	switch {
+	case after.State == StatePlaced && after.OrderID == "":
+		e.Note = "Payway says the session already bought (its answer to place_order was lost): no order id"
 	case after.State == StatePlaced:
 		e.IDs = map[string]string{"order_id": after.OrderID}
 	case after.State == StateFailed:

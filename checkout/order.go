@@ -102,6 +102,18 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 			return Purchase{}, fmt.Errorf("checkout: record order %s: %w", placed.OrderID, err)
 		}
 		return p, nil
+	case payway.IsCode(perr, FailSessionCompleted):
+		// A Payway session dies at its first successful purchase, and this session is this purchase's
+		// alone: an earlier place_order whose answer was lost did buy. The reader paid; show the
+		// confirmation, without the order id Payway did not give us.
+		p, err = s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
+			p.State, p.UpdatedAt = StatePlaced, s.cfg.Now()
+			return nil
+		})
+		if err != nil {
+			return Purchase{}, fmt.Errorf("checkout: record the session's purchase: %w", err)
+		}
+		return p, nil
 	case payway.IsCode(perr, "session_expired"):
 		p, err = s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
 			p.State, p.UpdatedAt = StateExpired, s.cfg.Now()
