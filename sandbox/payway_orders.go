@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// Order API: GET /external/api/v1/order?order_id= returns one of the account's orders in the shape
-// Payway's Order API documents (reference §5 Order). The sandbox adds account_id and delivery_address,
+// Order API: GET /external/api/v1/order?order_id= returns one of the account's orders, ?account_id=
+// all of them, in the shape Payway's Order API documents (reference §5 Order). The sandbox adds account_id and delivery_address,
 // which the event form of an order carries.
 
 type orderItem struct {
@@ -69,17 +69,37 @@ type paymentResult struct {
 	ThirdPartyError   string  `json:"third_party_error"`
 }
 
-// paywayOrderGet serves GET /external/api/v1/order?order_id= (order_id or the 24-hex id). Another
-// account's order is 404, as if it did not exist.
+// paywayOrderGet serves GET /external/api/v1/order in its two documented forms (reference §5 Order),
+// exactly one of the parameters per request (neither or both: 400 invalid_parameter):
+//
+//   - ?order_id= (order_id or the 24-hex id) needs a token with identity and returns {"item": order}.
+//     Another account's order is 404, as if it did not exist.
+//   - ?account_id= returns {"items": [order...]}, every order of the account in any state (created,
+//     closed, failed), newest first. Payway documents the parameter but not this response shape; the
+//     sandbox answers with the list envelope of §3, which payway/assumed.go assumes. An app token
+//     (grant_type none, no identity) may list any account's orders: that is how a server finds out
+//     without the customer whether an order was placed; an unknown account is 404 not_found. A token
+//     with identity may list only its own account: another account is 403 forbidden, not an empty
+//     list, so that a caller holding the wrong token cannot mistake it for "no order was placed".
 func (s *Server) paywayOrderGet(w http.ResponseWriter, r *http.Request, auth paywayAuth) {
+	q := r.URL.Query()
+	id, accountID := q.Get("order_id"), q.Get("account_id")
+	switch {
+	case id == "" && accountID == "":
+		writePaywayError(w, http.StatusBadRequest, "invalid_parameter", "Missing parameter: order_id or account_id")
+	case id != "" && accountID != "":
+		writePaywayError(w, http.StatusBadRequest, "invalid_parameter", "Give either order_id or account_id, not both")
+	case accountID != "":
+		s.paywayOrdersOfAccount(w, r, auth, accountID)
+	default:
+		s.paywayOrderByID(w, r, auth, id)
+	}
+}
+
+func (s *Server) paywayOrderByID(w http.ResponseWriter, r *http.Request, auth paywayAuth, id string) {
 	acc, err := s.identity(r.Context(), auth)
 	if err != nil {
 		s.writePaywayErr(w, r, err)
-		return
-	}
-	id := r.URL.Query().Get("order_id")
-	if id == "" {
-		writePaywayError(w, http.StatusBadRequest, "invalid_parameter", "Missing parameter: order_id")
 		return
 	}
 	o, err := s.store.orderFor(r.Context(), acc.ID, id)
@@ -92,6 +112,39 @@ func (s *Server) paywayOrderGet(w http.ResponseWriter, r *http.Request, auth pay
 		return
 	}
 	writeItem(w, http.StatusOK, orderItemOf(o))
+}
+
+func (s *Server) paywayOrdersOfAccount(w http.ResponseWriter, r *http.Request, auth paywayAuth, accountID string) {
+	ctx := r.Context()
+	if auth.AccountID != "" {
+		acc, err := s.identity(ctx, auth)
+		if err != nil {
+			s.writePaywayErr(w, r, err)
+			return
+		}
+		if acc.ID != accountID {
+			writePaywayError(w, http.StatusForbidden, "forbidden", "A token with identity may only list its own account's orders")
+			return
+		}
+	} else if _, err := s.store.accountByID(ctx, accountID); errors.Is(err, errNotFound) {
+		writePaywayError(w, http.StatusNotFound, "not_found", "No account "+accountID)
+		return
+	} else if err != nil {
+		s.writePaywayErr(w, r, err)
+		return
+	}
+	orders, err := s.store.ordersOfAccount(ctx, accountID)
+	if err != nil {
+		s.writePaywayErr(w, r, err)
+		return
+	}
+	items := make([]orderItem, 0, len(orders))
+	for _, o := range orders {
+		items = append(items, orderItemOf(o))
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Items []orderItem `json:"items"`
+	}{items})
 }
 
 func orderItemOf(o paywayOrder) orderItem {

@@ -152,23 +152,55 @@ const paywayOrderColumns = `id, order_id, account_id, kp_session_id, code, produ
 // orderFor loads one of the account's orders by its order_id or its 24-hex id; errNotFound for
 // unknown ids and other accounts' orders alike.
 func (s *store) orderFor(ctx context.Context, accountID, id string) (paywayOrder, error) {
-	var o paywayOrder
-	var addr string
-	var created, updated int64
-	err := s.r.QueryRowContext(ctx, `SELECT `+paywayOrderColumns+` FROM payway_orders
-		WHERE (order_id = ? OR id = ?) AND account_id = ?`, id, id, accountID).Scan(
-		&o.ID, &o.OrderID, &o.AccountID, &o.KPSessionID, &o.Code, &o.ProductCode, &o.PeriodID, &o.Description,
-		&o.PriceMinor, &o.VATRate, &o.IterationType, &o.IterationLength, &o.Trial, &o.State, &o.PaymentState,
-		&o.PaymentMethod, &o.KlarnaOrderID, &o.ErrorCode, &o.ErrorDescription, &o.TrafficSource,
-		&o.MerchantReference, &o.SubscriptionStartDate, &addr, &created, &updated)
+	o, err := scanOrder(s.r.QueryRowContext(ctx, `SELECT `+paywayOrderColumns+` FROM payway_orders
+		WHERE (order_id = ? OR id = ?) AND account_id = ?`, id, id, accountID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return paywayOrder{}, errNotFound
 	}
 	if err != nil {
 		return paywayOrder{}, fmt.Errorf("sandbox: order: %w", err)
 	}
+	return o, nil
+}
+
+// ordersOfAccount lists every order of the account in any state (created, closed, failed), newest
+// first; seq breaks ties within the same second. An account without orders gives an empty list.
+func (s *store) ordersOfAccount(ctx context.Context, accountID string) ([]paywayOrder, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+paywayOrderColumns+` FROM payway_orders
+		WHERE account_id = ? ORDER BY created_at DESC, seq DESC`, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: orders of account: %w", err)
+	}
+	defer rows.Close()
+	orders := []paywayOrder{}
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: orders of account: %w", err)
+		}
+		orders = append(orders, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sandbox: orders of account: %w", err)
+	}
+	return orders, nil
+}
+
+// scanOrder reads one row of paywayOrderColumns.
+func scanOrder(row interface{ Scan(...any) error }) (paywayOrder, error) {
+	var o paywayOrder
+	var addr string
+	var created, updated int64
+	err := row.Scan(
+		&o.ID, &o.OrderID, &o.AccountID, &o.KPSessionID, &o.Code, &o.ProductCode, &o.PeriodID, &o.Description,
+		&o.PriceMinor, &o.VATRate, &o.IterationType, &o.IterationLength, &o.Trial, &o.State, &o.PaymentState,
+		&o.PaymentMethod, &o.KlarnaOrderID, &o.ErrorCode, &o.ErrorDescription, &o.TrafficSource,
+		&o.MerchantReference, &o.SubscriptionStartDate, &addr, &created, &updated)
+	if err != nil {
+		return paywayOrder{}, err
+	}
 	if err := json.Unmarshal([]byte(addr), &o.DeliveryAddress); err != nil {
-		return paywayOrder{}, fmt.Errorf("sandbox: decode delivery address of %s: %w", o.ID, err)
+		return paywayOrder{}, fmt.Errorf("decode delivery address of %s: %w", o.ID, err)
 	}
 	o.CreatedAt, o.UpdatedAt = time.Unix(created, 0), time.Unix(updated, 0)
 	return o, nil
