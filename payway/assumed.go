@@ -3,6 +3,7 @@ package payway
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -19,6 +20,11 @@ import (
 //   - place_order / place_trial_order: item.order_id, item.redirect_uri (guide step 7: "redirect the
 //     user to the redirect uri that you received") and item.state are assumed.
 //   - me/payment_profile: item.payment_option, item.klarna_customer_token and item.updated are assumed.
+//   - order?account_id=: the envelope is assumed. The docs list account_id as a parameter of the Order
+//     API but show only the order_id form's {"item": order}; orderList assumes the list envelope of the
+//     other list endpoints, {"items": [order...]}, and also accepts {"item": [order...]} and
+//     {"item": order}. One GET /external/api/v1/order?account_id= against stage for an account with
+//     two orders would confirm which (and whether the list is paginated, which nothing here handles).
 
 // sessionItem is create_session's response item.
 type sessionItem struct {
@@ -40,6 +46,40 @@ type profileItem struct {
 	PaymentOption       string   `json:"payment_option"`        // assumed
 	KlarnaCustomerToken string   `json:"klarna_customer_token"` // assumed
 	Updated             flexTime `json:"updated"`               // assumed
+}
+
+// orderList is the body of GET /external/api/v1/order?account_id= (assumed, see above).
+type orderList struct {
+	Orders []Order
+}
+
+// UnmarshalJSON accepts {"items": [...]}, {"item": [...]} and {"item": {...}}, in that order of
+// preference. A body with neither key (or only nulls) is an error, not an empty list: a caller
+// deciding whether an order was placed must not read "no orders" into a shape it does not know.
+func (l *orderList) UnmarshalJSON(data []byte) error {
+	var env struct {
+		Items json.RawMessage `json:"items"`
+		Item  json.RawMessage `json:"item"`
+	}
+	if err := json.Unmarshal(data, &env); err != nil {
+		return err
+	}
+	l.Orders = nil
+	present := func(raw json.RawMessage) bool { return len(raw) > 0 && !bytes.Equal(raw, []byte("null")) }
+	switch {
+	case present(env.Items):
+		return json.Unmarshal(env.Items, &l.Orders)
+	case present(env.Item) && bytes.TrimSpace(env.Item)[0] == '[':
+		return json.Unmarshal(env.Item, &l.Orders)
+	case present(env.Item):
+		var o Order
+		if err := json.Unmarshal(env.Item, &o); err != nil {
+			return err
+		}
+		l.Orders = []Order{o}
+		return nil
+	}
+	return errors.New("order list has neither items nor item")
 }
 
 // PaymentMethodCategory is one payment method Klarna offers for a session. It decodes both Klarna's

@@ -86,3 +86,51 @@ func (c *Client) Order(ctx context.Context, accessToken, orderID string) (Order,
 	}
 	return o, nil
 }
+
+// OrdersOfAccount lists the orders of an account (GET /external/api/v1/order?account_id=, scope
+// /external/order/r), so that a server can find out without the customer whether Payway placed an
+// order, e.g. by its merchant reference (OrderWithReference). The token may be an app token
+// (AppToken with the scope /external/order/r; AppToken's default scope does not include it) or the
+// account's own token with identity; the sandbox answers 403 "forbidden" for a token with identity of
+// another account and 404 "not_found" for an unknown account. The response shape is assumed (see
+// orderList in assumed.go); the order of the list is the server's (the sandbox: newest first).
+func (c *Client) OrdersOfAccount(ctx context.Context, accessToken, accountID string) ([]Order, error) {
+	if accountID == "" {
+		return nil, errors.New("payway: orders of account: account id is required")
+	}
+	var list orderList
+	err := c.do(ctx, request{method: http.MethodGet, path: "/external/api/v1/order",
+		query: url.Values{"account_id": {accountID}}, bearer: accessToken, env: bare}, &list)
+	if err != nil {
+		return nil, wrap("orders of account", err)
+	}
+	return list.Orders, nil
+}
+
+// OrderWithReference finds the order with merchant reference ref among orders. When several orders
+// carry it (a retried purchase can leave a failed order beside the placed one), a closed order wins
+// over a created one, which wins over a failed one; among equals the first in the list wins. An empty
+// ref matches nothing.
+func OrderWithReference(orders []Order, ref string) (Order, bool) {
+	rank := func(state string) int {
+		switch state {
+		case "closed":
+			return 3
+		case "created":
+			return 2
+		case "failed":
+			return 1
+		}
+		return 0
+	}
+	best, found := Order{}, false
+	if ref == "" {
+		return best, false
+	}
+	for _, o := range orders {
+		if o.MerchantReference == ref && (!found || rank(o.State) > rank(best.State)) {
+			best, found = o, true
+		}
+	}
+	return best, found
+}
