@@ -3,6 +3,7 @@ package checkout_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,9 @@ type fakePayway struct {
 	trialPlaces atomic.Int32
 	lastPlace   payway.PlaceOrderRequest
 	lastSession payway.CreateSessionRequest
+	orders      []payway.Order // what OrdersOfAccount answers
+	ordersErr   error
+	lookups     atomic.Int32
 }
 
 func newFakePayway() *fakePayway {
@@ -89,6 +93,19 @@ func (f *fakePayway) PlaceTrialOrder(_ context.Context, _ string, req payway.Pla
 	return f.place(req)
 }
 
+func (f *fakePayway) OrdersOfAccount(_ context.Context, _, _ string) ([]payway.Order, error) {
+	f.lookups.Add(1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.orders, f.ordersErr
+}
+
+// fakeAppTokens hands out a fixed app token.
+type fakeAppTokens struct{}
+
+func (fakeAppTokens) Get(context.Context) (string, error) { return "app-token", nil }
+func (fakeAppTokens) Forget()                             {}
+
 func (f *fakePayway) Order(_ context.Context, _, orderID string) (payway.Order, error) {
 	return payway.Order{OrderID: orderID, State: "closed"}, nil
 }
@@ -124,6 +141,7 @@ func newFixture(t *testing.T) *fixture {
 	svc, err := checkout.New(checkout.Config{
 		ConfirmationURL: func(id string) string { return "http://localhost:8080" + paths.Confirmation(id) },
 		Raise:           checkout.RaiseFlags{SSNAlreadyTaken: true},
+		AppTokens:       fakeAppTokens{},
 		Now:             clk.Now,
 	}, pw, db, cat)
 	if err != nil {
@@ -245,8 +263,12 @@ func TestPlaceOrderOutcomes(t *testing.T) {
 		{"debt", "monthly", &payway.Error{Status: http.StatusForbidden, Code: "payment_method_failed"}, checkout.StateFailed, "payment_method_failed", nil},
 		{"ssn conflict", "monthly", &payway.Error{Status: http.StatusConflict, Code: "ssn_already_taken"}, checkout.StateFailed, "ssn_already_taken", nil},
 		{"expired at Payway", "monthly", &payway.Error{Status: http.StatusGone, Code: "session_expired"}, checkout.StateExpired, "", nil},
-		{"payway 503", "monthly", &payway.Error{Status: http.StatusServiceUnavailable}, checkout.StateCreated, "", checkout.ErrUnavailable},
-		{"network", "monthly", errors.New("connection reset"), checkout.StateCreated, "", checkout.ErrUnavailable},
+		// Sent and not answered: Payway may have placed it; the purchase says so until the reconciler knows.
+		{"payway 503", "monthly", &payway.Error{Status: http.StatusServiceUnavailable}, checkout.StateUnknown, "", nil},
+		{"connection lost", "monthly", errors.New("connection reset"), checkout.StateUnknown, "", nil},
+		// Known not done: the request never reached Payway, or Payway refused our token.
+		{"not sent", "monthly", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, checkout.StateCreated, "", checkout.ErrUnavailable},
+		{"token refused", "monthly", &payway.Error{Status: http.StatusUnauthorized, Code: "invalid_token"}, checkout.StateCreated, "", checkout.ErrUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

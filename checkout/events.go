@@ -48,6 +48,10 @@ func PurchaseChange(before, after Purchase) *Event {
 		e.Note = after.FailureCode
 	case before.State == StatePlacing && after.State == StateCreated:
 		e.Note = "Payway did not place the order: retryable"
+	case before.State == StateUnknown && after.State == StateCreated:
+		e.Note = "Payway has no order for this purchase: retryable"
+	case after.State == StateUnknown:
+		e.Note = "Payway did not answer place_order: it may have placed the order; the reconciler asks Payway"
 	}
 	return e
 }
@@ -77,6 +81,8 @@ func OneClickChange(before, after OneClickPurchase) *Event {
 		e.Note = after.FailureCode
 	case OneClickCreated:
 		e.Note = "retry with the same Klarna-Idempotency-Key"
+	case OneClickUnknown:
+		e.Note = "Klarna did not answer the charge: it may have been made; resent with the same key until answered"
 	}
 	return e
 }

@@ -31,6 +31,8 @@ type Klarna interface {
 	CreateOrder(ctx context.Context, authorizationToken string, req klarna.OrderRequest) (klarna.Order, error)
 	CreateHPPSession(ctx context.Context, req klarna.HPPSessionRequest) (klarna.HPPSession, error)
 	ReadHPPSession(ctx context.Context, sessionID string) (klarna.HPPSessionStatus, error)
+	// ReadSession tells the reconciler whether an order was placed from a step-up payment session.
+	ReadSession(ctx context.Context, sessionID string) (klarna.SessionDetails, error)
 	// DisableHPPSession retires a hosted page the customer abandoned when they start another one with a
 	// different place_order_mode, so no second page of the same recovery can still be paid.
 	DisableHPPSession(ctx context.Context, sessionID string) error
@@ -53,6 +55,7 @@ type OneClickStore interface {
 	AddHPPCallback(ctx context.Context, purchaseID, eventID, status string, at time.Time) (bool, error)
 	HPPCallbackSeen(ctx context.Context, purchaseID, eventID string) (bool, error)
 	AddEvent(ctx context.Context, e Event) error
+	OneClickPurchasesInFlightSince(ctx context.Context, before time.Time) ([]OneClickPurchase, error)
 }
 
 // Failure codes of one-click purchases (Klarna's error codes).
@@ -63,9 +66,9 @@ const (
 	// FailTokenPayment: the saved method failed (PAYMENT_METHOD_FAILED, or UNAVAILABLE_PAYMENT_METHOD
 	// without a step-up trigger, or a step-up session Klarna refused); a new attempt may work.
 	FailTokenPayment = "PAYMENT_METHOD_FAILED"
-	// FailKlarnaDown: Klarna did not answer (5xx, timeout). Nothing is known to be charged; buying the same
-	// offer again within a day retries this purchase with its Klarna-Idempotency-Key, so a charge that did
-	// happen is answered, not repeated.
+	// FailKlarnaDown: the charge never reached Klarna (the connection could not be made), so nothing was
+	// charged; buying the same offer again within a day resends it with its Klarna-Idempotency-Key. A
+	// charge sent and not answered is not this: it is OneClickUnknown.
 	FailKlarnaDown      = "KLARNA_UNAVAILABLE"
 	FailRecoveryDenied  = "RECOVERY_DECLINED" // only as LastOutcome: a declined recovery can be tried again
 	RecoveryMethodSDK   = "sdk"
@@ -141,8 +144,10 @@ type OneClickConfig struct {
 	RecoveryReturnURL func(purchaseID, outcome string) string
 	HPPCallbackURL    func(purchaseID, secret string) string
 	OneClickURL       func(purchaseID string) string
-	Now               func() time.Time
-	Logger            *slog.Logger
+	// Calls counts money calls for the graceful shutdown; nil: the service keeps its own.
+	Calls  *Calls
+	Now    func() time.Time
+	Logger *slog.Logger
 	// Market of the purchases; defaults SE, SEK, sv-SE (the paywall's newspaper is Swedish).
 	Country, Currency, Locale string
 	// Intent of the step-up payment session: the intent of the session the token was made with (Payway's
@@ -158,6 +163,7 @@ type OneClick struct {
 	store    OneClickStore
 	offers   []OneClickOffer
 	locks    keyedMutex
+	calls    *Calls
 }
 
 // NewOneClick builds the service. st is the app's store (*store.DB).
@@ -181,7 +187,10 @@ func NewOneClick(cfg OneClickConfig, pw Profiles, kl Klarna, st OneClickStore, o
 	cfg.Currency = cmpOr(cfg.Currency, "SEK")
 	cfg.Locale = cmpOr(cfg.Locale, "sv-SE")
 	cfg.Intent = cmpOr(cfg.Intent, klarna.IntentBuyAndTokenize)
-	return &OneClick{cfg: cfg, profiles: pw, klarna: kl, store: st, offers: append([]OneClickOffer(nil), offers...)}, nil
+	if cfg.Calls == nil {
+		cfg.Calls = &Calls{}
+	}
+	return &OneClick{cfg: cfg, profiles: pw, klarna: kl, store: st, offers: append([]OneClickOffer(nil), offers...), calls: cfg.Calls}, nil
 }
 
 func cmpOr(v, def string) string {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/klarna"
 )
 
@@ -20,11 +21,13 @@ const retryWindow = 23 * time.Hour
 // fast; without this it would be a new attempt with a fresh key, and a second charge.
 const doubleClickWindow = time.Minute
 
-// unanswered reports whether Klarna's answer to the purchase's charge is unknown: the call has not
-// returned yet, or it failed without an answer (KLARNA_UNAVAILABLE). Only such a purchase takes an answer,
-// and only such a purchase is retried.
+// unanswered reports whether Klarna has not answered the purchase's charge: the call has not returned
+// yet (created), it was sent and not answered (unknown), or it never reached Klarna (KLARNA_UNAVAILABLE).
+// Only such a purchase takes an answer, and only such a purchase is resent, always with its first
+// Klarna-Idempotency-Key.
 func unanswered(p OneClickPurchase) bool {
-	return p.State == OneClickCreated || (p.State == OneClickFailed && p.FailureCode == FailKlarnaDown)
+	return p.State == OneClickCreated || p.State == OneClickUnknown ||
+		(p.State == OneClickFailed && p.FailureCode == FailKlarnaDown)
 }
 
 // cart is an offer as Klarna's cart: one digital line, VAT included, totals computed as Klarna checks
@@ -87,8 +90,13 @@ func (o *OneClick) buy(ctx context.Context, c Customer, offerID string) (OneClic
 	// From here the charge runs to its end and its answer is saved even if the browser goes away: an
 	// abandoned call could leave a charge at Klarna that we never recorded. The client's timeout bounds it.
 	ctx = context.WithoutCancel(ctx)
+	done := o.calls.begin()
+	defer done()
 	order, kerr := o.klarna.CreateTokenOrder(WithPurchase(ctx, p.ID), p.TokenID, p.IdempotencyKey, req)
-	p, err = o.answer(ctx, p.ID, order, kerr)
+	// A resend of a charge that was sent before (created or unknown, not a charge that never left) may
+	// have been answered by Klarna the first time: if this one does not even reach Klarna, the outcome
+	// is still unknown, never "nothing was charged".
+	p, err = o.answer(ctx, p.ID, order, kerr, reused && from != OneClickFailed)
 	if err != nil {
 		return OneClickPurchase{}, err
 	}
@@ -122,8 +130,9 @@ func (o *OneClick) newOneClickPurchase(c Customer, offer OneClickOffer, token st
 
 // answer records Klarna's answer to a token charge. Only an unanswered purchase takes it, so when two
 // requests sent the same charge (same key, same answer) the first to record wins and a late "Klarna did
-// not answer" never overwrites a real answer.
-func (o *OneClick) answer(ctx context.Context, id string, order klarna.Order, kerr error) (OneClickPurchase, error) {
+// not answer" never overwrites a real answer. sentBefore says an earlier send of this charge may have
+// reached Klarna: then a send that did not is no proof that nothing was charged.
+func (o *OneClick) answer(ctx context.Context, id string, order klarna.Order, kerr error, sentBefore bool) (OneClickPurchase, error) {
 	var (
 		ke   *klarna.Error
 		to   State
@@ -142,8 +151,12 @@ func (o *OneClick) answer(ctx context.Context, id string, order klarna.Order, ke
 		secret = s
 	case klarnaAnswered(kerr):
 		to, code = OneClickFailed, failureCode(kerr)
+	case apilog.NotSent(kerr) && !sentBefore:
+		to, code = OneClickFailed, FailKlarnaDown // never reached Klarna: nothing was charged
 	default:
-		to, code = OneClickFailed, FailKlarnaDown
+		// Sent and not answered: Klarna may have charged. The reconciler resends the same request with the
+		// same key, and Klarna answers the charge it made or makes the one it did not.
+		to = OneClickUnknown
 		o.cfg.Logger.WarnContext(ctx, "one-click charge unanswered", "purchase", id, "err", kerr)
 	}
 	p, err := o.store.UpdateOneClickPurchase(ctx, id, func(p *OneClickPurchase) error {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/klarna"
 )
 
@@ -169,7 +170,9 @@ func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, metho
 		if p.State != OneClickRecovering || claimHeld(*p, now) {
 			return nil
 		}
-		p.OrderingSince, p.LastOutcome, p.UpdatedAt, claimed = now, OutcomePending, now, true
+		// The method is kept with the claim: if the answer is lost, the reconciler completes the
+		// purchase with it.
+		p.OrderingSince, p.LastOutcome, p.Method, p.UpdatedAt, claimed = now, OutcomePending, method, now, true
 		return nil
 	})
 	if err != nil {
@@ -184,6 +187,8 @@ func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, metho
 	}
 	// The order runs to its end whatever the browser does (see Buy).
 	ctx = context.WithoutCancel(ctx)
+	done := o.calls.begin()
+	defer done()
 	order, kerr := o.klarna.CreateOrder(WithPurchase(ctx, id), authorizationToken, klarna.OrderRequest{
 		Cart: req.Cart, MerchantReference1: p.ID, MerchantReference2: req.MerchantReference2,
 		MerchantURLs: &klarna.MerchantURLs{Confirmation: o.confirmationURL(p.ID)},
@@ -192,18 +197,44 @@ func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, metho
 	case kerr == nil:
 		return o.complete(ctx, id, order.OrderID, method)
 	case klarnaAnswered(kerr):
-		// An expired or consumed authorization, or a session already paid: nothing new was bought.
+		// An expired or consumed authorization, or a session already paid. Consumed or paid can be an
+		// earlier order whose answer we lost: the session says which.
 		o.note(ctx, id, "Klarna refused the order from the "+method+" authorization ("+klarnaCode(kerr)+")", nil)
-		// The session is not renewed even when Klarna says it is already paid: that can be an order
-		// whose answer we lost, and a new session would let the customer pay twice.
-		return o.releaseClaim(ctx, id, OutcomeError, nil)
-	default:
-		p, err := o.releaseClaim(ctx, id, "", nil)
+		return o.settleRecoveryOrder(ctx, id)
+	case apilog.NotSent(kerr):
+		p, err := o.releaseClaim(ctx, id, "", nil) // never reached Klarna: nothing was bought
 		if err != nil {
 			return p, err
 		}
 		return p, klarnaUnavailable("create recovery order", kerr)
+	default:
+		// Sent and not answered: Klarna may have created the order. The claim stays (no second order, no
+		// new authorization meanwhile) and the reconciler reads the session once the call is over.
+		o.note(ctx, id, "Klarna did not answer the order: the reconciler reads the payment session", nil)
+		return o.reread(ctx, id)
 	}
+}
+
+// settleRecoveryOrder decides a recovery order whose answer is not known from the step-up payment session,
+// which Klarna marks complete once an order is placed from it: complete means the order exists (its id
+// was lost with the answer), incomplete means no order was made and the customer may confirm again. When
+// the session cannot be read, the claim stays for the reconciler.
+func (o *OneClick) settleRecoveryOrder(ctx context.Context, id string) (OneClickPurchase, error) {
+	p, err := o.reread(ctx, id)
+	if err != nil || p.State != OneClickRecovering {
+		return p, err
+	}
+	sess, err := o.klarna.ReadSession(WithPurchase(ctx, id), p.KlarnaSessionID)
+	if err != nil {
+		return p, fmt.Errorf("checkout: recovery %s: read payment session: %w", id, err)
+	}
+	if sess.Status == klarna.SessionComplete {
+		o.note(ctx, id, "Klarna's payment session is complete: the order was placed and its answer lost "+
+			"(Klarna's order id: find it by merchant_reference1 = the purchase id)", nil)
+		return o.complete(ctx, id, "", p.Method)
+	}
+	o.note(ctx, id, "Klarna's payment session is not complete: no order was placed; the customer may confirm again", nil)
+	return o.releaseClaim(ctx, id, OutcomeError, nil)
 }
 
 // releaseClaim gives up an order claim, leaving the recovery open with an outcome for the page.
@@ -212,7 +243,7 @@ func (o *OneClick) releaseClaim(ctx context.Context, id, outcome string, cause e
 		if p.State != OneClickRecovering {
 			return nil
 		}
-		p.OrderingSince, p.LastOutcome, p.UpdatedAt = time.Time{}, outcome, o.cfg.Now()
+		p.OrderingSince, p.LastOutcome, p.Method, p.UpdatedAt = time.Time{}, outcome, "", o.cfg.Now()
 		return nil
 	})
 	if err != nil {

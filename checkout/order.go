@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/payway"
 )
 
@@ -78,7 +79,7 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 	req := payway.PlaceOrderRequest{
 		KlarnaAuthorizationToken: in.AuthorizationToken, KlarnaPaymentsSessionID: p.KlarnaSessionID,
 		BrowserIP: in.BrowserIP, BrowserLanguage: in.BrowserLanguage, BrowserUserAgent: in.BrowserUserAgent,
-		TrafficSource: s.cfg.TrafficSource, MerchantReference: "paywall-" + id,
+		TrafficSource: s.cfg.TrafficSource, MerchantReference: MerchantReference(id),
 		RaiseOnSSNAlreadyTakenError: &s.cfg.Raise.SSNAlreadyTaken, RaiseOnSSNAlreadySetError: &s.cfg.Raise.SSNAlreadySet,
 		RaiseOnAccountUpdateError: &s.cfg.Raise.AccountUpdate, RaiseOnDeliveryAddressError: &s.cfg.Raise.DeliveryAddress,
 	}
@@ -90,6 +91,8 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 	// (a double click abandons the first request): cancelling the call could leave an order at Payway
 	// while the purchase is reopened as never placed. The Payway client's own timeout still bounds it.
 	ctx = context.WithoutCancel(ctx)
+	done := s.calls.begin()
+	defer done()
 	placed, perr := place(WithPurchase(ctx, id), c.AccessToken, req)
 
 	switch {
@@ -125,9 +128,9 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 		return p, nil
 	case payway.Refused(perr) && !payway.IsTokenRejected(perr):
 		return s.fail(ctx, id, payway.Code(perr))
-	default:
-		// Payway did not answer usefully, or refused our access token (401: nothing was done, and the
-		// handler retries with a renewed token): nothing was bought, the purchase may be retried.
+	case payway.IsTokenRejected(perr) || apilog.NotSent(perr):
+		// Known not done: Payway refused our access token (401; the handler retries with a renewed one),
+		// or the request never reached Payway. The purchase is open again and nothing was bought.
 		if _, err := s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
 			p.State, p.AuthorizationToken, p.UpdatedAt = StateCreated, "", s.cfg.Now()
 			return nil
@@ -135,5 +138,21 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 			return Purchase{}, fmt.Errorf("checkout: reopen after Payway failure: %w", err)
 		}
 		return Purchase{}, unavailable("place order", perr)
+	default:
+		// Sent, and not answered usefully (a timeout, the connection lost, a 5xx): Payway may have placed
+		// the order and lost its answer. The purchase says so until the reconciler has read Payway's orders;
+		// the reader sees "we are checking", never "nothing was charged".
+		s.cfg.Logger.WarnContext(ctx, "place_order outcome unknown", "purchase", id, "err", perr)
+		p, err = s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
+			if p.State != StatePlacing {
+				return nil
+			}
+			p.State, p.AuthorizationToken, p.UpdatedAt = StateUnknown, "", s.cfg.Now()
+			return nil
+		})
+		if err != nil {
+			return Purchase{}, fmt.Errorf("checkout: record unknown outcome: %w", err)
+		}
+		return p, nil
 	}
 }

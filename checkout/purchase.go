@@ -13,8 +13,11 @@ type State string
 
 // Subscription purchase states (Purchase).
 const (
-	StateCreated   State = "created"   // Payway session open, nothing paid
-	StatePlacing   State = "placing"   // place_order claimed and in flight
+	StateCreated State = "created" // Payway session open, nothing paid
+	StatePlacing State = "placing" // place_order claimed and in flight
+	// StateUnknown: place_order may have acted but its answer never came (timeout after sending, the
+	// connection lost, a 5xx, a crash mid-call). The reconciler reads the truth from Payway's orders.
+	StateUnknown   State = "unknown"
 	StatePlaced    State = "placed"    // Payway placed the order
 	StateConfirmed State = "confirmed" // the confirmation page has shown the order
 	StateFailed    State = "failed"    // refused; FailureCode says why
@@ -23,7 +26,10 @@ const (
 
 // One-click purchase states (OneClickPurchase).
 const (
-	OneClickCreated    State = "created"    // row written, charge not answered yet
+	OneClickCreated State = "created" // row written, charge not answered yet
+	// OneClickUnknown: the token charge was sent and not answered (timeout, 5xx, the connection lost).
+	// The reconciler, or the customer buying again, resends it with the same Klarna-Idempotency-Key.
+	OneClickUnknown    State = "unknown"
 	OneClickCompleted  State = "completed"  // Klarna order exists (token charge, SDK recovery or HPP)
 	OneClickRecovering State = "recovering" // token rejected with a step-up trigger: the recovery page takes over
 	OneClickFailed     State = "failed"     // rejected without trigger, FailureCode says why
@@ -31,8 +37,9 @@ const (
 
 // InFlight reports whether a purchase in state s holds its account's claim on its product: at most one
 // purchase of a product is in flight per account (the store refuses a second claim, ErrInFlight), so
-// two tabs buying monthly and yearly cannot both be charged.
-func InFlight(s State) bool { return s == StatePlacing }
+// two tabs buying monthly and yearly cannot both be charged. An unknown outcome keeps the claim: until
+// the reconciler knows, the first purchase may have bought.
+func InFlight(s State) bool { return s == StatePlacing || s == StateUnknown }
 
 // Purchase is one customer's subscription purchase journey: a Payway purchase session paid through the
 // Klarna widget.

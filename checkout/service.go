@@ -5,7 +5,8 @@
 //
 //	created --place--> placing --ok--> placed --confirm--> confirmed
 //	   |                  |--refused--> failed(code)
-//	   |                  '--Payway down--> created (retryable)
+//	   |                  |--never reached Payway--> created (retryable)
+//	   |                  '--sent, not answered--> unknown --reconciler--> placed | failed | created
 //	   '--48 h--> expired
 package checkout
 
@@ -25,6 +26,15 @@ type Payway interface {
 	PlaceOrder(ctx context.Context, accessToken string, req payway.PlaceOrderRequest) (payway.Placed, error)
 	PlaceTrialOrder(ctx context.Context, accessToken string, req payway.PlaceOrderRequest) (payway.Placed, error)
 	Order(ctx context.Context, accessToken, orderID string) (payway.Order, error)
+	// OrdersOfAccount is how the reconciler learns, with nobody present, whether a purchase bought.
+	OrdersOfAccount(ctx context.Context, accessToken, accountID string) ([]payway.Order, error)
+}
+
+// AppTokens hands out Payway app tokens (no identity) for calls made with no customer present
+// (implemented by *payway.AppTokens).
+type AppTokens interface {
+	Get(ctx context.Context) (string, error)
+	Forget()
 }
 
 // Store keeps purchases and their timelines (implemented by *store.DB).
@@ -34,6 +44,7 @@ type Store interface {
 	OpenOrCreatePurchase(ctx context.Context, fresh Purchase, now time.Time) (Purchase, bool, error)
 	UpdatePurchase(ctx context.Context, id string, fn func(*Purchase) error) (Purchase, error)
 	AddEvent(ctx context.Context, e Event) error
+	PurchasesInFlightSince(ctx context.Context, before time.Time) ([]Purchase, error)
 }
 
 // RaiseFlags are Payway's raise_on_* flags: which account-sync conflicts fail a purchase.
@@ -50,8 +61,12 @@ type Config struct {
 	ConfirmationURL func(purchaseID string) string
 	Raise           RaiseFlags
 	TrafficSource   string // place_order traffic_source, e.g. "paywall"
-	Now             func() time.Time
-	Logger          *slog.Logger
+	// AppTokens is the reconciler's access to Payway's orders; nil: the service cannot reconcile.
+	AppTokens AppTokens
+	// Calls counts money calls for the graceful shutdown; nil: the service keeps its own.
+	Calls  *Calls
+	Now    func() time.Time
+	Logger *slog.Logger
 }
 
 // Service runs purchase journeys.
@@ -60,6 +75,7 @@ type Service struct {
 	payway    Payway
 	store     Store
 	catalogue Catalogue
+	calls     *Calls
 }
 
 // New builds the service.
@@ -76,7 +92,10 @@ func New(cfg Config, pw Payway, st Store, cat Catalogue) (*Service, error) {
 	if cfg.TrafficSource == "" {
 		cfg.TrafficSource = "paywall"
 	}
-	return &Service{cfg: cfg, payway: pw, store: st, catalogue: cat}, nil
+	if cfg.Calls == nil {
+		cfg.Calls = &Calls{}
+	}
+	return &Service{cfg: cfg, payway: pw, store: st, catalogue: cat, calls: cfg.Calls}, nil
 }
 
 // Catalogue is the offers on sale.

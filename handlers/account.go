@@ -114,6 +114,14 @@ func (a *App) renderOneClickStatus(c echo.Context, p checkout.OneClickPurchase, 
 		v.Message = "This takes a few seconds, and the page checks again by itself. You will not be charged twice."
 		v.LinkHref, v.LinkLabel, v.Refresh = paths.OneClick(p.ID), "Check again", true
 		status = http.StatusAccepted
+	case checkout.OneClickUnknown:
+		// Sent and not answered: Klarna may have charged. The reconciler asks again with the same
+		// idempotency key; nobody may say nothing was charged until it knows.
+		v.State = "checking"
+		v.Heading = "We are checking your payment with Klarna"
+		v.Message = "Klarna did not answer in time, so we are asking Klarna whether the payment went through. This page updates by itself. You will not be charged twice."
+		v.LinkHref, v.LinkLabel, v.Refresh = paths.OneClick(p.ID), "Check again", true
+		status = http.StatusAccepted
 	case checkout.OneClickFailed:
 		var retry, regular bool
 		v.Heading, v.Message, retry, regular = oneClickFailureCopy(p.FailureCode)
@@ -150,7 +158,7 @@ func oneClickFailureCopy(code string) (heading, message string, retry, regular b
 			"Klarna declined this payment, and nothing was charged. You can try again, or use the regular checkout and choose another way to pay.", true, true
 	case checkout.FailKlarnaDown:
 		return "Klarna is not answering right now",
-			"Klarna did not answer, so the purchase was not completed. Please try again in a few minutes: you will not be charged twice.", true, false
+			"We could not reach Klarna, so the payment was not sent and nothing was charged. Please try again in a few minutes.", true, false
 	}
 	return "We could not complete the purchase",
 		"Klarna did not accept the payment, and nothing was charged. You can try again, or use the regular checkout.", true, true

@@ -56,7 +56,9 @@ type Deps struct {
 	DB       *store.DB
 	Sessions *store.SessionStore
 	Payway   *payway.Client
-	Checkout *checkout.Service
+	// AppTokens is the Payway app token shared with the reconciler; nil: the handlers keep their own.
+	AppTokens *payway.AppTokens
+	Checkout  *checkout.Service
 	// OneClick runs one-click purchases with the saved Klarna token and their step-up recovery.
 	OneClick *checkout.OneClick
 	Logger   *slog.Logger
@@ -72,7 +74,7 @@ type App struct {
 	payway    *payway.Client
 	checkout  *checkout.Service
 	oneclick  *checkout.OneClick
-	appTokens *appTokens
+	appTokens *payway.AppTokens
 	log       *slog.Logger
 	registry  *prometheus.Registry
 	now       func() time.Time
@@ -108,6 +110,9 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
+	if deps.AppTokens == nil {
+		deps.AppTokens = payway.NewAppTokens(deps.Payway, deps.Now)
+	}
 	sdkOrigin, err := origin(cfg.KlarnaSDKURL)
 	if err != nil {
 		return nil, fmt.Errorf("handlers: Klarna SDK URL: %w", err)
@@ -122,7 +127,7 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 	}
 	a := &App{
 		cfg: cfg, db: deps.DB, sessions: deps.Sessions, payway: deps.Payway, checkout: deps.Checkout,
-		oneclick: deps.OneClick, appTokens: &appTokens{client: deps.Payway, now: deps.Now}, log: deps.Logger,
+		oneclick: deps.OneClick, appTokens: deps.AppTokens, log: deps.Logger,
 		registry: deps.Registry, now: deps.Now, assets: assets, sdkOrigin: sdkOrigin, metrics: m,
 	}
 	e := echo.New()

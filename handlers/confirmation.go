@@ -22,7 +22,7 @@ func (a *App) confirmation(c echo.Context) error {
 	ctx := c.Request().Context()
 	conf, err := a.checkout.Confirm(ctx, cust, c.Param("id"))
 	if errors.Is(err, checkout.ErrNotPlaced) {
-		if conf.Purchase.State == checkout.StatePlacing {
+		if checkout.InFlight(conf.Purchase.State) { // placing, or checking an unknown outcome
 			return a.renderStatus(c, conf.Purchase)
 		}
 		return c.Redirect(http.StatusSeeOther, paths.Checkout(conf.Purchase.ID))

@@ -1,17 +1,13 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"net/http"
-	"sync"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/paths"
-	"github.com/paywall/paywall/payway"
 )
 
 // errLoginRequired means nobody is logged in (any more): requireCustomer sends the browser to the login page.
@@ -89,34 +85,4 @@ func backTo(path string) loginReturn { return func(echo.Context) string { return
 // backToID comes back to the page of the route's :id, e.g. a form's page after its POST.
 func backToID(page func(id string) string) loginReturn {
 	return func(c echo.Context) string { return page(c.Param("id")) }
-}
-
-// appTokens keeps one Payway app token (no identity) for calls that concern no customer, renewing it a
-// minute before it expires.
-type appTokens struct {
-	mu     sync.Mutex
-	client *payway.Client
-	now    func() time.Time
-	token  payway.Token
-}
-
-func (t *appTokens) get(ctx context.Context) (string, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.token.AccessToken != "" && t.now().Add(time.Minute).Before(t.token.ExpiresAt) {
-		return t.token.AccessToken, nil
-	}
-	tok, err := t.client.AppToken(ctx, nil)
-	if err != nil {
-		return "", err
-	}
-	t.token = tok
-	return tok.AccessToken, nil
-}
-
-// forget drops the cached app token, so the next call asks Payway for a new one.
-func (t *appTokens) forget() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.token = payway.Token{}
 }

@@ -423,13 +423,20 @@ func TestDemoFaultSwitches(t *testing.T) {
 	if !strings.Contains(console.Body, `data-testid="armed-fault"`) || strings.Contains(console.Body, `data-testid="arm-payway-place-order-503"`) {
 		t.Error("the console does not show the fault as armed")
 	}
-	// The fault really hits the app: placing an order meets Payway's 503 and the purchase stays open.
+	// The fault really hits the app: placing an order meets Payway's 503, whose effect is unknown until the
+	// reconciler has asked Payway (no order: the purchase is open again).
 	id := c.startPurchase("reader@example.se", "monthly")
-	if res := c.placeOrder(id, app.authorize(id, "customer@email.se", "klarna")); res.Status != http.StatusServiceUnavailable {
+	if res := c.placeOrder(id, app.authorize(id, "customer@email.se", "klarna")); res.Status != http.StatusSeeOther {
 		t.Errorf("order with Payway down: %d", res.Status)
 	}
+	if p, _ := app.DB.Purchase(context.Background(), id); p.State != checkout.StateUnknown {
+		t.Errorf("purchase after Payway's 503: %s, want unknown", p.State)
+	}
+	if n := app.reconcileAfterTimeouts(); n != 1 {
+		t.Errorf("reconciler resolved %d purchases, want 1", n)
+	}
 	if p, _ := app.DB.Purchase(context.Background(), id); p.State != checkout.StateCreated {
-		t.Errorf("purchase after Payway's 503: %s, want created", p.State)
+		t.Errorf("purchase after the reconciler: %s, want created", p.State)
 	}
 
 	for _, id := range []string{"klarna-token-order-drop", "klarna-hpp-503"} {

@@ -28,6 +28,8 @@ type testApp struct {
 	Clock   *testenv.Clock
 	DB      *store.DB
 	Handler http.Handler // what app.New built (the handlers' *echo.Echo)
+	// App is what app.New built: tests run the reconciler with it (App.Reconcile).
+	App *app.App
 	// SandboxDB is the sandbox's SQLite file: what Payway and Klarna really hold, read by tests that
 	// count orders.
 	SandboxDB string
@@ -100,7 +102,19 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	appSrv.Config.Handler = a.Handler
 	appSrv.Start()
 	t.Cleanup(appSrv.Close) // registered last, so it stops first
-	return &testApp{t: t, URL: appSrv.URL, Sandbox: sbSrv, Clock: clk, DB: a.DB, SandboxDB: cfg.SandboxDBPath, Handler: a.Handler}
+	return &testApp{t: t, URL: appSrv.URL, Sandbox: sbSrv, Clock: clk, DB: a.DB, SandboxDB: cfg.SandboxDBPath, Handler: a.Handler, App: a}
+}
+
+// reconcileAfterTimeouts moves the clock past every money call's timeout and runs one reconciler round,
+// as the app's own loop would within 30 s, and returns how many purchases it resolved.
+func (a *testApp) reconcileAfterTimeouts() int {
+	a.t.Helper()
+	a.Clock.Advance(time.Minute)
+	n, err := a.App.Reconcile(a.t.Context())
+	if err != nil {
+		a.t.Fatalf("reconcile: %v", err)
+	}
+	return n
 }
 
 // client is a cookie-keeping HTTP client that does not follow redirects, so tests see every 303.

@@ -62,7 +62,7 @@ func (a *App) Customer(c echo.Context) (checkout.Customer, error) { return a.cus
 
 // ForgetAppToken drops the cached Payway app token (no identity) used to price offers: after a sandbox
 // reset the sandbox no longer knows it.
-func (a *App) ForgetAppToken() { a.appTokens.forget() }
+func (a *App) ForgetAppToken() { a.appTokens.Forget() }
 
 // ToLogin sends the browser to the login page, coming back to ret (a local path) afterwards.
 func ToLogin(c echo.Context, ret string) error { return toLogin(c, ret) }

@@ -66,7 +66,7 @@ func (a *App) renewRejectedTokens(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		a.log.WarnContext(c.Request().Context(), "Payway refused an access token before its expiry; renewing it and trying again",
 			"request_id", requestID(c))
-		a.appTokens.forget()
+		a.appTokens.Forget()
 		if u := currentUser(c); u != nil {
 			u.ExpiresAt = time.Time{} // the next accessToken call refreshes
 		}

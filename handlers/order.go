@@ -83,6 +83,11 @@ func (a *App) renderStatus(c echo.Context, p checkout.Purchase) error {
 	case checkout.StatePlacing:
 		v.Heading, v.Message, v.Refresh = "We are placing your order", "This takes a few seconds. The page updates by itself.", true
 		v.LinkHref, v.LinkLabel = paths.Checkout(p.ID), "Check again"
+	case checkout.StateUnknown:
+		v.Heading = "We are checking your order with Payway"
+		v.Message = "Payway did not answer in time, so we are asking Payway whether your order went through. " +
+			"This page updates by itself. You will not be charged twice."
+		v.Refresh, v.LinkHref, v.LinkLabel = true, paths.Checkout(p.ID), "Check again"
 	case checkout.StateExpired:
 		v.Heading = "This payment session has expired"
 		v.Message = "Payment sessions stay open for 48 hours. Start again: it takes one click, and nothing was charged."
@@ -99,16 +104,15 @@ func (a *App) renderStatus(c echo.Context, p checkout.Purchase) error {
 	return a.render(c, status, views.PurchaseStatus(a.page(c, v.Heading), v))
 }
 
-// renderOrderUnavailable is the page for an order Payway did not answer: not a state of the purchase
-// (it is open again), so the view's state says "unavailable" and the link leads back to its checkout. The
-// outcome is unknown (the answer may be what was lost), so the page does not say nothing was charged.
+// renderOrderUnavailable is the page for an order that never reached Payway (the connection could not be
+// made, or Payway refused our access token twice): not a state of the purchase (it is open again), so the
+// view's state says "unavailable" and the link leads back to its checkout. An order that was sent and not
+// answered is not this page: it is the unknown state, "we are checking" (renderStatus).
 func (a *App) renderOrderUnavailable(c echo.Context, id string) error {
 	v := views.PurchaseStatusView{
 		PurchaseID: id, State: "unavailable", ReturnPath: paths.Home,
-		Heading: "Our subscription service is not answering",
-		// Payway may have placed the order and lost its answer: never claim nothing was charged. Trying
-		// again is safe, because a Payway purchase session dies at its first successful purchase.
-		Message:  "We could not confirm your order with Payway. Trying again is safe: you will not be charged twice. If the order did go through, the subscription shows on your account.",
+		Heading:  "Our subscription service is not answering",
+		Message:  "We could not reach Payway, so your order was not sent and nothing was charged. Please try again in a moment.",
 		LinkHref: paths.Checkout(id), LinkLabel: "Try again",
 	}
 	return a.render(c, http.StatusServiceUnavailable, views.PurchaseStatus(a.page(c, v.Heading), v))

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/testenv"
 )
 
 var checkoutPath = regexp.MustCompile(`^/checkout/([A-Z0-9]+)$`)
@@ -269,7 +270,10 @@ func TestPurchaseOutcomes(t *testing.T) {
 	}
 }
 
-func TestPaywayDownKeepsPurchaseRetryable(t *testing.T) {
+// TestPaywayDownIsCheckedThenRetryable: Payway answers place_order with a 503. The order may exist, so the
+// reader reads "we are checking", never "nothing was charged", and paying again changes nothing; once the
+// reconciler has found no order at Payway the purchase is open again and paying works.
+func TestPaywayDownIsCheckedThenRetryable(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
@@ -277,15 +281,33 @@ func TestPaywayDownKeepsPurchaseRetryable(t *testing.T) {
 	app.sandboxControl("/sandbox/v1/faults", map[string]any{"target": "POST /external/api/v1/klarna_payments/place_order", "status": 503, "count": 1})
 	auth := app.authorize(id, "customer@email.se", "klarna")
 	res := c.placeOrder(id, auth)
-	if res.Status != http.StatusServiceUnavailable || !strings.Contains(res.Body, "you will not be charged twice") ||
-		strings.Contains(strings.ToLower(res.Body), "nothing was charged") {
-		t.Fatalf("order with Payway down: %d (the outcome is unknown: the page may not say nothing was charged)", res.Status)
+	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/checkout/"+id {
+		t.Fatalf("order with Payway down: %d %q, want the checkout page", res.Status, res.Header.Get("Location"))
 	}
-	if p, _ := app.DB.Purchase(context.Background(), id); p.State != checkout.StateCreated {
-		t.Fatalf("state after Payway failure: %s", p.State)
+	page := c.get("/checkout/" + id)
+	if page.Status != http.StatusOK || !strings.Contains(page.Body, "We are checking your order with Payway") ||
+		!strings.Contains(page.Body, `http-equiv="refresh"`) || strings.Contains(strings.ToLower(page.Body), "nothing was charged") {
+		t.Fatalf("checking page: %d (must check by itself and not say nothing was charged)", page.Status)
 	}
+	if again := c.placeOrder(id, auth); again.Status != http.StatusSeeOther || again.Header.Get("Location") != "/checkout/"+id {
+		t.Fatalf("paying again while checking: %d %q", again.Status, again.Header.Get("Location"))
+	}
+	p, _ := app.DB.Purchase(context.Background(), id)
+	if n := app.paywayOrders(p.AccountID); n != 0 {
+		t.Fatalf("Payway holds %d orders, want 0", n)
+	}
+	if n := app.reconcileAfterTimeouts(); n != 1 {
+		t.Fatalf("reconciler resolved %d, want 1", n)
+	}
+	if page := c.get("/checkout/" + id); page.Status != http.StatusOK || !strings.Contains(page.Body, `data-testid="buy-button"`) {
+		t.Fatalf("checkout after the reconciler: %d, want the widget again", page.Status)
+	}
+	auth = app.authorize(id, "customer@email.se", "klarna")
 	if retry := c.placeOrder(id, auth); retry.Status != http.StatusSeeOther || !strings.Contains(retry.Header.Get("Location"), "/kp/redirect/") {
 		t.Fatalf("retry: %d %q", retry.Status, retry.Header.Get("Location"))
+	}
+	if n := app.paywayOrders(p.AccountID); n != 1 {
+		t.Fatalf("Payway holds %d orders, want 1", n)
 	}
 }
 
@@ -493,40 +515,68 @@ func TestConcurrentStartsShareOnePurchase(t *testing.T) {
 }
 
 // TestPlaceOrderAnswerLostIsNotCalledUncharged: Payway places the order and the answer is lost (the
-// sandbox's "after" fault drops the connection once the order exists). The reader must not read "nothing
-// was charged"; trying again does not charge twice (Payway holds one order) and reaches the confirmation.
+// sandbox's "after" faults: the connection dropped, or the answer arriving after the client's timeout,
+// once the order exists). The reader must not read "nothing was charged": the purchase is unknown, the
+// page checks by itself, paying again charges nothing, and the reconciler finds Payway's order, so the
+// confirmation follows with its order number.
 func TestPlaceOrderAnswerLostIsNotCalledUncharged(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t)
-	c := app.client()
-	id := c.startPurchase("reader@example.se", "monthly")
-	app.sandboxControl("/sandbox/v1/faults", map[string]any{"target": "POST /external/api/v1/klarna_payments/place_order", "drop": true, "after": true, "count": 1})
-	auth := app.authorize(id, "customer@email.se", "klarna")
-	res := c.placeOrder(id, auth)
-	if strings.Contains(strings.ToLower(res.Body), "nothing was charged") {
-		t.Fatalf("answer lost after Payway placed the order: %d, and the page says nothing was charged", res.Status)
+	tests := []struct {
+		name  string
+		fault map[string]any
+		setup []appOption
+	}{
+		{"connection dropped", map[string]any{"drop": true}, nil},
+		{"answer after the timeout", map[string]any{"delay_ms": testenv.Scale(20 * time.Second).Milliseconds()},
+			[]appOption{func(cfg *appSetup) { cfg.PaywayTimeout = testenv.Scale(2 * time.Second) }}},
 	}
-	p, err := app.DB.Purchase(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := app.paywayOrders(p.AccountID); n != 1 {
-		t.Fatalf("Payway holds %d orders after the lost answer, want 1", n)
-	}
-	// Trying again: Payway answers session_completed (the session already bought), which is the proof the
-	// reader paid: the confirmation follows, without the order id Payway never gave us.
-	retry := c.placeOrder(id, auth)
-	if retry.Status != http.StatusSeeOther || retry.Header.Get("Location") != "/checkout/"+id+"/confirmation" {
-		t.Fatalf("retry: %d %q, want the confirmation", retry.Status, retry.Header.Get("Location"))
-	}
-	if n := app.paywayOrders(p.AccountID); n != 1 {
-		t.Fatalf("Payway holds %d orders after the retry, want 1", n)
-	}
-	conf := c.get("/checkout/" + id + "/confirmation")
-	if conf.Status != http.StatusOK || !strings.Contains(conf.Body, `data-testid="confirmation"`) {
-		t.Fatalf("confirmation: %d", conf.Status)
-	}
-	if p, _ := app.DB.Purchase(context.Background(), id); p.State != checkout.StateConfirmed {
-		t.Errorf("purchase ends %s, want confirmed", p.State)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			app := newTestApp(t, tt.setup...)
+			c := app.client()
+			id := c.startPurchase("reader@example.se", "monthly")
+			fault := map[string]any{"target": "POST /external/api/v1/klarna_payments/place_order", "after": true, "count": 1}
+			for k, v := range tt.fault {
+				fault[k] = v
+			}
+			app.sandboxControl("/sandbox/v1/faults", fault)
+			auth := app.authorize(id, "customer@email.se", "klarna")
+			res := c.placeOrder(id, auth)
+			if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/checkout/"+id {
+				t.Fatalf("answer lost: %d %q, want the checkout page", res.Status, res.Header.Get("Location"))
+			}
+			page := c.get("/checkout/" + id)
+			if !strings.Contains(page.Body, "We are checking your order with Payway") || strings.Contains(strings.ToLower(page.Body), "nothing was charged") {
+				t.Fatalf("answer lost after Payway placed the order: %d, and the page does not say it is checking", page.Status)
+			}
+			p, err := app.DB.Purchase(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.State != checkout.StateUnknown {
+				t.Fatalf("purchase %s, want unknown", p.State)
+			}
+			if again := c.placeOrder(id, auth); again.Header.Get("Location") != "/checkout/"+id {
+				t.Fatalf("paying again while checking: %d %q", again.Status, again.Header.Get("Location"))
+			}
+			if n := app.paywayOrders(p.AccountID); n != 1 {
+				t.Fatalf("Payway holds %d orders after the lost answer, want 1", n)
+			}
+			if n := app.reconcileAfterTimeouts(); n != 1 {
+				t.Fatalf("reconciler resolved %d, want 1", n)
+			}
+			p, _ = app.DB.Purchase(context.Background(), id)
+			if p.State != checkout.StatePlaced || p.OrderID == "" {
+				t.Fatalf("after the reconciler: %s order %q, want placed with Payway's order id", p.State, p.OrderID)
+			}
+			conf := c.get("/checkout/" + id + "/confirmation")
+			if conf.Status != http.StatusOK || !strings.Contains(conf.Body, `data-testid="confirmation"`) || !strings.Contains(conf.Body, p.OrderID) {
+				t.Fatalf("confirmation: %d, want it with order %s", conf.Status, p.OrderID)
+			}
+			if n := app.paywayOrders(p.AccountID); n != 1 {
+				t.Fatalf("Payway holds %d orders at the end, want 1", n)
+			}
+		})
 	}
 }

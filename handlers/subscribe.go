@@ -20,7 +20,7 @@ func (a *App) subscribe(c echo.Context) error {
 		}
 	}
 	if token == "" {
-		t, err := a.appTokens.get(c.Request().Context())
+		t, err := a.appTokens.Get(c.Request().Context())
 		if err != nil {
 			return paywayUnavailable(err)
 		}

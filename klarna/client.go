@@ -45,8 +45,9 @@ type Client struct {
 	observer apilog.Observer
 }
 
-// defaultTimeout bounds a request when the caller brings no HTTP client.
-const defaultTimeout = 15 * time.Second
+// DefaultTimeout bounds a request when the caller brings no HTTP client. The reconciler waits this long
+// (plus a margin) before it treats an unanswered call as ended.
+const DefaultTimeout = 15 * time.Second
 
 // maxResponseBytes bounds how much of a response body is read: Klarna's bodies are small.
 const maxResponseBytes = 4 << 20
@@ -62,7 +63,7 @@ func New(cfg Config) *Client {
 	c := &Client{base: strings.TrimRight(cfg.BaseURL, "/"), user: cfg.Username, pass: cfg.Password,
 		http: cfg.HTTPClient, observer: cfg.Observer}
 	if c.http == nil {
-		c.http = &http.Client{Timeout: defaultTimeout}
+		c.http = &http.Client{Timeout: DefaultTimeout}
 	}
 	return c
 }

@@ -44,8 +44,9 @@ type Client struct {
 	observer Observer
 }
 
-// defaultTimeout bounds a request when the caller brings no HTTP client.
-const defaultTimeout = 10 * time.Second
+// DefaultTimeout bounds a request when the caller brings no HTTP client. The reconciler waits this long
+// (plus a margin) before it treats an unanswered call as ended.
+const DefaultTimeout = 10 * time.Second
 
 // maxResponseBytes bounds how much of a response body is read; Payway's bodies are small, so more
 // means something is wrong and must not exhaust memory.
@@ -55,7 +56,7 @@ const maxResponseBytes = 4 << 20
 func New(cfg Config) *Client {
 	c := &Client{base: strings.TrimRight(cfg.BaseURL, "/"), cfg: cfg, http: cfg.HTTPClient, now: cfg.Now, observer: cfg.Observer}
 	if c.http == nil {
-		c.http = &http.Client{Timeout: defaultTimeout}
+		c.http = &http.Client{Timeout: DefaultTimeout}
 	}
 	if c.now == nil {
 		c.now = time.Now

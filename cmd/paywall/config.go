@@ -44,6 +44,9 @@ type config struct {
 	SessionMaxAge  time.Duration
 	RequestTimeout time.Duration
 	ShutdownGrace  time.Duration
+	PaywayTimeout  time.Duration
+	KlarnaTimeout  time.Duration
+	ReconcileEvery time.Duration
 	LoginRate      int
 	TrustProxy     bool
 	CataloguePath  string
@@ -89,7 +92,10 @@ func settings() []setting {
 		{"PAYWALL_SESSION_KEY", "", true, "hex key (>= 32 bytes) signing session cookies; required live, random per start in sandbox"},
 		{"PAYWALL_SESSION_MAX_AGE", "168h", false, "how long a login lasts"},
 		{"PAYWALL_REQUEST_TIMEOUT", "15s", false, "per-request timeout"},
-		{"PAYWALL_SHUTDOWN_GRACE", "10s", false, "how long in-flight requests may finish on SIGINT/SIGTERM"},
+		{"PAYWALL_SHUTDOWN_GRACE", "10s", false, "how long in-flight requests may finish on SIGINT/SIGTERM (money calls then get up to their own timeout)"},
+		{"PAYWALL_PAYWAY_TIMEOUT", "10s", false, "how long one Payway call may take"},
+		{"PAYWALL_KLARNA_TIMEOUT", "15s", false, "how long one Klarna call may take"},
+		{"PAYWALL_RECONCILE_EVERY", "30s", false, "how often unknown payment outcomes are checked with Payway and Klarna (also at start)"},
 		{"PAYWALL_LOGIN_RATE", "10", false, "login attempts per minute per client IP"},
 		{"PAYWALL_TRUST_PROXY", "false", false, "take the client IP from X-Forwarded-For (only behind a trusted proxy)"},
 		{"PAYWALL_CATALOGUE", "", false, "JSON file with the offers on sale (default: the embedded catalogue)"},
@@ -157,6 +163,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	cfg.SessionMaxAge = dur("PAYWALL_SESSION_MAX_AGE")
 	cfg.RequestTimeout = dur("PAYWALL_REQUEST_TIMEOUT")
 	cfg.ShutdownGrace = dur("PAYWALL_SHUTDOWN_GRACE")
+	cfg.PaywayTimeout = dur("PAYWALL_PAYWAY_TIMEOUT")
+	cfg.KlarnaTimeout = dur("PAYWALL_KLARNA_TIMEOUT")
+	cfg.ReconcileEvery = dur("PAYWALL_RECONCILE_EVERY")
 	if n, err := strconv.Atoi(vals["PAYWALL_LOGIN_RATE"]); err != nil || n < 1 {
 		bad("PAYWALL_LOGIN_RATE", "%q is not a whole number of at least 1", vals["PAYWALL_LOGIN_RATE"])
 	} else {
@@ -327,7 +336,8 @@ func (c config) describe() []any {
 		"payway_organisation", c.PaywayOrg, "klarna_url", c.KlarnaURL, "klarna_username", c.KlarnaUser,
 		"klarna_password", mask(c.KlarnaPassword), "klarna_sdk_url", c.KlarnaSDKURL, "klarna_origins", strings.Join(c.KlarnaOrigins, " "),
 		"session_key", mask(string(c.SessionKey)), "session_max_age", c.SessionMaxAge.String(),
-		"request_timeout", c.RequestTimeout.String(), "login_rate", c.LoginRate, "trust_proxy", c.TrustProxy,
+		"request_timeout", c.RequestTimeout.String(), "payway_timeout", c.PaywayTimeout.String(),
+		"klarna_timeout", c.KlarnaTimeout.String(), "reconcile_every", c.ReconcileEvery.String(), "login_rate", c.LoginRate, "trust_proxy", c.TrustProxy,
 		"catalogue", c.CataloguePath, "recovery", c.Recovery, "raise_on", fmt.Sprintf("%+v", c.Raise),
 		"demo_user", c.DemoUser, "demo_password", mask(c.DemoPassword),
 		"log_level", c.LogLevel, "log_format", c.LogFormat,

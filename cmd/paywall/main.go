@@ -62,26 +62,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			log.Error("close", "err", err)
 		}
 	}()
-	var servers []*http.Server
+	var sandboxSrv *http.Server
 	if a.Sandbox != nil {
 		srv, err := listen(cfg.SandboxAddr, a.Sandbox, log)
 		if err != nil {
 			return fmt.Errorf("sandbox: %w", err)
 		}
-		servers = append(servers, srv)
+		sandboxSrv = srv
 		log.Info("sandbox listening", "url", "http://"+cfg.SandboxAddr)
 	}
 	srv, err := listen(cfg.Addr, a.Handler, log)
 	if err != nil {
-		shutdown(servers, cfg.ShutdownGrace, log)
+		shutdown(sandboxSrv, cfg.ShutdownGrace, log)
 		return fmt.Errorf("app: %w", err)
 	}
-	servers = append(servers, srv)
 	log.Info("paywall listening", "url", cfg.PublicURL)
 
 	<-ctx.Done()
 	log.Info("shutting down", "grace", cfg.ShutdownGrace.String())
-	shutdown(servers, cfg.ShutdownGrace, log)
+	// First no new requests; then the money calls still under way (they run detached from their requests,
+	// up to their client's timeout, which may be longer than the grace) get to record their outcome; the
+	// embedded sandbox, which they may be talking to, stops last. What is cut off anyway is resolved by
+	// the reconciler at the next start.
+	shutdown(srv, cfg.ShutdownGrace, log)
+	if err := a.Drain(context.Background()); err != nil {
+		log.Warn("money calls left to the reconciler", "err", err)
+	}
+	shutdown(sandboxSrv, cfg.ShutdownGrace, log)
 	return nil
 }
 
@@ -99,7 +106,7 @@ func runSandbox(ctx context.Context, cfg config, log *slog.Logger) error {
 	log.Info("sandbox listening", "url", "http://"+cfg.SandboxAddr)
 	<-ctx.Done()
 	log.Info("shutting down", "grace", cfg.ShutdownGrace.String())
-	shutdown([]*http.Server{srv}, cfg.ShutdownGrace, log)
+	shutdown(srv, cfg.ShutdownGrace, log)
 	return nil
 }
 
@@ -112,7 +119,8 @@ func (cfg config) appConfig(log *slog.Logger, reg *prometheus.Registry) app.Conf
 		KlarnaURL: cfg.KlarnaURL, KlarnaUser: cfg.KlarnaUser, KlarnaPassword: cfg.KlarnaPassword,
 		KlarnaSDKURL: cfg.KlarnaSDKURL, KlarnaOrigins: cfg.KlarnaOrigins,
 		SessionKey: cfg.SessionKey, SessionMaxAge: cfg.SessionMaxAge,
-		RequestTimeout: cfg.RequestTimeout, LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy,
+		RequestTimeout: cfg.RequestTimeout, PaywayTimeout: cfg.PaywayTimeout, KlarnaTimeout: cfg.KlarnaTimeout,
+		ReconcileEvery: cfg.ReconcileEvery, LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy,
 		CataloguePath: cfg.CataloguePath, Recovery: cfg.Recovery, DemoUser: cfg.DemoUser, DemoPassword: cfg.DemoPassword,
 		Raise: checkout.RaiseFlags{
 			SSNAlreadyTaken: cfg.Raise.SSNAlreadyTaken, SSNAlreadySet: cfg.Raise.SSNAlreadySet,
@@ -144,14 +152,15 @@ func listen(addr string, h http.Handler, log *slog.Logger) (*http.Server, error)
 	return srv, nil
 }
 
-// shutdown stops accepting connections and lets in-flight requests finish within grace.
-func shutdown(servers []*http.Server, grace time.Duration, log *slog.Logger) {
+// shutdown stops accepting connections and lets in-flight requests finish within grace; nil is no server.
+func shutdown(srv *http.Server, grace time.Duration, log *slog.Logger) {
+	if srv == nil {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	for i := len(servers) - 1; i >= 0; i-- {
-		if err := servers[i].Shutdown(ctx); err != nil {
-			log.Error("shutdown", "err", err)
-		}
+	if err := srv.Shutdown(ctx); err != nil {
+		log.Error("shutdown", "err", err)
 	}
 }
 

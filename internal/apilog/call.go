@@ -3,8 +3,10 @@ package apilog
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"time"
 )
@@ -46,6 +48,9 @@ type Response struct {
 	Body   []byte
 }
 
+// errBuild marks a request that could not be built: it was never sent.
+var errBuild = errors.New("build request")
+
 // Do sends req with hc (nil: http.DefaultClient), reads the response body within the limit, passes the
 // response to decode (nil: any response is a success) and returns decode's error, or the error that
 // stopped the call before that.
@@ -59,7 +64,7 @@ type Response struct {
 func Do(ctx context.Context, hc *http.Client, obs Observer, req Request, decode func(Response) error) (err error) {
 	hreq, err := http.NewRequestWithContext(ctx, req.Method, req.Base+req.Path, bytes.NewReader(req.Body))
 	if err != nil {
-		return fmt.Errorf("build request: %w", err)
+		return fmt.Errorf("%w: %w", errBuild, err)
 	}
 	for name, values := range req.Header {
 		hreq.Header[name] = values
@@ -99,4 +104,20 @@ func Do(ctx context.Context, hc *http.Client, obs Observer, req Request, decode 
 		return nil
 	}
 	return decode(Response{Status: resp.StatusCode, Header: resp.Header, Body: body})
+}
+
+// NotSent reports whether err shows that the request never reached the server, so the call cannot have
+// acted: the request could not be built, or the connection could not be made (refused, no route, the
+// name did not resolve, the dial timed out). Any other failure (a timeout after sending, the connection
+// lost while waiting, a 5xx) leaves the outcome unknown.
+func NotSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	return errors.Is(err, errBuild)
 }

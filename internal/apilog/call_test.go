@@ -169,3 +169,67 @@ func TestDoDefaults(t *testing.T) {
 		t.Errorf("Do with an invalid method = %v, want a build request error", err)
 	}
 }
+
+// TestNotSent: only a request that never reached the server is known not to have acted; a timeout after
+// sending, a cut connection and an answered 5xx leave the outcome unknown.
+func TestNotSent(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/hang":
+			<-release
+		case "/cut":
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+		default:
+			w.WriteHeader(http.StatusBadGateway)
+		}
+	}))
+	// Cleanups, not defers: the parallel subtests run after this function returns.
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close() // nothing listens there any more: the dial is refused
+
+	tests := []struct {
+		name    string
+		base    string
+		path    string
+		timeout time.Duration
+		notSent bool
+	}{
+		{"connection refused", closedURL, "/", 0, true},
+		{"request cannot be built", "http://bad host", "/", 0, true},
+		{"timeout after sending", srv.URL, "/hang", 100 * time.Millisecond, false},
+		{"connection cut after sending", srv.URL, "/cut", 0, false},
+		{"5xx answer", srv.URL, "/5xx", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			if tt.timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.timeout)
+				defer cancel()
+			}
+			err := Do(ctx, srv.Client(), nil, Request{Service: "x", Method: http.MethodPost, Base: tt.base, Path: tt.path},
+				func(r Response) error {
+					if r.Status >= 500 {
+						return errors.New("5xx")
+					}
+					return nil
+				})
+			if err == nil {
+				t.Fatal("Do succeeded; every case must fail")
+			}
+			if got := NotSent(err); got != tt.notSent {
+				t.Errorf("NotSent(%v) = %v, want %v", err, got, tt.notSent)
+			}
+		})
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -75,6 +76,11 @@ type Config struct {
 	Registry *prometheus.Registry
 	// SessionCleanup is how often expired sessions are deleted; 0: every 10 minutes.
 	SessionCleanup time.Duration
+	// PaywayTimeout and KlarnaTimeout bound each call to Payway and Klarna; 0: the clients' defaults
+	// (10 s, 15 s). The reconciler and the graceful shutdown go by them.
+	PaywayTimeout, KlarnaTimeout time.Duration
+	// ReconcileEvery is the pause between the reconciler's rounds (it also runs at start); 0: 30 s.
+	ReconcileEvery time.Duration
 }
 
 // App is a built app. Serve Handler at PublicURL and, in sandbox mode, Sandbox at SandboxURL; Close
@@ -85,6 +91,10 @@ type App struct {
 	DB      *store.DB     // the app's database, for tests and support tools
 	console *demo.Console // the demo console; nil when it is off (see demoConsole)
 	closers []func() error
+	// calls counts the money calls under way (Drain); reconciler resolves unknown outcomes.
+	calls      *checkout.Calls
+	reconciler *checkout.Reconciler
+	callsTTL   time.Duration // the longest a money call may run
 }
 
 // New builds the app from cfg: database, sessions, the Payway and Klarna clients, the purchase journeys
@@ -141,18 +151,25 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 		return nil, fmt.Errorf("session store: %w", err)
 	}
 	background, stop := context.WithCancel(context.Background())
-	a.closers = append(a.closers, func() error { stop(); return nil })
-	go sessions.RunCleanup(background, cfg.SessionCleanup, log)
+	var running sync.WaitGroup
+	a.closers = append(a.closers, func() error { stop(); running.Wait(); return nil })
+	running.Add(1)
+	go func() { defer running.Done(); sessions.RunCleanup(background, cfg.SessionCleanup, log) }()
 
 	// Every exchange made for a purchase lands on its timeline (bodies masked by the client).
 	recorder := checkout.NewRecorder(db, cfg.Now, log)
 	pw := payway.New(payway.Config{
 		BaseURL: cfg.PaywayURL, ClientID: cfg.PaywayClientID, ClientSecret: cfg.PaywaySecret,
 		Organisation: cfg.PaywayOrg, Observer: recorder, Now: cfg.Now,
+		HTTPClient: &http.Client{Timeout: cfg.PaywayTimeout},
 	})
 	kl := klarna.New(klarna.Config{
 		BaseURL: cfg.KlarnaURL, Username: cfg.KlarnaUser, Password: cfg.KlarnaPassword, Observer: recorder,
+		HTTPClient: &http.Client{Timeout: cfg.KlarnaTimeout},
 	})
+	appTokens := payway.NewAppTokens(pw, cfg.Now)
+	a.calls = &checkout.Calls{}
+	a.callsTTL = max(cfg.PaywayTimeout, cfg.KlarnaTimeout)
 	cat, err := checkout.LoadCatalogue(cfg.CataloguePath)
 	if err != nil {
 		return nil, err
@@ -160,6 +177,8 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 	co, err := checkout.New(checkout.Config{
 		ConfirmationURL: func(id string) string { return cfg.PublicURL + paths.Confirmation(id) },
 		Raise:           cfg.Raise,
+		AppTokens:       appTokens,
+		Calls:           a.calls,
 		Now:             cfg.Now,
 		Logger:          log.With("component", "checkout"),
 	}, pw, db, cat)
@@ -174,11 +193,18 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 		RecoveryReturnURL: func(id, outcome string) string { return cfg.PublicURL + paths.RecoveryReturn(id, outcome) },
 		HPPCallbackURL:    func(id, secret string) string { return cfg.PublicURL + paths.HPPCallback(id, secret) },
 		OneClickURL:       func(id string) string { return cfg.PublicURL + paths.OneClick(id) },
-		Now:               cfg.Now, Logger: log.With("component", "oneclick"),
+		Calls:             a.calls, Now: cfg.Now, Logger: log.With("component", "oneclick"),
 	}, pw, kl, db, offers)
 	if err != nil {
 		return nil, err
 	}
+	// A crash or a lost answer heals without the reader: the reconciler runs now and every ReconcileEvery.
+	a.reconciler = checkout.NewReconciler(checkout.ReconcilerConfig{
+		Every: cfg.ReconcileEvery, PaywayTimeout: cfg.PaywayTimeout, KlarnaTimeout: cfg.KlarnaTimeout,
+		Now: cfg.Now, Logger: log.With("component", "reconciler"),
+	}, co, oneClick)
+	running.Add(1)
+	go func() { defer running.Done(); a.reconciler.Run(background) }()
 	appLog := log.With("component", "app")
 	console, err := demoConsole(cfg, demo.Deps{
 		DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick, Logger: appLog,
@@ -196,7 +222,7 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 		hcfg.ExtraRoutes = console.Register
 	}
 	return handlers.New(hcfg, handlers.Deps{
-		DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick,
+		DB: db, Sessions: sessions, Payway: pw, AppTokens: appTokens, Checkout: co, OneClick: oneClick,
 		Logger: appLog, Registry: cfg.Registry, Now: cfg.Now,
 	})
 }
@@ -231,6 +257,12 @@ func (cfg *Config) defaults() error {
 	}
 	if cfg.SessionCleanup <= 0 {
 		cfg.SessionCleanup = 10 * time.Minute
+	}
+	if cfg.PaywayTimeout <= 0 {
+		cfg.PaywayTimeout = payway.DefaultTimeout
+	}
+	if cfg.KlarnaTimeout <= 0 {
+		cfg.KlarnaTimeout = klarna.DefaultTimeout
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	var missing []string
@@ -274,6 +306,19 @@ func (cfg *Config) defaults() error {
 	}
 	return nil
 }
+
+// Drain waits until no money call is under way, at most as long as a money call may run (its client's
+// timeout): call it after the app's server has stopped taking requests and before Close, so a SIGTERM
+// does not cut a charge off between Payway or Klarna acting and our record of it. What still runs when
+// ctx ends, or after that bound, is left to the reconciler of the next start.
+func (a *App) Drain(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, a.callsTTL+time.Second)
+	defer cancel()
+	return a.calls.Wait(ctx)
+}
+
+// Reconcile runs one reconciler round now and returns how many purchases it resolved (tests, support).
+func (a *App) Reconcile(ctx context.Context) (int, error) { return a.reconciler.Once(ctx) }
 
 // Close stops background work and closes the databases, the app's first. Call it after the servers
 // serving Handler and Sandbox have stopped.
