@@ -64,6 +64,9 @@ func startApp(t *testing.T) *testApp {
 		Raise:         checkout.RaiseFlags{SSNAlreadyTaken: true},
 		Now:           clock.Now,
 		Logger:        logger,
+		// The reconciler checks often, so a test that moves the clock past a call's timeout sees the
+		// outcome on the page's next refresh instead of up to 30 s later.
+		ReconcileEvery: testenv.Scale(200 * time.Millisecond),
 	})
 	if err != nil {
 		t.Fatalf("build app: %v", err)

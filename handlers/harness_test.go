@@ -28,6 +28,7 @@ type testApp struct {
 	Clock   *testenv.Clock
 	DB      *store.DB
 	Handler http.Handler // what app.New built (the handlers' *echo.Echo)
+	server *http.Server // the app's HTTP server (its Shutdown is SIGTERM's first step)
 	// App is what app.New built: tests run the reconciler with it (App.Reconcile).
 	App *app.App
 	// SandboxDB is the sandbox's SQLite file: what Payway and Klarna really hold, read by tests that
@@ -102,7 +103,7 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	appSrv.Config.Handler = a.Handler
 	appSrv.Start()
 	t.Cleanup(appSrv.Close) // registered last, so it stops first
-	return &testApp{t: t, URL: appSrv.URL, Sandbox: sbSrv, Clock: clk, DB: a.DB, SandboxDB: cfg.SandboxDBPath, Handler: a.Handler, App: a}
+	return &testApp{t: t, URL: appSrv.URL, Sandbox: sbSrv, Clock: clk, DB: a.DB, SandboxDB: cfg.SandboxDBPath, Handler: a.Handler, App: a, server: appSrv.Config}
 }
 
 // reconcileAfterTimeouts moves the clock past every money call's timeout and runs one reconciler round,

@@ -426,7 +426,7 @@ func TestHPPReturnNeverTrustsTheQuery(t *testing.T) {
 			}
 		}
 		res := c.get("/recovery/" + id + "/return?outcome=success&order_id=forged&authorization_token=forged")
-		if res.Status != http.StatusOK || !strings.Contains(res.Body, `data-testid="oneclick-pending"`) || !strings.Contains(res.Body, `http-equiv="refresh"`) {
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, `data-testid="oneclick-pending"`) || !strings.Contains(res.Body, `data-poll-state=`) {
 			t.Fatalf("%s: return: %d, want the pending page that checks again", step, res.Status)
 		}
 		if p := app.tokenPurchase(id); p.State != checkout.OneClickRecovering {

@@ -286,7 +286,7 @@ func TestPaywayDownIsCheckedThenRetryable(t *testing.T) {
 	}
 	page := c.get("/checkout/" + id)
 	if page.Status != http.StatusOK || !strings.Contains(page.Body, "We are checking your order with Payway") ||
-		!strings.Contains(page.Body, `http-equiv="refresh"`) || strings.Contains(strings.ToLower(page.Body), "nothing was charged") {
+		!strings.Contains(page.Body, `data-poll-state=`) || strings.Contains(strings.ToLower(page.Body), "nothing was charged") {
 		t.Fatalf("checking page: %d (must check by itself and not say nothing was charged)", page.Status)
 	}
 	if again := c.placeOrder(id, auth); again.Status != http.StatusSeeOther || again.Header.Get("Location") != "/checkout/"+id {
