@@ -202,6 +202,10 @@ func purchaseFlow(p checkout.Purchase, events []checkout.Event) (views.FlowPath,
 		b.path.Note = "The Payway purchase session expired (sessions live 48 hours)."
 	case p.State == checkout.StateCreated && b.path.Current() == "3":
 		b.path.Note = "Waiting for the buyer in Klarna's widget. What happens in Klarna's dialog (a decline, a wrong code) stays in the browser and reaches our server only as the next order."
+	case p.State == checkout.StateUnknown:
+		b.path.Note = "Payway did not answer place_order, so it may have placed the order. The reconciler reads the account's orders at Payway once the call has timed out (within a minute), and the reader's page follows."
+	case p.State == checkout.StatePlacing:
+		b.path.Note = "place_order is in flight. If the app dies now, the reconciler finishes the purchase from Payway's orders after the restart."
 	case p.State == checkout.StateCreated && b.path.Failed == "5":
 		b.path.Note = "Payway did not place the order; the purchase is open again and can be retried without a second charge."
 	}
