@@ -7,8 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,6 +51,7 @@ type config struct {
 	ReconcileEvery time.Duration
 	LoginRate      int
 	TrustProxy     bool
+	AllowHTTP      bool // live mode may use http:// URLs (PAYWALL_ALLOW_HTTP)
 	CataloguePath  string
 	Recovery       string // sdk or hpp: the recovery page's first choice
 	DemoUser       string // HTTP Basic user of the demo console; with DemoPassword, turns it on in live mode
@@ -106,6 +109,7 @@ func settings() []setting {
 		{"PAYWALL_RAISE_ON_SSN_ALREADY_SET", "false", false, "fail a purchase when the account already has another SSN"},
 		{"PAYWALL_RAISE_ON_ACCOUNT_UPDATE_ERROR", "false", false, "fail a purchase when name, birth date or address cannot be updated"},
 		{"PAYWALL_RAISE_ON_DELIVERY_ADDRESS_ERROR", "false", false, "fail a purchase when the delivery address is invalid"},
+		{"PAYWALL_ALLOW_HTTP", "false", false, "live: accept http:// public, Payway and Klarna URLs (development against local stand-ins only; Payway needs HTTPS on the purchase page, Klarna HTTPS callbacks)"},
 		{"PAYWALL_LOG_LEVEL", "info", false, "debug, info, warn or error"},
 		{"PAYWALL_LOG_FORMAT", "text", false, "text or json"},
 	}
@@ -179,6 +183,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		return b
 	}
 	cfg.TrustProxy = boolean("PAYWALL_TRUST_PROXY")
+	cfg.AllowHTTP = boolean("PAYWALL_ALLOW_HTTP")
 	cfg.Raise = raiseFlags{
 		SSNAlreadyTaken: boolean("PAYWALL_RAISE_ON_SSN_ALREADY_TAKEN"),
 		SSNAlreadySet:   boolean("PAYWALL_RAISE_ON_SSN_ALREADY_SET"),
@@ -293,9 +298,17 @@ func (c *config) liveChecks(getenv func(string) string) []error {
 		origins = v
 	}
 	c.KlarnaOrigins = strings.Fields(origins)
-	for env, u := range map[string]string{"PAYWALL_PAYWAY_URL": c.PaywayURL, "PAYWALL_KLARNA_URL": c.KlarnaURL, "PAYWALL_KLARNA_SDK_URL": c.KlarnaSDKURL} {
+	urls := map[string]string{"PAYWALL_PAYWAY_URL": c.PaywayURL, "PAYWALL_KLARNA_URL": c.KlarnaURL,
+		"PAYWALL_KLARNA_SDK_URL": c.KlarnaSDKURL, "PAYWALL_PUBLIC_URL": c.PublicURL}
+	for _, env := range slices.Sorted(maps.Keys(urls)) {
+		u := urls[env]
 		if u != "" && !isAbsURL(u) {
 			errs = append(errs, fmt.Errorf("%s: %q is not an absolute http(s) URL", env, u))
+		}
+		// Payway requires HTTPS on the page that hosts its purchase flow, Klarna HTTPS for callbacks, and
+		// secrets travel on these links: plain http is for local stand-ins only, and says so.
+		if strings.HasPrefix(strings.ToLower(u), "http://") && !c.AllowHTTP {
+			errs = append(errs, fmt.Errorf("%s: %q is plain http in live mode; use https (or PAYWALL_ALLOW_HTTP=true for a local stand-in)", env, u))
 		}
 		if u != "" && strings.Contains(u, c.SandboxAddr) {
 			errs = append(errs, fmt.Errorf("%s: points at the sandbox (%s) but PAYWALL_MODE=live", env, c.SandboxAddr))

@@ -18,6 +18,7 @@ func TestLoadConfig(t *testing.T) {
 		"PAYWALL_PAYWAY_CLIENT_ID": "id", "PAYWALL_PAYWAY_CLIENT_SECRET": "s3cret", "PAYWALL_PAYWAY_ORGANISATION": "media",
 		"PAYWALL_KLARNA_URL": "https://api.playground.klarna.com", "PAYWALL_KLARNA_USERNAME": "PK1",
 		"PAYWALL_KLARNA_PASSWORD": "kpass", "PAYWALL_SESSION_KEY": strings.Repeat("ab", 32),
+		"PAYWALL_PUBLIC_URL": "https://paywall.example.se",
 	}
 	with := func(base map[string]string, kv ...string) map[string]string {
 		out := map[string]string{}
@@ -63,6 +64,16 @@ func TestLoadConfig(t *testing.T) {
 			wantErr: []string{"points at the sandbox"}},
 		{name: "live with sandbox credentials is a contradiction", env: with(liveEnv, "PAYWALL_KLARNA_PASSWORD", "sandbox-klarna-secret"),
 			wantErr: []string{"sandbox credentials in live mode"}},
+		{name: "live refuses an http public URL", env: with(liveEnv, "PAYWALL_PUBLIC_URL", "http://paywall.example.se"),
+			wantErr: []string{"PAYWALL_PUBLIC_URL", "plain http in live mode"}},
+		{name: "live refuses an http Klarna URL", env: with(liveEnv, "PAYWALL_KLARNA_URL", "http://klarna.test"),
+			wantErr: []string{"PAYWALL_KLARNA_URL", "plain http in live mode"}},
+		{name: "live takes http with the development override", env: with(liveEnv, "PAYWALL_PUBLIC_URL", "http://localhost:8080", "PAYWALL_KLARNA_URL", "http://klarna.test", "PAYWALL_ALLOW_HTTP", "true"),
+			check: func(t *testing.T, c config) {
+				if !c.AllowHTTP || c.PublicURL != "http://localhost:8080" {
+					t.Errorf("override not applied: %+v", c.AllowHTTP)
+				}
+			}},
 		{name: "short session key", env: with(liveEnv, "PAYWALL_SESSION_KEY", "abcd"), wantErr: []string{"PAYWALL_SESSION_KEY"}},
 		{name: "recovery defaults to the SDK", env: map[string]string{}, check: func(t *testing.T, c config) {
 			if c.Recovery != "sdk" {
