@@ -35,7 +35,7 @@ func IsCode(err error, code string) bool {
 // token cannot help.
 func IsTokenRejected(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.Status == http.StatusUnauthorized && e.Code != "invalid_client"
+	return errors.As(err, &e) && e.Status == http.StatusUnauthorized && e.Code != CodeInvalidClient
 }
 
 // IsBadCredentials reports whether the token endpoint refused a password grant's e-mail or password:
@@ -49,7 +49,7 @@ func IsBadCredentials(err error) bool {
 	if !errors.As(err, &e) || e.Status >= 500 {
 		return false
 	}
-	return e.Code == "invalid_grant" || (e.Code == "" && e.Status == http.StatusBadRequest)
+	return e.Code == CodeInvalidGrant || (e.Code == "" && e.Status == http.StatusBadRequest)
 }
 
 // Refused reports whether Payway answered err with a refusal (a 4xx): the call was not done and, for a
