@@ -117,7 +117,7 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 			return Purchase{}, fmt.Errorf("checkout: record the session's purchase: %w", err)
 		}
 		return p, nil
-	case payway.IsCode(perr, "session_expired"):
+	case payway.IsCode(perr, payway.CodeSessionExpired):
 		p, err = s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
 			p.State, p.UpdatedAt = StateExpired, s.cfg.Now()
 			return nil

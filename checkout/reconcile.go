@@ -142,9 +142,9 @@ func (s *Service) reconcile(ctx context.Context, p Purchase) (bool, error) {
 	case found && o.State == "created":
 		return false, nil // Payway is still processing it
 	case found && o.State == "failed":
-		code := FailPaymentMethod
-		if len(o.Payments) > 0 && o.Payments[0].PaymentResult.ErrorCode != "" {
-			code = o.Payments[0].PaymentResult.ErrorCode
+		code := FailPaymentMethod // a failed order whose payments carry no code (error_code is null)
+		if c := o.FailureCode(); c != "" {
+			code = c
 		}
 		return s.resolve(ctx, p, func(q *Purchase) { q.State, q.FailureCode = StateFailed, code },
 			"reconciler: Payway's order "+o.OrderID+" failed", map[string]string{"order_id": o.OrderID})

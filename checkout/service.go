@@ -155,15 +155,16 @@ var (
 	ErrNotPlaced = &Error{CodeConflict, "checkout: order not placed"}
 )
 
-// Failure codes a purchase can end with; they match Payway's error codes.
+// Failure codes a purchase can end with; they are Payway's error codes, which payway/assumed.go holds
+// (Payway does not publish them), so a correction there reaches every journey.
 const (
-	FailPaymentMethod    = "payment_method_failed"
-	FailSSNTaken         = "ssn_already_taken"
-	FailSSNSet           = "ssn_already_set"
-	FailAccountUpdate    = "account_update_failed"
-	FailDeliveryAddress  = "delivery_address_invalid"
-	FailSessionCompleted = "session_completed"
-	FailAlreadyActive    = "package_already_active"
+	FailPaymentMethod    = payway.CodePaymentMethodFailed
+	FailSSNTaken         = payway.CodeSSNAlreadyTaken
+	FailSSNSet           = payway.CodeSSNAlreadySet
+	FailAccountUpdate    = payway.CodeAccountUpdateFailed
+	FailDeliveryAddress  = payway.CodeDeliveryAddressInvalid
+	FailSessionCompleted = payway.CodeSessionCompleted
+	FailAlreadyActive    = payway.CodePackageAlreadyActive
 	// FailSessionUnavailable: Payway did not answer create_session (5xx, timeout); nothing was bought.
 	FailSessionUnavailable = "session_unavailable"
 )

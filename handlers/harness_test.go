@@ -28,7 +28,7 @@ type testApp struct {
 	Clock   *testenv.Clock
 	DB      *store.DB
 	Handler http.Handler // what app.New built (the handlers' *echo.Echo)
-	server *http.Server // the app's HTTP server (its Shutdown is SIGTERM's first step)
+	server  *http.Server // the app's HTTP server (its Shutdown is SIGTERM's first step)
 	// App is what app.New built: tests run the reconciler with it (App.Reconcile).
 	App *app.App
 	// SandboxDB is the sandbox's SQLite file: what Payway and Klarna really hold, read by tests that
@@ -42,6 +42,9 @@ type appSetup struct {
 	app.Config
 	clock      *testenv.Clock // the app's
 	sandboxNow func() time.Time
+	// wrapSandbox, when set, sits in front of the sandbox's handler: a test makes Payway or Klarna answer
+	// in a way the sandbox never does (another status, another error body).
+	wrapSandbox func(http.Handler) http.Handler
 }
 
 type appOption func(*appSetup)
@@ -96,6 +99,9 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	})
 	if a.Sandbox != nil {
 		sandboxHandler = a.Sandbox
+	}
+	if setup.wrapSandbox != nil {
+		sandboxHandler = setup.wrapSandbox(sandboxHandler)
 	}
 	sbSrv.Config.Handler = sandboxHandler
 	sbSrv.Start()

@@ -55,8 +55,7 @@ var ErrBadCredentials = errors.New("login: bad credentials")
 func (a *App) passwordLogin(c echo.Context, email, password string) error {
 	ctx := c.Request().Context()
 	tok, err := a.payway.PasswordGrant(ctx, email, password, payway.DefaultScopes())
-	var pwErr *payway.Error
-	if errors.As(err, &pwErr) && pwErr.Status < 500 && pwErr.Status != http.StatusUnauthorized {
+	if payway.IsBadCredentials(err) { // by code: Payway does not publish the token endpoint's statuses
 		a.metrics.logins.WithLabelValues("bad_credentials").Inc()
 		return ErrBadCredentials
 	}

@@ -191,3 +191,50 @@ func TestLoginComesBackToTheStep(t *testing.T) {
 		})
 	}
 }
+
+// TestLoginTokenEndpointErrors: Payway publishes neither the token endpoint's error body nor its statuses,
+// and Adeprimo's own plugin reads OAuth's {error,error_description}. Whatever the status, invalid_grant is
+// the reader's wrong e-mail or password (the login form again, with its message); a refused client or scope
+// is the app's configuration and shows the service as unavailable instead of blaming the reader.
+func TestLoginTokenEndpointErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		status     int
+		body       string
+		wantStatus int
+		wantBody   string
+	}{
+		{"invalid_grant, 400", 400, `{"error":"invalid_grant","error_description":"Invalid username or password"}`,
+			http.StatusUnauthorized, "do not match an account"},
+		{"invalid_grant, 401", 401, `{"error":"invalid_grant","error_description":"Invalid username or password"}`,
+			http.StatusUnauthorized, "do not match an account"},
+		{"invalid_grant in the API's shape", 400, `{"code":"invalid_grant","message":"Invalid username or password"}`,
+			http.StatusUnauthorized, "do not match an account"},
+		{"invalid_client", 401, `{"error":"invalid_client","error_description":"Invalid client credentials"}`,
+			http.StatusServiceUnavailable, "not answering"},
+		{"invalid_scope", 400, `{"error":"invalid_scope","error_description":"Unknown scope"}`,
+			http.StatusServiceUnavailable, "not answering"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			refuse := func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Path != "/api/authorization/access_token" {
+						next.ServeHTTP(w, r)
+						return
+					}
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(tt.status)
+					_, _ = w.Write([]byte(tt.body))
+				})
+			}
+			app := newTestApp(t, func(s *appSetup) { s.wrapSandbox = refuse })
+			res := app.client().login("reader@example.se", demoPassword, "/")
+			if res.Status != tt.wantStatus || !strings.Contains(res.Body, tt.wantBody) {
+				t.Fatalf("status %d, want %d with %q: %s", res.Status, tt.wantStatus, tt.wantBody, res.Body)
+			}
+		})
+	}
+}

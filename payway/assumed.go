@@ -10,21 +10,77 @@ import (
 // ASSUMED RESPONSE FIELDS (DESIGN.md section 4).
 //
 // Payway's public docs name the request fields of the Klarna endpoints but not most of their
-// responses. Every response field name the docs do not confirm is assumed here, in this one file, so
-// that checking against the real Payway (stage) means reading one file and, where Payway differs,
-// changing one file. The sandbox answers with exactly these names.
+// responses, nor most error codes. Every response field name and error code the docs do not confirm is
+// assumed here, in this one file, with what would confirm it, so that checking against the real Payway
+// (stage) means reading one file and, where Payway differs, changing one file. The sandbox answers with
+// exactly these names. What the docs do show is not here: the Order API body (order.go, decoded from the
+// documented example in testdata/order_documented.json) and the {code,message} error body with the codes
+// unknown_parameter, not_found and internal_server_error.
 //
 //   - create_session: item.klarna_client_token is confirmed by the implementation guide; the session
-//     id (sent back as klarna_payments_session_id), the payment method categories and the expiry are
-//     assumed.
+//     id (sent back as klarna_payments_session_id), the payment method categories, the expiry and the
+//     item envelope itself are assumed. One create_session on stage (harmless: a session costs nothing and
+//     expires in 48 h) would confirm or correct all four.
 //   - place_order / place_trial_order: item.order_id, item.redirect_uri (guide step 7: "redirect the
-//     user to the redirect uri that you received") and item.state are assumed.
+//     user to the redirect uri that you received") and item.state are assumed. Only a purchase on stage
+//     would confirm them (a Klarna playground authorization of a stage session); until then the app reads
+//     the order through the documented Order API rather than trusting more of this answer.
 //   - me/payment_profile: item.payment_option, item.klarna_customer_token and item.updated are assumed.
 //   - order?account_id=: the envelope is assumed. The docs list account_id as a parameter of the Order
-//     API but show only the order_id form's {"item": order}; orderList assumes the list envelope of the
-//     other list endpoints, {"items": [order...]}, and also accepts {"item": [order...]} and
+//     API; the order_id form's {"item": order} is documented, and the page's second example ("orders for
+//     account") opens with {"items":[ but the archived copy breaks off after the first id. orderList
+//     reads that list envelope, {"items": [order...]}, and also accepts {"item": [order...]} and
 //     {"item": order}. One GET /external/api/v1/order?account_id= against stage for an account with
 //     two orders would confirm which (and whether the list is paginated, which nothing here handles).
+//   - token endpoint errors: the body is OAuth's {"error","error_description"} (what Adeprimo's own
+//     plugin reads from a failed password grant; decodeError also reads {code,message}), with codes
+//     CodeInvalidGrant for a wrong e-mail or password and CodeInvalidClient for a wrong client; the
+//     statuses are not published (the sandbox uses OAuth's 400 and 401, and the app does not rely on
+//     them: IsBadCredentials reads the code). A password grant with a wrong password and one with a wrong
+//     client secret against stage would confirm both.
+//   - error codes: the codes below are the sandbox's names for refusals Payway documents only in words
+//     (the "common error responses" page could not be read). The journeys branch on them, so each one is
+//     a constant here; what would confirm each is in its comment.
+
+// Error codes the app branches on (through IsCode, Code or a purchase's failure code) that Payway's
+// public docs do not name.
+const (
+	// CodeInvalidToken (401) is a bearer token Payway does not accept (expired, revoked, malformed). A call
+	// with a made-up bearer token against stage confirms it.
+	CodeInvalidToken = "invalid_token"
+	// CodeInsufficientScope (403) is a token without the endpoint's scope. An app token without
+	// /external/order/r reading an order on stage confirms it.
+	CodeInsufficientScope = "insufficient_scope"
+	// CodeInvalidGrant is the token endpoint's refusal of a password grant's e-mail or password (and of a
+	// spent refresh token). A wrong password against stage confirms it.
+	CodeInvalidGrant = "invalid_grant"
+	// CodeInvalidClient is the token endpoint's refusal of the client id or secret. A wrong secret against
+	// stage confirms it.
+	CodeInvalidClient = "invalid_client"
+	// CodePaymentMethodFailed (403 from place_order) is a payment method Klarna or Payway refused (debt,
+	// risk policy); the guide describes the case, not the code. A stage purchase authorized by one of
+	// Klarna's denied playground customers would confirm it.
+	CodePaymentMethodFailed = "payment_method_failed"
+	// CodeSSNAlreadyTaken, CodeSSNAlreadySet, CodeAccountUpdateFailed and CodeDeliveryAddressInvalid
+	// (409 from place_order) are the account-sync conflicts the raise_on_* flags turn into errors; the
+	// docs name the flags, not the codes. Stage purchases with accounts set up to conflict (an SSN already
+	// on another account, on this one, an address Payway refuses) would confirm them.
+	CodeSSNAlreadyTaken        = "ssn_already_taken"
+	CodeSSNAlreadySet          = "ssn_already_set"
+	CodeAccountUpdateFailed    = "account_update_failed"
+	CodeDeliveryAddressInvalid = "delivery_address_invalid"
+	// CodeSessionCompleted (409 from place_order) is a session that already bought: the guide says a
+	// session dies at the first successful purchase. A second place_order on a stage session that bought
+	// confirms it.
+	CodeSessionCompleted = "session_completed"
+	// CodePackageAlreadyActive (409 from create_session or place_order) is a code the account already has
+	// an active subscription for, which the docs forbid buying again. A create_session for a package a
+	// stage account owns confirms it.
+	CodePackageAlreadyActive = "package_already_active"
+	// CodeSessionExpired (410 from place_order) is a session older than its documented 48 hours. Only a
+	// stage session left for two days would confirm it (and whether it is 410 or a 404 not_found).
+	CodeSessionExpired = "session_expired"
+)
 
 // sessionItem is create_session's response item.
 type sessionItem struct {

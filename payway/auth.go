@@ -34,7 +34,9 @@ func DefaultScopes() []string {
 }
 
 // PasswordGrant logs a customer in with e-mail and password and returns a token with identity. nil
-// scopes means DefaultScopes. A wrong e-mail or password is an *Error with code "invalid_grant".
+// scopes means DefaultScopes. A wrong e-mail or password is an *Error with code "invalid_grant", read from
+// the token endpoint's OAuth-style {error,error_description} body (or {code,message}); IsBadCredentials
+// tells it from a refused client or scope.
 func (c *Client) PasswordGrant(ctx context.Context, email, password string, scopes []string) (Token, error) {
 	if c.cfg.Organisation == "" {
 		return Token{}, errMissingConfig("Organisation")

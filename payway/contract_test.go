@@ -181,7 +181,11 @@ func TestPasswordGrant(t *testing.T) {
 			}
 			tok, err := c.PasswordGrant(t.Context(), tt.email, tt.password, tt.scopes)
 			if tt.wantStatus != 0 {
+				// The sandbox answers the token endpoint's errors OAuth-style, {error,error_description}.
 				wantAPIError(t, err, tt.wantStatus, tt.wantCode)
+				if got, want := payway.IsBadCredentials(err), tt.wantCode == "invalid_grant"; got != want {
+					t.Errorf("IsBadCredentials(%v) = %v, want %v", err, got, want)
+				}
 				return
 			}
 			if err != nil {

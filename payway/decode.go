@@ -46,10 +46,11 @@ func decodeResponse(status int, body []byte, env envelope, out any) error {
 	return nil
 }
 
-// decodeError builds the *Error for a non-2xx response. Payway's documented shape is
-// {"code","message"}; the OAuth shape {"error","error_description"} is accepted too because the token
-// endpoint's error body is not documented. Anything else (a proxy's HTML page, an empty body) keeps
-// the status, an empty Code and a bounded, valid-UTF-8 excerpt as Message.
+// decodeError builds the *Error for a non-2xx response. The API endpoints' documented shape is
+// {"code","message"}; the token endpoint's is not documented, and Adeprimo's own plugin reads OAuth's
+// {"error","error_description"} from it, so both are read, from any endpoint (code and message win when a
+// body has both). Anything else (a proxy's HTML page, an empty body, an OAuth "error" that is an object)
+// keeps the status, an empty Code and a bounded, valid-UTF-8 excerpt as Message.
 func decodeError(status int, body []byte) *Error {
 	e := &Error{Status: status}
 	var b struct {

@@ -6,7 +6,9 @@ import (
 	"net/http"
 )
 
-// Error is Payway's {code,message} error body with the HTTP status. Callers branch on Code (through
+// Error is a Payway error body with the HTTP status. The API endpoints answer {code,message}; the token
+// endpoint answers OAuth's {error,error_description}, which is what Adeprimo's own plugin reads from a
+// failed password grant (decodeError reads both into Code and Message). Callers branch on Code (through
 // IsCode) rather than on messages, which are for humans and may change.
 type Error struct {
 	Status  int
@@ -33,7 +35,21 @@ func IsCode(err error, code string) bool {
 // token cannot help.
 func IsTokenRejected(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.Status == http.StatusUnauthorized && e.Code != "invalid_client"
+	return errors.As(err, &e) && e.Status == http.StatusUnauthorized && e.Code != CodeInvalidClient
+}
+
+// IsBadCredentials reports whether the token endpoint refused a password grant's e-mail or password:
+// code invalid_grant (OAuth's, and the sandbox's, for a wrong password or an unknown account), whatever the
+// status, because Payway does not publish the token endpoint's statuses (OAuth says 400; some servers
+// answer 401). A 400 without any code counts too: a refused grant whose body says no more. Other codes
+// (invalid_client, invalid_scope, invalid_request, unsupported_grant_type) are the app's configuration, not
+// the reader's typing, and are not bad credentials.
+func IsBadCredentials(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.Status >= 500 {
+		return false
+	}
+	return e.Code == CodeInvalidGrant || (e.Code == "" && e.Status == http.StatusBadRequest)
 }
 
 // Refused reports whether Payway answered err with a refusal (a 4xx): the call was not done and, for a

@@ -179,7 +179,7 @@ func writeFaultStatus(w http.ResponseWriter, r *http.Request, f fault) {
 		writeKlarnaShaped(w, f.Status, strings.ToUpper(errorCodeFor(f.Status)), msg)
 		return
 	}
-	writePaywayError(w, f.Status, errorCodeFor(f.Status), msg)
+	writePaywayErrorAt(w, r.URL.Path, f.Status, errorCodeFor(f.Status), msg)
 }
 
 // errorCodeFor names a status the way both services' codes read (snake case; Klarna upper-cases it).

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"net/http"
@@ -48,12 +49,21 @@ func TestFaultStatusShapes(t *testing.T) {
 	tests := []struct {
 		name, target, path string
 		status, count      int
+		method             string // "" is GET
 		check              func(t *testing.T, r ctlResponse)
 	}{
 		{name: "Payway route", target: "GET /external/api/v3/me", path: "/external/api/v3/me", status: 503, count: 2,
 			check: func(t *testing.T, r ctlResponse) {
 				if r.body["code"] != "service_unavailable" || !strings.Contains(r.body["message"].(string), "fault_") {
 					t.Errorf("Payway shape: %s", r.raw)
+				}
+			}},
+		{name: "Payway token endpoint, OAuth-shaped", target: "POST /api/authorization/access_token",
+			path: "/api/authorization/access_token", method: "POST", status: 503, count: 1,
+			check: func(t *testing.T, r ctlResponse) {
+				desc, _ := r.body["error_description"].(string)
+				if r.body["error"] != "service_unavailable" || !strings.Contains(desc, "fault_") || r.body["code"] != nil {
+					t.Errorf("OAuth shape: %s", r.raw)
 				}
 			}},
 		{name: "Klarna origin route", target: "GET /kp/lib/v1/api.js", path: "/kp/lib/v1/api.js", status: 500, count: 1,
@@ -67,6 +77,7 @@ func TestFaultStatusShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			method := cmp.Or(tt.method, "GET")
 			_, srv := startCtlSandbox(t)
 			r := ctlCall(t, srv, "POST", "/sandbox/v1/faults",
 				`{"target":"`+tt.target+`","status":`+strconv.Itoa(tt.status)+`,"count":`+strconv.Itoa(tt.count)+`}`, nil)
@@ -74,13 +85,13 @@ func TestFaultStatusShapes(t *testing.T) {
 				t.Fatalf("arm: %d %s", r.status, r.raw)
 			}
 			for i := range tt.count {
-				r := ctlCall(t, srv, "GET", tt.path, "", nil)
+				r := ctlCall(t, srv, method, tt.path, "", nil)
 				if r.status != tt.status {
 					t.Fatalf("call %d: %d, want %d", i, r.status, tt.status)
 				}
 				tt.check(t, r)
 			}
-			if r := ctlCall(t, srv, "GET", tt.path, "", nil); r.status == tt.status {
+			if r := ctlCall(t, srv, method, tt.path, "", nil); r.status == tt.status {
 				t.Errorf("call %d still faulted", tt.count+1)
 			}
 			if r := ctlCall(t, srv, "GET", "/sandbox/v1/faults", "", nil); r.status != 200 || string(r.raw) != "{\"faults\":[]}\n" {

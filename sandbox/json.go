@@ -52,16 +52,38 @@ func writePaywayError(w http.ResponseWriter, status int, code, message string) {
 	writeJSON(w, status, paywayError{Code: code, Message: message})
 }
 
-// writePaywayErr writes err as a Payway error: a *paywayError as itself, anything else as a logged 500
-// (internal details stay in the log, as they would at Payway).
+// paywayTokenPath is Payway's token endpoint, whose errors are OAuth-shaped (writeOAuthError).
+const paywayTokenPath = "/api/authorization/access_token"
+
+// oauthError is the token endpoint's error body, {"error","error_description"} as in OAuth 2.0 (RFC 6749
+// §5.2). Payway publishes no error body for this endpoint; Adeprimo's own WordPress plugin reads these two
+// members from a failed password grant (reference §4.4), so the sandbox answers in that shape rather than
+// the {code,message} of the API endpoints.
+type oauthError struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+// writePaywayErrorAt writes a Payway error in the shape of the endpoint at path: OAuth's for the token
+// endpoint, {code,message} elsewhere. The code is the same either way.
+func writePaywayErrorAt(w http.ResponseWriter, path string, status int, code, message string) {
+	if path == paywayTokenPath {
+		writeJSON(w, status, oauthError{Error: code, Description: message})
+		return
+	}
+	writePaywayError(w, status, code, message)
+}
+
+// writePaywayErr writes err as a Payway error in the shape of the request's endpoint: a *paywayError as
+// itself, anything else as a logged 500 (internal details stay in the log, as they would at Payway).
 func (s *Server) writePaywayErr(w http.ResponseWriter, r *http.Request, err error) {
 	var pe *paywayError
 	if errors.As(err, &pe) {
-		writePaywayError(w, pe.status, pe.Code, pe.Message)
+		writePaywayErrorAt(w, r.URL.Path, pe.status, pe.Code, pe.Message)
 		return
 	}
 	s.log.ErrorContext(r.Context(), "sandbox internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-	writePaywayError(w, http.StatusInternalServerError, "internal_server_error", "Internal server error")
+	writePaywayErrorAt(w, r.URL.Path, http.StatusInternalServerError, "internal_server_error", "Internal server error")
 }
 
 // decodeJSON reads a JSON object request body into dst (a pointer to a struct) the way Payway does:

@@ -53,7 +53,13 @@ func badRequest(code, message string) *paywayError {
 func invalidGrant(message string) *paywayError { return badRequest("invalid_grant", message) }
 
 // paywayAccessToken serves POST /api/authorization/access_token (form-encoded): grant types
-// "password" (username "<organisation>^<email>") and "refresh_token".
+// "password" (username "<organisation>^<email>"), "refresh_token" and "none".
+//
+// Its errors are OAuth-shaped, {"error":"invalid_grant","error_description":"..."} (writePaywayErrorAt),
+// because that is what Adeprimo's own plugin reads from a failed password grant. The codes are OAuth's
+// (invalid_request, invalid_client, invalid_grant, invalid_scope, unsupported_grant_type) plus the API's
+// unknown_parameter for a parameter the endpoint does not take. Payway does not publish the statuses; the
+// sandbox uses OAuth's (RFC 6749 §5.2): 401 for invalid_client, 400 for the rest.
 func (s *Server) paywayAccessToken(w http.ResponseWriter, r *http.Request) {
 	resp, err := s.accessToken(w, r)
 	if err != nil {

@@ -2,19 +2,26 @@ package sandbox
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 )
 
 // Order API: GET /external/api/v1/order?order_id= returns one of the account's orders, ?account_id=
-// all of them, in the shape Payway's Order API documents (reference §5 Order). The sandbox adds account_id and delivery_address,
-// which the event form of an order carries.
+// all of them. An order has exactly the field set of the example on Payway's Order API page (reference
+// §4.4 and §5 Order; payway/testdata/order_documented.json, which payway's contract test holds the
+// sandbox's answer against), with the documented forms of its values: order_detail.price,
+// period_info.price and payments[].amount are floats in kronor, payments[].payment_result.amount is a
+// string in öre ("13900"), vat_code is the rate in per cent without a sign, payment_type is "autopay" and
+// the address is "addresses" (one Payway Address object, as the example shows; {} when the order has
+// none). The values the docs only show for a card order are the sandbox's choices for a Klarna one:
+// payment_result.order_status "completed" and transaction_status "sale" for a paid order (the example's),
+// "failed"/"failed" for a failed one and "pending"/"pending" otherwise; payment_option_details.type is
+// Klarna's authorized payment method (e.g. direct_debit), name "Klarna".
 
 type orderItem struct {
 	ID                    string               `json:"id"`
 	OrderID               string               `json:"order_id"`
-	AccountID             string               `json:"account_id"`
 	PaymentOption         string               `json:"payment_option"`
 	PaymentOptionDetails  paymentOptionDetails `json:"payment_option_details"`
 	PurchaseType          string               `json:"purchase_type"`
@@ -26,7 +33,7 @@ type orderItem struct {
 	ParentOrderID         *string              `json:"parent_order_id"`
 	OrderDetail           orderDetail          `json:"order_detail"`
 	Payments              []orderPayment       `json:"payments"`
-	DeliveryAddress       *deliveryAddress     `json:"delivery_address"`
+	Addresses             deliveryAddress      `json:"addresses"` // {} when the order has none
 }
 
 type paymentOptionDetails struct {
@@ -37,36 +44,51 @@ type paymentOptionDetails struct {
 }
 
 type orderDetail struct {
-	PeriodInfo  periodInfo `json:"period_info"`
-	Description string     `json:"description"`
-	Price       float64    `json:"price"` // kronor, incl. VAT
-	VATCode     string     `json:"vat_code"`
-	Created     string     `json:"created"` // RFC 3339
-	ProductCode string     `json:"product_code"`
+	PeriodInfo         periodInfo         `json:"period_info"`
+	PartialPaymentInfo partialPaymentInfo `json:"partial_payment_info"`
+	Description        string             `json:"description"`
+	Price              float64            `json:"price"`    // kronor, incl. VAT
+	VATCode            string             `json:"vat_code"` // per cent, e.g. "6"
+	Created            string             `json:"created"`  // RFC 3339
+	ProductCode        string             `json:"product_code"`
 }
 
 type periodInfo struct {
-	Type   string  `json:"type"`   // month
-	Length int     `json:"length"` // in units of type
-	Price  float64 `json:"price"`
+	Type               string  `json:"type"`   // month
+	Length             int     `json:"length"` // in units of type
+	Price              float64 `json:"price"`  // kronor, incl. VAT
+	PriceSpecification string  `json:"price_specification"`
+}
+
+// partialPaymentInfo is always the documented example's: no partial payment plan, one payment.
+type partialPaymentInfo struct {
+	ID                              *string `json:"id"`
+	NumberOfPartialPaymentsSelected int     `json:"number_of_partial_payments_selected"`
 }
 
 type orderPayment struct {
-	PaymentResult paymentResult `json:"payment_result"`
-	PaymentType   string        `json:"payment_type"`
-	State         string        `json:"state"`
-	Provider      string        `json:"provider"`
+	OrderID            string        `json:"order_id"`
+	ProductCode        string        `json:"product_code"`
+	PaymentResult      paymentResult `json:"payment_result"`
+	PaymentType        string        `json:"payment_type"` // autopay
+	PaymentMethod      string        `json:"payment_method"`
+	Amount             float64       `json:"amount"` // kronor
+	Description        string        `json:"description"`
+	State              string        `json:"state"`
+	Provider           string        `json:"provider"`
+	PriceSpecification string        `json:"price_specification"`
 }
 
 type paymentResult struct {
+	Created           string  `json:"created"` // RFC 3339
 	OrderStatus       string  `json:"order_status"`
 	TransactionStatus string  `json:"transaction_status"`
 	TransactionNumber string  `json:"transaction_number"` // Klarna's order id
 	PaymentMethod     string  `json:"payment_method"`
-	Amount            float64 `json:"amount"` // kronor
-	ErrorCode         string  `json:"error_code"`
-	ErrorDescription  string  `json:"error_description"`
-	ThirdPartyError   string  `json:"third_party_error"`
+	Amount            string  `json:"amount"` // öre, as a string: "13900" is 139.00 kronor
+	ErrorCode         *string `json:"error_code"`
+	ErrorDescription  *string `json:"error_description"`
+	ThirdPartyError   *string `json:"third_party_error"`
 }
 
 // paywayOrderGet serves GET /external/api/v1/order in its two documented forms (reference §5 Order),
@@ -148,12 +170,15 @@ func (s *Server) paywayOrdersOfAccount(w http.ResponseWriter, r *http.Request, a
 }
 
 func orderItemOf(o paywayOrder) orderItem {
-	transaction := map[string]string{"closed": "success", "failed": "failed"}[o.PaymentState]
-	if transaction == "" {
-		transaction = "pending"
+	orderStatus, transaction := "pending", "pending"
+	switch o.State {
+	case "closed":
+		orderStatus, transaction = "completed", "sale"
+	case "failed":
+		orderStatus, transaction = "failed", "failed"
 	}
-	item := orderItem{
-		ID: o.ID, OrderID: o.OrderID, AccountID: o.AccountID, PaymentOption: "klarna_payments",
+	return orderItem{
+		ID: o.ID, OrderID: o.OrderID, PaymentOption: "klarna_payments",
 		PaymentOptionDetails:  paymentOptionDetails{Type: o.PaymentMethod, Name: "Klarna"},
 		PurchaseType:          "recurring",
 		State:                 o.State,
@@ -161,32 +186,44 @@ func orderItemOf(o paywayOrder) orderItem {
 		TrafficSource:         o.TrafficSource, MerchantReference: o.MerchantReference,
 		ChildOrderIDs: []string{},
 		OrderDetail: orderDetail{
-			PeriodInfo:  periodInfo{Type: o.IterationType, Length: o.IterationLength, Price: kronor(o.PriceMinor)},
-			Description: o.Description, Price: kronor(o.PriceMinor), VATCode: vatCode(o.VATRate),
+			PeriodInfo:         periodInfo{Type: o.IterationType, Length: o.IterationLength, Price: kronor(o.PriceMinor)},
+			PartialPaymentInfo: partialPaymentInfo{NumberOfPartialPaymentsSelected: 1},
+			Description:        o.Description, Price: kronor(o.PriceMinor), VATCode: vatCode(o.VATRate),
 			Created: o.CreatedAt.UTC().Format(time.RFC3339), ProductCode: o.ProductCode,
 		},
 		Payments: []orderPayment{{
+			OrderID: o.OrderID, ProductCode: o.ProductCode,
 			PaymentResult: paymentResult{
-				OrderStatus: o.State, TransactionStatus: transaction, TransactionNumber: o.KlarnaOrderID,
-				PaymentMethod: "klarna_payments", Amount: kronor(o.PriceMinor),
-				ErrorCode: o.ErrorCode, ErrorDescription: o.ErrorDescription,
+				Created:     o.UpdatedAt.UTC().Format(time.RFC3339),
+				OrderStatus: orderStatus, TransactionStatus: transaction, TransactionNumber: o.KlarnaOrderID,
+				PaymentMethod: "klarna_payments", Amount: strconv.FormatInt(o.PriceMinor, 10),
+				ErrorCode: nullable(o.ErrorCode), ErrorDescription: nullable(o.ErrorDescription),
 			},
-			PaymentType: "normal", State: o.PaymentState, Provider: "Tulo",
+			PaymentType: "autopay", PaymentMethod: "klarna_payments", Amount: kronor(o.PriceMinor),
+			Description: o.Description, State: o.PaymentState, Provider: "Tulo",
 		}},
+		Addresses: o.DeliveryAddress,
 	}
-	if o.DeliveryAddress != (deliveryAddress{}) {
-		addr := o.DeliveryAddress
-		item.DeliveryAddress = &addr
-	}
-	return item
 }
 
-// vatCode names a VAT rate the way Payway's order_detail.vat_code does (format not documented;
-// the sandbox uses the percentage).
-func vatCode(rate int64) string { return fmt.Sprintf("%g%%", float64(rate)/100) }
+// nullable is s as JSON null when empty, as the documented example sends error_code on success.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
 
-// deliveryAddress is an order's delivery address: Payway's Address plus an id.
+// vatCode names a VAT rate (hundredths of a per cent, Klarna's tax_rate form) the way the documented
+// order_detail.vat_code does: the rate in per cent without a sign ("25" in the example, from 2019 when
+// Swedish digital news carried 25 %; the sandbox's 6 % is "6"). A fractional rate keeps its decimals.
+func vatCode(rate int64) string {
+	return strconv.FormatFloat(float64(rate)/100, 'f', -1, 64)
+}
+
+// deliveryAddress is an order's delivery address: Payway's Address plus an id. Its zero value encodes
+// as {} (the order has no address).
 type deliveryAddress struct {
-	ID string `json:"id"`
+	ID string `json:"id,omitempty"`
 	Address
 }

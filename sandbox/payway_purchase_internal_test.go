@@ -271,11 +271,10 @@ func TestPaywayHelpers(t *testing.T) {
 			t.Errorf("splitStreet(%q) = %q, %q; want %q", in, s, n, want)
 		}
 	}
-	if got := vatCode(600); got != "6%" {
-		t.Errorf("vatCode(600) = %q", got)
-	}
-	if got := vatCode(1250); got != "12.5%" {
-		t.Errorf("vatCode(1250) = %q", got)
+	for rate, want := range map[int64]string{2500: "25", 600: "6", 1250: "12.5", 0: "0"} { // the documented form: "25"
+		if got := vatCode(rate); got != want {
+			t.Errorf("vatCode(%d) = %q, want %q", rate, got, want)
+		}
 	}
 	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	if id := personaTokenID("token@example.se"); !uuid.MatchString(id) || id != personaTokenID("Token@Example.se") || id == personaTokenID("stepup@example.se") {

@@ -26,7 +26,7 @@ const (
 func (s *Server) table() []route {
 	return []route{
 		// Payway: authorization (payway_auth.go).
-		{http.MethodPost, "/api/authorization/access_token", http.HandlerFunc(s.paywayAccessToken)},
+		{http.MethodPost, paywayTokenPath, http.HandlerFunc(s.paywayAccessToken)},
 		// Payway: Me API (payway_me.go).
 		{http.MethodGet, "/external/api/v3/me", s.paywayBearer(scopeMeWrite, s.paywayMe)},
 		{http.MethodGet, "/external/api/v1/me/active_products", s.paywayBearer(scopeMeWrite, s.paywayActiveProducts)},
@@ -113,7 +113,7 @@ func methodNotAllowed(methods []string) http.Handler {
 			writeKlarnaShaped(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", msg)
 			return
 		}
-		writePaywayError(w, http.StatusMethodNotAllowed, "method_not_allowed", msg)
+		writePaywayErrorAt(w, r.URL.Path, http.StatusMethodNotAllowed, "method_not_allowed", msg)
 	})
 }
 
@@ -177,7 +177,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 					writeKlarnaShaped(w, http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "Internal error")
 					return
 				}
-				writePaywayError(w, http.StatusInternalServerError, "internal_server_error", "Internal server error")
+				writePaywayErrorAt(w, r.URL.Path, http.StatusInternalServerError, "internal_server_error", "Internal server error")
 			}
 		}()
 		next.ServeHTTP(w, r)

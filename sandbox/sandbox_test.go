@@ -114,8 +114,29 @@ func passwordForm(kv ...string) string {
 		"password", "paywall-demo", "scope", "/external/me/w"}, kv...)...)
 }
 
+// errorOf returns the code and message of an error body in the shape of the endpoint at path: the token
+// endpoint answers OAuth's {error,error_description}, every other Payway endpoint {code,message}. A body in
+// the other shape (or a mix of both) fails the test.
+func errorOf(t *testing.T, path string, r response) (code, message string) {
+	t.Helper()
+	want, other := [2]string{"code", "message"}, [2]string{"error", "error_description"}
+	if strings.HasPrefix(path, "/api/authorization/access_token") {
+		want, other = other, want
+	}
+	code, _ = r.body[want[0]].(string)
+	message, _ = r.body[want[1]].(string)
+	if _, ok := r.body[other[0]]; ok {
+		t.Errorf("%s: error body %v has %q, want only %s/%s", path, r.body, other[0], want[0], want[1])
+	}
+	if _, ok := r.body[other[1]]; ok {
+		t.Errorf("%s: error body %v has %q, want only %s/%s", path, r.body, other[1], want[0], want[1])
+	}
+	return code, message
+}
+
 // TestErrorResponses covers what the typed client cannot provoke: wrong methods, unknown and missing
-// parameters, wrong content types, unknown grants. Every error is Payway's {code,message} JSON.
+// parameters, wrong content types, unknown grants. Every error of the token endpoint is OAuth's
+// {error,error_description} JSON, every other one Payway's {code,message}.
 func TestErrorResponses(t *testing.T) {
 	t.Parallel()
 	srv, _ := newSandbox(t)
@@ -162,10 +183,11 @@ func TestErrorResponses(t *testing.T) {
 				h.Set("Authorization", "Basic "+sandbox.PaywayClientSecret)
 			}
 			r := call(t, srv, tt.method, tt.path, tt.contentType, tt.body, h)
-			if r.status != tt.wantStatus || r.body["code"] != tt.wantCode {
+			code, msg := errorOf(t, tt.path, r)
+			if r.status != tt.wantStatus || code != tt.wantCode {
 				t.Fatalf("got %d %v, want %d %s", r.status, r.body, tt.wantStatus, tt.wantCode)
 			}
-			if msg, _ := r.body["message"].(string); msg == "" || (tt.wantMessage != "" && msg != tt.wantMessage) {
+			if msg == "" || (tt.wantMessage != "" && msg != tt.wantMessage) {
 				t.Errorf("message = %q, want %q (non-empty)", msg, tt.wantMessage)
 			}
 			if got := r.header.Get("Allow"); got != tt.wantAllow {
@@ -231,7 +253,7 @@ func TestRefreshScopes(t *testing.T) {
 			_, rt := login(t, srv, "/external/me/w /external/order/r")
 			r := refresh(t, srv, rt, tt.scope)
 			if tt.wantCode != "" {
-				if r.status != 400 || r.body["code"] != tt.wantCode {
+				if code, _ := errorOf(t, "/api/authorization/access_token", r); r.status != 400 || code != tt.wantCode {
 					t.Fatalf("got %d %v, want 400 %s", r.status, r.body, tt.wantCode)
 				}
 				// A rejected refresh leaves the token usable.
@@ -252,7 +274,7 @@ func TestRefreshExpires(t *testing.T) {
 	srv, clock := newSandbox(t)
 	_, rt := login(t, srv, "/external/me/w")
 	clock.Advance(30 * 24 * time.Hour)
-	if r := refresh(t, srv, rt, ""); r.status != 400 || r.body["code"] != "invalid_grant" {
+	if r := refresh(t, srv, rt, ""); r.status != 400 || r.body["error"] != "invalid_grant" {
 		t.Fatalf("refresh after 30 days: %d %v, want 400 invalid_grant", r.status, r.body)
 	}
 }
