@@ -110,7 +110,7 @@ func (a *App) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 // and the configured Klarna SDK origin only: the SDK's script, its widget iframes and the redirect to Klarna
 // after placing an order.
 func (a *App) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	csp := contentSecurityPolicy(strings.TrimSpace(a.sdkOrigin + " " + strings.Join(a.cfg.KlarnaOrigins, " ")))
+	csp := contentSecurityPolicy(klarnaSources(a.sdkOrigin, a.cfg.KlarnaOrigins))
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", csp)
