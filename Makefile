@@ -19,13 +19,16 @@ export PAYWALL_CHROMIUM ?= /usr/bin/chromium
 # GOTESTFLAGS='-run TestCheckout -v'. PAYWALL_TEST_SLOWDOWN=3 stretches every test wait on a busy machine.
 export GOTESTFLAGS ?=
 
-.PHONY: help run test screenshots generate lint build e2e-deps clean
+.PHONY: help run doctor test screenshots generate lint build e2e-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 run: ## serve the app on http://localhost:8080 with the sandbox on http://127.0.0.1:8081
 	$(GO) run ./cmd/paywall
+
+doctor: ## check config, credentials and assumed API fields: live with PAYWALL_MODE=live, else a sandbox of its own
+	$(GO) run ./cmd/paywall doctor
 
 test: e2e-deps ## run every test, browser tests included (-race where it finds races; see scripts/test.sh)
 	@GO=$(GO) scripts/test.sh

@@ -1,5 +1,7 @@
 // Command paywall serves the subscription paywall: the web app and, in sandbox mode, the embedded Payway and
-// Klarna sandbox. `paywall sandbox` runs the sandbox alone for other apps and teams.
+// Klarna sandbox. `paywall sandbox` runs the sandbox alone for other apps and teams; `paywall doctor` checks
+// the configuration against the real Payway and Klarna (or, in sandbox mode, a sandbox of its own) before
+// going live.
 package main
 
 import (
@@ -34,16 +36,20 @@ func main() {
 
 // run is the whole program, testable: it returns when ctx is cancelled (after a graceful shutdown) or on error.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	sandboxOnly := len(args) > 0 && args[0] == "sandbox"
-	if sandboxOnly {
-		args = args[1:]
+	var sub string // "", "sandbox" or "doctor"
+	if len(args) > 0 && (args[0] == "sandbox" || args[0] == "doctor") {
+		sub, args = args[0], args[1:]
 	}
+	sandboxOnly := sub == "sandbox"
 	cfg, err := loadConfig(args, getenv, stdout)
 	if err != nil {
 		return err
 	}
 	if sandboxOnly && cfg.Mode != modeSandbox {
 		return errors.New("`paywall sandbox` needs PAYWALL_MODE=sandbox")
+	}
+	if sub == "doctor" {
+		return runDoctor(ctx, cfg, getenv, stdout)
 	}
 	log := newLogger(cfg, stdout)
 	log.Info("configuration", cfg.describe()...)
