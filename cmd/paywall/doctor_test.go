@@ -24,7 +24,7 @@ func TestDoctorCommand(t *testing.T) {
 		{"defaults", nil, []string{"paywall doctor: sandbox mode", "ok    payway.password_grant", "reader@example.se: access_token"}},
 		{"test account from the environment",
 			map[string]string{"PAYWALL_DOCTOR_EMAIL": "subscriber@example.se", "PAYWALL_DOCTOR_PASSWORD": "paywall-demo"},
-			[]string{"subscriber@example.se: access_token", "item.active_products [digital]"}},
+			[]string{"subscriber@example.se: access_token", "item.active_products [digital]", "ok    payway.error:package_already_active"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,7 +14,7 @@ import (
 )
 
 // appScopes are the scopes payway.AppTokens asks for: pricing offers and reading an account's orders.
-var appScopes = []string{"/external/klarna_payments/r", "/external/order/r"}
+func appScopes() []string { return []string{"/external/klarna_payments/r", "/external/order/r"} }
 
 // period is one payment period as Payway answered it.
 type period struct {
@@ -26,7 +26,7 @@ type period struct {
 
 // paywayChecks run the Payway checks in the order they depend on each other: the app token prices the
 // catalogue and reads orders; the test account's token reads me, products, payment profile and opens a
-// purchase session.
+// purchase session; then the refusals that cost nothing show the assumed error codes.
 func (d *doctor) paywayChecks(ctx context.Context) {
 	last := &lastExchange{}
 	pw := payway.New(payway.Config{
@@ -42,6 +42,8 @@ func (d *doctor) paywayChecks(ctx context.Context) {
 	d.paymentProfile(ctx, user)
 	d.orderList(ctx, app, accountID)
 	d.createSession(ctx, user, periods, products)
+	d.packageAlreadyActive(ctx, user, periods, products)
+	d.errorCodeChecks(ctx, pw, app)
 	for _, f := range placeOrderAssumptions() {
 		d.rep.skip("payway.place_order:"+f.path, "unverified: needs a real purchase (place_order and place_trial_order are never called)")
 	}
@@ -66,12 +68,12 @@ func grantFailure(err error, hint string) string {
 // appToken is the grant without identity, exactly as the app asks for it.
 func (d *doctor) appToken(ctx context.Context, pw *payway.Client, last *lastExchange) string {
 	const check = "payway.app_token"
-	tok, err := pw.AppToken(ctx, appScopes)
+	tok, err := pw.AppToken(ctx, appScopes())
 	if err != nil {
 		d.rep.fail(check, "%s", grantFailure(err, envHint("PAYWALL_PAYWAY_CLIENT_ID", "PAYWALL_PAYWAY_CLIENT_SECRET")))
 		return ""
 	}
-	d.tokenFields(check, "", last, false, appScopes)
+	d.tokenFields(check, "", last, false, appScopes())
 	return tok.AccessToken
 }
 

@@ -276,8 +276,9 @@ func TestRefusal(t *testing.T) {
 }
 
 // TestAssumptionsCoverAssumedGo keeps the doctor's list of assumptions and payway/assumed.go, the one place
-// the assumed response fields are written down, in step: every field assumed.go marks "assumed" (or
-// "confirmed") must be checked, or be listed as checked in another form.
+// the assumed response fields and error codes are written down, in step: every field assumed.go marks
+// "assumed" (or "confirmed") must be checked, or be listed as checked in another form, and every Code
+// constant must be in errorCodes.
 func TestAssumptionsCoverAssumedGo(t *testing.T) {
 	t.Parallel()
 	checked := map[string][]field{ // Go type in assumed.go -> the doctor's fields for its answer
@@ -288,6 +289,10 @@ func TestAssumptionsCoverAssumedGo(t *testing.T) {
 	documented := map[string]string{
 		"profileItem": "payway.payment_profile checks the documented {\"items\":[...]} shape",
 	}
+	codes := map[string]bool{}
+	for _, c := range errorCodes() {
+		codes[c.code] = true
+	}
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "../../payway/assumed.go", nil, parser.ParseComments)
 	if err != nil {
@@ -295,6 +300,22 @@ func TestAssumptionsCoverAssumedGo(t *testing.T) {
 	}
 	seen := 0
 	ast.Inspect(file, func(n ast.Node) bool {
+		if vs, ok := n.(*ast.ValueSpec); ok { // the assumed error codes: const CodeX = "x"
+			for i, name := range vs.Names {
+				if !strings.HasPrefix(name.Name, "Code") || i >= len(vs.Values) {
+					continue
+				}
+				lit, ok := vs.Values[i].(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					continue
+				}
+				code, _ := strconv.Unquote(lit.Value)
+				if !codes[code] {
+					t.Errorf("assumed.go: %s = %q is not in internal/doctor's errorCodes: add it, with its check or as purchase-only", name.Name, code)
+				}
+			}
+			return false
+		}
 		spec, ok := n.(*ast.TypeSpec)
 		if !ok {
 			return true
