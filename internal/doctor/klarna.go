@@ -22,12 +22,13 @@ func (d *doctor) klarnaChecks(ctx context.Context) {
 	d.sdkCSP(final)
 }
 
-// doctorSession is a minimal session: one digital line of 99 kr at Swedish press VAT (6 %), intent buy.
-// Klarna validates it as it validates the app's (the tax is total*rate/(10000+rate), rounded).
+// doctorSession is a minimal session of the kind the app opens for a one-click purchase: intent
+// buy_and_tokenize (so a refusal also shows a merchant without customer tokens) and one digital line of
+// 99 kr at Swedish press VAT, 6 % (the tax is total*rate/(10000+rate), rounded, as Klarna checks it).
 func doctorSession() map[string]any {
 	return map[string]any{
 		"purchase_country": "SE", "purchase_currency": "SEK", "locale": "sv-SE",
-		"order_amount": 9900, "order_tax_amount": 560, "intent": "buy",
+		"order_amount": 9900, "order_tax_amount": 560, "intent": "buy_and_tokenize",
 		"merchant_reference1": "paywall-doctor",
 		"order_lines": []map[string]any{{
 			"type": "digital", "reference": "paywall-doctor", "name": "paywall doctor check", "quantity": 1,
@@ -49,7 +50,7 @@ func (d *doctor) klarnaCreateSession(ctx context.Context) string {
 		d.rep.fail(check, "credentials refused: %s; %s", refusal(a), envHint("PAYWALL_KLARNA_USERNAME", "PAYWALL_KLARNA_PASSWORD"))
 		return ""
 	case !a.is2xx():
-		d.rep.fail(check, "%s", refusal(a))
+		d.rep.fail(check, "%s (a buy_and_tokenize session, as the app's one-click purchase opens: does the merchant have customer tokens?)", refusal(a))
 		return ""
 	case a.json == nil:
 		d.rep.fail(check, "the answer is not JSON: %s", oneLine(apilog.Excerpt([]byte(apilog.MaskBody(a.body))), 120))
@@ -68,7 +69,7 @@ func (d *doctor) klarnaCreateSession(ctx context.Context) string {
 		d.rep.fail(check, "%s", strings.Join(problems, "; "))
 		return ""
 	}
-	d.rep.ok(check, "credentials accepted; session_id, client_token %s, payment_method_categories %s",
+	d.rep.ok(check, "credentials accepted, intent buy_and_tokenize; session_id, client_token %s, payment_method_categories %s",
 		describe(mustGet(a.json, "client_token"), kJWT), describe(cats, kKlarnaCategories))
 	id, _ := mustGet(a.json, "session_id").(string)
 	return id
