@@ -1,15 +1,16 @@
 // Package doctor is `paywall doctor`: before going live it calls the read-only or harmless endpoints of
 // Payway and Klarna with the configured URLs and credentials, and prints check by check whether the real
-// answers confirm what the app relies on: the response fields payway/assumed.go assumes, the documented
-// shapes the app reads, the configured URLs and the CSP origins. Going live then starts with a checked
-// list instead of hope.
+// answers confirm what the app relies on: the response fields and error codes payway/assumed.go assumes,
+// the documented shapes the app reads, the configured URLs and the CSP origins. Going live then starts
+// with a checked list instead of hope.
 //
 // In sandbox mode it starts an embedded sandbox of its own (a free loopback port, a temporary database) and
 // checks against that; there every check must pass, which keeps the checks themselves honest.
 //
-// Harmless means: token grants and GETs, and a Klarna payment session, which expires unused. Payway's
-// create_session opens a purchase session on the test account, so in live mode it runs only when
-// Config.CreateSession allows it; place_order charges money and is never called.
+// Harmless means: token grants and GETs, refusals provoked with a wrong secret, an unknown account or a
+// made-up token, and a Klarna payment session, which expires unused. Payway's create_session opens a
+// purchase session on the test account, so in live mode it runs only when Config.CreateSession allows it;
+// place_order charges money and is never called.
 package doctor
 
 import (
