@@ -38,7 +38,7 @@ func (d *doctor) urlCheck(check, env, raw string, base bool, why string) {
 		d.rep.fail(check, "%s %q has a query or fragment; the client appends paths to it", env, raw)
 		return
 	case d.live() && u.Scheme != "https":
-		d.rep.fail(check, "%s %q is not https: %s", env, raw, why)
+		d.rep.fail(check, "%s %q is not https: %s (PAYWALL_ALLOW_HTTP lets the app start, not the real services accept it)", env, raw, why)
 		return
 	}
 	if !d.live() && check != "config.public_url" {

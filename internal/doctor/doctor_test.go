@@ -19,7 +19,7 @@ import (
 func awaitingSandbox() map[string]string {
 	return map[string]string{
 		"payway.payment_profile": "the sandbox answers GET /external/api/v1/me/payment_profile/ (trailing slash) " +
-			`in Payway's documented {"items":[...]} shape, as issue 12's documented-shapes work makes it`,
+			`in Payway's documented {"items":[...]} shape, as issue 12's app-owned one-click work makes it`,
 	}
 }
 
