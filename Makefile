@@ -19,7 +19,7 @@ export PAYWALL_CHROMIUM ?= /usr/bin/chromium
 # GOTESTFLAGS='-run TestCheckout -v'. PAYWALL_TEST_SLOWDOWN=3 stretches every test wait on a busy machine.
 export GOTESTFLAGS ?=
 
-.PHONY: help run doctor test screenshots generate lint build e2e-deps clean
+.PHONY: help run doctor test screenshots generate lint build bench e2e-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,14 @@ lint: ## go vet, gofmt, and templ output in sync with the *.templ sources
 
 build: ## build the binary into bin/paywall
 	$(GO) build -o $(BIN) ./cmd/paywall
+
+# Extra flags for bin/bench, e.g. BENCHFLAGS='-duration 5s -rounds 2' (bin/bench -h lists them).
+BENCHFLAGS ?=
+
+bench: ## measure the app beside a bare Echo baseline (cmd/bench); prints a markdown table for the README
+	$(GO) build -o $(BIN) ./cmd/paywall
+	$(GO) build -o bin/bench ./cmd/bench
+	bin/bench -paywall $(BIN) $(BENCHFLAGS)
 
 e2e-deps: ## install Chromium (apt) and the pinned Playwright driver (npm ci) when missing
 	@scripts/e2e-deps.sh
