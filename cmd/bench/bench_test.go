@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paywall/paywall/internal/testenv"
 )
 
 // TestMain lets the test binary stand in for bin/bench as the baseline child: run starts
@@ -18,6 +20,7 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
+	readyTimeout = testenv.Scale(readyTimeout) // a busy machine, e.g. CI's
 	os.Exit(m.Run())
 }
 
@@ -103,7 +106,7 @@ func TestBenchEndToEnd(t *testing.T) {
 		t.Skip("builds and starts the app: not with -short")
 	}
 	paywall := buildApp(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), testenv.Scale(3*time.Minute))
 	defer cancel()
 	r, err := run(ctx, options{
 		paywall:         paywall,

@@ -93,7 +93,7 @@ func (c *callCounter) mark(ctx context.Context, sandboxURL string) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-time.After(10 * time.Second):
+	case <-time.After(readyTimeout):
 		return fmt.Errorf("marker %s never reached the log (is PAYWALL_LOG_LEVEL=debug honoured?)", path)
 	}
 }

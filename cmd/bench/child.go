@@ -42,9 +42,10 @@ type childSpec struct {
 	onLine func(line string)
 }
 
-// readyTimeout bounds how long a child may take to answer its readiness URL: generous, since a second
-// test suite may be running on the same 2-core machine.
-const readyTimeout = 30 * time.Second
+// readyTimeout bounds how long a child may take to answer its readiness URL (and the call count's log to
+// reach a marker): generous, since a test suite may be running on the same 2-core machine. The tests
+// stretch it by PAYWALL_TEST_SLOWDOWN.
+var readyTimeout = 30 * time.Second
 
 // startChild execs spec and polls its readiness URL until it answers 200, the process exits or
 // readyTimeout passes. Polling every 2 ms is what makes the start-up time precise to a couple of ms.
