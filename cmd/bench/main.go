@@ -116,7 +116,7 @@ func run(ctx context.Context, o options, logw io.Writer) (*report, error) {
 	r := &report{when: time.Now(), machine: readMachine(), loadBefore: loadAverage(), vegeta: vegetaVersion(),
 		load: o.load, rounds: o.rounds, journeyDuration: o.journeyDuration}
 	versions, mismatch := moduleVersions(o.paywall)
-	r.versions = versions
+	r.versions, r.sameVersions = versions, mismatch == nil
 	if mismatch != nil {
 		r.notes = append(r.notes, mismatch.Error())
 	}

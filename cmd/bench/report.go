@@ -14,6 +14,7 @@ type report struct {
 	machine               machine
 	loadBefore, loadAfter string
 	versions              string // the shared modules' versions, e.g. "echo v4.16.0, templ v0.3.977, sqlite v1.61.1"
+	sameVersions          bool   // the baseline (this binary) and the app were built with the same ones
 	vegeta                string
 	load                  loadOptions
 	rounds                int
@@ -61,16 +62,14 @@ func (r *report) write(w io.Writer) {
 		fmt.Fprintf(w, ", %d interleaved rounds (medians)", r.rounds)
 	}
 	fmt.Fprintf(w, "; no Accept-Encoding (no gzip), as wrk.\n")
-	fmt.Fprintf(w, "- Servers: the app (bin/paywall, sandbox mode, the sandbox in-process, temporary databases, PAYWALL_LOG_LEVEL=warn) and a bare Echo baseline (%s, as the app) as child processes.\n\n",
-		orUnknown(r.versions))
+	same := "the app's versions"
+	if !r.sameVersions {
+		same = "NOT the app's versions, see the note"
+	}
+	fmt.Fprintf(w, "- Servers: the app (bin/paywall, sandbox mode, the sandbox in-process, temporary databases, PAYWALL_LOG_LEVEL=warn) and a bare Echo baseline (%s: %s) as child processes.\n\n",
+		orUnknown(r.versions), same)
 
-	w.Write([]byte(r.targetTable()))
-	fmt.Fprintln(w)
-	w.Write([]byte(r.journeyTable()))
-	fmt.Fprintln(w)
-	w.Write([]byte(r.processTable()))
-	fmt.Fprintln(w)
-	w.Write([]byte(r.checks()))
+	fmt.Fprintf(w, "%s\n%s\n%s\n%s", r.targetTable(), r.journeyTable(), r.processTable(), r.checks())
 	for _, n := range r.notes {
 		fmt.Fprintf(w, "\nNote: %s\n", n)
 	}
