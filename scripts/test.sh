@@ -2,11 +2,11 @@
 # test.sh is `make test`: every test of the module, browser tests included, in three passes.
 #
 #   race     go test -race on the packages whose tests exercise our own concurrency (store, checkout,
-#            handlers, cmd, views, internal/...): the race detector costs 10-20x on SQLite-heavy code, so
+#            handlers, cmd/paywall, views, internal/...): the race detector costs 10-20x on SQLite-heavy code, so
 #            it goes where it finds races.
-#   plain    go test without -race on the contract and browser packages (payway, klarna, sandbox, e2e):
-#            their concurrency is the app's, already raced through the handler tests, and a raced
-#            Chromium journey only gets slower.
+#   plain    go test without -race on the contract, benchmark and browser packages (payway, klarna,
+#            sandbox, cmd/bench, e2e): their concurrency is the app's, already raced through the handler
+#            tests, and a raced Chromium journey or load run only gets slower.
 #   future   go test -short again on every package with a clock, the test clocks started ten years
 #            after the real now (PAYWALL_TEST_CLOCK_SHIFT): anything on the path that reads the real clock
 #            instead of the injected one then disagrees with it by years and fails.
@@ -23,8 +23,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 GO="${GO:-go}"
 read -r -a extra <<<"${GOTESTFLAGS:-}"
 flags=(-count=1 -timeout "${PAYWALL_TEST_TIMEOUT:-10m}" "${extra[@]}")
-race_pkgs=(./store/... ./checkout/... ./handlers/... ./cmd/... ./views/... ./internal/...)
-plain_pkgs=(./payway/... ./klarna/... ./sandbox/... ./e2e/...)
+race_pkgs=(./store/... ./checkout/... ./handlers/... ./cmd/paywall/... ./views/... ./internal/...)
+plain_pkgs=(./payway/... ./klarna/... ./sandbox/... ./cmd/bench/... ./e2e/...)
 clock_pkgs=(./store/... ./checkout/... ./handlers/... ./cmd/... ./payway/... ./klarna/... ./sandbox/...)
 
 out="$(mktemp -d)"
