@@ -542,7 +542,9 @@ func TestCustomerTokens(t *testing.T) {
 }
 
 func tokenOrder(stepUp string) klarna.TokenOrderRequest {
-	return klarna.TokenOrderRequest{Cart: swedishCart(digitalLine()), MerchantReference1: "order-1", StepUp: stepUp}
+	req := klarna.NewTokenOrder(swedishCart(digitalLine()))
+	req.MerchantReference1, req.StepUp = "order-1", stepUp
+	return req
 }
 
 // personaToken returns the seeded customer token of a sandbox persona.

@@ -37,7 +37,7 @@ func klarnaNotFound(message string) *klarnaError {
 
 // cartRules says which parts of a cart a given endpoint requires.
 type cartRules struct {
-	requireCountry bool // sessions and orders from an authorization; token orders may omit it
+	requireCountry bool // sessions and orders from an authorization; token orders have none
 	minOrderAmount int64
 }
 
@@ -47,10 +47,8 @@ type cartRules struct {
 // order_tax_amount the sum of the line taxes. The first violation is reported as Klarna does:
 // 400 BAD_VALUE "Bad value: <field>".
 func validateCart(c cart, rules cartRules) *klarnaError {
-	if c.PurchaseCountry != "" || rules.requireCountry {
-		if !countryPattern.MatchString(c.PurchaseCountry) {
-			return badValue("purchase_country")
-		}
+	if rules.requireCountry && !countryPattern.MatchString(c.PurchaseCountry) {
+		return badValue("purchase_country")
 	}
 	if !currencyPattern.MatchString(c.PurchaseCurrency) {
 		return badValue("purchase_currency")
