@@ -65,6 +65,9 @@ type env struct {
 	srv    *httptest.Server
 	obs    *recorder
 	client *klarna.Client
+	// categories is the sandbox merchant whose sessions offer separate payment categories (klarna,
+	// pay_later, pay_now, direct_debit): for tests that pick direct debit by category.
+	categories *klarna.Client
 }
 
 func newEnv(t *testing.T) *env {
@@ -83,6 +86,7 @@ func newEnv(t *testing.T) *env {
 	})
 	e := &env{clock: clock, srv: srv, obs: &recorder{}}
 	e.client = e.newClient(sandbox.KlarnaUsername, sandbox.KlarnaPassword)
+	e.categories = e.newClient(sandbox.KlarnaSeparateCategoriesUsername, sandbox.KlarnaPassword)
 	return e
 }
 
@@ -143,10 +147,18 @@ func (e *env) authorize(t *testing.T, sessionID, email, otp, category string) au
 	return res
 }
 
-// approved creates a session of intent and returns it with an approved authorization token.
+// approved creates a session of intent and returns it with an approved authorization token. A category
+// other than "" or klarna is one of the separate categories: the session is the categories merchant's.
 func (e *env) approved(t *testing.T, intent, category string) (klarna.Session, string) {
 	t.Helper()
-	s := e.createSession(t, sessionRequest(intent))
+	c := e.client
+	if category != "" && category != "klarna" {
+		c = e.categories
+	}
+	s, err := c.CreateSession(t.Context(), sessionRequest(intent))
+	if err != nil {
+		t.Fatalf("CreateSession: %v", err)
+	}
 	res := e.authorize(t, s.SessionID, "customer@email.se", "123456", category)
 	if !res.Approved || res.AuthorizationToken == "" {
 		t.Fatalf("authorize: %+v, want approved", res)
@@ -185,7 +197,9 @@ func TestPaymentSessionLifecycle(t *testing.T) {
 	for _, c := range s.PaymentMethodCategories {
 		ids = append(ids, c.Identifier)
 	}
-	if !slices.Equal(ids, []string{"klarna", "pay_later", "pay_now", "direct_debit"}) || s.PaymentMethodCategories[0].Name == "" {
+	// Klarna's current guide: one category, klarna.
+	if !slices.Equal(ids, []string{"klarna"}) || s.PaymentMethodCategories[0].Name != "Pay with Klarna" ||
+		s.PaymentMethodCategories[0].AssetURLs.Standard != "https://x.klarnacdn.net/payment-method/assets/badges/generic/klarna.svg" {
 		t.Errorf("categories = %v", s.PaymentMethodCategories)
 	}
 
@@ -211,7 +225,7 @@ func TestPaymentSessionLifecycle(t *testing.T) {
 	wantError(t, err, 400, klarna.CodeBadValue, "Bad value: order_amount")
 	wantError(t, e.client.UpdateSession(ctx, s.SessionID, bad), 400, klarna.CodeBadValue, "Bad value: order_amount")
 
-	res := e.authorize(t, s.SessionID, "customer@email.se", "123456", "pay_later")
+	res := e.authorize(t, s.SessionID, "customer@email.se", "123456", "klarna")
 	d, err = e.client.ReadSession(ctx, s.SessionID)
 	if err != nil {
 		t.Fatalf("ReadSession: %v", err)
@@ -668,7 +682,10 @@ func TestStepUpRecovery(t *testing.T) {
 	wantError(t, err, 400, klarna.CodeBadValue, "Bad value: step_up_id") // the trigger belongs to another token
 
 	req.Customer.CustomerToken = token
-	s := e.createSession(t, req)
+	s, err := e.categories.CreateSession(ctx, req) // the separate categories: step up to direct debit
+	if err != nil {
+		t.Fatalf("CreateSession: %v", err)
+	}
 	d, err := e.client.ReadSession(ctx, s.SessionID)
 	if err != nil || d.StepUpID != stepUpID || d.Customer == nil || d.Customer.CustomerToken != token {
 		t.Fatalf("step-up session = %+v, %v", d, err)
@@ -770,7 +787,7 @@ func TestHPPPlaceOrderModes(t *testing.T) {
 			sink := newCallbackSink(t)
 			s := e.createSession(t, sessionRequest(klarna.IntentBuy))
 			h, err := e.client.CreateHPPSession(ctx, klarna.HPPSessionRequest{PaymentSessionURL: e.client.PaymentSessionURL(s.SessionID),
-				MerchantURLs: hppURLs(sink), Options: &klarna.HPPOptions{PlaceOrderMode: mode, PaymentMethodCategory: "PAY_LATER"}})
+				MerchantURLs: hppURLs(sink), Options: &klarna.HPPOptions{PlaceOrderMode: mode, PaymentMethodCategory: "KLARNA"}})
 			if err != nil {
 				t.Fatalf("CreateHPPSession: %v", err)
 			}

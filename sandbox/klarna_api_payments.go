@@ -69,7 +69,8 @@ func (s *Server) klarnaCreateSession(w http.ResponseWriter, r *http.Request) {
 	}
 	sess, kerr := s.createSession(r.Context(), kpSessionInput{Cart: b.cart, Intent: b.Intent,
 		MerchantReference1: b.MerchantReference1, MerchantReference2: b.MerchantReference2,
-		MerchantURLs: b.MerchantURLs, CustomerToken: token, StepUpID: b.StepUpID}, extra)
+		MerchantURLs: b.MerchantURLs, CustomerToken: token, StepUpID: b.StepUpID,
+		Categories: merchantOf(r.Context()).Categories}, extra)
 	if kerr != nil {
 		writeKlarnaError(w, kerr)
 		return

@@ -90,8 +90,8 @@ type kpSessionInput struct {
 	MerchantURLs       map[string]string // confirmation, notification, push, authorization
 	CustomerToken      string            // step-up session: customer.customer_token
 	StepUpID           string            // step-up session: top-level step_up_id
-	// Categories restricts the offered payment categories (Payway trials: direct_debit only);
-	// empty means the default set: klarna, pay_later, pay_now, direct_debit.
+	// Categories are the offered payment categories: the merchant's (klarnaMerchant), or a restriction
+	// (Payway trials: direct_debit only); empty means the default, the one klarna category.
 	Categories []string
 }
 
