@@ -247,8 +247,14 @@ func TestPaymentSessionLifecycle(t *testing.T) {
 	if d, _ := e.client.ReadSession(ctx, s.SessionID); d.Status != klarna.SessionComplete {
 		t.Errorf("session status after order = %q, want complete", d.Status)
 	}
-	_, err = e.client.CreateOrder(ctx, res.AuthorizationToken, klarna.OrderRequest{Cart: upd.Cart})
-	wantError(t, err, 403, klarna.CodeInvalidOperation, "Authorization token already consumed")
+	// A second create-order: the same body gets the same order (the sandbox's choice), another body
+	// Klarna's documented 409.
+	again, err := e.client.CreateOrder(ctx, res.AuthorizationToken, klarna.OrderRequest{Cart: upd.Cart})
+	if err != nil || again != o {
+		t.Errorf("same order again = %+v, %v; want %+v", again, err, o)
+	}
+	_, err = e.client.CreateOrder(ctx, res.AuthorizationToken, klarna.OrderRequest{Cart: upd.Cart, MerchantReference1: "other"})
+	wantError(t, err, 409, klarna.CodeBadValue, "The order has been already completed with different request body")
 	wantError(t, e.client.UpdateSession(ctx, s.SessionID, upd), 404, klarna.CodeSessionCompleted)
 
 	// The device-recognition redirect leads to the confirmation URL with the placeholders filled.
