@@ -373,6 +373,12 @@ func TestBadValues(t *testing.T) {
 		{"locale", func(r *klarna.SessionRequest) { r.Locale = "swedish" }, "Bad value: locale"},
 		{"intent", func(r *klarna.SessionRequest) { r.Intent = "buy_and_link" }, "Bad value: intent"},
 		{"merchant URL", func(r *klarna.SessionRequest) { r.MerchantURLs.Confirmation = "/relative" }, "Bad value: merchant_urls.confirmation"},
+		// Klarna calls the authorization callback over HTTPS only; the sandbox allows http on loopback.
+		{"http callback", func(r *klarna.SessionRequest) { r.MerchantURLs.Authorization = "http://shop.example/auth" },
+			"Bad value: merchant_urls.authorization"},
+		{"https callback", func(r *klarna.SessionRequest) { r.MerchantURLs.Authorization = "https://shop.example/auth" }, ""},
+		{"loopback http callback", func(r *klarna.SessionRequest) { r.MerchantURLs.Authorization = "http://127.0.0.1:8080/auth" }, ""},
+		{"http confirmation", func(r *klarna.SessionRequest) { r.MerchantURLs.Confirmation = "http://shop.example/c" }, ""},
 		{"step-up id without token", func(r *klarna.SessionRequest) { r.StepUpID = "x" }, "Bad value: customer.customer_token"},
 		{"token without step-up id", func(r *klarna.SessionRequest) { r.Customer = &klarna.SessionCustomer{CustomerToken: "x"} },
 			"Bad value: step_up_id"},
@@ -939,6 +945,11 @@ func TestHPPDisableAndErrors(t *testing.T) {
 			u.Success = "/ok"
 			r.MerchantURLs = &u
 		}, klarna.CodeBadValue, "Bad value: merchant_urls.success"},
+		{"http status callback", func(r *klarna.HPPSessionRequest) {
+			u := *r.MerchantURLs
+			u.StatusUpdate = "http://shop.example/cb?secret=s"
+			r.MerchantURLs = &u
+		}, klarna.CodeBadValue, "Bad value: merchant_urls.status_update"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
