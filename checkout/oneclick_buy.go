@@ -113,10 +113,9 @@ func (o *OneClick) newOneClickPurchase(c Customer, offer OneClickOffer, token st
 	if err != nil {
 		return OneClickPurchase{}, err
 	}
-	req := klarna.TokenOrderRequest{
-		Cart: o.cart(offer), MerchantReference1: id, MerchantReference2: offer.Reference,
-		StepUp: klarna.StepUpSupported, // the customer is present: Klarna may ask for a step-up
-	}
+	req := klarna.NewTokenOrder(o.cart(offer)) // the schema's fields only: no purchase_country, no locale
+	req.MerchantReference1, req.MerchantReference2 = id, offer.Reference
+	req.StepUp = klarna.StepUpSupported // the customer is present: Klarna may ask for a step-up
 	body, err := json.Marshal(req)
 	if err != nil {
 		return OneClickPurchase{}, fmt.Errorf("checkout: encode token order: %w", err)

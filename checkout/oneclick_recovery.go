@@ -85,7 +85,7 @@ func (o *OneClick) ensureSession(ctx context.Context, id string, renew bool) (On
 	}
 	ctx = context.WithoutCancel(ctx) // a session made is a session kept
 	sess, err := o.klarna.CreateSession(WithPurchase(ctx, id), klarna.SessionRequest{
-		Cart: req.Cart, Intent: o.cfg.Intent,
+		Cart: req.Cart(o.cfg.Country, o.cfg.Locale), Intent: o.cfg.Intent,
 		MerchantReference1: p.ID, MerchantReference2: req.MerchantReference2,
 		MerchantURLs: &klarna.MerchantURLs{Confirmation: o.confirmationURL(p.ID)},
 		Customer:     &klarna.SessionCustomer{CustomerToken: p.TokenID},
@@ -190,7 +190,7 @@ func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, metho
 	done := o.calls.begin()
 	defer done()
 	order, kerr := o.klarna.CreateOrder(WithPurchase(ctx, id), authorizationToken, klarna.OrderRequest{
-		Cart: req.Cart, MerchantReference1: p.ID, MerchantReference2: req.MerchantReference2,
+		Cart: req.Cart(o.cfg.Country, o.cfg.Locale), MerchantReference1: p.ID, MerchantReference2: req.MerchantReference2,
 		MerchantURLs: &klarna.MerchantURLs{Confirmation: o.confirmationURL(p.ID)},
 	})
 	switch {

@@ -131,6 +131,12 @@ func TestOneClickBuy(t *testing.T) {
 					t.Errorf("token order %s lacks %s", req, want)
 				}
 			}
+			// Only customer_token_order's fields: the token carries the market.
+			for _, absent := range []string{`"purchase_country"`, `"locale"`} {
+				if strings.Contains(req, absent) {
+					t.Errorf("token order %s carries %s", req, absent)
+				}
+			}
 			if !hasState(e.events(p.ID), tt.timeline) {
 				t.Errorf("timeline lacks %q: %+v", tt.timeline, e.events(p.ID))
 			}
@@ -283,7 +289,8 @@ func TestStartRecovery(t *testing.T) {
 	// The step-up session: the original intent, the same cart, the token and the trigger.
 	req := e.apiRequest(p.ID, http.MethodPost, "/payments/v1/sessions")
 	for _, want := range []string{`"intent":"buy_and_tokenize"`, `"step_up_id":"` + p.StepUpID + `"`, `"customer_token":"***"`,
-		`"order_amount":2900`, `"merchant_reference1":"` + p.ID + `"`, `"confirmation":"` + e.appURL + `/account/purchases/` + p.ID + `"`} {
+		`"order_amount":2900`, `"merchant_reference1":"` + p.ID + `"`, `"confirmation":"` + e.appURL + `/account/purchases/` + p.ID + `"`,
+		`"purchase_country":"SE"`, `"locale":"sv-SE"`} { // the market the token order leaves out
 		if !strings.Contains(req, want) {
 			t.Errorf("step-up session %s lacks %s", req, want)
 		}

@@ -44,7 +44,9 @@ func (o *OneClick) note(ctx context.Context, id, note string, ids map[string]str
 	}
 }
 
-// orderRequest is the token order as first sent: its cart is the recovery's cart too.
+// orderRequest is the token order as first sent: its cart, in the configured market, is the recovery's
+// cart too. (Rows stored before token orders lost purchase_country and locale still decode: the two
+// fields are ignored.)
 func orderRequest(p OneClickPurchase) (klarna.TokenOrderRequest, error) {
 	var req klarna.TokenOrderRequest
 	if err := json.Unmarshal([]byte(p.OrderRequest), &req); err != nil {

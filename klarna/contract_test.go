@@ -65,6 +65,9 @@ type env struct {
 	srv    *httptest.Server
 	obs    *recorder
 	client *klarna.Client
+	// categories is the sandbox merchant whose sessions offer separate payment categories (klarna,
+	// pay_later, pay_now, direct_debit): for tests that pick direct debit by category.
+	categories *klarna.Client
 }
 
 func newEnv(t *testing.T) *env {
@@ -83,6 +86,7 @@ func newEnv(t *testing.T) *env {
 	})
 	e := &env{clock: clock, srv: srv, obs: &recorder{}}
 	e.client = e.newClient(sandbox.KlarnaUsername, sandbox.KlarnaPassword)
+	e.categories = e.newClient(sandbox.KlarnaSeparateCategoriesUsername, sandbox.KlarnaPassword)
 	return e
 }
 
@@ -143,10 +147,18 @@ func (e *env) authorize(t *testing.T, sessionID, email, otp, category string) au
 	return res
 }
 
-// approved creates a session of intent and returns it with an approved authorization token.
+// approved creates a session of intent and returns it with an approved authorization token. A category
+// other than "" or klarna is one of the separate categories: the session is the categories merchant's.
 func (e *env) approved(t *testing.T, intent, category string) (klarna.Session, string) {
 	t.Helper()
-	s := e.createSession(t, sessionRequest(intent))
+	c := e.client
+	if category != "" && category != "klarna" {
+		c = e.categories
+	}
+	s, err := c.CreateSession(t.Context(), sessionRequest(intent))
+	if err != nil {
+		t.Fatalf("CreateSession: %v", err)
+	}
 	res := e.authorize(t, s.SessionID, "customer@email.se", "123456", category)
 	if !res.Approved || res.AuthorizationToken == "" {
 		t.Fatalf("authorize: %+v, want approved", res)
@@ -185,7 +197,9 @@ func TestPaymentSessionLifecycle(t *testing.T) {
 	for _, c := range s.PaymentMethodCategories {
 		ids = append(ids, c.Identifier)
 	}
-	if !slices.Equal(ids, []string{"klarna", "pay_later", "pay_now", "direct_debit"}) || s.PaymentMethodCategories[0].Name == "" {
+	// Klarna's current guide: one category, klarna.
+	if !slices.Equal(ids, []string{"klarna"}) || s.PaymentMethodCategories[0].Name != "Pay with Klarna" ||
+		s.PaymentMethodCategories[0].AssetURLs.Standard != "https://x.klarnacdn.net/payment-method/assets/badges/generic/klarna.svg" {
 		t.Errorf("categories = %v", s.PaymentMethodCategories)
 	}
 
@@ -211,7 +225,7 @@ func TestPaymentSessionLifecycle(t *testing.T) {
 	wantError(t, err, 400, klarna.CodeBadValue, "Bad value: order_amount")
 	wantError(t, e.client.UpdateSession(ctx, s.SessionID, bad), 400, klarna.CodeBadValue, "Bad value: order_amount")
 
-	res := e.authorize(t, s.SessionID, "customer@email.se", "123456", "pay_later")
+	res := e.authorize(t, s.SessionID, "customer@email.se", "123456", "klarna")
 	d, err = e.client.ReadSession(ctx, s.SessionID)
 	if err != nil {
 		t.Fatalf("ReadSession: %v", err)
@@ -233,8 +247,14 @@ func TestPaymentSessionLifecycle(t *testing.T) {
 	if d, _ := e.client.ReadSession(ctx, s.SessionID); d.Status != klarna.SessionComplete {
 		t.Errorf("session status after order = %q, want complete", d.Status)
 	}
-	_, err = e.client.CreateOrder(ctx, res.AuthorizationToken, klarna.OrderRequest{Cart: upd.Cart})
-	wantError(t, err, 403, klarna.CodeInvalidOperation, "Authorization token already consumed")
+	// A second create-order: the same body gets the same order (the sandbox's choice), another body
+	// Klarna's documented 409.
+	again, err := e.client.CreateOrder(ctx, res.AuthorizationToken, klarna.OrderRequest{Cart: upd.Cart})
+	if err != nil || again != o {
+		t.Errorf("same order again = %+v, %v; want %+v", again, err, o)
+	}
+	_, err = e.client.CreateOrder(ctx, res.AuthorizationToken, klarna.OrderRequest{Cart: upd.Cart, MerchantReference1: "other"})
+	wantError(t, err, 409, klarna.CodeBadValue, "The order has been already completed with different request body")
 	wantError(t, e.client.UpdateSession(ctx, s.SessionID, upd), 404, klarna.CodeSessionCompleted)
 
 	// The device-recognition redirect leads to the confirmation URL with the placeholders filled.
@@ -353,6 +373,12 @@ func TestBadValues(t *testing.T) {
 		{"locale", func(r *klarna.SessionRequest) { r.Locale = "swedish" }, "Bad value: locale"},
 		{"intent", func(r *klarna.SessionRequest) { r.Intent = "buy_and_link" }, "Bad value: intent"},
 		{"merchant URL", func(r *klarna.SessionRequest) { r.MerchantURLs.Confirmation = "/relative" }, "Bad value: merchant_urls.confirmation"},
+		// Klarna calls the authorization callback over HTTPS only; the sandbox allows http on loopback.
+		{"http callback", func(r *klarna.SessionRequest) { r.MerchantURLs.Authorization = "http://shop.example/auth" },
+			"Bad value: merchant_urls.authorization"},
+		{"https callback", func(r *klarna.SessionRequest) { r.MerchantURLs.Authorization = "https://shop.example/auth" }, ""},
+		{"loopback http callback", func(r *klarna.SessionRequest) { r.MerchantURLs.Authorization = "http://127.0.0.1:8080/auth" }, ""},
+		{"http confirmation", func(r *klarna.SessionRequest) { r.MerchantURLs.Confirmation = "http://shop.example/c" }, ""},
 		{"step-up id without token", func(r *klarna.SessionRequest) { r.StepUpID = "x" }, "Bad value: customer.customer_token"},
 		{"token without step-up id", func(r *klarna.SessionRequest) { r.Customer = &klarna.SessionCustomer{CustomerToken: "x"} },
 			"Bad value: step_up_id"},
@@ -542,7 +568,9 @@ func TestCustomerTokens(t *testing.T) {
 }
 
 func tokenOrder(stepUp string) klarna.TokenOrderRequest {
-	return klarna.TokenOrderRequest{Cart: swedishCart(digitalLine()), MerchantReference1: "order-1", StepUp: stepUp}
+	req := klarna.NewTokenOrder(swedishCart(digitalLine()))
+	req.MerchantReference1, req.StepUp = "order-1", stepUp
+	return req
 }
 
 // personaToken returns the seeded customer token of a sandbox persona.
@@ -666,7 +694,10 @@ func TestStepUpRecovery(t *testing.T) {
 	wantError(t, err, 400, klarna.CodeBadValue, "Bad value: step_up_id") // the trigger belongs to another token
 
 	req.Customer.CustomerToken = token
-	s := e.createSession(t, req)
+	s, err := e.categories.CreateSession(ctx, req) // the separate categories: step up to direct debit
+	if err != nil {
+		t.Fatalf("CreateSession: %v", err)
+	}
 	d, err := e.client.ReadSession(ctx, s.SessionID)
 	if err != nil || d.StepUpID != stepUpID || d.Customer == nil || d.Customer.CustomerToken != token {
 		t.Fatalf("step-up session = %+v, %v", d, err)
@@ -768,7 +799,7 @@ func TestHPPPlaceOrderModes(t *testing.T) {
 			sink := newCallbackSink(t)
 			s := e.createSession(t, sessionRequest(klarna.IntentBuy))
 			h, err := e.client.CreateHPPSession(ctx, klarna.HPPSessionRequest{PaymentSessionURL: e.client.PaymentSessionURL(s.SessionID),
-				MerchantURLs: hppURLs(sink), Options: &klarna.HPPOptions{PlaceOrderMode: mode, PaymentMethodCategory: "PAY_LATER"}})
+				MerchantURLs: hppURLs(sink), Options: &klarna.HPPOptions{PlaceOrderMode: mode, PaymentMethodCategory: "KLARNA"}})
 			if err != nil {
 				t.Fatalf("CreateHPPSession: %v", err)
 			}
@@ -914,6 +945,11 @@ func TestHPPDisableAndErrors(t *testing.T) {
 			u.Success = "/ok"
 			r.MerchantURLs = &u
 		}, klarna.CodeBadValue, "Bad value: merchant_urls.success"},
+		{"http status callback", func(r *klarna.HPPSessionRequest) {
+			u := *r.MerchantURLs
+			u.StatusUpdate = "http://shop.example/cb?secret=s"
+			r.MerchantURLs = &u
+		}, klarna.CodeBadValue, "Bad value: merchant_urls.status_update"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {

@@ -113,8 +113,11 @@ type OrderRequest struct {
 }
 
 // CreateOrder places the one order of an authorization (POST /payments/v1/authorizations/{token}/order).
-// Errors: NOT_FOUND (unknown or expired authorization, 60 minutes), INVALID_OPERATION (already
-// consumed), 409 BAD_VALUE (cart does not match the session).
+// Errors: NOT_FOUND (unknown or expired authorization, 60 minutes), 409 BAD_VALUE "Not matching
+// fields" (cart does not match the session), 409 BAD_VALUE "The order has been already completed with
+// different request body" (a second call with another body), 403 INVALID_OPERATION (already consumed),
+// 404 SESSION_COMPLETED (another authorization's order completed the session). Klarna does not document a
+// second call with the same body; the sandbox answers it with the first order.
 func (c *Client) CreateOrder(ctx context.Context, authorizationToken string, req OrderRequest) (Order, error) {
 	if err := requireID("authorization token", authorizationToken); err != nil {
 		return Order{}, err

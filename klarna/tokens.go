@@ -52,18 +52,41 @@ func (c *Client) ReadCustomerToken(ctx context.Context, token string) (TokenDeta
 	return t, err
 }
 
-// TokenOrderRequest charges a customer token. PurchaseCountry may be empty; OrderAmount must be at least 1.
+// TokenOrderRequest charges a customer token. Its fields are those of Klarna's customer_token_order
+// schema (Customer Token API OpenAPI), plus step_up from Klarna's recovery guide. The schema has no
+// purchase_country and no locale: the token already belongs to a customer in a market, so a token order
+// names only the currency and the lines. Build it from a cart with NewTokenOrder. OrderAmount must be at
+// least 1.
 type TokenOrderRequest struct {
-	Cart
-	MerchantReference1 string        `json:"merchant_reference1,omitempty"`
-	MerchantReference2 string        `json:"merchant_reference2,omitempty"`
-	MerchantData       string        `json:"merchant_data,omitempty"`
-	MerchantURLs       *MerchantURLs `json:"merchant_urls,omitempty"`
-	ShippingAddress    *Address      `json:"shipping_address,omitempty"`
-	AutoCapture        bool          `json:"auto_capture,omitempty"`
+	PurchaseCurrency   string      `json:"purchase_currency"` // ISO 4217, e.g. SEK
+	OrderAmount        int64       `json:"order_amount"`
+	OrderTaxAmount     int64       `json:"order_tax_amount"`
+	OrderLines         []OrderLine `json:"order_lines"`
+	MerchantReference1 string      `json:"merchant_reference1,omitempty"`
+	MerchantReference2 string      `json:"merchant_reference2,omitempty"`
+	MerchantData       string      `json:"merchant_data,omitempty"`
+	// MerchantURLs: the schema lists confirmation and push (the recovery guide's samples also send
+	// authorization).
+	MerchantURLs    *MerchantURLs `json:"merchant_urls,omitempty"`
+	ShippingAddress *Address      `json:"shipping_address,omitempty"`
+	AutoCapture     bool          `json:"auto_capture,omitempty"`
 	// StepUp is StepUpSupported when the customer is present (one-click purchase); "" means
 	// NOT_SUPPORTED.
 	StepUp string `json:"step_up,omitempty"`
+}
+
+// NewTokenOrder is cart as a customer-token order: its currency, lines and sums, without the market
+// (purchase_country, locale), which customer_token_order does not have.
+func NewTokenOrder(cart Cart) TokenOrderRequest {
+	return TokenOrderRequest{PurchaseCurrency: cart.PurchaseCurrency, OrderAmount: cart.OrderAmount,
+		OrderTaxAmount: cart.OrderTaxAmount, OrderLines: cart.OrderLines}
+}
+
+// Cart is the token order's cart in a market: what a step-up session and the order from its authorization
+// carry, for the same purchase as the rejected charge (Klarna's recovery guide: "the same cart").
+func (r TokenOrderRequest) Cart(country, locale string) Cart {
+	return Cart{PurchaseCountry: country, PurchaseCurrency: r.PurchaseCurrency, Locale: locale,
+		OrderAmount: r.OrderAmount, OrderTaxAmount: r.OrderTaxAmount, OrderLines: r.OrderLines}
 }
 
 // CreateTokenOrder charges a customer token (POST /customer-token/v1/tokens/{token}/order) with a

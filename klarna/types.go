@@ -58,11 +58,12 @@ func taxOf(total, rate int64) int64 {
 	return (num*2 + den) / (2 * den)
 }
 
-// Cart is what every session and order carries: market, currency and lines with their sums.
+// Cart is what a payment session and an order from an authorization carry: market (country and locale),
+// currency and lines with their sums. A customer-token order carries less: see NewTokenOrder.
 type Cart struct {
-	PurchaseCountry  string      `json:"purchase_country,omitempty"` // ISO 3166 alpha-2, e.g. SE
-	PurchaseCurrency string      `json:"purchase_currency"`          // ISO 4217, e.g. SEK
-	Locale           string      `json:"locale,omitempty"`           // e.g. sv-SE
+	PurchaseCountry  string      `json:"purchase_country"`  // ISO 3166 alpha-2, e.g. SE; required
+	PurchaseCurrency string      `json:"purchase_currency"` // ISO 4217, e.g. SEK
+	Locale           string      `json:"locale,omitempty"`  // e.g. sv-SE
 	OrderAmount      int64       `json:"order_amount"`
 	OrderTaxAmount   int64       `json:"order_tax_amount"`
 	OrderLines       []OrderLine `json:"order_lines"`

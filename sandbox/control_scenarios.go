@@ -30,12 +30,35 @@ type faultExample struct {
 // scenariosView is GET /sandbox/v1/scenarios: everything DESIGN.md section 5 offers, in one document
 // the demo page and other teams can read instead of the source.
 type scenariosView struct {
-	Personas     []personaView  `json:"personas"`
-	TestEmails   []outcomeView  `json:"test_emails"`
-	OTPs         []outcomeView  `json:"otps"`
-	HPPChoices   []outcomeView  `json:"hpp_choices"`
-	Faults       []faultExample `json:"faults"`
-	FaultTargets []string       `json:"fault_targets"`
+	Personas        []personaView  `json:"personas"`
+	TestEmails      []outcomeView  `json:"test_emails"`
+	OTPs            []outcomeView  `json:"otps"`
+	HPPChoices      []outcomeView  `json:"hpp_choices"`
+	Faults          []faultExample `json:"faults"`
+	FaultTargets    []string       `json:"fault_targets"`
+	KlarnaMerchants []merchantView `json:"klarna_merchants"`
+	KlarnaChoices   []choiceView   `json:"klarna_choices"`
+}
+
+// merchantView is a sandbox Klarna merchant: the credentials for the Klarna API and the payment categories
+// its sessions offer.
+type merchantView struct {
+	Username                string   `json:"username"`
+	Password                string   `json:"password"`
+	PaymentMethodCategories []string `json:"payment_method_categories"`
+}
+
+// merchantViews lists the sandbox's Klarna merchants.
+func merchantViews() []merchantView {
+	var out []merchantView
+	for _, m := range klarnaMerchants() {
+		cats := m.Categories
+		if cats == nil {
+			cats = defaultCategories()
+		}
+		out = append(out, merchantView{Username: m.Username, Password: KlarnaPassword, PaymentMethodCategories: cats})
+	}
+	return out
 }
 
 // controlScenarios serves GET /sandbox/v1/scenarios.
@@ -47,6 +70,9 @@ func (s *Server) controlScenarios(w http.ResponseWriter, r *http.Request) {
 		HPPChoices:   hppChoices(),
 		Faults:       faultExamples(),
 		FaultTargets: s.faultTargets(),
+
+		KlarnaMerchants: merchantViews(),
+		KlarnaChoices:   klarnaChoices(),
 	}
 	for _, p := range Personas() {
 		v.Personas = append(v.Personas, personaView{Email: p.Email, Password: p.Password,

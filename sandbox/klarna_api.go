@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -61,21 +62,67 @@ func writeKlarnaError(w http.ResponseWriter, e *klarnaError) {
 	writeJSON(w, e.Status, errorBody(e, correlationID(w)))
 }
 
+// klarnaMerchant is a merchant account (MID) of the sandbox: its API username and the payment categories
+// its sessions offer. Klarna decides the categories per merchant contract and market, not per request.
+type klarnaMerchant struct {
+	Username string
+	// Categories are the payment_method_categories identifiers of its sessions; nil means the default
+	// (defaultCategories: the single klarna category of Klarna's current guide).
+	Categories []string
+}
+
+// klarnaMerchants are the merchants the sandbox knows; all share KlarnaPassword.
+func klarnaMerchants() []klarnaMerchant {
+	return []klarnaMerchant{
+		{Username: KlarnaUsername},
+		{Username: KlarnaSeparateCategoriesUsername, Categories: separateCategories()},
+	}
+}
+
+type merchantKey struct{}
+
+// merchantOf is the merchant whose credentials authenticated the request (klarnaAPI puts it there); the
+// default merchant for internal calls (Payway's own Klarna sessions).
+func merchantOf(ctx context.Context) klarnaMerchant {
+	if m, ok := ctx.Value(merchantKey{}).(klarnaMerchant); ok {
+		return m
+	}
+	return klarnaMerchants()[0]
+}
+
+// authenticateMerchant returns the merchant whose HTTP Basic credentials the request carries. Every
+// comparison is constant-time and every merchant is compared, so timing does not tell which part was
+// wrong.
+func authenticateMerchant(r *http.Request) (klarnaMerchant, bool) {
+	user, pass, ok := r.BasicAuth()
+	passOK := subtle.ConstantTimeCompare([]byte(pass), []byte(KlarnaPassword)) == 1
+	found := -1
+	merchants := klarnaMerchants()
+	for i, m := range merchants {
+		if subtle.ConstantTimeCompare([]byte(user), []byte(m.Username)) == 1 {
+			found = i
+		}
+	}
+	if !ok || !passOK || found < 0 {
+		return klarnaMerchant{}, false
+	}
+	return merchants[found], true
+}
+
 // klarnaAPI wraps a Klarna API handler: every response carries a Klarna-Correlation-Id, and requests
-// without the sandbox merchant's HTTP Basic credentials get 401.
+// without a sandbox merchant's HTTP Basic credentials get 401. The handler finds the merchant with
+// merchantOf.
 func (s *Server) klarnaAPI(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		correlationID(w)
-		user, pass, ok := r.BasicAuth()
-		userOK := subtle.ConstantTimeCompare([]byte(user), []byte(KlarnaUsername)) == 1
-		passOK := subtle.ConstantTimeCompare([]byte(pass), []byte(KlarnaPassword)) == 1
-		if !ok || !userOK || !passOK {
+		m, ok := authenticateMerchant(r)
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Basic realm="Klarna API"`)
 			writeKlarnaError(w, &klarnaError{Status: http.StatusUnauthorized, Code: "UNAUTHORIZED",
 				Messages: []string{"Invalid credentials"}})
 			return
 		}
-		h(w, r)
+		h(w, r.WithContext(context.WithValue(r.Context(), merchantKey{}, m)))
 	})
 }
 

@@ -69,7 +69,8 @@ func (s *Server) klarnaCreateSession(w http.ResponseWriter, r *http.Request) {
 	}
 	sess, kerr := s.createSession(r.Context(), kpSessionInput{Cart: b.cart, Intent: b.Intent,
 		MerchantReference1: b.MerchantReference1, MerchantReference2: b.MerchantReference2,
-		MerchantURLs: b.MerchantURLs, CustomerToken: token, StepUpID: b.StepUpID}, extra)
+		MerchantURLs: b.MerchantURLs, CustomerToken: token, StepUpID: b.StepUpID,
+		Categories: merchantOf(r.Context()).Categories}, extra)
 	if kerr != nil {
 		writeKlarnaError(w, kerr)
 		return
@@ -210,21 +211,28 @@ func orderResponseOf(o kpOrder) orderResponse {
 		AuthorizedPaymentMethod: &paymentMethodJSON{Type: o.AuthorizedPaymentMethod}}
 }
 
-// klarnaCreateOrder serves POST /payments/v1/authorizations/{token}/order.
+// klarnaCreateOrder serves POST /payments/v1/authorizations/{token}/order. A second call on one
+// authorization gets the first answer again when its body is the same, and 409 BAD_VALUE "The order has
+// been already completed with different request body" when it is not (createOrderOnce).
 func (s *Server) klarnaCreateOrder(w http.ResponseWriter, r *http.Request) {
-	var b orderBody
-	if kerr := decodeKlarnaRequest(w, r, &b); kerr != nil {
-		writeKlarnaError(w, kerr)
-		return
-	}
-	o, kerr := s.kpCreateOrder(r.Context(), klarnaBase(r), r.PathValue("token"), kpOrderInput{Cart: b.cart,
-		MerchantReference1: b.MerchantReference1, MerchantReference2: b.MerchantReference2,
-		MerchantURLs: b.MerchantURLs, AutoCapture: b.AutoCapture})
+	body, _, kerr := readKlarnaBody(w, r)
 	if kerr != nil {
 		writeKlarnaError(w, kerr)
 		return
 	}
-	writeJSON(w, http.StatusOK, orderResponseOf(o))
+	var b orderBody
+	if kerr := decodeKlarna(body, &b); kerr != nil {
+		writeKlarnaError(w, kerr)
+		return
+	}
+	resp, kerr := s.createOrderOnce(r.Context(), klarnaBase(r), r.PathValue("token"), body, correlationID(w),
+		kpOrderInput{Cart: b.cart, MerchantReference1: b.MerchantReference1, MerchantReference2: b.MerchantReference2,
+			MerchantURLs: b.MerchantURLs, AutoCapture: b.AutoCapture})
+	if kerr != nil {
+		writeKlarnaError(w, kerr)
+		return
+	}
+	resp.write(w)
 }
 
 // customerTokenBody is create-customer-token's body.

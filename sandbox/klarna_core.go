@@ -90,8 +90,8 @@ type kpSessionInput struct {
 	MerchantURLs       map[string]string // confirmation, notification, push, authorization
 	CustomerToken      string            // step-up session: customer.customer_token
 	StepUpID           string            // step-up session: top-level step_up_id
-	// Categories restricts the offered payment categories (Payway trials: direct_debit only);
-	// empty means the default set: klarna, pay_later, pay_now, direct_debit.
+	// Categories are the offered payment categories: the merchant's (klarnaMerchant), or a restriction
+	// (Payway trials: direct_debit only); empty means the default, the one klarna category.
 	Categories []string
 }
 
@@ -273,8 +273,10 @@ func (s *Server) kpAuthorization(ctx context.Context, token string) (kpAuthoriza
 
 // kpCreateOrder creates the one order of an authorization. base is the sandbox's own origin (for
 // RedirectURL). The cart must match the session (409 BAD_VALUE "Not matching fields"); a second order gets
-// 403 INVALID_OPERATION "Authorization token already consumed". It completes the session. For a step-up
-// session the customer token gets the authorization's payment method and behaviour ok.
+// 403 INVALID_OPERATION "Authorization token already consumed" (the internal callers, Payway and the hosted
+// page; the merchant's API answers a second call as Klarna documents, see createOrderOnce). It completes
+// the session. For a step-up session the customer token gets the authorization's payment method and
+// behaviour ok.
 func (s *Server) kpCreateOrder(ctx context.Context, base, authToken string, in kpOrderInput) (kpOrder, *klarnaError) {
 	now := s.klarnaNow()
 	var o kpOrder

@@ -13,8 +13,9 @@ import (
 
 // Klarna-Idempotency-Key (reference §6.4): the same key within 24 hours executes the operation once and
 // every repeat gets the first response (status and body, errors included). Klarna does not document a
-// repeat with a different body; the sandbox answers it with 409 BAD_VALUE and executes nothing, so a
-// client bug that reuses keys shows up instead of silently returning another order's answer.
+// repeat with a different body. The sandbox's choice (klarnaChoices): 409 BAD_VALUE, Klarna's code for a
+// request that conflicts with an earlier one, and nothing executed, so a client bug that reuses keys
+// shows up instead of silently returning another order's answer.
 
 const (
 	idempotencyHeader = "Klarna-Idempotency-Key"
@@ -88,17 +89,23 @@ func (s *Server) idempotently(ctx context.Context, scope, key string, body []byt
 		if key == "" {
 			return nil
 		}
-		return execOne(ctx, tx, "store idempotency key", `INSERT INTO idempotency_keys (scope, key, request_sha256,
-			status, response_json, correlation_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (scope, key) DO UPDATE SET request_sha256 = excluded.request_sha256, status = excluded.status,
-			response_json = excluded.response_json, correlation_id = excluded.correlation_id,
-			created_at = excluded.created_at`,
-			scope, key, hash, resp.Status, string(resp.Body), resp.CorrelationID, unix(now))
+		return storeResponse(ctx, tx, scope, key, hash, resp, now)
 	})
 	if kerr != nil {
 		return storedResponse{}, kerr
 	}
 	return resp, nil
+}
+
+// storeResponse keeps the first response to (scope, key) with the hash of its request, replacing a record
+// older than the 24-hour window.
+func storeResponse(ctx context.Context, tx *sql.Tx, scope, key, hash string, resp storedResponse, now time.Time) error {
+	return execOne(ctx, tx, "store idempotency key", `INSERT INTO idempotency_keys (scope, key, request_sha256,
+		status, response_json, correlation_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (scope, key) DO UPDATE SET request_sha256 = excluded.request_sha256, status = excluded.status,
+		response_json = excluded.response_json, correlation_id = excluded.correlation_id,
+		created_at = excluded.created_at`,
+		scope, key, hash, resp.Status, string(resp.Body), resp.CorrelationID, unix(now))
 }
 
 type idempotencyRow struct {

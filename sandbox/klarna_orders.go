@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -62,6 +63,63 @@ func cartMismatch(authorized, order cart) string {
 		return ""
 	}
 	return "Not matching fields: [" + strings.Join(fields, ", ") + "]"
+}
+
+// authorizationOrderScope keys, in the idempotency store, the first answer to create-order on an
+// authorization token, with the hash of its request body.
+const authorizationOrderScope = "create order from authorization"
+
+// orderAlreadyCompleted is Klarna's documented answer to a second create-order with another body (error
+// codes page, 409 BAD_VALUE).
+func orderAlreadyCompleted() *klarnaError {
+	return &klarnaError{Status: http.StatusConflict, Code: "BAD_VALUE",
+		Messages: []string{"The order has been already completed with different request body"}}
+}
+
+// createOrderOnce is create-order from the merchant's API: the first call creates the order
+// (createOrderTx) and keeps its answer with the hash of the body; a later call on the same authorization
+// gets 409 BAD_VALUE "The order has been already completed with different request body" when its body
+// differs (Klarna documents this) and the first answer again, the same order, when its body is the same
+// (the sandbox's choice: Klarna's message implies it and does not say so; klarnaChoices). An
+// authorization whose order was made elsewhere (the hosted page in PLACE_ORDER mode, Payway) has no kept
+// answer and gets 403 INVALID_OPERATION "Authorization token already consumed".
+func (s *Server) createOrderOnce(ctx context.Context, base, authToken string, body []byte, correlationID string, in kpOrderInput) (storedResponse, *klarnaError) {
+	now := s.klarnaNow()
+	hash := canonicalHash(body)
+	var resp storedResponse
+	kerr := s.coreTx(ctx, "create order", func(tx *sql.Tx) error {
+		auth, err := liveAuthorization(ctx, tx, authToken, now)
+		if err != nil {
+			return err
+		}
+		if auth.OrderID != "" {
+			prev, found, err := idempotencyRecord(ctx, tx, authorizationOrderScope, authToken, now)
+			switch {
+			case err != nil:
+				return err
+			case found && prev.hash == hash:
+				resp = prev.storedResponse
+				resp.CorrelationID = correlationID // a new request: its own id in Klarna's logs
+				return nil
+			case found:
+				return orderAlreadyCompleted()
+			}
+		}
+		o, err := createOrderTx(ctx, tx, base, authToken, in, now)
+		if err != nil {
+			return err
+		}
+		b, err := json.Marshal(orderResponseOf(o))
+		if err != nil {
+			return fmt.Errorf("encode order: %w", err)
+		}
+		resp = storedResponse{Status: http.StatusOK, Body: append(b, '\n'), CorrelationID: correlationID}
+		return storeResponse(ctx, tx, authorizationOrderScope, authToken, hash, resp, now)
+	})
+	if kerr != nil {
+		return storedResponse{}, kerr
+	}
+	return resp, nil
 }
 
 // createOrderTx creates the order of an authorization (see kpCreateOrder).

@@ -20,8 +20,14 @@ func categoryNames() map[string]string {
 	}
 }
 
-// defaultCategories are what a session offers unless its creator restricts them.
-func defaultCategories() []string { return []string{"klarna", "pay_later", "pay_now", "direct_debit"} }
+// defaultCategories are what a session offers unless its merchant or its creator says otherwise: the one
+// klarna category ("Pay with Klarna") that Klarna's current guide returns; the customer picks the way to
+// pay inside Klarna's flow.
+func defaultCategories() []string { return []string{"klarna"} }
+
+// separateCategories are the categories of the sandbox merchant with separate payment categories
+// (KlarnaSeparateCategoriesUsername): for tests and demos that choose direct debit or card by category.
+func separateCategories() []string { return []string{"klarna", "pay_later", "pay_now", "direct_debit"} }
 
 // klarnaBadge is Klarna's generic badge, the asset URL every category of the current guides carries.
 const klarnaBadge = "https://x.klarnacdn.net/payment-method/assets/badges/generic/klarna.svg"

@@ -92,9 +92,14 @@ func tokenOrderTx(ctx context.Context, tx *sql.Tx, tokenID string, in tokenOrder
 	return o, nil, nil
 }
 
-// tokenOrderBody is the token order JSON.
+// tokenOrderBody is the token order JSON: the fields of Klarna's customer_token_order schema the sandbox
+// acts on, plus step_up (recovery guide). The schema has no purchase_country and no locale, so those are
+// ignored like any field Klarna does not know.
 type tokenOrderBody struct {
-	cart
+	PurchaseCurrency   string            `json:"purchase_currency"`
+	OrderAmount        int64             `json:"order_amount"`
+	OrderTaxAmount     int64             `json:"order_tax_amount"`
+	OrderLines         []orderLine       `json:"order_lines"`
 	MerchantReference1 string            `json:"merchant_reference1,omitempty"`
 	MerchantReference2 string            `json:"merchant_reference2,omitempty"`
 	MerchantURLs       map[string]string `json:"merchant_urls,omitempty"`
@@ -118,7 +123,9 @@ func (s *Server) klarnaTokenOrder(w http.ResponseWriter, r *http.Request) {
 			if kerr := decodeKlarna(body, &b); kerr != nil {
 				return kerr.Status, errorBody(kerr, cid), nil
 			}
-			o, rej, err := tokenOrderTx(r.Context(), tx, r.PathValue("token"), tokenOrderInput{Cart: b.cart,
+			c := cart{PurchaseCurrency: b.PurchaseCurrency, OrderAmount: b.OrderAmount, OrderTaxAmount: b.OrderTaxAmount,
+				OrderLines: b.OrderLines}
+			o, rej, err := tokenOrderTx(r.Context(), tx, r.PathValue("token"), tokenOrderInput{Cart: c,
 				MerchantReference1: b.MerchantReference1, MerchantReference2: b.MerchantReference2,
 				MerchantURLs: b.MerchantURLs, AutoCapture: b.AutoCapture, StepUp: b.StepUp}, now)
 			switch {

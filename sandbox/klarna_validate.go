@@ -3,9 +3,11 @@ package sandbox
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // Klarna's field patterns (reference §1.1).
@@ -37,7 +39,7 @@ func klarnaNotFound(message string) *klarnaError {
 
 // cartRules says which parts of a cart a given endpoint requires.
 type cartRules struct {
-	requireCountry bool // sessions and orders from an authorization; token orders may omit it
+	requireCountry bool // sessions and orders from an authorization; token orders have none
 	minOrderAmount int64
 }
 
@@ -47,10 +49,8 @@ type cartRules struct {
 // order_tax_amount the sum of the line taxes. The first violation is reported as Klarna does:
 // 400 BAD_VALUE "Bad value: <field>".
 func validateCart(c cart, rules cartRules) *klarnaError {
-	if c.PurchaseCountry != "" || rules.requireCountry {
-		if !countryPattern.MatchString(c.PurchaseCountry) {
-			return badValue("purchase_country")
-		}
+	if rules.requireCountry && !countryPattern.MatchString(c.PurchaseCountry) {
+		return badValue("purchase_country")
 	}
 	if !currencyPattern.MatchString(c.PurchaseCurrency) {
 		return badValue("purchase_currency")
@@ -132,8 +132,14 @@ func validIntent(intent string) (string, bool) {
 	return intent, slices.Contains([]string{"buy", "tokenize", "buy_and_tokenize"}, intent)
 }
 
+// callbackURLNames are the merchant_urls Klarna calls server to server and documents as HTTPS only: the
+// authorization callback ("You must provide the callback URL over HTTPS", Klarna Payments' authorization
+// callback page) and the HPP status callback (reference §5.4, "URL must be HTTPS").
+func callbackURLNames() []string { return []string{"authorization", "status_update"} }
+
 // validMerchantURLs checks that every given merchant URL is an absolute http(s) URL of at most 2000
-// characters and only uses the names allowed; it returns the offending field name or "".
+// characters, only uses the names allowed and, for a callback (callbackURLNames), is HTTPS or on a
+// loopback host; it returns the offending field name or "".
 func validMerchantURLs(urls map[string]string, allowed []string) string {
 	names := make([]string, 0, len(urls))
 	for name := range urls {
@@ -151,6 +157,9 @@ func validMerchantURLs(urls map[string]string, allowed []string) string {
 		if len(v) > maxURLLength || !absoluteHTTPURL(v) {
 			return "merchant_urls." + name
 		}
+		if slices.Contains(callbackURLNames(), name) && !secureCallbackURL(v) {
+			return "merchant_urls." + name
+		}
 	}
 	return ""
 }
@@ -160,6 +169,32 @@ func validMerchantURLs(urls map[string]string, allowed []string) string {
 func absoluteHTTPURL(raw string) bool {
 	u, err := url.Parse(placeholderFree(raw))
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// secureCallbackURL reports whether a callback URL is one Klarna would call: HTTPS. Plain http is
+// accepted only for a loopback host (localhost, *.localhost, 127.0.0.0/8, ::1), because the sandbox and
+// the app it serves run on http on one machine; that exception is the sandbox's own (Klarna cannot
+// reach a merchant's loopback anyway).
+func secureCallbackURL(raw string) bool {
+	u, err := url.Parse(placeholderFree(raw))
+	if err != nil {
+		return false
+	}
+	if u.Scheme == "https" {
+		return true
+	}
+	return u.Scheme == "http" && loopbackHost(u.Hostname())
+}
+
+// loopbackHost reports whether host names this machine: localhost (and its subdomains, RFC 6761) or a
+// loopback IP address.
+func loopbackHost(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // placeholderFree replaces braces so URLs with Klarna's placeholders parse.

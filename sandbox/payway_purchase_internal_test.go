@@ -158,7 +158,7 @@ func TestDebtTerminatesSubscription(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, kerr := s.kpAuthorize(ctx, authorizeInput{SessionID: item.KlarnaPaymentsSessionID, Email: "customer@email.se", Category: "pay_later"})
+	res, kerr := s.kpAuthorize(ctx, authorizeInput{SessionID: item.KlarnaPaymentsSessionID, Email: "customer@email.se", Category: "klarna"})
 	if kerr != nil || !res.Approved {
 		t.Fatalf("kpAuthorize: %+v %v", res, kerr)
 	}

@@ -24,6 +24,12 @@ const (
 	Organisation   = "sandbox"
 	KlarnaUsername = "PK_SANDBOX_paywall"
 	KlarnaPassword = "sandbox-klarna-secret"
+	// KlarnaSeparateCategoriesUsername (with KlarnaPassword) is a second sandbox merchant whose payment
+	// sessions offer separate payment categories (klarna, pay_later, pay_now, direct_debit) instead of the
+	// single klarna category of Klarna's current guide. Klarna decides the categories per merchant and
+	// market; this merchant is for tests and demos that pick a payment method by category (direct debit,
+	// card).
+	KlarnaSeparateCategoriesUsername = "PK_SANDBOX_paywall_categories"
 )
 
 // Config configures a sandbox Server.
