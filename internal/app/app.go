@@ -20,6 +20,7 @@ import (
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/handlers"
 	"github.com/paywall/paywall/handlers/demo"
+	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/klarna"
 	"github.com/paywall/paywall/payway"
@@ -158,14 +159,17 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 
 	// Every exchange made for a purchase lands on its timeline (bodies masked by the client).
 	recorder := checkout.NewRecorder(db, cfg.Now, log)
+	// One pooled transport for both upstreams; each client keeps its own timeout.
+	transport := apilog.NewTransport()
+	a.closers = append(a.closers, func() error { transport.CloseIdleConnections(); return nil })
 	pw := payway.New(payway.Config{
 		BaseURL: cfg.PaywayURL, ClientID: cfg.PaywayClientID, ClientSecret: cfg.PaywaySecret,
 		Organisation: cfg.PaywayOrg, Observer: recorder, Now: cfg.Now,
-		HTTPClient: &http.Client{Timeout: cfg.PaywayTimeout},
+		HTTPClient: &http.Client{Timeout: cfg.PaywayTimeout, Transport: transport},
 	})
 	kl := klarna.New(klarna.Config{
 		BaseURL: cfg.KlarnaURL, Username: cfg.KlarnaUser, Password: cfg.KlarnaPassword, Observer: recorder,
-		HTTPClient: &http.Client{Timeout: cfg.KlarnaTimeout},
+		HTTPClient: &http.Client{Timeout: cfg.KlarnaTimeout, Transport: transport},
 	})
 	appTokens := payway.NewAppTokens(pw, cfg.Now)
 	a.calls = &checkout.Calls{}
