@@ -74,16 +74,27 @@ func (a *App) renewRejectedTokens(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// statusClientClosed is the status logged for a request whose client left before the answer (nginx's 499).
+const statusClientClosed = 499
+
 // requestLog logs one line per request through slog and feeds the request metrics.
 func (a *App) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
 		err := next(c)
-		if err != nil {
+		status := 0
+		switch {
+		case err != nil && c.Request().Context().Err() != nil && !c.Response().Committed:
+			// The client went away (closed the tab, a double click abandoned the first request): there is
+			// nobody to answer, and it is not our failure. Logged at info as nginx's 499.
+			status = statusClientClosed
+		case err != nil:
 			// Let the error handler write the response now so the status below is the one sent.
 			c.Error(err)
 		}
-		status := c.Response().Status
+		if status == 0 {
+			status = c.Response().Status
+		}
 		elapsed := time.Since(start)
 		path := c.Path()
 		if path == "" {
