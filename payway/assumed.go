@@ -19,7 +19,8 @@ import (
 //     assumed.
 //   - place_order / place_trial_order: item.order_id, item.redirect_uri (guide step 7: "redirect the
 //     user to the redirect uri that you received") and item.state are assumed.
-//   - me/payment_profile: item.payment_option, item.klarna_customer_token and item.updated are assumed.
+//   - me/payment_profile/ is no longer assumed: its documented shape (a list in "items", no Klarna
+//     customer token) is decoded in profile.go and checked against the documented example.
 //   - order?account_id=: the envelope is assumed. The docs list account_id as a parameter of the Order
 //     API but show only the order_id form's {"item": order}; orderList assumes the list envelope of the
 //     other list endpoints, {"items": [order...]}, and also accepts {"item": [order...]} and
@@ -39,13 +40,6 @@ type placedItem struct {
 	OrderID     string `json:"order_id"`     // assumed
 	RedirectURI string `json:"redirect_uri"` // assumed
 	State       string `json:"state"`        // assumed
-}
-
-// profileItem is the item of GET /external/api/v1/me/payment_profile.
-type profileItem struct {
-	PaymentOption       string   `json:"payment_option"`        // assumed
-	KlarnaCustomerToken string   `json:"klarna_customer_token"` // assumed
-	Updated             flexTime `json:"updated"`               // assumed
 }
 
 // orderList is the body of GET /external/api/v1/order?account_id= (assumed, see above).
