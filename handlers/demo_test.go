@@ -629,6 +629,21 @@ func TestDemoSecretsNeverShown(t *testing.T) {
 		}},
 		{"recovery through the hosted page (NONE)", hpp("NONE")},
 		{"recovery through the hosted page (PLACE_ORDER)", hpp("PLACE_ORDER")},
+		{"first purchase saving Klarna", func(t *testing.T, app *testApp, c *client) (string, []string) {
+			c.login("subscriber@example.se", demoPassword, "/")
+			id := c.startFirstPurchase(offerArchive)
+			c.post("/account/purchases/"+id+"/consent", url.Values{"csrf": {c.csrf("/account")}, "save": {"1"}})
+			ok, auth := app.authorizeSession(app.tokenPurchase(id).KlarnaSessionID, approvedKP)
+			if !ok {
+				t.Fatal("not approved")
+			}
+			c.post("/account/purchases/"+id+"/order", url.Values{"csrf": {c.csrf("/account")}, "authorization_token": {auth}})
+			token := app.savedToken("subscriber@example.se")
+			if p := app.tokenPurchase(id); !p.TokenSaved || token == "" {
+				t.Fatalf("first purchase: %+v", p)
+			}
+			return id, []string{auth, token}
+		}},
 		{"token rejected without step-up", func(t *testing.T, app *testApp, c *client) (string, []string) {
 			res := c.buyOneClick("token-failed@example.se", offerArchive)
 			m := oneClickLocation.FindStringSubmatch(res.Header.Get("Location"))

@@ -28,7 +28,7 @@ type testApp struct {
 	Clock   *testenv.Clock
 	DB      *store.DB
 	Handler http.Handler // what app.New built (the handlers' *echo.Echo)
-	server *http.Server // the app's HTTP server (its Shutdown is SIGTERM's first step)
+	server  *http.Server // the app's HTTP server (its Shutdown is SIGTERM's first step)
 	// App is what app.New built: tests run the reconciler with it (App.Reconcile).
 	App *app.App
 	// SandboxDB is the sandbox's SQLite file: what Payway and Klarna really hold, read by tests that
@@ -82,6 +82,9 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 		cfg.PaywayURL, cfg.PaywayClientID, cfg.PaywaySecret, cfg.PaywayOrg = cfg.SandboxURL, sandbox.PaywayClientID, sandbox.PaywayClientSecret, sandbox.Organisation
 		cfg.KlarnaURL, cfg.KlarnaUser, cfg.KlarnaPassword = cfg.SandboxURL, sandbox.KlarnaUsername, sandbox.KlarnaPassword
 		cfg.KlarnaSDKURL = cfg.SandboxURL + "/kp/lib/v1/api.js"
+		if cfg.TokenKey == nil {
+			cfg.TokenKey = app.SandboxTokenKey() // live mode has no default; a test key is as good as any
+		}
 	} else {
 		cfg.SandboxNow = setup.sandboxNow // nil: one clock, the sandbox's
 	}
