@@ -169,7 +169,7 @@ func FirstPurchase(p Page, v FirstPurchaseView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, " data-testid=\"save-klarna\"> Save Klarna for one-click purchases</label><p class=\"small muted\" id=\"save-klarna-help\">With this ticked, Klarna keeps this payment method for us, and your next add-ons are bought in one click. You can remove it on your account page at any time. Without it, nothing is saved.</p><p id=\"consent-message\" class=\"small\" role=\"status\" aria-live=\"polite\" data-testid=\"consent-message\" hidden></p><noscript><button type=\"submit\" class=\"button\">Save my choice</button></noscript></form><form id=\"checkout-form\" method=\"post\" action=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, " aria-describedby=\"save-klarna-help\" data-testid=\"save-klarna\"> Save Klarna for one-click purchases</label><p class=\"small muted\" id=\"save-klarna-help\">With this ticked, Klarna keeps this payment method for us, and your next add-ons are bought in one click. You can remove it on your account page at any time. Without it, nothing is saved.</p><p id=\"consent-message\" class=\"small\" role=\"status\" aria-live=\"polite\" data-testid=\"consent-message\" hidden></p><noscript><button type=\"submit\" class=\"button\">Save my choice</button></noscript></form><form id=\"checkout-form\" method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
