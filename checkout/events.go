@@ -71,7 +71,11 @@ func OneClickChange(before, after OneClickPurchase) *Event {
 	case OneClickCompleted:
 		e.IDs = map[string]string{"order_id": after.OrderID}
 		e.Note = "via " + after.Method
-		if after.Method != RecoveryMethodToken {
+		switch after.Method {
+		case RecoveryMethodToken:
+		case MethodKlarna:
+			e.Note += " (first purchase: an order from the reader's authorization)"
+		default:
 			e.Note += "; Klarna updates the saved token with the payment method just used"
 		}
 	case OneClickRecovering:

@@ -1,8 +1,11 @@
 package checkout
 
 // One-click purchases with the customer's saved Klarna customer token, and the step-up recovery when Klarna
-// rejects the charge while the customer is present (Klarna's "recover token charge failure" guide).
+// rejects the charge while the customer is present (Klarna's "recover token charge failure" guide). The
+// token is the app's own (issue 12): the first one-click purchase runs Klarna Payments on our page and,
+// with the reader's consent, creates an on-demand customer token the store keeps sealed.
 //
+//	paying --authorize, order (+ customer token with consent)--> completed      (first purchase)
 //	created --charge ok--> completed
 //	   |--rejected with step_up_id--> recovering --SDK or HPP order--> completed (token updated)
 //	   |                                  '--declined/cancelled/back--> recovering (choose again) ...
@@ -20,7 +23,6 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/klarna"
-	"github.com/paywall/paywall/payway"
 )
 
 // Klarna is what one-click purchases and recovery need from Klarna (implemented by *klarna.Client).
@@ -29,6 +31,13 @@ type Klarna interface {
 	CreateTokenOrder(ctx context.Context, token, idempotencyKey string, req klarna.TokenOrderRequest) (klarna.Order, error)
 	CreateSession(ctx context.Context, req klarna.SessionRequest) (klarna.Session, error)
 	CreateOrder(ctx context.Context, authorizationToken string, req klarna.OrderRequest) (klarna.Order, error)
+	// UpdateSession switches a first purchase's session between intents buy and buy_and_tokenize when
+	// the reader changes their consent.
+	UpdateSession(ctx context.Context, sessionID string, req klarna.SessionRequest) error
+	// CreateCustomerToken makes the app's one-click token from a first purchase's authorization.
+	CreateCustomerToken(ctx context.Context, authorizationToken string, req klarna.CustomerTokenRequest) (klarna.CustomerToken, error)
+	// CancelCustomerToken cancels a token at Klarna for good (the reader removes it, or a new one replaces it).
+	CancelCustomerToken(ctx context.Context, token string) error
 	CreateHPPSession(ctx context.Context, req klarna.HPPSessionRequest) (klarna.HPPSession, error)
 	ReadHPPSession(ctx context.Context, sessionID string) (klarna.HPPSessionStatus, error)
 	// ReadSession tells the reconciler whether an order was placed from a step-up payment session.
@@ -39,11 +48,15 @@ type Klarna interface {
 	PaymentSessionURL(sessionID string) string
 }
 
-// Profiles reads the account's saved Klarna payment (Payway's me/payment_profile; implemented by
-// *payway.Client). It is all one-click purchases need from Payway: Payway creates the token, we only
-// read it.
-type Profiles interface {
-	PaymentProfile(ctx context.Context, accessToken string) (payway.Profile, error)
+// SavedToken is an account's one-click Klarna customer token: the app's own, made from the reader's
+// first purchase with their consent (or, in sandbox mode only, adopted from a demo persona). One per
+// account. Payway's tokens, which pay the subscription, are never this.
+type SavedToken struct {
+	AccountID string
+	TokenID   string // the Klarna customer token: a secret, sealed at rest by the store, never shown
+	// PurchaseID is the first purchase that saved it; "" when adopted.
+	PurchaseID string
+	CreatedAt  time.Time
 }
 
 // OneClickStore keeps token purchases and their timelines (implemented by *store.DB).
@@ -56,6 +69,12 @@ type OneClickStore interface {
 	HPPCallbackSeen(ctx context.Context, purchaseID, eventID string) (bool, error)
 	AddEvent(ctx context.Context, e Event) error
 	OneClickPurchasesInFlightSince(ctx context.Context, before time.Time) ([]OneClickPurchase, error)
+	// SavedToken is the account's token; an error matching ErrNoSavedMethod when it has none.
+	SavedToken(ctx context.Context, accountID string) (SavedToken, error)
+	// SaveToken makes t the account's token and returns the one it replaced (TokenID "" for none).
+	SaveToken(ctx context.Context, t SavedToken) (replaced SavedToken, err error)
+	// ForgetToken deletes the account's token if it is still tokenID; false when it was not.
+	ForgetToken(ctx context.Context, accountID, tokenID string) (bool, error)
 }
 
 // Failure codes of one-click purchases (Klarna's error codes).
@@ -74,6 +93,11 @@ const (
 	RecoveryMethodSDK   = "sdk"
 	RecoveryMethodHPP   = "hpp"
 	RecoveryMethodToken = "token" // no recovery: the token charge itself succeeded
+	// MethodKlarna: a first purchase, ordered from the reader's Klarna authorization on our page.
+	MethodKlarna = "klarna"
+	// FailSessionExpired: a first purchase was left unpaid until its Klarna payment session was about to
+	// expire (48 h); nothing was charged, buying again starts a new one.
+	FailSessionExpired = "SESSION_EXPIRED"
 )
 
 // LastOutcome values of a recovering purchase: what the customer's last attempt ended with, for the
@@ -105,14 +129,13 @@ type OneClickOffer struct {
 
 // SavedMethod is the customer's saved Klarna payment method, read from the customer token.
 type SavedMethod struct {
-	TokenID      string
 	Type         string // CARD, INVOICE, DIRECT_DEBIT, ...
 	MaskedNumber string
 	Status       string // ACTIVE, CANCELLED, SUSPENDED, or NOT_FOUND when Klarna does not know it
 	UpdatedAt    time.Time
 }
 
-// TokenNotFound is SavedMethod.Status when Payway names a token Klarna does not know.
+// TokenNotFound is SavedMethod.Status when the app's saved token is one Klarna does not know.
 const TokenNotFound = "NOT_FOUND"
 
 // Usable reports whether one-click purchases are offered with this method.
@@ -121,6 +144,11 @@ func (m SavedMethod) Usable() bool { return m.Status == klarna.TokenActive }
 // Errors of the one-click journey.
 var (
 	ErrNoSavedMethod = &Error{CodeInvalid, "checkout: no saved Klarna payment method"}
+	// ErrNotPaying comes with the purchase as it stands when a first-purchase step (the page, the
+	// consent, the order) is asked of a purchase that no longer waits for the reader's payment.
+	ErrNotPaying = &Error{CodeConflict, "checkout: purchase is not waiting for a payment"}
+	// ErrOrderInProgress: the consent cannot change while the order of the purchase is being created.
+	ErrOrderInProgress = &Error{CodeConflict, "checkout: the order is being created"}
 	// ErrAlreadyOwned: the account already bought this one-time item; nothing was charged.
 	ErrAlreadyOwned = &Error{CodeConflict, "checkout: one-time item already owned"}
 	// ErrNotRecovering comes with the purchase as it stands (completed: show the confirmation; failed:
@@ -150,26 +178,28 @@ type OneClickConfig struct {
 	Logger *slog.Logger
 	// Market of the purchases; defaults SE, SEK, sv-SE (the paywall's newspaper is Swedish).
 	Country, Currency, Locale string
-	// Intent of the step-up payment session: the intent of the session the token was made with (Payway's
-	// subscription session, buy_and_tokenize), as Klarna's recovery guide asks. Default buy_and_tokenize.
+	// Intent of the step-up payment session: the intent of the session the token was made with (the first
+	// purchase's, buy_and_tokenize), as Klarna's recovery guide asks. Default buy_and_tokenize.
 	Intent string
+	// TokenDescription is the description of the customer tokens the app creates (Klarna requires one,
+	// 1..255 characters). Default "One-click purchases at Norrby Tidning".
+	TokenDescription string
 }
 
 // OneClick runs one-click purchases and their recovery.
 type OneClick struct {
-	cfg      OneClickConfig
-	profiles Profiles
-	klarna   Klarna
-	store    OneClickStore
-	offers   []OneClickOffer
-	locks    keyedMutex
-	calls    *Calls
+	cfg    OneClickConfig
+	klarna Klarna
+	store  OneClickStore
+	offers []OneClickOffer
+	locks  keyedMutex
+	calls  *Calls
 }
 
-// NewOneClick builds the service. st is the app's store (*store.DB).
-func NewOneClick(cfg OneClickConfig, pw Profiles, kl Klarna, st OneClickStore, offers []OneClickOffer) (*OneClick, error) {
-	if pw == nil || kl == nil || st == nil {
-		return nil, errors.New("checkout: one-click needs Payway, Klarna and a store")
+// NewOneClick builds the service. st is the app's store (*store.DB), which keeps the tokens sealed.
+func NewOneClick(cfg OneClickConfig, kl Klarna, st OneClickStore, offers []OneClickOffer) (*OneClick, error) {
+	if kl == nil || st == nil {
+		return nil, errors.New("checkout: one-click needs Klarna and a store")
 	}
 	if cfg.RecoveryReturnURL == nil || cfg.HPPCallbackURL == nil || cfg.OneClickURL == nil {
 		return nil, errors.New("checkout: OneClickConfig.RecoveryReturnURL, HPPCallbackURL and OneClickURL are required")
@@ -187,10 +217,11 @@ func NewOneClick(cfg OneClickConfig, pw Profiles, kl Klarna, st OneClickStore, o
 	cfg.Currency = cmpOr(cfg.Currency, "SEK")
 	cfg.Locale = cmpOr(cfg.Locale, "sv-SE")
 	cfg.Intent = cmpOr(cfg.Intent, klarna.IntentBuyAndTokenize)
+	cfg.TokenDescription = cmpOr(cfg.TokenDescription, "One-click purchases at Norrby Tidning")
 	if cfg.Calls == nil {
 		cfg.Calls = &Calls{}
 	}
-	return &OneClick{cfg: cfg, profiles: pw, klarna: kl, store: st, offers: append([]OneClickOffer(nil), offers...), calls: cfg.Calls}, nil
+	return &OneClick{cfg: cfg, klarna: kl, store: st, offers: append([]OneClickOffer(nil), offers...), calls: cfg.Calls}, nil
 }
 
 func cmpOr(v, def string) string {
@@ -235,15 +266,15 @@ func (o *OneClick) Offer(id string) (OneClickOffer, bool) {
 	return OneClickOffer{}, false
 }
 
-// SavedMethod reads the customer's payment profile from Payway and the token from Klarna.
+// SavedMethod reads the app's saved token of the customer from the store and its details from Klarna.
 // ErrNoSavedMethod when the account has none.
 func (o *OneClick) SavedMethod(ctx context.Context, c Customer) (SavedMethod, error) {
-	prof, err := o.profile(ctx, c)
+	tok, err := o.savedToken(ctx, c)
 	if err != nil {
 		return SavedMethod{}, err
 	}
-	m := SavedMethod{TokenID: prof.KlarnaCustomerToken, UpdatedAt: prof.Updated}
-	t, err := o.klarna.ReadCustomerToken(ctx, prof.KlarnaCustomerToken)
+	m := SavedMethod{UpdatedAt: tok.CreatedAt}
+	t, err := o.klarna.ReadCustomerToken(ctx, tok.TokenID)
 	switch {
 	case err == nil:
 		m.Type, m.MaskedNumber, m.Status = t.PaymentMethodType, t.MaskedNumber(), t.Status
@@ -257,22 +288,44 @@ func (o *OneClick) SavedMethod(ctx context.Context, c Customer) (SavedMethod, er
 	return SavedMethod{}, klarnaUnavailable("read customer token", err)
 }
 
-// profile is the account's saved Klarna payment; ErrNoSavedMethod when Payway has none.
-func (o *OneClick) profile(ctx context.Context, c Customer) (payway.Profile, error) {
-	prof, err := o.profiles.PaymentProfile(ctx, c.AccessToken)
+// savedToken is the account's token; ErrNoSavedMethod when it has none.
+func (o *OneClick) savedToken(ctx context.Context, c Customer) (SavedToken, error) {
+	tok, err := o.store.SavedToken(ctx, c.AccountID)
 	switch {
-	case err == nil:
-		return prof, nil
-	case payway.IsCode(err, "not_found"):
-		return payway.Profile{}, ErrNoSavedMethod
-	case payway.Refused(err):
-		return payway.Profile{}, fmt.Errorf("checkout: payment profile: %w", err)
+	case errors.Is(err, ErrNoSavedMethod):
+		return SavedToken{}, ErrNoSavedMethod
+	case err != nil:
+		return SavedToken{}, fmt.Errorf("checkout: saved token: %w", err)
 	}
-	return payway.Profile{}, unavailable("payment profile", err)
+	return tok, nil
 }
 
-// Buy charges the saved token (step_up SUPPORTED, a Klarna-Idempotency-Key per attempt, merchant references).
-// The returned purchase is completed, recovering (go to /recovery/:id) or failed with a code.
+// RemoveSavedMethod cancels the account's token at Klarna (a cancelled token cannot be restored) and
+// forgets it. A token Klarna does not know is forgotten too; when Klarna cannot be reached the token is
+// kept, so it is never forgotten while still able to charge. ErrNoSavedMethod when there is none.
+func (o *OneClick) RemoveSavedMethod(ctx context.Context, c Customer) error {
+	tok, err := o.savedToken(ctx, c)
+	if err != nil {
+		return err
+	}
+	err = o.klarna.CancelCustomerToken(ctx, tok.TokenID)
+	switch {
+	case err == nil, klarnaAnswered(err) && klarna.IsNotFound(err):
+	case klarnaAnswered(err):
+		return fmt.Errorf("checkout: cancel customer token: %w", err)
+	default:
+		return klarnaUnavailable("cancel customer token", err)
+	}
+	if _, err := o.store.ForgetToken(ctx, c.AccountID, tok.TokenID); err != nil {
+		return fmt.Errorf("checkout: forget token: %w", err)
+	}
+	o.cfg.Logger.InfoContext(ctx, "saved Klarna token removed", "account_id", c.AccountID)
+	return nil
+}
+
+// Buy charges the app's saved token (step_up SUPPORTED, a Klarna-Idempotency-Key per attempt, merchant
+// references). The returned purchase is completed, recovering (go to /recovery/:id) or failed with a
+// code. ErrNoSavedMethod when the account has no token: its first purchase is StartFirstPurchase.
 func (o *OneClick) Buy(ctx context.Context, c Customer, offerID string) (OneClickPurchase, error) {
 	return o.buy(ctx, c, offerID)
 }

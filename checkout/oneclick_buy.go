@@ -44,11 +44,11 @@ func (o *OneClick) buy(ctx context.Context, c Customer, offerID string) (OneClic
 	if !ok {
 		return OneClickPurchase{}, ErrUnknownOffer
 	}
-	prof, err := o.profile(ctx, c)
+	tok, err := o.savedToken(ctx, c)
 	if err != nil {
 		return OneClickPurchase{}, err
 	}
-	fresh, err := o.newOneClickPurchase(c, offer, prof.KlarnaCustomerToken)
+	fresh, err := o.newOneClickPurchase(c, offer, tok.TokenID)
 	if err != nil {
 		return OneClickPurchase{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -78,7 +79,7 @@ func newOneClickEnv(t *testing.T, opts ...envOption) *oneClickEnv {
 	}))
 	t.Cleanup(app.Close)
 
-	db, err := store.Open(ctx, testdb.App(t))
+	db, err := store.Open(ctx, testdb.App(t), store.WithTokenKey(testTokenKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func newOneClickEnv(t *testing.T, opts ...envOption) *oneClickEnv {
 		HPPCallbackURL:    func(id, secret string) string { return app.URL + paths.HPPCallback(id, secret) },
 		OneClickURL:       func(id string) string { return app.URL + paths.OneClick(id) },
 		Now:               clk.Now,
-	}, pw, klarna.New(kcfg), db, offers)
+	}, klarna.New(kcfg), db, offers)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,12 +109,33 @@ func newOneClickEnv(t *testing.T, opts ...envOption) *oneClickEnv {
 		http: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-// customer logs a persona in at Payway; the e-mail stands in for the account id.
+// testTokenKey seals the saved Klarna tokens of these tests.
+var testTokenKey = []byte("checkout-tests-token-key-32byte!")
+
+// customer logs a persona in at Payway; the e-mail stands in for the account id. A persona the sandbox
+// gave an app token (token@, stepup@, ...) starts with it saved, as the app adopts it at login in sandbox
+// mode.
 func (e *oneClickEnv) customer(email string) checkout.Customer {
 	e.t.Helper()
 	tok, err := e.pw.PasswordGrant(context.Background(), email, "paywall-demo", nil)
 	if err != nil {
 		e.t.Fatalf("login %s: %v", email, err)
+	}
+	res, err := http.Get(e.sandboxURL + "/sandbox/v1/app-token?email=" + url.QueryEscape(email))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode == http.StatusOK {
+		var app struct {
+			CustomerToken string `json:"customer_token"`
+		}
+		if err := json.NewDecoder(res.Body).Decode(&app); err != nil {
+			e.t.Fatal(err)
+		}
+		if _, err := e.db.AdoptToken(context.Background(), checkout.SavedToken{AccountID: email, TokenID: app.CustomerToken, CreatedAt: e.clock.Now()}); err != nil {
+			e.t.Fatal(err)
+		}
 	}
 	return checkout.Customer{AccountID: email, AccessToken: tok.AccessToken}
 }
@@ -279,4 +301,24 @@ func (e *oneClickEnv) countAPI(id, method, part string) int {
 		}
 	}
 	return n
+}
+
+// savedToken is the account's saved Klarna token as the store holds it ("" when none).
+func (e *oneClickEnv) savedToken(c checkout.Customer) string {
+	e.t.Helper()
+	t, err := e.db.SavedToken(context.Background(), c.AccountID)
+	if errors.Is(err, checkout.ErrNoSavedMethod) {
+		return ""
+	}
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return t.TokenID
+}
+
+// klarnaToken reads a customer token at Klarna (the sandbox), outside any purchase.
+func (e *oneClickEnv) klarnaToken(token string) (klarna.TokenDetails, error) {
+	e.t.Helper()
+	kl := klarna.New(klarna.Config{BaseURL: e.sandboxURL, Username: sandbox.KlarnaUsername, Password: sandbox.KlarnaPassword})
+	return kl.ReadCustomerToken(context.Background(), token)
 }

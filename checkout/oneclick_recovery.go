@@ -18,6 +18,12 @@ func claimHeld(p OneClickPurchase, now time.Time) bool {
 	return !p.OrderingSince.IsZero() && now.Sub(p.OrderingSince) < orderClaimTTL
 }
 
+// awaitingOrder reports whether the purchase waits for an order from a Klarna authorization: a step-up
+// recovery, or a first purchase. Both claim, create, settle and complete that order the same way.
+func awaitingOrder(p OneClickPurchase) bool {
+	return p.State == OneClickRecovering || p.State == OneClickPaying
+}
+
 func (o *OneClick) startRecovery(ctx context.Context, c Customer, id string) (OneClickPurchase, error) {
 	p, err := o.get(ctx, c, id)
 	if err != nil {
@@ -159,15 +165,15 @@ func (o *OneClick) recoveryOrder(ctx context.Context, c Customer, id, authorizat
 	return public(p), err
 }
 
-// placeOrder creates the recovery's order from an authorization (the SDK's, or the hosted page's in mode
-// NONE). Only the request that claims the purchase in the database calls Klarna; any other (double click,
-// the return racing the status callback) gets the purchase as it stands, pending or completed, so one
-// recovery makes one order whatever arrives twice.
+// placeOrder creates the order of a recovery or a first purchase from an authorization (the SDK's, the
+// hosted page's in mode NONE, or the first purchase's widget). Only the request that claims the purchase
+// in the database calls Klarna; any other (double click, the return racing the status callback) gets the
+// purchase as it stands, pending or completed, so one purchase makes one order whatever arrives twice.
 func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, method string) (OneClickPurchase, error) {
 	claimed := false
 	p, err := o.store.UpdateOneClickPurchase(ctx, id, func(p *OneClickPurchase) error {
 		now := o.cfg.Now()
-		if p.State != OneClickRecovering || claimHeld(*p, now) {
+		if !awaitingOrder(*p) || claimHeld(*p, now) {
 			return nil
 		}
 		// The method is kept with the claim: if the answer is lost, the reconciler completes the
@@ -221,7 +227,7 @@ func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, metho
 // the session cannot be read, the claim stays for the reconciler.
 func (o *OneClick) settleRecoveryOrder(ctx context.Context, id string) (OneClickPurchase, error) {
 	p, err := o.reread(ctx, id)
-	if err != nil || p.State != OneClickRecovering {
+	if err != nil || !awaitingOrder(p) {
 		return p, err
 	}
 	sess, err := o.klarna.ReadSession(WithPurchase(ctx, id), p.KlarnaSessionID)
@@ -229,8 +235,12 @@ func (o *OneClick) settleRecoveryOrder(ctx context.Context, id string) (OneClick
 		return p, fmt.Errorf("checkout: recovery %s: read payment session: %w", id, err)
 	}
 	if sess.Status == klarna.SessionComplete {
-		o.note(ctx, id, "Klarna's payment session is complete: the order was placed and its answer lost "+
-			"(Klarna's order id: find it by merchant_reference1 = the purchase id)", nil)
+		note := "Klarna's payment session is complete: the order was placed and its answer lost " +
+			"(Klarna's order id: find it by merchant_reference1 = the purchase id)"
+		if p.State == OneClickPaying && p.SaveConsent {
+			note += "; the customer token was not created (the authorization is not kept): the next purchase asks again"
+		}
+		o.note(ctx, id, note, nil)
 		return o.complete(ctx, id, "", p.Method)
 	}
 	o.note(ctx, id, "Klarna's payment session is not complete: no order was placed; the customer may confirm again", nil)
@@ -240,7 +250,7 @@ func (o *OneClick) settleRecoveryOrder(ctx context.Context, id string) (OneClick
 // releaseClaim gives up an order claim, leaving the recovery open with an outcome for the page.
 func (o *OneClick) releaseClaim(ctx context.Context, id, outcome string, cause error) (OneClickPurchase, error) {
 	p, err := o.store.UpdateOneClickPurchase(ctx, id, func(p *OneClickPurchase) error {
-		if p.State != OneClickRecovering {
+		if !awaitingOrder(*p) {
 			return nil
 		}
 		p.OrderingSince, p.LastOutcome, p.Method, p.UpdatedAt = time.Time{}, outcome, "", o.cfg.Now()
@@ -252,12 +262,13 @@ func (o *OneClick) releaseClaim(ctx context.Context, id, outcome string, cause e
 	return p, cause
 }
 
-// complete records the recovery's order. A purchase already completed keeps its first order; a second,
-// different order id is logged loudly (it would be a second charge to refund) and never replaces it.
+// complete records the order of a recovery or a first purchase. A purchase already completed keeps its
+// first order; a second, different order id is logged loudly (it would be a second charge to refund) and
+// never replaces it.
 func (o *OneClick) complete(ctx context.Context, id, orderID, method string) (OneClickPurchase, error) {
 	var from State
 	p, err := o.store.UpdateOneClickPurchase(ctx, id, func(p *OneClickPurchase) error {
-		if p.State != OneClickRecovering {
+		if !awaitingOrder(*p) {
 			return nil
 		}
 		from = p.State
@@ -271,7 +282,7 @@ func (o *OneClick) complete(ctx context.Context, id, orderID, method string) (On
 	switch {
 	case from != "":
 	case p.OrderID != orderID:
-		o.cfg.Logger.ErrorContext(ctx, "second Klarna order for one recovery", "purchase", id,
+		o.cfg.Logger.ErrorContext(ctx, "second Klarna order for one purchase", "purchase", id,
 			"kept", p.OrderID, "second", orderID)
 		o.note(ctx, id, "ALERT: a second Klarna order arrived for this purchase: refund it", map[string]string{"order_id": orderID, "kept_order_id": p.OrderID})
 	}

@@ -29,8 +29,12 @@ const (
 	OneClickCreated State = "created" // row written, charge not answered yet
 	// OneClickUnknown: the token charge was sent and not answered (timeout, 5xx, the connection lost).
 	// The reconciler, or the customer buying again, resends it with the same Klarna-Idempotency-Key.
-	OneClickUnknown    State = "unknown"
-	OneClickCompleted  State = "completed"  // Klarna order exists (token charge, SDK recovery or HPP)
+	OneClickUnknown State = "unknown"
+	// OneClickPaying: a first purchase (no saved token, or a new method wanted) pays with Klarna Payments on
+	// our page: the payment session exists and waits for the reader's authorization. Only its order
+	// claim (OrderingSince) is ever the reconciler's.
+	OneClickPaying     State = "paying"
+	OneClickCompleted  State = "completed"  // Klarna order exists (token charge, SDK recovery, HPP or first purchase)
 	OneClickRecovering State = "recovering" // token rejected with a step-up trigger: the recovery page takes over
 	OneClickFailed     State = "failed"     // rejected without trigger, FailureCode says why
 )
@@ -66,12 +70,13 @@ type Purchase struct {
 }
 
 // OneClickPurchase is a one-click purchase charged to the customer's saved Klarna customer token and,
-// when Klarna asks for a step-up, its recovery.
+// when Klarna asks for a step-up, its recovery; or a first purchase (OneClickPaying), paid through Klarna
+// Payments on our page, that may save the token the next ones are charged to.
 type OneClickPurchase struct {
 	ID        string // random and opaque: the only id in URLs (NewID)
 	AccountID string // Payway account of the owner
 	OfferID   string
-	TokenID   string // the Klarna customer token charged: a secret, never shown
+	TokenID   string // the Klarna customer token charged: a secret, never shown, sealed at rest; "" for a first purchase
 	// IdempotencyKey is the Klarna-Idempotency-Key of the token order, stored before the call so a retry
 	// after a timeout reuses it.
 	IdempotencyKey string
@@ -89,13 +94,24 @@ type OneClickPurchase struct {
 	HPPRedirectURL  string
 	HPPMode         string // place_order_mode of the HPP session
 	CallbackSecret  string // per-recovery secret in the HPP status_update URL
-	Method          string // token, sdk or hpp: how the order was made
+	Method          string // token, sdk, hpp or klarna: how the order was made
 	LastOutcome     string
 	// OrderingSince is when the current order call was claimed; zero when none is in flight.
 	OrderingSince time.Time
 	OrderID       string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// A first purchase's reader ticked "Save Klarna for one-click purchases" (its session's intent is
+	// buy_and_tokenize, else buy), and whether the customer token was then created and saved.
+	SaveConsent bool
+	TokenSaved  bool
+	Categories  []string // a first purchase's payment_method_categories identifiers, for the widget
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// First reports whether the purchase is a first purchase, paid with Klarna Payments on our page, rather
+// than a charge of a saved token: it waits for that payment, was made by it, or expired waiting.
+func (p OneClickPurchase) First() bool {
+	return p.State == OneClickPaying || p.Method == MethodKlarna || p.FailureCode == FailSessionExpired
 }
 
 // NewID returns 20 random bytes as unpadded base32hex: unguessable and URL-safe, for purchases of both

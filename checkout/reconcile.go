@@ -197,9 +197,9 @@ func (s *Service) resolve(ctx context.Context, found Purchase, change func(*Purc
 }
 
 // reconcile resolves one one-click purchase: a token charge not answered is sent again with its key
-// (within Klarna's 24 h memory of the key; after that only support can tell, and it stays unknown); a
-// recovery order call cut off is resolved from the step-up payment session, which Klarna marks complete
-// once an order is placed from it.
+// (within Klarna's 24 h memory of the key; after that only support can tell, and it stays unknown); an
+// order call of a recovery or a first purchase cut off is resolved from its payment session, which
+// Klarna marks complete once an order is placed from it.
 func (o *OneClick) reconcile(ctx context.Context, p OneClickPurchase) (bool, error) {
 	done := o.calls.begin()
 	defer done()
@@ -222,7 +222,7 @@ func (o *OneClick) reconcile(ctx context.Context, p OneClickPurchase) (bool, err
 			return false, err
 		}
 		return !unanswered(q), nil
-	case p.State == OneClickRecovering && !p.OrderingSince.IsZero():
+	case awaitingOrder(p) && !p.OrderingSince.IsZero():
 		unlock, err := o.locks.lock(ctx, p.ID)
 		if err != nil {
 			return false, err

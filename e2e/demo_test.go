@@ -20,7 +20,7 @@ func TestDemoRecoveryThroughHostedPageScenario(t *testing.T) {
 	shot := newScreenshots(t, page, "demo-recovery-hpp")
 
 	console := openDemoConsole(t, page, app)
-	console.ExpectScenarios("regular", "trial", "widget-decline", "debt", "ssn-conflict", "token-success",
+	console.ExpectScenarios("regular", "trial", "widget-decline", "debt", "ssn-conflict", "first-oneclick", "token-success",
 		"recovery-sdk", "recovery-hpp", "token-rejected")
 	shot("console")
 	expectAccessible(t, page, "demo console")

@@ -44,7 +44,7 @@ func TestAbandonedRequestIsLogged499(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), testenv.Scale(300*time.Millisecond))
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, app.URL+"/subscribe", nil)
-	if res, err := http.DefaultClient.Do(req); err == nil {
+	if res, err := app.raw.Do(req); err == nil {
 		res.Body.Close()
 		t.Fatalf("the page answered %d although Payway was held back", res.StatusCode)
 	}

@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -43,6 +44,10 @@ type Config struct {
 	// the console is enabled. a offers such routes the layout, the logged-in user and the real login
 	// (host.go). nil: none.
 	ExtraRoutes func(e *echo.Echo, a *App)
+	// AfterLogin runs after every successful login (the form's and the demo console's), with the
+	// account and its e-mail: sandbox mode adopts a demo persona's one-click Klarna token there
+	// (internal/app). It must not fail the login: it logs its own problems. nil: nothing.
+	AfterLogin func(ctx context.Context, accountID, email string)
 }
 
 // Recovery page defaults (Config.Recovery, PAYWALL_RECOVERY).

@@ -268,6 +268,7 @@ func TestDemoScenariosStartReadyToRun(t *testing.T) {
 		{"widget-decline", "Rita Reader", regexp.MustCompile(`^/subscribe\?offer=monthly&`), "customer+denied@email.se"},
 		{"debt", "Dana Debt", regexp.MustCompile(`^/subscribe\?offer=monthly&`), "Payway refuses the order"},
 		{"ssn-conflict", "Tove Taken", regexp.MustCompile(`^/subscribe\?offer=monthly&`), "account update"},
+		{"first-oneclick", "Sam Subscriber", regexp.MustCompile(`^/account$`), "Save Klarna for one-click purchases"},
 		{"token-success", "Tim Token", regexp.MustCompile(`^/account$`), "one click"},
 		{"recovery-sdk", "Stina Stepup", regexp.MustCompile(`^/account$`), "Continue with Klarna"},
 		{"recovery-hpp", "Stina Stepup", regexp.MustCompile(`^/account$`), "Klarna's page"},
@@ -336,6 +337,30 @@ func TestDemoScenarioResetsAUsedUpPersona(t *testing.T) {
 				t.Error("after the reset the archive is still not offered")
 			}
 		}},
+		{"token-success", func(t *testing.T, app *testApp, c *client) string {
+			c.login("token@example.se", demoPassword, "/")
+			if res := c.post("/account/saved-method/remove", url.Values{"csrf": {c.csrf("/account")}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("remove: %d", res.Status)
+			}
+			res := c.post("/account/purchases", url.Values{"csrf": {c.csrf("/account")}, "offer": {offerUpgrade}, "with": {"klarna"}})
+			return strings.TrimPrefix(res.Header.Get("Location"), "/account/purchases/")
+		}, "was removed in an earlier run", func(t *testing.T, app *testApp, c *client) {
+			if acc := c.get("/account"); !strings.Contains(acc.Body, `data-testid="saved-method-status">Active<`) {
+				t.Error("after the reset the persona's token is not active again")
+			}
+		}},
+		{"first-oneclick", func(t *testing.T, app *testApp, c *client) string {
+			c.login("subscriber@example.se", demoPassword, "/")
+			id := c.startFirstPurchase(offerUpgrade)
+			c.post("/account/purchases/"+id+"/consent", url.Values{"csrf": {c.csrf("/account")}, "save": {"1"}})
+			_, auth := app.authorizeSession(app.tokenPurchase(id).KlarnaSessionID, approvedKP)
+			c.post("/account/purchases/"+id+"/order", url.Values{"csrf": {c.csrf("/account")}, "authorization_token": {auth}})
+			return id
+		}, "saved Klarna for one-click purchases in an earlier run", func(t *testing.T, app *testApp, c *client) {
+			if acc := c.get("/account"); !strings.Contains(acc.Body, `data-testid="no-saved-method"`) {
+				t.Error("after the reset the reader still has a saved token")
+			}
+		}},
 		{"recovery-sdk", func(t *testing.T, app *testApp, c *client) string {
 			id := c.startRecovery()
 			if res := c.get(c.hppSubmit(c.startHPP(id, "NONE"), "pay")); res.Header.Get("Location") != "/account/purchases/"+id {
@@ -391,7 +416,7 @@ type armedFault struct {
 
 func (a *testApp) armedFaults() []armedFault {
 	a.t.Helper()
-	res, err := http.Get(a.Sandbox.URL + "/sandbox/v1/faults")
+	res, err := a.raw.Get(a.Sandbox.URL + "/sandbox/v1/faults")
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -629,6 +654,21 @@ func TestDemoSecretsNeverShown(t *testing.T) {
 		}},
 		{"recovery through the hosted page (NONE)", hpp("NONE")},
 		{"recovery through the hosted page (PLACE_ORDER)", hpp("PLACE_ORDER")},
+		{"first purchase saving Klarna", func(t *testing.T, app *testApp, c *client) (string, []string) {
+			c.login("subscriber@example.se", demoPassword, "/")
+			id := c.startFirstPurchase(offerArchive)
+			c.post("/account/purchases/"+id+"/consent", url.Values{"csrf": {c.csrf("/account")}, "save": {"1"}})
+			ok, auth := app.authorizeSession(app.tokenPurchase(id).KlarnaSessionID, approvedKP)
+			if !ok {
+				t.Fatal("not approved")
+			}
+			c.post("/account/purchases/"+id+"/order", url.Values{"csrf": {c.csrf("/account")}, "authorization_token": {auth}})
+			token := app.savedToken("subscriber@example.se")
+			if p := app.tokenPurchase(id); !p.TokenSaved || token == "" {
+				t.Fatalf("first purchase: %+v", p)
+			}
+			return id, []string{auth, token}
+		}},
 		{"token rejected without step-up", func(t *testing.T, app *testApp, c *client) (string, []string) {
 			res := c.buyOneClick("token-failed@example.se", offerArchive)
 			m := oneClickLocation.FindStringSubmatch(res.Header.Get("Location"))

@@ -29,6 +29,10 @@ type testApp struct {
 	DB      *store.DB
 	Handler http.Handler // what app.New built (the handlers' *echo.Echo)
 	server  *http.Server // the app's HTTP server (its Shutdown is SIGTERM's first step)
+	// raw is a plain client with a transport of its own: http.DefaultTransport is shared by every test in
+	// the binary, and each httptest server's Close closes its idle connections, which breaks another
+	// parallel test's request in flight ("CloseIdleConnections called").
+	raw *http.Client
 	// App is what app.New built: tests run the reconciler with it (App.Reconcile).
 	App *app.App
 	// SandboxDB is the sandbox's SQLite file: what Payway and Klarna really hold, read by tests that
@@ -85,6 +89,9 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 		cfg.PaywayURL, cfg.PaywayClientID, cfg.PaywaySecret, cfg.PaywayOrg = cfg.SandboxURL, sandbox.PaywayClientID, sandbox.PaywayClientSecret, sandbox.Organisation
 		cfg.KlarnaURL, cfg.KlarnaUser, cfg.KlarnaPassword = cfg.SandboxURL, sandbox.KlarnaUsername, sandbox.KlarnaPassword
 		cfg.KlarnaSDKURL = cfg.SandboxURL + "/kp/lib/v1/api.js"
+		if cfg.TokenKey == nil {
+			cfg.TokenKey = app.SandboxTokenKey() // live mode has no default; a test key is as good as any
+		}
 	} else {
 		cfg.SandboxNow = setup.sandboxNow // nil: one clock, the sandbox's
 	}
@@ -109,7 +116,8 @@ func newTestApp(t *testing.T, opts ...appOption) *testApp {
 	appSrv.Config.Handler = a.Handler
 	appSrv.Start()
 	t.Cleanup(appSrv.Close) // registered last, so it stops first
-	return &testApp{t: t, URL: appSrv.URL, Sandbox: sbSrv, Clock: clk, DB: a.DB, SandboxDB: cfg.SandboxDBPath, Handler: a.Handler, App: a, server: appSrv.Config}
+	return &testApp{t: t, URL: appSrv.URL, Sandbox: sbSrv, Clock: clk, DB: a.DB, SandboxDB: cfg.SandboxDBPath, Handler: a.Handler, App: a, server: appSrv.Config,
+		raw: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}}
 }
 
 // reconcileAfterTimeouts moves the clock past every money call's timeout and runs one reconciler round,
@@ -138,6 +146,7 @@ func (a *testApp) client() *client {
 	}
 	return &client{t: a.t, app: a, http: &http.Client{
 		Jar:           jar,
+		Transport:     http.DefaultTransport.(*http.Transport).Clone(), // see testApp.raw
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 }

@@ -71,6 +71,9 @@ func (a *App) passwordLogin(c echo.Context, email, password string) error {
 	if err := a.startSession(c, acc, tok); err != nil {
 		return err
 	}
+	if a.cfg.AfterLogin != nil {
+		a.cfg.AfterLogin(ctx, acc.ID, acc.Email)
+	}
 	// startSession put the customer on the session, not yet on this request: pages rendered before the
 	// redirect (none today) and the demo console's follow-up checks see them now.
 	c.Set(userContextKey, userOf(acc, tok))

@@ -81,10 +81,13 @@ const statusClientClosed = 499
 func (a *App) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
+		// The connection's own context, not the one handlers see: the timeout middleware inside derives
+		// one and cancels it when it returns, which says nothing about the client.
+		client := c.Request().Context()
 		err := next(c)
 		status := 0
 		switch {
-		case err != nil && c.Request().Context().Err() != nil && !c.Response().Committed:
+		case err != nil && client.Err() != nil && !c.Response().Committed:
 			// The client went away (closed the tab, a double click abandoned the first request): there is
 			// nobody to answer, and it is not our failure. Logged at info as nginx's 499.
 			status = statusClientClosed

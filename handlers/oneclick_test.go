@@ -69,7 +69,7 @@ func (a *testApp) tokenPurchase(id string) checkout.OneClickPurchase {
 func (a *testApp) authorizeSession(sessionID, email string) (bool, string) {
 	a.t.Helper()
 	body, _ := json.Marshal(map[string]string{"session_id": sessionID, "email": email})
-	res, err := http.Post(a.Sandbox.URL+"/sandbox/v1/authorize", "application/json", bytes.NewReader(body))
+	res, err := a.raw.Post(a.Sandbox.URL+"/sandbox/v1/authorize", "application/json", bytes.NewReader(body))
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -161,16 +161,20 @@ func (c *client) expectCompleted(id, method string, authOrders int) {
 
 func TestAccountPage(t *testing.T) {
 	t.Parallel()
+	const payWithKlarna = `name="with" value="klarna"`
 	tests := []struct {
-		email      string
-		want       []string
-		wantOffers bool
+		email         string
+		want          []string
+		wantOffers    bool
+		payWithKlarna bool // the offers are paid with Klarna anew, not charged in one click
 	}{
-		{tokenPersona, []string{`data-testid="saved-method-type">Klarna: Card<`, `************1111`, `data-testid="saved-method-status">Active<`, "Digital: every article"}, true},
-		{"token-cancelled@example.se", []string{`data-testid="saved-method-status">Cancelled<`, `data-testid="saved-method-note"`, `data-testid="regular-checkout"`}, false},
-		{"token-suspended@example.se", []string{`data-testid="saved-method-status">Suspended<`, `data-testid="saved-method-note"`}, false},
-		{"token-missing@example.se", []string{`data-testid="saved-method-status">Not known to Klarna<`, `data-testid="saved-method-note"`}, false},
-		{"reader@example.se", []string{`data-testid="no-saved-method"`, `data-testid="no-subscriptions"`}, false},
+		{tokenPersona, []string{`data-testid="saved-method-type">Klarna: Card<`, `************1111`, `data-testid="saved-method-status">Active<`,
+			"Digital: every article", `data-testid="remove-saved-method"`, "How your subscription is paid", "Klarna: card (Visa)"}, true, false},
+		{"token-cancelled@example.se", []string{`data-testid="saved-method-status">Cancelled<`, `data-testid="saved-method-note"`, `data-testid="remove-saved-method"`}, true, true},
+		{"token-suspended@example.se", []string{`data-testid="saved-method-status">Suspended<`, `data-testid="saved-method-note"`}, true, true},
+		{"token-missing@example.se", []string{`data-testid="saved-method-status">Not known to Klarna<`, `data-testid="saved-method-note"`}, true, true},
+		{"subscriber@example.se", []string{`data-testid="no-saved-method"`, `data-testid="offers-pay-with-klarna"`}, true, true},
+		{"reader@example.se", []string{`data-testid="no-saved-method"`, `data-testid="no-subscriptions"`}, false, false},
 	}
 	app := newTestApp(t)
 	for _, tt := range tests {
@@ -189,7 +193,14 @@ func TestAccountPage(t *testing.T) {
 			hasOffers := strings.Contains(page.Body, `data-testid="buy-oneclick-`+offerArchive+`"`) &&
 				strings.Contains(page.Body, `data-testid="buy-oneclick-`+offerUpgrade+`"`)
 			if hasOffers != tt.wantOffers {
-				t.Errorf("one-click offers shown: %v, want %v", hasOffers, tt.wantOffers)
+				t.Errorf("add-ons shown: %v, want %v", hasOffers, tt.wantOffers)
+			}
+			if got := strings.Contains(page.Body, payWithKlarna); got != tt.payWithKlarna {
+				t.Errorf("add-ons paid with Klarna anew: %v, want %v", got, tt.payWithKlarna)
+			}
+			// Payway's profile never names a Klarna token, and the page shows none.
+			if tok := app.savedToken(tt.email); tok != "" && strings.Contains(page.Body, tok) {
+				t.Error("the page shows the saved token")
 			}
 			if !strings.Contains(page.Body, `data-testid="account-link"`) {
 				t.Error("the header has no link to the account page")
@@ -211,8 +222,8 @@ func TestOneClickPurchaseOutcomes(t *testing.T) {
 		want       []string
 		wantRetry  bool
 	}{
-		{"payment method failed", "token-failed@example.se", http.StatusUnprocessableEntity, []string{"Klarna could not charge your saved payment method", `data-failure-code="PAYMENT_METHOD_FAILED"`, "/subscribe"}, true},
-		{"token cancelled", "token-cancelled@example.se", http.StatusUnprocessableEntity, []string{"Your saved payment method has been cancelled", `data-failure-code="TOKEN_CANCELLED"`, "regular checkout"}, false},
+		{"payment method failed", "token-failed@example.se", http.StatusUnprocessableEntity, []string{"Klarna could not charge your saved payment method", `data-failure-code="PAYMENT_METHOD_FAILED"`, `data-testid="oneclick-pay-with-klarna"`}, true},
+		{"token cancelled", "token-cancelled@example.se", http.StatusUnprocessableEntity, []string{"Your saved payment method has been cancelled", `data-failure-code="TOKEN_CANCELLED"`, "Pay with Klarna instead"}, false},
 		{"token suspended", "token-suspended@example.se", http.StatusUnprocessableEntity, []string{"Klarna has paused your saved payment method", `data-failure-code="TOKEN_SUSPENDED"`}, false},
 		{"token not found", "token-missing@example.se", http.StatusUnprocessableEntity, []string{"Klarna does not know your saved payment method", `data-failure-code="TOKEN_NOT_FOUND"`}, false},
 	}
@@ -454,7 +465,7 @@ func TestHPPCallback(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, app.URL+"/recovery/"+id+"/hpp/callback?secret="+url.QueryEscape(secret), bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		// Klarna's servers carry no CSRF token or cookie: the route is exempt, authenticated by the secret.
-		res, err := http.DefaultClient.Do(req)
+		res, err := app.raw.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -479,7 +490,7 @@ func TestHPPCallback(t *testing.T) {
 			}
 		})
 	}
-	bad, _ := http.Post(app.URL+"/recovery/"+id+"/hpp/callback?secret="+p.CallbackSecret, "application/json", strings.NewReader(`{"nope":`))
+	bad, _ := app.raw.Post(app.URL+"/recovery/"+id+"/hpp/callback?secret="+p.CallbackSecret, "application/json", strings.NewReader(`{"nope":`))
 	if bad.StatusCode != http.StatusBadRequest {
 		t.Errorf("malformed callback: %d", bad.StatusCode)
 	}

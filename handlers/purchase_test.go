@@ -44,7 +44,7 @@ func (a *testApp) authorize(purchaseID, email, category string) string {
 		a.t.Fatal(err)
 	}
 	body, _ := json.Marshal(map[string]string{"session_id": p.KlarnaSessionID, "email": email, "category": category})
-	res, err := http.Post(a.Sandbox.URL+"/sandbox/v1/authorize", "application/json", bytes.NewReader(body))
+	res, err := a.raw.Post(a.Sandbox.URL+"/sandbox/v1/authorize", "application/json", bytes.NewReader(body))
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func (a *testApp) authorize(purchaseID, email, category string) string {
 func (a *testApp) sandboxControl(path string, body any) {
 	a.t.Helper()
 	b, _ := json.Marshal(body)
-	res, err := http.Post(a.Sandbox.URL+path, "application/json", bytes.NewReader(b))
+	res, err := a.raw.Post(a.Sandbox.URL+path, "application/json", bytes.NewReader(b))
 	if err != nil {
 		a.t.Fatal(err)
 	}

@@ -25,7 +25,8 @@ import (
 //     user to the redirect uri that you received") and item.state are assumed. Only a purchase on stage
 //     would confirm them (a Klarna playground authorization of a stage session); until then the app reads
 //     the order through the documented Order API rather than trusting more of this answer.
-//   - me/payment_profile: item.payment_option, item.klarna_customer_token and item.updated are assumed.
+//   - me/payment_profile/ is no longer assumed: its documented shape (a list in "items", no Klarna
+//     customer token) is decoded in profile.go and checked against the documented example.
 //   - order?account_id=: the envelope is assumed. The docs list account_id as a parameter of the Order
 //     API; the order_id form's {"item": order} is documented, and the page's second example ("orders for
 //     account") opens with {"items":[ but the archived copy breaks off after the first id. orderList
@@ -95,13 +96,6 @@ type placedItem struct {
 	OrderID     string `json:"order_id"`     // assumed
 	RedirectURI string `json:"redirect_uri"` // assumed
 	State       string `json:"state"`        // assumed
-}
-
-// profileItem is the item of GET /external/api/v1/me/payment_profile.
-type profileItem struct {
-	PaymentOption       string   `json:"payment_option"`        // assumed
-	KlarnaCustomerToken string   `json:"klarna_customer_token"` // assumed
-	Updated             flexTime `json:"updated"`               // assumed
 }
 
 // orderList is the body of GET /external/api/v1/order?account_id= (assumed, see above).

@@ -20,7 +20,9 @@ func FuzzPurchaseDecoders(f *testing.F) {
 		`{"item":{"id":"585a4768edce2c5e6f000001","order_id":"X-1","payments":[{"payment_result":{"amount":"13900","error_code":null},"amount":139.0,"payment_type":"autopay"}],"order_detail":{"period_info":{"length":1},"vat_code":"6"},"addresses":{"city":"Umeå"},"parent_order_id":null}}`,
 		`{"item":{"payments":[{"payment_result":{"amount":13900}}],"addresses":[{"city":"Umeå"},{}]}}`,
 		`{"item":{"payments":[{"payment_result":{"amount":"99.00"}}],"addresses":null}}`,
-		`{"item":{"payment_option":"klarna_payments","klarna_customer_token":"t","updated":"2026-03-02T09:00:00.123+01:00"}}`,
+		`{"items":[{"id":"585a4768edce2c5e6f000001","payment_option":"adyen","type":"klarna_paynow","default_profile":true,"state":"active","meta_data":{"masked_number":"1111","expiry_month":3,"expiry_year":"2030","brand":"visa"},"agreements":[]}]}`,
+		`{"items":[{"meta_data":null,"agreements":null}]}`,
+		`{"items":null}`,
 		`{"items":[{"id":"a","price":139,"iteration_length":1,"enabled":true}]}`,
 		`{"items":[{"price":"139"}]}`,
 		`{"item":[]}`,
@@ -37,7 +39,7 @@ func FuzzPurchaseDecoders(f *testing.F) {
 			{itemWrap, &sessionItem{}},
 			{itemWrap, &placedItem{}},
 			{itemWrap, &Order{}},
-			{itemWrap, &profileItem{}},
+			{bare, &profileList{}},
 			{bare, &struct {
 				Items []PaymentPeriod `json:"items"`
 			}{}},

@@ -337,12 +337,13 @@ func TestPurchasePlaceOrder(t *testing.T) {
 		}
 	})
 	t.Run("payment profile saved", func(t *testing.T) {
-		p, err := e.client.PaymentProfile(ctx, tok)
+		ps, err := e.client.PaymentProfiles(ctx, tok)
 		if err != nil {
-			t.Fatalf("PaymentProfile: %v", err)
+			t.Fatalf("PaymentProfiles: %v", err)
 		}
-		if p.PaymentOption != "klarna_payments" || p.KlarnaCustomerToken == "" || !p.Updated.Equal(e.clock.Now()) {
-			t.Errorf("Profile = %+v", p)
+		if len(ps) != 1 || ps[0].PaymentOption != "klarna_payments" || ps[0].State != "active" || !ps[0].DefaultProfile ||
+			!strings.HasPrefix(ps[0].Type, "klarna_") || len(ps[0].ID) != 24 {
+			t.Errorf("profiles = %+v, want one active klarna_payments profile", ps)
 		}
 	})
 	t.Run("session dies at the first purchase", func(t *testing.T) {
@@ -436,8 +437,8 @@ func TestPurchaseTrial(t *testing.T) {
 	if after, _ := e.client.Me(ctx, tok); after != before {
 		t.Errorf("a trial order synced the account (Payway gets no Klarna data until the first charge):\n%+v\n%+v", before, after)
 	}
-	if p, err := e.client.PaymentProfile(ctx, tok); err != nil || p.KlarnaCustomerToken == "" {
-		t.Errorf("PaymentProfile after trial = %+v, %v", p, err)
+	if ps, err := e.client.PaymentProfiles(ctx, tok); err != nil || len(ps) != 1 || ps[0].Type != "klarna_direct_debit" {
+		t.Errorf("PaymentProfiles after trial = %+v, %v; want one direct debit profile", ps, err)
 	}
 	t.Run("the regular session cannot buy the active product any more", func(t *testing.T) {
 		_, err := e.client.PlaceOrder(ctx, tok, placeReq(regular, regularAuth))
@@ -541,8 +542,8 @@ func TestPurchaseDebt(t *testing.T) {
 	if got, _ := e.client.ActiveProducts(t.Context(), tok); len(got) != 0 {
 		t.Errorf("ActiveProducts = %v, want none after payment method failed", got)
 	}
-	if _, err := e.client.PaymentProfile(t.Context(), tok); !payway.IsCode(err, "not_found") {
-		t.Errorf("PaymentProfile after a failed purchase: %v, want not_found", err)
+	if ps, err := e.client.PaymentProfiles(t.Context(), tok); err != nil || len(ps) != 0 {
+		t.Errorf("PaymentProfiles after a failed purchase: %+v, %v; want none", ps, err)
 	}
 }
 
@@ -684,36 +685,78 @@ func TestPurchasePaymentProfile(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
 	ctx := t.Context()
-	tokens := map[string]string{}
+	ids := map[string]string{}
 	for _, email := range []string{"token@example.se", "stepup@example.se", "token-failed@example.se",
 		"token-cancelled@example.se", "token-suspended@example.se", "token-missing@example.se"} {
-		p, err := e.client.PaymentProfile(ctx, e.login(t, email).AccessToken)
+		ps, err := e.client.PaymentProfiles(ctx, e.login(t, email).AccessToken)
 		if err != nil {
-			t.Fatalf("PaymentProfile(%s): %v", email, err)
+			t.Fatalf("PaymentProfiles(%s): %v", email, err)
 		}
-		if p.PaymentOption != "klarna_payments" || p.KlarnaCustomerToken == "" {
-			t.Errorf("%s: profile %+v", email, p)
+		// Payway's profile describes the subscription's payment; the app's one-click token (cancelled,
+		// suspended, unknown for some of these personas) is not Payway's business.
+		if len(ps) != 1 || ps[0].PaymentOption != "klarna_payments" || ps[0].Type != "klarna_card" || ps[0].State != "active" ||
+			ps[0].MaskedNumber() == "" || ps[0].Brand() == "" || ps[0].AccountID == "" {
+			t.Errorf("%s: profiles %+v", email, ps)
+			continue
 		}
-		if prev, dup := tokens[p.KlarnaCustomerToken]; dup {
-			t.Errorf("%s and %s share token %s", email, prev, p.KlarnaCustomerToken)
+		if prev, dup := ids[ps[0].ID]; dup {
+			t.Errorf("%s and %s share profile %s", email, prev, ps[0].ID)
 		}
-		tokens[p.KlarnaCustomerToken] = email
+		ids[ps[0].ID] = email
 	}
-	// Token ids are stable across sandboxes (derived from the e-mail).
+	// Profile ids are stable across sandboxes.
 	other := newEnv(t, nil)
-	p, err := other.client.PaymentProfile(ctx, other.login(t, "token@example.se").AccessToken)
-	if err != nil || tokens[p.KlarnaCustomerToken] != "token@example.se" {
-		t.Errorf("token@example.se in another sandbox: %+v, %v", p, err)
+	ps, err := other.client.PaymentProfiles(ctx, other.login(t, "token@example.se").AccessToken)
+	if err != nil || len(ps) != 1 || ids[ps[0].ID] != "token@example.se" {
+		t.Errorf("token@example.se in another sandbox: %+v, %v", ps, err)
 	}
 
-	_, err = e.client.PaymentProfile(ctx, e.login(t, "reader@example.se").AccessToken)
-	wantAPIError(t, err, 404, "not_found")
+	if ps, err := e.client.PaymentProfiles(ctx, e.login(t, "reader@example.se").AccessToken); err != nil || len(ps) != 0 {
+		t.Errorf("reader@example.se: %+v, %v; want no profiles", ps, err)
+	}
 	tk, err := e.client.PasswordGrant(ctx, "token@example.se", "paywall-demo", []string{"/external/me/w"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.client.PaymentProfile(ctx, tk.AccessToken)
+	_, err = e.client.PaymentProfiles(ctx, tk.AccessToken)
 	wantAPIError(t, err, 403, "insufficient_scope")
+}
+
+// TestPaymentProfileFieldsAsDocumented reads the sandbox's raw answer: the documented path with its
+// trailing slash, a list in "items", each item with exactly the documented fields, and no Klarna
+// customer token anywhere (neither Payway's own nor the app's).
+func TestPaymentProfileFieldsAsDocumented(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	email := "stepup@example.se"
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, e.srv.URL+"/external/api/v1/me/payment_profile/", nil)
+	req.Header.Set("Authorization", "Bearer "+e.login(t, email).AccessToken)
+	resp, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var body struct {
+		Items []map[string]json.RawMessage `json:"items"`
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(raw, &body) != nil || len(body.Items) != 1 {
+		t.Fatalf("GET payment_profile/: %d %s", resp.StatusCode, raw)
+	}
+	documented := []string{"account_id", "agreements", "default_profile", "id", "meta_data", "payment_option", "state", "type"}
+	var keys []string
+	for k := range body.Items[0] {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	if !slices.Equal(keys, documented) {
+		t.Errorf("fields %v, want the documented %v", keys, documented)
+	}
+	for _, secret := range []string{"klarna_customer_token", "customer_token", persona(t, email).KlarnaToken.TokenID} {
+		if strings.Contains(string(raw), secret) {
+			t.Errorf("the profile exposes %q: %s", secret, raw)
+		}
+	}
 }
 
 func TestPurchaseObserverMasksSecrets(t *testing.T) {
@@ -726,11 +769,10 @@ func TestPurchaseObserverMasksSecrets(t *testing.T) {
 	if _, err := e.client.PlaceOrder(ctx, tok, placeReq(s, auth)); err != nil {
 		t.Fatal(err)
 	}
-	p, err := e.client.PaymentProfile(ctx, tok)
-	if err != nil {
+	if _, err := e.client.PaymentProfiles(ctx, tok); err != nil {
 		t.Fatal(err)
 	}
-	secrets := []string{tok, s.ClientToken, auth, p.KlarnaCustomerToken}
+	secrets := []string{tok, s.ClientToken, auth}
 	var paths []string
 	for _, ex := range e.obs.all() {
 		paths = append(paths, ex.Method+" "+ex.Path)
@@ -742,7 +784,7 @@ func TestPurchaseObserverMasksSecrets(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"POST /external/api/v1/klarna_payments/create_session",
-		"POST /external/api/v1/klarna_payments/place_order", "GET /external/api/v1/me/payment_profile"} {
+		"POST /external/api/v1/klarna_payments/place_order", "GET /external/api/v1/me/payment_profile/"} {
 		if !slices.Contains(paths, want) {
 			t.Errorf("exchanges %v lack %s", paths, want)
 		}
@@ -774,8 +816,8 @@ func TestPurchaseReset(t *testing.T) {
 	if got, _ := e.client.ActiveProducts(ctx, tok); len(got) != 0 {
 		t.Errorf("ActiveProducts after reset = %v", got)
 	}
-	if _, err := e.client.PaymentProfile(ctx, tok); !payway.IsCode(err, "not_found") {
-		t.Errorf("PaymentProfile after reset: %v, want not_found", err)
+	if ps, err := e.client.PaymentProfiles(ctx, tok); err != nil || len(ps) != 0 {
+		t.Errorf("PaymentProfiles after reset: %+v, %v; want none", ps, err)
 	}
 	if _, err := e.client.Order(ctx, tok, placed.OrderID); !payway.IsCode(err, "not_found") {
 		t.Errorf("Order after reset: %v, want not_found", err)
@@ -783,7 +825,7 @@ func TestPurchaseReset(t *testing.T) {
 	if after, _ := e.client.Me(ctx, tok); after != before {
 		t.Errorf("account after reset = %+v, want the seeded %+v", after, before)
 	}
-	if p, err := e.client.PaymentProfile(ctx, e.login(t, "token@example.se").AccessToken); err != nil || p.KlarnaCustomerToken == "" {
-		t.Errorf("token persona's profile after reset: %+v, %v", p, err)
+	if ps, err := e.client.PaymentProfiles(ctx, e.login(t, "token@example.se").AccessToken); err != nil || len(ps) != 1 {
+		t.Errorf("token persona's profiles after reset: %+v, %v", ps, err)
 	}
 }

@@ -181,6 +181,13 @@ const (
 	tokenBehaviourPaymentMethodFailed = "payment_method_failed" // PAYMENT_METHOD_FAILED, no trigger
 )
 
+// Token kinds (reference §4.4): subscription tokens are merchant-initiated and never offered a step-up;
+// on-demand tokens (no subscription object) are customer-initiated and may be.
+const (
+	tokenKindOnDemand     = "on_demand"
+	tokenKindSubscription = "subscription"
+)
+
 // kpCustomerToken is a Klarna customer token.
 type kpCustomerToken struct {
 	TokenID           string
@@ -193,8 +200,11 @@ type kpCustomerToken struct {
 	Description       string
 	Customer          kpCustomer
 	SessionID         string // the session it was created from ("" for seeded tokens)
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// Kind is tokenKindOnDemand or tokenKindSubscription: whether the session it was made from had a
+	// subscription object. Only on-demand tokens are ever offered a step-up.
+	Kind      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // tokenInput is create-customer-token's body.

@@ -168,18 +168,35 @@ func nationalIDFromSSN(birthDate, ssn string) string {
 	return digits
 }
 
-// seedKlarnaToken creates the persona's saved Klarna customer token. An existing token is left alone:
-// sandbox activity (a step-up that changed the payment method, a cancellation) survives restarts, and
-// POST /sandbox/v1/reset brings the seeded state back.
+// seedKlarnaToken creates the persona's two Klarna customer tokens: the on-demand token the app saved at
+// an earlier one-click purchase (Persona.KlarnaToken: its status, method and behaviour are the scenario;
+// the app adopts it at login in sandbox mode, see GET /sandbox/v1/app-token) and the subscription token
+// Payway keeps for the persona's renewals (always active, never offered a step-up, named only by
+// Payway's payment profile). An existing token is left alone: sandbox activity (a step-up that changed
+// the payment method, a cancellation) survives restarts, and POST /sandbox/v1/reset brings the seeded
+// state back.
 func seedKlarnaToken(ctx context.Context, tx *sql.Tx, p Persona, now time.Time) error {
 	t := p.KlarnaToken
-	if t == nil || t.Missing {
+	if t == nil {
+		return nil
+	}
+	since := now.Add(-personaProductsSince)
+	sub := kpCustomerToken{
+		TokenID: personaSubscriptionTokenID(p.Email), Status: "ACTIVE", PaymentMethodType: "CARD",
+		Behaviour: tokenBehaviourOK, Description: "Subscription of " + p.Email, Customer: personaCustomer(p),
+		Kind: tokenKindSubscription, CardBrand: "VISA", CardExpiry: "12/2030", CreatedAt: since, UpdatedAt: since,
+	}
+	sub.MaskedNumber = maskedNumberFor(sub.PaymentMethodType, sub.TokenID)
+	if err := insertCustomerToken(ctx, tx, sub, true); err != nil {
+		return err
+	}
+	if t.Missing {
 		return nil
 	}
 	tok := kpCustomerToken{
 		TokenID: t.TokenID, Status: t.Status, PaymentMethodType: t.PaymentMethodType, MaskedNumber: t.MaskedNumber,
-		Behaviour: t.Behaviour, Description: "Saved payment of " + p.Email, Customer: personaCustomer(p),
-		CreatedAt: now.Add(-personaProductsSince), UpdatedAt: now.Add(-personaProductsSince),
+		Behaviour: t.Behaviour, Description: "One-click purchases of " + p.Email, Customer: personaCustomer(p),
+		Kind: tokenKindOnDemand, CreatedAt: since, UpdatedAt: since,
 	}
 	if tok.Status == "" {
 		tok.Status = "ACTIVE"
@@ -196,7 +213,16 @@ func seedKlarnaToken(ctx context.Context, tx *sql.Tx, p Persona, now time.Time) 
 	if tok.MaskedNumber == "" {
 		tok.MaskedNumber = maskedNumberFor(tok.PaymentMethodType, tok.TokenID)
 	}
-	return insertCustomerToken(ctx, tx, tok, true)
+	if err := insertCustomerToken(ctx, tx, tok, true); err != nil {
+		return err
+	}
+	// An older sandbox had this token in the persona's payment profile, which migration 4 took for a
+	// subscription token: it is the app's on-demand token.
+	_, err := tx.ExecContext(ctx, `UPDATE kp_customer_tokens SET kind = ? WHERE token_id = ?`, tokenKindOnDemand, tok.TokenID)
+	if err != nil {
+		return fmt.Errorf("sandbox: seed token kind: %w", err)
+	}
+	return nil
 }
 
 // customerJSON is how a kpCustomer is stored.

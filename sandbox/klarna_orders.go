@@ -254,7 +254,7 @@ func createCustomerTokenTx(ctx context.Context, tx *sql.Tx, authToken string, in
 	t := kpCustomerToken{
 		TokenID: newUUID(), Status: "ACTIVE", PaymentMethodType: tokenPaymentMethodType(auth.Category),
 		Behaviour: tokenBehaviourOK, Description: in.Description, Customer: auth.Customer, SessionID: sess.ID,
-		CreatedAt: now, UpdatedAt: now,
+		Kind: tokenKindOf(sess.Input.Cart), CreatedAt: now, UpdatedAt: now,
 	}
 	t.MaskedNumber = maskedNumberFor(t.PaymentMethodType, t.TokenID)
 	t.CardBrand, t.CardExpiry = cardDetails(t.PaymentMethodType, now)
@@ -262,6 +262,18 @@ func createCustomerTokenTx(ctx context.Context, tx *sql.Tx, authToken string, in
 		return kpCustomerToken{}, err
 	}
 	return t, execOne(ctx, tx, "mark token created", `UPDATE kp_authorizations SET token_created = 1 WHERE token = ?`, auth.Token)
+}
+
+// tokenKindOf is the kind of token a session's authorization makes: a subscription token when any order
+// line carries a subscription object (Payway's purchases), an on-demand token otherwise (the app's
+// one-click token).
+func tokenKindOf(c cart) string {
+	for _, l := range c.OrderLines {
+		if l.Subscription != nil {
+			return tokenKindSubscription
+		}
+	}
+	return tokenKindOnDemand
 }
 
 // kpCancelAuthorization is DELETE /payments/v1/authorizations/{token}: a live, unconsumed authorization

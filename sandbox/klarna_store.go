@@ -190,7 +190,7 @@ func orderByID(ctx context.Context, q querier, id string) (kpOrder, error) {
 // --- customer tokens ---
 
 const customerTokenColumns = `token_id, status, payment_method_type, masked_number, card_brand, card_expiry,
-	behaviour, description, customer_json, session_id, created_at, updated_at`
+	behaviour, description, customer_json, session_id, created_at, updated_at, kind`
 
 // insertCustomerToken stores a token; keepExisting makes it a no-op when the id exists (persona seeding).
 func insertCustomerToken(ctx context.Context, tx *sql.Tx, t kpCustomerToken, keepExisting bool) error {
@@ -198,10 +198,13 @@ func insertCustomerToken(ctx context.Context, tx *sql.Tx, t kpCustomerToken, kee
 	if keepExisting {
 		conflict = ` ON CONFLICT (token_id) DO NOTHING`
 	}
+	if t.Kind == "" {
+		t.Kind = tokenKindOnDemand
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO kp_customer_tokens (`+customerTokenColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+conflict,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+conflict,
 		t.TokenID, t.Status, t.PaymentMethodType, t.MaskedNumber, t.CardBrand, t.CardExpiry, t.Behaviour,
-		t.Description, customerJSON(t.Customer), t.SessionID, unix(t.CreatedAt), unix(t.UpdatedAt))
+		t.Description, customerJSON(t.Customer), t.SessionID, unix(t.CreatedAt), unix(t.UpdatedAt), t.Kind)
 	if err != nil {
 		return fmt.Errorf("sandbox: insert customer token: %w", err)
 	}
@@ -214,7 +217,7 @@ func customerTokenByID(ctx context.Context, q querier, id string) (kpCustomerTok
 	var created, updated int64
 	err := q.QueryRowContext(ctx, `SELECT `+customerTokenColumns+` FROM kp_customer_tokens WHERE token_id = ?`, id).Scan(
 		&t.TokenID, &t.Status, &t.PaymentMethodType, &t.MaskedNumber, &t.CardBrand, &t.CardExpiry, &t.Behaviour,
-		&t.Description, &cust, &t.SessionID, &created, &updated)
+		&t.Description, &cust, &t.SessionID, &created, &updated, &t.Kind)
 	if errors.Is(err, sql.ErrNoRows) {
 		return kpCustomerToken{}, fmt.Errorf("sandbox: customer token: %w", errNotFound)
 	}

@@ -74,7 +74,9 @@ func tokenOrderTx(ctx context.Context, tx *sql.Tx, tokenID string, in tokenOrder
 		rej := forbidden("UNAVAILABLE_PAYMENT_METHOD", paymentFailedMessage)
 		rej.FraudStatus, rej.Reason = "REJECTED", paymentFailedMessage
 		rej.AuthorizedPaymentMethod = paymentMethodOfToken(t.PaymentMethodType)
-		if in.StepUp == "SUPPORTED" {
+		// Step-up is for customer-initiated (on-demand) charges only: a subscription token is refused
+		// without a trigger, whatever the request asks (reference §4.4, §8).
+		if in.StepUp == "SUPPORTED" && t.Kind != tokenKindSubscription {
 			rej.StepUpID = newUUID()
 			if err := insertStepUp(ctx, tx, rej.StepUpID, t.TokenID, now); err != nil {
 				return kpOrder{}, nil, err

@@ -55,7 +55,8 @@ func purchasePersonas() []Persona {
 			CustomerNumber: "100007", MobilePhoneNumber: "+46701740611", BirthDate: "1992-02-20",
 			SocialSecurityNumber: "920220-5671", Address: addr("Ulf", "Update", "Storgatan", "30", "90326", "Umeå"),
 		},
-		// Subscribers with a saved Klarna customer token (Payway's payment profile).
+		// Subscribers whose one-click Klarna token the app saved earlier (the app's on-demand token; Payway
+		// keeps a subscription token of its own for their renewals).
 		{
 			Email: "token@example.se", Password: demoPassword, FirstName: "Tim", LastName: "Token",
 			Products: []string{productDigital}, KlarnaToken: token("token@example.se", "ACTIVE", tokenBehaviourOK),
@@ -95,17 +96,25 @@ func purchasePersonas() []Persona {
 			Email: "token-missing@example.se", Password: demoPassword, FirstName: "Maja", LastName: "Missing",
 			Products:       []string{productDigital},
 			KlarnaToken:    &PersonaToken{TokenID: personaTokenID("token-missing@example.se"), Missing: true},
-			Demonstrates:   "payment profile names a token Klarna does not know (404 TOKEN_NOT_FOUND, no trigger)",
+			Demonstrates:   "the app's saved token is one Klarna does not know (404 TOKEN_NOT_FOUND, no trigger)",
 			CustomerNumber: "100013", MobilePhoneNumber: "+46701740618", BirthDate: "1984-02-24",
 			SocialSecurityNumber: "840224-2468", Address: addr("Maja", "Missing", "Järntorget", "1", "41304", "Göteborg"),
 		},
 	}
 }
 
-// personaTokenID derives a stable, UUID-shaped Klarna customer token id from the e-mail, so tokens
-// survive restarts and resets and the app's stored references stay valid.
-func personaTokenID(email string) string {
-	sum := sha256.Sum256([]byte("sandbox-customer-token:" + strings.ToLower(email)))
+// personaTokenID derives a stable, UUID-shaped id for the persona's on-demand token (the app's) from
+// the e-mail, so tokens survive restarts and resets and the app's stored tokens stay valid.
+func personaTokenID(email string) string { return tokenIDFrom("sandbox-customer-token:" + email) }
+
+// personaSubscriptionTokenID is the stable id of the subscription token Payway keeps for the persona.
+func personaSubscriptionTokenID(email string) string {
+	return tokenIDFrom("sandbox-subscription-token:" + email)
+}
+
+// tokenIDFrom is a UUID-shaped id derived from seed (case-insensitive).
+func tokenIDFrom(seed string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(seed)))
 	b := sum[:16]
 	b[6] = b[6]&0x0f | 0x40 // version 4 layout
 	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant

@@ -305,16 +305,22 @@ func TestPurchasePersonasSeeded(t *testing.T) {
 		switch {
 		case p.KlarnaToken == nil && err != errNotFound:
 			t.Errorf("%s: profile %+v, %v; want none", p.Email, prof, err)
-		case p.KlarnaToken != nil && (err != nil || prof.KlarnaCustomerToken != p.KlarnaToken.TokenID):
-			t.Errorf("%s: profile %+v, %v; want token %s", p.Email, prof, err, p.KlarnaToken.TokenID)
+		case p.KlarnaToken != nil && (err != nil || prof.KlarnaCustomerToken != personaSubscriptionTokenID(p.Email)):
+			t.Errorf("%s: profile %+v, %v; want Payway's subscription token %s", p.Email, prof, err, personaSubscriptionTokenID(p.Email))
 		case p.KlarnaToken != nil:
-			// The profile's token is the one Klarna knows (or, for Missing, does not know).
-			tok, kerr := s.kpCustomerToken(ctx, prof.KlarnaCustomerToken)
+			// Payway's token is a subscription token that charges fine; the app's on-demand token is the
+			// scenario (or, for Missing, unknown to Klarna).
+			sub, kerr := s.kpCustomerToken(ctx, prof.KlarnaCustomerToken)
+			if kerr != nil || sub.Kind != tokenKindSubscription || sub.Status != "ACTIVE" || sub.Behaviour != tokenBehaviourOK {
+				t.Errorf("%s: Payway's token %+v, %v; want an active subscription token", p.Email, sub, kerr)
+			}
+			tok, kerr := s.kpCustomerToken(ctx, p.KlarnaToken.TokenID)
 			switch {
 			case p.KlarnaToken.Missing && kerr == nil:
 				t.Errorf("%s: Klarna knows the missing token: %+v", p.Email, tok)
-			case !p.KlarnaToken.Missing && (kerr != nil || tok.Status != p.KlarnaToken.Status || tok.Behaviour != p.KlarnaToken.Behaviour):
-				t.Errorf("%s: Klarna token %+v, %v; want %s/%s", p.Email, tok, kerr, p.KlarnaToken.Status, p.KlarnaToken.Behaviour)
+			case !p.KlarnaToken.Missing && (kerr != nil || tok.Status != p.KlarnaToken.Status ||
+				tok.Behaviour != p.KlarnaToken.Behaviour || tok.Kind != tokenKindOnDemand):
+				t.Errorf("%s: app token %+v, %v; want on-demand %s/%s", p.Email, tok, kerr, p.KlarnaToken.Status, p.KlarnaToken.Behaviour)
 			}
 		}
 	}

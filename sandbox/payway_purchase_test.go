@@ -43,7 +43,7 @@ func TestPurchaseRawErrors(t *testing.T) {
 		{name: "GET create_session", method: "GET", path: kp + "create_session", wantStatus: 405, wantCode: "method_not_allowed"},
 		{name: "POST payment_periods", method: "POST", path: kp + "payment_periods", contentType: jsonCT, body: "{}",
 			wantStatus: 405, wantCode: "method_not_allowed"},
-		{name: "DELETE payment_profile", method: "DELETE", path: "/external/api/v1/me/payment_profile", wantStatus: 405, wantCode: "method_not_allowed"},
+		{name: "DELETE payment_profile", method: "DELETE", path: "/external/api/v1/me/payment_profile/", wantStatus: 405, wantCode: "method_not_allowed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

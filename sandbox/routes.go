@@ -32,7 +32,7 @@ func (s *Server) table() []route {
 		{http.MethodGet, "/external/api/v1/me/active_products", s.paywayBearer(scopeMeWrite, s.paywayActiveProducts)},
 		// Payway: Klarna purchases, orders, payment profile (payway_catalogue.go, payway_purchase.go,
 		// payway_place_order.go, payway_orders.go, payway_profile.go).
-		{http.MethodGet, "/external/api/v1/me/payment_profile", s.paywayBearer(scopePaymentProfile, s.paywayPaymentProfile)},
+		{http.MethodGet, "/external/api/v1/me/payment_profile/{$}", s.paywayBearer(scopePaymentProfile, s.paywayPaymentProfile)},
 		{http.MethodGet, "/external/api/v1/klarna_payments/payment_periods", s.paywayBearer(scopeKlarnaRead, s.paywayPaymentPeriods)},
 		{http.MethodPost, "/external/api/v1/klarna_payments/create_session", s.paywayBearer(scopeKlarnaWrite, s.paywayCreateSession)},
 		{http.MethodPost, "/external/api/v1/klarna_payments/place_order", s.paywayBearer(scopeKlarnaWrite, s.paywayPlaceOrder)},
@@ -66,6 +66,7 @@ func (s *Server) table() []route {
 		// Sandbox control (control_*.go): JSON, no auth, never faulted.
 		{http.MethodPost, "/sandbox/v1/authorize", http.HandlerFunc(s.controlAuthorize)},
 		{http.MethodGet, "/sandbox/v1/scenarios", http.HandlerFunc(s.controlScenarios)},
+		{http.MethodGet, "/sandbox/v1/app-token", http.HandlerFunc(s.controlAppToken)},
 		{http.MethodGet, "/sandbox/v1/faults", http.HandlerFunc(s.controlListFaults)},
 		{http.MethodPost, "/sandbox/v1/faults", http.HandlerFunc(s.controlAddFault)},
 		{http.MethodDelete, "/sandbox/v1/faults", http.HandlerFunc(s.controlClearFaults)},

@@ -29,8 +29,11 @@ type Persona struct {
 	SocialSecurityNumber string // dddddd-dddd
 	Address              Address
 
-	// KlarnaToken is a saved Klarna customer token (Payway's payment profile) the persona starts with;
-	// nil means none. The Klarna core seeds the token, the Payway side links it to the account.
+	// KlarnaToken is the on-demand Klarna customer token the app saved for the persona's one-click
+	// purchases (as if an earlier first purchase had made it); nil means none. The Klarna core seeds it,
+	// the control API hands it to the app (GET /sandbox/v1/app-token), which adopts it at login in sandbox
+	// mode. Such a persona is a subscriber: Payway also keeps a subscription token of its own for it,
+	// named by its payment profile and never by the app.
 	KlarnaToken *PersonaToken
 	// Purchase is how Payway's place_order treats this persona ("" = fine): PurchaseDebt (403 payment
 	// method failed) or one of the account-sync conflicts (PurchaseSSNTaken, PurchaseSSNSet,
@@ -38,14 +41,14 @@ type Persona struct {
 	Purchase string
 }
 
-// PersonaToken describes a persona's saved Klarna customer token.
+// PersonaToken describes the app's saved (on-demand) Klarna customer token of a persona.
 type PersonaToken struct {
 	TokenID           string
 	Status            string // ACTIVE, CANCELLED, SUSPENDED; "" with Missing
 	PaymentMethodType string // CARD, INVOICE, DIRECT_DEBIT
 	MaskedNumber      string
 	Behaviour         string // ok, step_up, payment_method_failed
-	// Missing means Payway's profile names a token Klarna does not know (TOKEN_NOT_FOUND).
+	// Missing means the app's saved token is one Klarna does not know (TOKEN_NOT_FOUND).
 	Missing bool
 }
 

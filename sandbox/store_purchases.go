@@ -402,16 +402,20 @@ func (s *store) hasActiveProduct(ctx context.Context, accountID, product string,
 	return n > 0, nil
 }
 
-// seedPaymentProfile links a persona's saved Klarna token to its account (the token itself is seeded
-// on the Klarna side). An existing profile is left alone, like the Klarna token: it may come from
-// sandbox activity (a purchase), which survives restarts; POST /sandbox/v1/reset brings the seed back.
+// seedPaymentProfile records how a subscriber persona's subscription is paid: the subscription token
+// Payway keeps for it (seeded on the Klarna side). An existing profile is left alone, like the Klarna
+// token: it may come from sandbox activity (a purchase), which survives restarts; POST /sandbox/v1/reset
+// brings the seed back. A profile an older sandbox seeded with the persona's one-click token (the app's
+// now) is moved to the subscription token.
 func seedPaymentProfile(ctx context.Context, tx *sql.Tx, p Persona, now time.Time) error {
 	if p.KlarnaToken == nil {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO payment_profiles (account_id, payment_option, klarna_customer_token, updated_at)
-		VALUES (?, 'klarna_payments', ?, ?) ON CONFLICT (account_id) DO NOTHING`,
-		personaID(p.Email), p.KlarnaToken.TokenID, now.Add(-personaProductsSince).Unix())
+		VALUES (?, 'klarna_payments', ?, ?) ON CONFLICT (account_id) DO UPDATE
+		SET klarna_customer_token = excluded.klarna_customer_token
+		WHERE payment_profiles.klarna_customer_token = ?`,
+		personaID(p.Email), personaSubscriptionTokenID(p.Email), now.Add(-personaProductsSince).Unix(), p.KlarnaToken.TokenID)
 	if err != nil {
 		return fmt.Errorf("sandbox: seed payment profile: %w", err)
 	}

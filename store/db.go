@@ -27,15 +27,29 @@ type DB struct {
 	writer     *sql.DB
 	reader     *sql.DB
 	migrations *goose.Provider
+	tokens     *sealer // seals Klarna customer tokens; nil without WithTokenKey
 }
 
 // Open creates the directory and database file if needed, opens the single writer connection
 // (BEGIN IMMEDIATE transactions, so a transaction never has to upgrade its lock and fail half-way), applies
 // the embedded migrations, and only then opens the read-only pool, which therefore always sees the
-// current schema. path must name a file: an in-memory database cannot be shared by the two pools.
-func Open(ctx context.Context, path string) (*DB, error) {
+// current schema. path must name a file: an in-memory database cannot be shared by the two pools. With
+// WithTokenKey it checks the key against the one the saved tokens were sealed with (ErrTokenKey when it
+// is another).
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("store: open: empty path")
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	var tokens *sealer
+	if o.tokenKey != nil {
+		var err error
+		if tokens, err = newSealer(o.tokenKey); err != nil {
+			return nil, err
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("store: create directory: %w", err)
@@ -66,7 +80,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
 
-	return &DB{writer: writer, reader: reader, migrations: provider}, nil
+	db := &DB{writer: writer, reader: reader, migrations: provider, tokens: tokens}
+	if err := db.checkTokenKey(ctx); err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	return db, nil
 }
 
 // openPool opens and pings a pool, so a bad path or pragma fails at start-up rather than on first use.

@@ -59,12 +59,15 @@ func (db *DB) RecentPurchases(ctx context.Context, accountID string, limit int) 
 	return out, nil
 }
 
-// demoTables are emptied by ResetDemoData, children first. Articles stay: they are content, not activity.
-var demoTables = []string{"purchase_events", "token_purchase_callbacks", "token_purchases", "purchases", "sessions"}
+// demoTables are emptied by ResetDemoData, children first. Articles stay: they are content, not activity;
+// so does the token key's fingerprint.
+var demoTables = []string{"purchase_events", "token_purchase_callbacks", "token_purchases", "purchases", "sessions",
+	"customer_tokens"}
 
-// ResetDemoData deletes every purchase of both kinds with its timeline and callbacks, and every session
-// (so everybody is logged out), in one transaction: the demo console's "reset" pairs it with the
-// sandbox's reset, after which no purchase may point at a Payway or Klarna session that no longer exists.
+// ResetDemoData deletes every purchase of both kinds with its timeline and callbacks, every saved Klarna
+// token and every session (so everybody is logged out), in one transaction: the demo console's "reset"
+// pairs it with the sandbox's reset, after which no purchase or token may point at a Payway or Klarna
+// session or token that no longer exists (the personas' tokens are adopted again at their next login).
 func (db *DB) ResetDemoData(ctx context.Context) error {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -91,10 +92,16 @@ func TestResetDemoData(t *testing.T) {
 	if err := sessions.Save(req, httptest.NewRecorder(), sess); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.SaveToken(t.Context(), checkout.SavedToken{AccountID: "acc1", TokenID: "tok", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
 	articles := countRows(t, db, "articles")
 
 	if err := db.ResetDemoData(t.Context()); err != nil {
 		t.Fatal(err)
+	}
+	if !slices.Contains(demoTables, "customer_tokens") {
+		t.Error("the reset keeps the saved Klarna tokens, which the sandbox's reset forgets")
 	}
 	for _, table := range demoTables {
 		if n := countRows(t, db, table); n != 0 {

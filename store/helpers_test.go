@@ -20,7 +20,7 @@ func openTestDB(t *testing.T) *DB {
 		}
 		return db.Close()
 	})
-	db, err := Open(t.Context(), path)
+	db, err := Open(t.Context(), path, WithTokenKey(testTokenKey))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -31,6 +31,9 @@ func openTestDB(t *testing.T) *DB {
 	})
 	return db
 }
+
+// testTokenKey seals the Klarna customer tokens of the store's tests.
+var testTokenKey = []byte("store-tests-token-key-32-bytes!!")
 
 // testClock is a movable clock, safe for concurrent reads while a test advances it.
 type testClock struct{ nanos atomic.Int64 }

@@ -47,7 +47,7 @@ func (db *DB) OneClickPurchasesInFlightSince(ctx context.Context, before time.Ti
 	defer rows.Close()
 	var out []checkout.OneClickPurchase
 	for rows.Next() {
-		p, err := scanOneClickPurchase(rows)
+		p, err := db.scanOneClickPurchase(rows)
 		if err != nil {
 			return nil, fmt.Errorf("store: one-click purchases in flight: %w", err)
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -12,7 +13,7 @@ import (
 
 const tokenPurchaseColumns = `id, account_id, offer_id, token_id, idempotency_key, order_request, state, failure_code,
 	step_up_id, klarna_session_id, client_token, hpp_session_id, hpp_redirect_url, hpp_mode, callback_secret, method,
-	last_outcome, ordering_since, order_id, created_at, updated_at, one_time`
+	last_outcome, ordering_since, order_id, created_at, updated_at, one_time, save_consent, token_saved, categories_json`
 
 // CreateOneClickPurchase stores a new token purchase.
 func (db *DB) CreateOneClickPurchase(ctx context.Context, p checkout.OneClickPurchase) error {
@@ -21,7 +22,7 @@ func (db *DB) CreateOneClickPurchase(ctx context.Context, p checkout.OneClickPur
 		return fmt.Errorf("store: create one-click purchase: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := insertOneClickPurchase(ctx, tx, p); err != nil {
+	if err := db.insertOneClickPurchase(ctx, tx, p); err != nil {
 		return fmt.Errorf("store: create one-click purchase: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -35,25 +36,48 @@ type execer interface {
 }
 
 // insertOneClickPurchase writes a new one-click purchase and its first timeline event (in tx).
-func insertOneClickPurchase(ctx context.Context, tx *sql.Tx, p checkout.OneClickPurchase) error {
-	if err := insertOneClickRow(ctx, tx, p); err != nil {
+func (db *DB) insertOneClickPurchase(ctx context.Context, tx *sql.Tx, p checkout.OneClickPurchase) error {
+	if err := db.insertOneClickRow(ctx, tx, p); err != nil {
 		return err
 	}
 	return insertEvent(ctx, tx, checkout.OneClickStarted(p))
 }
 
-func insertOneClickRow(ctx context.Context, x execer, p checkout.OneClickPurchase) error {
-	_, err := x.ExecContext(ctx, `INSERT INTO token_purchases (`+tokenPurchaseColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.AccountID, p.OfferID, p.TokenID, p.IdempotencyKey, p.OrderRequest, p.State, p.FailureCode,
+// insertOneClickRow writes the row, the charged token sealed for this purchase (the token is never
+// stored in the clear).
+func (db *DB) insertOneClickRow(ctx context.Context, x execer, p checkout.OneClickPurchase) error {
+	sealed, err := db.tokens.seal(p.TokenID, purchaseTokenWhere(p.ID))
+	if err != nil {
+		return err
+	}
+	categories, err := categoriesJSON(p.Categories)
+	if err != nil {
+		return err
+	}
+	_, err = x.ExecContext(ctx, `INSERT INTO token_purchases (`+tokenPurchaseColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.AccountID, p.OfferID, sealed, p.IdempotencyKey, p.OrderRequest, p.State, p.FailureCode,
 		p.StepUpID, p.KlarnaSessionID, p.ClientToken, p.HPPSessionID, p.HPPRedirectURL, p.HPPMode, p.CallbackSecret,
-		p.Method, p.LastOutcome, unixOrZero(p.OrderingSince), p.OrderID, p.CreatedAt.Unix(), p.UpdatedAt.Unix(), p.OneTime)
+		p.Method, p.LastOutcome, unixOrZero(p.OrderingSince), p.OrderID, p.CreatedAt.Unix(), p.UpdatedAt.Unix(), p.OneTime,
+		p.SaveConsent, p.TokenSaved, categories)
 	return err
+}
+
+// categoriesJSON is a first purchase's payment categories as stored ("[]" for none).
+func categoriesJSON(categories []string) (string, error) {
+	if categories == nil {
+		categories = []string{}
+	}
+	b, err := json.Marshal(categories)
+	if err != nil {
+		return "", fmt.Errorf("store: encode categories: %w", err)
+	}
+	return string(b), nil
 }
 
 // checkout.OneClickPurchase reads one token purchase, or an error wrapping ErrNotFound.
 func (db *DB) OneClickPurchase(ctx context.Context, id string) (checkout.OneClickPurchase, error) {
-	p, err := scanOneClickPurchase(db.reader.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases WHERE id = ?`, id))
+	p, err := db.scanOneClickPurchase(db.reader.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return checkout.OneClickPurchase{}, fmt.Errorf("store: token purchase: %w", errPurchaseNotFound)
 	}
@@ -73,7 +97,7 @@ func (db *DB) OneClickPurchasesOf(ctx context.Context, accountID string) ([]chec
 	defer rows.Close()
 	var out []checkout.OneClickPurchase
 	for rows.Next() {
-		p, err := scanOneClickPurchase(rows)
+		p, err := db.scanOneClickPurchase(rows)
 		if err != nil {
 			return nil, fmt.Errorf("store: token purchases: %w", err)
 		}
@@ -97,13 +121,13 @@ func (db *DB) ReuseOrCreateOneClickPurchase(ctx context.Context, fresh checkout.
 		return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	latest, err := scanOneClickPurchase(tx.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases
+	latest, err := db.scanOneClickPurchase(tx.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases
 		WHERE account_id = ? AND offer_id = ? AND created_at >= ? ORDER BY created_at DESC, rowid DESC LIMIT 1`,
 		fresh.AccountID, fresh.OfferID, since.Unix()))
 	before := latest
 	switch {
 	case err == nil && reuse(&latest):
-		if err := saveOneClickPurchase(ctx, tx, before, latest); err != nil {
+		if err := db.saveOneClickPurchase(ctx, tx, before, latest); err != nil {
 			return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: %w", err)
 		}
 		if err := tx.Commit(); err != nil {
@@ -116,7 +140,7 @@ func (db *DB) ReuseOrCreateOneClickPurchase(ctx context.Context, fresh checkout.
 	if fresh.OneTime {
 		// Checked and refused inside the transaction that would create the purchase: two tabs cannot
 		// both find the item not yet owned.
-		owned, err := scanOneClickPurchase(tx.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases
+		owned, err := db.scanOneClickPurchase(tx.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases
 			WHERE account_id = ? AND offer_id = ? AND one_time = 1 AND state = ? LIMIT 1`,
 			fresh.AccountID, fresh.OfferID, checkout.OneClickCompleted))
 		switch {
@@ -126,7 +150,7 @@ func (db *DB) ReuseOrCreateOneClickPurchase(ctx context.Context, fresh checkout.
 			return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: owned: %w", err)
 		}
 	}
-	if err := insertOneClickPurchase(ctx, tx, fresh); err != nil {
+	if err := db.insertOneClickPurchase(ctx, tx, fresh); err != nil {
 		return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -145,7 +169,7 @@ func (db *DB) UpdateOneClickPurchase(ctx context.Context, id string, fn func(*ch
 		return checkout.OneClickPurchase{}, fmt.Errorf("store: update token purchase: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	p, err := scanOneClickPurchase(tx.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases WHERE id = ?`, id))
+	p, err := db.scanOneClickPurchase(tx.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return checkout.OneClickPurchase{}, fmt.Errorf("store: update token purchase: %w", errPurchaseNotFound)
 	}
@@ -156,7 +180,7 @@ func (db *DB) UpdateOneClickPurchase(ctx context.Context, id string, fn func(*ch
 	if err := fn(&p); err != nil {
 		return checkout.OneClickPurchase{}, err
 	}
-	if err := saveOneClickPurchase(ctx, tx, before, p); err != nil {
+	if err := db.saveOneClickPurchase(ctx, tx, before, p); err != nil {
 		return checkout.OneClickPurchase{}, fmt.Errorf("store: update token purchase: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -166,15 +190,21 @@ func (db *DB) UpdateOneClickPurchase(ctx context.Context, id string, fn func(*ch
 }
 
 // saveOneClickPurchase writes the mutable columns of a one-click purchase that was before and is now p,
-// with the timeline event of its state change (checkout.OneClickChange), if any, in the same tx.
-func saveOneClickPurchase(ctx context.Context, tx *sql.Tx, before, p checkout.OneClickPurchase) error {
-	_, err := tx.ExecContext(ctx, `UPDATE token_purchases SET state = ?, failure_code = ?, step_up_id = ?,
+// with the timeline event of its state change (checkout.OneClickChange), if any, in the same tx. The
+// charged token is not among them: it never changes.
+func (db *DB) saveOneClickPurchase(ctx context.Context, tx *sql.Tx, before, p checkout.OneClickPurchase) error {
+	categories, err := categoriesJSON(p.Categories)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE token_purchases SET state = ?, failure_code = ?, step_up_id = ?,
 		klarna_session_id = ?, client_token = ?, hpp_session_id = ?, hpp_redirect_url = ?, hpp_mode = ?,
-		callback_secret = ?, method = ?, last_outcome = ?, ordering_since = ?, order_id = ?, updated_at = ?
+		callback_secret = ?, method = ?, last_outcome = ?, ordering_since = ?, order_id = ?, updated_at = ?,
+		save_consent = ?, token_saved = ?, categories_json = ?
 		WHERE id = ?`,
 		p.State, p.FailureCode, p.StepUpID, p.KlarnaSessionID, p.ClientToken, p.HPPSessionID, p.HPPRedirectURL,
 		p.HPPMode, p.CallbackSecret, p.Method, p.LastOutcome, unixOrZero(p.OrderingSince), p.OrderID,
-		p.UpdatedAt.Unix(), p.ID)
+		p.UpdatedAt.Unix(), p.SaveConsent, p.TokenSaved, categories, p.ID)
 	if err != nil {
 		return err
 	}
@@ -210,16 +240,28 @@ func (db *DB) HPPCallbackSeen(ctx context.Context, purchaseID, eventID string) (
 	return n > 0, nil
 }
 
-func scanOneClickPurchase(s scanner) (checkout.OneClickPurchase, error) {
+// scanOneClickPurchase reads a row, opening its sealed token (ErrTokenKey when the key does not).
+func (db *DB) scanOneClickPurchase(s scanner) (checkout.OneClickPurchase, error) {
 	var (
 		p                          checkout.OneClickPurchase
 		ordering, created, updated int64
+		sealed, categories         string
 	)
-	err := s.Scan(&p.ID, &p.AccountID, &p.OfferID, &p.TokenID, &p.IdempotencyKey, &p.OrderRequest, &p.State,
+	err := s.Scan(&p.ID, &p.AccountID, &p.OfferID, &sealed, &p.IdempotencyKey, &p.OrderRequest, &p.State,
 		&p.FailureCode, &p.StepUpID, &p.KlarnaSessionID, &p.ClientToken, &p.HPPSessionID, &p.HPPRedirectURL,
-		&p.HPPMode, &p.CallbackSecret, &p.Method, &p.LastOutcome, &ordering, &p.OrderID, &created, &updated, &p.OneTime)
+		&p.HPPMode, &p.CallbackSecret, &p.Method, &p.LastOutcome, &ordering, &p.OrderID, &created, &updated, &p.OneTime,
+		&p.SaveConsent, &p.TokenSaved, &categories)
 	if err != nil {
 		return checkout.OneClickPurchase{}, err
+	}
+	if p.TokenID, err = db.tokens.open(sealed, purchaseTokenWhere(p.ID)); err != nil {
+		return checkout.OneClickPurchase{}, err
+	}
+	if err := json.Unmarshal([]byte(categories), &p.Categories); err != nil {
+		return checkout.OneClickPurchase{}, fmt.Errorf("store: categories of %s: %w", p.ID, err)
+	}
+	if len(p.Categories) == 0 {
+		p.Categories = nil
 	}
 	if ordering != 0 {
 		p.OrderingSince = time.Unix(ordering, 0).UTC()

@@ -24,3 +24,6 @@ func loginLink(subscribeURL string) string {
 
 // statusText is the numeric status as text, for the error page.
 func statusText(status int) string { return strconv.Itoa(status) }
+
+// boolAttr is a boolean as an attribute value ("true" or "false"), for tests and scripts to read.
+func boolAttr(b bool) string { return strconv.FormatBool(b) }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paywall/paywall/internal/app"
 	"github.com/paywall/paywall/sandbox"
 )
 
@@ -43,6 +45,7 @@ type config struct {
 	KlarnaSDKURL   string
 	KlarnaOrigins  []string
 	SessionKey     []byte
+	TokenKey       []byte // seals the app's Klarna customer tokens at rest (AES-256-GCM)
 	SessionMaxAge  time.Duration
 	RequestTimeout time.Duration
 	ShutdownGrace  time.Duration
@@ -93,6 +96,7 @@ func settings() []setting {
 		{"PAYWALL_KLARNA_SDK_URL", "", false, "Klarna JS SDK URL (live default https://x.klarnacdn.net/kp/lib/v1/api.js)"},
 		{"PAYWALL_KLARNA_ORIGINS", "", false, "live: extra CSP sources for Klarna's SDK (default " + liveKlarnaOrigins + ")"},
 		{"PAYWALL_SESSION_KEY", "", true, "hex key (>= 32 bytes) signing session cookies; required live, random per start in sandbox"},
+		{"PAYWALL_TOKEN_KEY", "", true, "64 hex characters (32 bytes) sealing the saved Klarna customer tokens (AES-256-GCM); required live, sandbox default: the documented development key"},
 		{"PAYWALL_SESSION_MAX_AGE", "168h", false, "how long a login lasts"},
 		{"PAYWALL_REQUEST_TIMEOUT", "15s", false, "per-request timeout"},
 		{"PAYWALL_SHUTDOWN_GRACE", "10s", false, "how long in-flight requests may finish on SIGINT/SIGTERM (money calls then get up to their own timeout)"},
@@ -228,6 +232,13 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		}
 		cfg.SessionKey = b
 	}
+	if key := vals["PAYWALL_TOKEN_KEY"]; key != "" {
+		b, err := hex.DecodeString(key)
+		if err != nil || len(b) != 32 {
+			bad("PAYWALL_TOKEN_KEY", "must be exactly 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`")
+		}
+		cfg.TokenKey = b
+	}
 
 	switch cfg.Mode {
 	case modeSandbox:
@@ -267,6 +278,10 @@ func (c *config) sandboxDefaults(getenv func(string) string) []error {
 	if c.SessionKey == nil {
 		c.SessionKey = make([]byte, 32)
 		_, _ = rand.Read(c.SessionKey)
+	}
+	if c.TokenKey == nil {
+		// Fixed, so the demo's saved tokens survive a restart; public, so never a live key.
+		c.TokenKey = app.SandboxTokenKey()
 	}
 	return errs
 }
@@ -320,6 +335,12 @@ func (c *config) liveChecks(getenv func(string) string) []error {
 	if c.SessionKey == nil {
 		errs = append(errs, errors.New("PAYWALL_SESSION_KEY: required when PAYWALL_MODE=live (64+ hex characters)"))
 	}
+	switch {
+	case c.TokenKey == nil:
+		errs = append(errs, errors.New("PAYWALL_TOKEN_KEY: required when PAYWALL_MODE=live (64 hex characters; it seals the saved Klarna tokens, keep it with the database backups)"))
+	case bytes.Equal(c.TokenKey, app.SandboxTokenKey()):
+		errs = append(errs, errors.New("PAYWALL_TOKEN_KEY: the sandbox's public development key in live mode"))
+	}
 	return errs
 }
 
@@ -348,7 +369,7 @@ func (c config) describe() []any {
 		"payway_url", c.PaywayURL, "payway_client_id", c.PaywayClientID, "payway_client_secret", mask(c.PaywaySecret),
 		"payway_organisation", c.PaywayOrg, "klarna_url", c.KlarnaURL, "klarna_username", c.KlarnaUser,
 		"klarna_password", mask(c.KlarnaPassword), "klarna_sdk_url", c.KlarnaSDKURL, "klarna_origins", strings.Join(c.KlarnaOrigins, " "),
-		"session_key", mask(string(c.SessionKey)), "session_max_age", c.SessionMaxAge.String(),
+		"session_key", mask(string(c.SessionKey)), "token_key", mask(string(c.TokenKey)), "session_max_age", c.SessionMaxAge.String(),
 		"request_timeout", c.RequestTimeout.String(), "payway_timeout", c.PaywayTimeout.String(),
 		"klarna_timeout", c.KlarnaTimeout.String(), "reconcile_every", c.ReconcileEvery.String(), "login_rate", c.LoginRate, "trust_proxy", c.TrustProxy,
 		"catalogue", c.CataloguePath, "recovery", c.Recovery, "raise_on", fmt.Sprintf("%+v", c.Raise),

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/paywall/paywall/internal/app"
 )
 
 func env(kv map[string]string) func(string) string {
@@ -18,7 +22,7 @@ func TestLoadConfig(t *testing.T) {
 		"PAYWALL_PAYWAY_CLIENT_ID": "id", "PAYWALL_PAYWAY_CLIENT_SECRET": "s3cret", "PAYWALL_PAYWAY_ORGANISATION": "media",
 		"PAYWALL_KLARNA_URL": "https://api.playground.klarna.com", "PAYWALL_KLARNA_USERNAME": "PK1",
 		"PAYWALL_KLARNA_PASSWORD": "kpass", "PAYWALL_SESSION_KEY": strings.Repeat("ab", 32),
-		"PAYWALL_PUBLIC_URL": "https://paywall.example.se",
+		"PAYWALL_PUBLIC_URL": "https://paywall.example.se", "PAYWALL_TOKEN_KEY": strings.Repeat("cd", 32),
 	}
 	with := func(base map[string]string, kv ...string) map[string]string {
 		out := map[string]string{}
@@ -47,6 +51,9 @@ func TestLoadConfig(t *testing.T) {
 			if len(c.SessionKey) < 32 {
 				t.Error("no session key generated")
 			}
+			if !bytes.Equal(c.TokenKey, app.SandboxTokenKey()) {
+				t.Error("sandbox mode does not seal tokens with the documented development key")
+			}
 		}},
 		{name: "flags override the environment", args: []string{"-addr", "127.0.0.1:9999", "-db", "x.db"}, env: map[string]string{"PAYWALL_ADDR": "localhost:1"}, check: func(t *testing.T, c config) {
 			if c.Addr != "127.0.0.1:9999" || c.DBPath != "x.db" || c.PublicURL != "http://127.0.0.1:9999" {
@@ -59,7 +66,20 @@ func TestLoadConfig(t *testing.T) {
 		{name: "live settings in sandbox mode are refused", env: map[string]string{"PAYWALL_KLARNA_URL": "https://api.klarna.com"},
 			wantErr: []string{"PAYWALL_KLARNA_URL: is set but PAYWALL_MODE=sandbox"}},
 		{name: "live needs every credential", env: map[string]string{"PAYWALL_MODE": "live"},
-			wantErr: []string{"PAYWALL_PAYWAY_URL: required", "PAYWALL_KLARNA_PASSWORD: required", "PAYWALL_SESSION_KEY: required"}},
+			wantErr: []string{"PAYWALL_PAYWAY_URL: required", "PAYWALL_KLARNA_PASSWORD: required", "PAYWALL_SESSION_KEY: required",
+				"PAYWALL_TOKEN_KEY: required"}},
+		{name: "live refuses the sandbox's token key", env: with(liveEnv, "PAYWALL_TOKEN_KEY", hex.EncodeToString(app.SandboxTokenKey())),
+			wantErr: []string{"PAYWALL_TOKEN_KEY: the sandbox's public development key in live mode"}},
+		{name: "a token key of the wrong length", env: map[string]string{"PAYWALL_TOKEN_KEY": strings.Repeat("ab", 16)},
+			wantErr: []string{"PAYWALL_TOKEN_KEY: must be exactly 64 hex characters"}},
+		{name: "a token key that is not hex", env: map[string]string{"PAYWALL_TOKEN_KEY": strings.Repeat("zz", 32)},
+			wantErr: []string{"PAYWALL_TOKEN_KEY: must be exactly 64 hex characters"}},
+		{name: "sandbox takes a token key of its own", env: map[string]string{"PAYWALL_TOKEN_KEY": strings.Repeat("01", 32)},
+			check: func(t *testing.T, c config) {
+				if len(c.TokenKey) != 32 || c.TokenKey[0] != 1 {
+					t.Errorf("token key %x", c.TokenKey)
+				}
+			}},
 		{name: "live with sandbox URL is a contradiction", env: with(liveEnv, "PAYWALL_PAYWAY_URL", "http://127.0.0.1:8081"),
 			wantErr: []string{"points at the sandbox"}},
 		{name: "live with sandbox credentials is a contradiction", env: with(liveEnv, "PAYWALL_KLARNA_PASSWORD", "sandbox-klarna-secret"),
@@ -126,9 +146,10 @@ func TestLoadConfig(t *testing.T) {
 
 func TestDescribeMasksSecrets(t *testing.T) {
 	t.Parallel()
-	c := config{PaywaySecret: "pw-secret", KlarnaPassword: "kl-secret", SessionKey: []byte("session-key-bytes"), DemoPassword: "demo-console-secret"}
+	c := config{PaywaySecret: "pw-secret", KlarnaPassword: "kl-secret", SessionKey: []byte("session-key-bytes"),
+		TokenKey: []byte("token-key-bytes"), DemoPassword: "demo-console-secret"}
 	out := fmt.Sprint(c.describe()...)
-	for _, secret := range []string{"pw-secret", "kl-secret", "session-key-bytes", "demo-console-secret"} {
+	for _, secret := range []string{"pw-secret", "kl-secret", "session-key-bytes", "token-key-bytes", "demo-console-secret"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("describe leaks %q", secret)
 		}

@@ -384,10 +384,13 @@ func (d *Console) usedUp(c echo.Context, s demoScenario, p sandboxPersona) (stri
 				return p.Name + " already has the subscription this scenario sells", nil
 			}
 		}
-	case journeyOneClick, journeyRecovery:
+	case journeyOneClick, journeyRecovery, journeyFirst:
 		u := handlers.CurrentUser(c)
 		if u == nil {
 			return "", nil
+		}
+		if why, err := d.tokenUsedUp(c, s, p); why != "" || err != nil {
+			return why, err
 		}
 		list, err := d.db.OneClickPurchasesOf(ctx, u.AccountID)
 		if err != nil {
@@ -396,12 +399,34 @@ func (d *Console) usedUp(c echo.Context, s demoScenario, p sandboxPersona) (stri
 		for _, tp := range list {
 			switch {
 			case tp.State != checkout.OneClickCompleted:
-			case s.Journey == journeyRecovery && tp.Method != "" && tp.Method != "token":
+			case s.Journey == journeyRecovery && (tp.Method == checkout.RecoveryMethodSDK || tp.Method == checkout.RecoveryMethodHPP):
 				return p.Name + "'s saved token already carries the method of an earlier recovery, so Klarna would charge it without a step-up", nil
 			case tp.OneTime && tp.OfferID == scenarioOneClickOffer:
 				return p.Name + " already owns the " + d.offerTitle(store.KindOneClick, tp.OfferID) + ", which is sold once", nil
 			}
 		}
+	}
+	return "", nil
+}
+
+// tokenUsedUp says why the persona's saved token cannot show the scenario any more: a one-click or
+// recovery persona whose token an earlier run removed (cancelled at Klarna, which cannot be undone), or
+// the first-purchase persona who saved one already.
+func (d *Console) tokenUsedUp(c echo.Context, s demoScenario, p sandboxPersona) (string, error) {
+	cust, err := d.app.Customer(c)
+	if err != nil {
+		return "", err
+	}
+	m, err := d.oneclick.SavedMethod(c.Request().Context(), cust)
+	switch {
+	case s.Journey == journeyFirst && err == nil:
+		return p.Name + " saved Klarna for one-click purchases in an earlier run", nil
+	case s.Journey == journeyFirst, errors.Is(err, checkout.ErrNoSavedMethod):
+		return "", nil
+	case err != nil:
+		return "", nil // Klarna not answering: the scenario's own page says so
+	case !m.Usable():
+		return p.Name + "'s saved Klarna token was removed in an earlier run (Klarna cannot restore a cancelled token)", nil
 	}
 	return "", nil
 }

@@ -53,6 +53,8 @@ var callSteps = map[string]struct {
 	"klarna.create_session":        {stepPaymentSess, "Klarna: create payment session (step-up, with customer_token and step_up_id)"},
 	"klarna.update_session":        {stepUpdateSess, "Klarna: update payment session"},
 	"klarna.create_order":          {stepAuthOrder, "Klarna: create order from the authorization_token"},
+	"klarna.create_customer_token": {stepOther, "Klarna: create customer token from the authorization_token (saved for one-click purchases)"},
+	"klarna.cancel_customer_token": {stepOther, "Klarna: cancel customer token"},
 	"klarna.create_hpp_session":    {stepHPPSession, "Klarna: create hosted payment page session"},
 	"klarna.read_hpp_session":      {stepHPPRead, "Klarna: read hosted payment page session"},
 	"klarna.disable_hpp_session":   {stepHPPDisable, "Klarna: disable hosted payment page session"},
@@ -215,6 +217,12 @@ func purchaseFlow(p checkout.Purchase, events []checkout.Event) (views.FlowPath,
 // recoveryFlow is a one-click purchase's path through Klarna's token recovery flowchart (A-L).
 func recoveryFlow(p checkout.OneClickPurchase, events []checkout.Event) (views.FlowPath, map[int64][]string) {
 	b := newFlowBuilder(views.RecoveryChart())
+	if p.First() {
+		b.path.Note = "A first purchase: no saved token was charged, so Klarna's recovery flowchart does not apply. " +
+			"The reader paid with Klarna Payments on our page (payment session, widget, order from the authorization_token) " +
+			"and, with their consent, the app created the customer token the next one-click purchases are charged to."
+		return b.path, b.byEvent
+	}
 	tokenCharged := false
 	hppCompleted := false // the last hosted page read said COMPLETED: the next order from an authorization is its
 	for _, e := range events {

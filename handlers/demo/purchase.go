@@ -100,9 +100,14 @@ func (d *Console) oneClickView(c echo.Context, id string, events []checkout.Even
 	v := views.DemoPurchaseView{
 		ID: p.ID, Kind: "One-click with the saved Klarna token", Title: d.offerTitle(store.KindOneClick, p.OfferID),
 		State: string(p.State), RecoveryFirst: true, Recovery: path,
-		Purchase: views.FlowPath{Note: "A one-click purchase charges the Klarna customer token Payway saved at the first purchase; Payway's purchase flow is not involved."},
+		Purchase: views.FlowPath{Note: "A one-click purchase charges the app's own Klarna customer token, saved at the reader's first purchase with their consent; Payway's purchase flow is not involved."},
 	}
 	v.Facts = appendFact(v.Facts, "Offer", p.OfferID)
+	if p.First() {
+		v.Kind = "First purchase with Klarna (it may save the one-click token)"
+		v.Facts = appendFact(v.Facts, "Save Klarna for one-click purchases", yesNo(p.SaveConsent))
+		v.Facts = appendFact(v.Facts, "Customer token saved", yesNo(p.TokenSaved))
+	}
 	v.Facts = appendFact(v.Facts, "step_up_id", p.StepUpID)
 	v.Facts = appendFact(v.Facts, "Klarna payment session", p.KlarnaSessionID)
 	v.Facts = appendFact(v.Facts, "Hosted payment page session", p.HPPSessionID)
@@ -118,6 +123,13 @@ func (d *Console) oneClickView(c echo.Context, id string, events []checkout.Even
 		v.PageHref = paths.OneClick(p.ID)
 	}
 	return v, byEvent, nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 func appendFact(facts []views.DemoFact, name, value string) []views.DemoFact {

@@ -12,7 +12,8 @@ import (
 const (
 	journeyCheckout = "checkout" // the subscription purchase through Payway (lands on the offers)
 	journeyOneClick = "one-click"
-	journeyRecovery = "recovery" // one-click rejected with a step-up: the persona's token changes on success
+	journeyFirst    = "first-purchase" // no saved token yet: the add-on is paid with Klarna on our page
+	journeyRecovery = "recovery"       // one-click rejected with a step-up: the persona's token changes on success
 )
 
 // demoScenario is one button of the picker: who to log in as, where the flow starts and what to do there.
@@ -43,6 +44,9 @@ var demoScenarios = []demoScenario{
 	{ID: "ssn-conflict", Title: "SSN belongs to another account", Persona: "ssn-taken@example.se", Journey: journeyCheckout, Offer: "monthly",
 		Demonstrates: "place_order answers 409 ssn_already_taken while Payway syncs the account (PAYWALL_RAISE_ON_SSN_ALREADY_TAKEN, on by default).",
 		Instruction:  "Press “Continue to payment” on Digital – monthly, then Buy. In Klarna's dialog use customer@email.se and any 6-digit code: Payway stops at the account update."},
+	{ID: "first-oneclick", Title: "First one-click purchase: save Klarna", Persona: "subscriber@example.se", Journey: journeyFirst,
+		Demonstrates: "No saved token yet: Klarna Payments on our page (intent buy_and_tokenize with the reader's consent), the order and the customer token from the authorization; the next add-on is one click.",
+		Instruction:  "Press “Pay 29 kr with Klarna” on E-paper archive, tick “Save Klarna for one-click purchases”, press Buy and use customer@email.se and any 6-digit code. Then buy the Digital+ upgrade in one click."},
 	{ID: "token-success", Title: "Saved token charges fine", Persona: "token@example.se", Journey: journeyOneClick,
 		Demonstrates: "A one-click purchase: Klarna charges the saved customer token at once.",
 		Instruction:  "Press “Buy for 29 kr” on E-paper archive: the saved card is charged in one click."},

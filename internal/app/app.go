@@ -52,7 +52,10 @@ type Config struct {
 	KlarnaSDKURL                                       string   // Klarna's JS SDK (sandbox: <SandboxURL>/kp/lib/v1/api.js)
 	KlarnaOrigins                                      []string // extra CSP sources Klarna's real SDK needs
 
-	SessionKey    []byte        // signs the session cookie (32+ bytes)
+	SessionKey []byte // signs the session cookie (32+ bytes)
+	// TokenKey seals the saved Klarna customer tokens at rest (32 bytes, AES-256-GCM). Required live;
+	// sandbox mode falls back to SandboxTokenKey.
+	TokenKey      []byte
 	SessionMaxAge time.Duration // 0: the store's default
 
 	RequestTimeout time.Duration // 0: the handlers' default
@@ -127,7 +130,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			cfg.Now = sb.Now
 		}
 	}
-	db, err := store.Open(ctx, cfg.DBPath)
+	db, err := store.Open(ctx, cfg.DBPath, store.WithTokenKey(cfg.TokenKey))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -198,7 +201,7 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 		HPPCallbackURL:    func(id, secret string) string { return cfg.PublicURL + paths.HPPCallback(id, secret) },
 		OneClickURL:       func(id string) string { return cfg.PublicURL + paths.OneClick(id) },
 		Calls:             a.calls, Now: cfg.Now, Logger: log.With("component", "oneclick"),
-	}, pw, kl, db, offers)
+	}, kl, db, offers)
 	if err != nil {
 		return nil, err
 	}
@@ -224,6 +227,10 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 	if console != nil {
 		hcfg.DemoStrip = console.Strip() // nil in live mode: customers never see the strip
 		hcfg.ExtraRoutes = console.Register
+	}
+	if cfg.Mode == ModeSandbox {
+		// The demo personas start with the one-click token the sandbox issued to the app for them.
+		hcfg.AfterLogin = newPersonaTokens(cfg.SandboxURL, db, cfg.Now, log.With("component", "sandbox-tokens")).afterLogin
 	}
 	return handlers.New(hcfg, handlers.Deps{
 		DB: db, Sessions: sessions, Payway: pw, AppTokens: appTokens, Checkout: co, OneClick: oneClick,
@@ -293,9 +300,15 @@ func (cfg *Config) defaults() error {
 		fill(&cfg.KlarnaUser, sandbox.KlarnaUsername)
 		fill(&cfg.KlarnaPassword, sandbox.KlarnaPassword)
 		fill(&cfg.KlarnaSDKURL, cfg.SandboxURL+"/kp/lib/v1/api.js")
+		if cfg.TokenKey == nil {
+			cfg.TokenKey = SandboxTokenKey()
+		}
 	case ModeLive:
 		need("PaywayURL", cfg.PaywayURL)
 		need("KlarnaURL", cfg.KlarnaURL)
+		if cfg.TokenKey == nil {
+			missing = append(missing, "TokenKey")
+		}
 	default:
 		return fmt.Errorf("app: mode %q is neither %q nor %q", cfg.Mode, ModeSandbox, ModeLive)
 	}

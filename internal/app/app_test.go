@@ -83,6 +83,7 @@ func config(t *testing.T, mode, demoUser, demoPassword string) Config {
 		cfg.SandboxURL, cfg.SandboxDBPath = "http://127.0.0.1:1", filepath.Join(dir, "sandbox.db")
 	} else {
 		cfg.PaywayURL, cfg.KlarnaURL = "http://127.0.0.1:1", "http://127.0.0.1:1"
+		cfg.TokenKey = []byte(strings.Repeat("t", 32))
 	}
 	return cfg
 }
@@ -105,4 +106,18 @@ func get(a *App, path string) (int, string) {
 	rec := httptest.NewRecorder()
 	a.Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 	return rec.Code, rec.Body.String()
+}
+
+// TestLiveNeedsATokenKey: live mode seals the saved Klarna tokens with a key of its own; without one it
+// does not start.
+func TestLiveNeedsATokenKey(t *testing.T) {
+	t.Parallel()
+	cfg := config(t, ModeLive, "", "")
+	cfg.TokenKey = nil
+	if a, err := New(t.Context(), cfg); err == nil || !strings.Contains(err.Error(), "TokenKey") {
+		if a != nil {
+			_ = a.Close()
+		}
+		t.Fatalf("live without a token key: %v, want it refused", err)
+	}
 }

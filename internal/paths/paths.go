@@ -18,23 +18,24 @@ import (
 
 // Pages and endpoints without parameters.
 const (
-	Home            = "/"
-	LoginPage       = "/login"  // GET the form, POST the credentials; Login adds where to come back to
-	Logout          = "/logout" // POST
-	SubscribePage   = "/subscribe"
-	CheckoutStart   = "/checkout" // POST the chosen offer
-	Account         = "/account"
-	OneClickBuy     = "/account/purchases" // POST a one-click offer
-	Demo            = "/demo"
-	DemoLogin       = "/demo/login"
-	DemoFaults      = "/demo/faults"
-	DemoFaultsClear = "/demo/faults/clear"
-	DemoReset       = "/demo/reset"
-	DemoPurchases   = "/demo/purchases" // GET ?id= looks a purchase up
-	Healthz         = "/healthz"
-	Readyz          = "/readyz"
-	Metrics         = "/metrics"
-	StaticPrefix    = "/static/"
+	Home              = "/"
+	LoginPage         = "/login"  // GET the form, POST the credentials; Login adds where to come back to
+	Logout            = "/logout" // POST
+	SubscribePage     = "/subscribe"
+	CheckoutStart     = "/checkout" // POST the chosen offer
+	Account           = "/account"
+	OneClickBuy       = "/account/purchases"           // POST a one-click offer (with=klarna: pay with Klarna anew)
+	SavedMethodRemove = "/account/saved-method/remove" // POST: cancel and forget the saved Klarna token
+	Demo              = "/demo"
+	DemoLogin         = "/demo/login"
+	DemoFaults        = "/demo/faults"
+	DemoFaultsClear   = "/demo/faults/clear"
+	DemoReset         = "/demo/reset"
+	DemoPurchases     = "/demo/purchases" // GET ?id= looks a purchase up
+	Healthz           = "/healthz"
+	Readyz            = "/readyz"
+	Metrics           = "/metrics"
+	StaticPrefix      = "/static/"
 )
 
 // Route patterns with parameters (Echo syntax).
@@ -44,6 +45,8 @@ const (
 	CheckoutOrderPattern   = "/checkout/:id/order"
 	ConfirmationPattern    = "/checkout/:id/confirmation"
 	OneClickPattern        = "/account/purchases/:id"
+	OneClickConsentPattern = "/account/purchases/:id/consent"
+	OneClickOrderPattern   = "/account/purchases/:id/order"
 	RecoveryPattern        = "/recovery/:id"
 	RecoveryOrderPattern   = "/recovery/:id/order"
 	RecoveryHPPPattern     = "/recovery/:id/hpp"
@@ -85,6 +88,18 @@ func Confirmation(id string) string { return Checkout(id) + "/confirmation" }
 
 // OneClick is a one-click purchase's page: its confirmation or where it stands.
 func OneClick(id string) string { return OneClickBuy + "/" + id }
+
+// RemovedParam is the account page's query parameter saying the saved Klarna method was just removed.
+const RemovedParam = "saved-method"
+
+// AccountRemoved is the account page after the saved Klarna method was removed (the page says so).
+func AccountRemoved() string { return Account + "?" + RemovedParam + "=removed" }
+
+// OneClickConsent is where a first purchase's page posts the reader's choice on saving Klarna.
+func OneClickConsent(id string) string { return OneClick(id) + "/consent" }
+
+// OneClickOrder is where a first purchase's page posts Klarna's authorization token.
+func OneClickOrder(id string) string { return OneClick(id) + "/order" }
 
 // Recovery is a one-click purchase's step-up recovery page.
 func Recovery(id string) string { return "/recovery/" + id }

@@ -1,7 +1,8 @@
 /*
- * Drives Klarna's JS SDK on the checkout page: init with the session's client token, load the chosen
- * payment category into the widget, authorize on the buy button, then post the authorization token to our
- * server. No framework; works with the sandbox stand-in and with Klarna's real SDK alike.
+ * Drives Klarna's JS SDK on the checkout page and on a first one-click purchase's page: init with the
+ * session's client token, load the chosen payment category into the widget, authorize on the buy button,
+ * then post the authorization token to our server. No framework; works with the sandbox stand-in and with
+ * Klarna's real SDK alike.
  */
 (function () {
   "use strict";
@@ -92,7 +93,8 @@
   form.addEventListener("submit", function (event) {
     if (tokenInput.value) { return; } // the authorized submit itself
     event.preventDefault();
-    if (!loaded || button.disabled) { return; }
+    // data-hold: another script on the page (firstpurchase.js) is saving something the payment depends on.
+    if (!loaded || button.disabled || form.hasAttribute("data-hold")) { return; }
     busy(true, "Waiting for Klarna…");
     say("", "");
     try {
