@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,8 @@ type fakePayway struct {
 	trialPlaces atomic.Int32
 	lastPlace   payway.PlaceOrderRequest
 	lastSession payway.CreateSessionRequest
+	periodCalls atomic.Int32
+	periodsErr  error
 	orders      []payway.Order // what OrdersOfAccount answers
 	ordersErr   error
 	lookups     atomic.Int32
@@ -49,6 +52,12 @@ func newFakePayway() *fakePayway {
 }
 
 func (f *fakePayway) PaymentPeriods(_ context.Context, _, code string) ([]payway.PaymentPeriod, error) {
+	f.periodCalls.Add(1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.periodsErr != nil {
+		return nil, f.periodsErr
+	}
 	ps, ok := f.periods[code]
 	if !ok {
 		return nil, &payway.Error{Status: http.StatusNotFound, Code: "not_found"}
@@ -183,12 +192,19 @@ func TestOffersArePricedByPayway(t *testing.T) {
 			t.Errorf("%s: period %s price %v turns into %v, want %+v", o.ID, o.PeriodID, o.Price, o.TurnsIntoPrice, w)
 		}
 	}
-	delete(f.pw.periods, "digital_3for99")
+	// Prices are cached: pricing the catalogue again costs no Payway call until they lapse.
+	calls := f.pw.periodCalls.Load()
+	if _, err := f.svc.Offers(t.Context(), "app-token"); err != nil || f.pw.periodCalls.Load() != calls {
+		t.Errorf("second pricing made %d Payway calls (%v), want 0", f.pw.periodCalls.Load()-calls, err)
+	}
+	f.pw.mu.Lock()
 	f.pw.periods["digital_3for99"] = nil
+	f.pw.mu.Unlock()
+	f.clock.Advance(f.svc.PriceTTL())
 	offers, _ = f.svc.Offers(t.Context(), "app-token")
 	for _, o := range offers {
 		if o.ID == "campaign-3for99" {
-			t.Error("an offer Payway does not sell is shown")
+			t.Error("an offer Payway stopped selling is still shown after the prices lapsed")
 		}
 	}
 }
@@ -434,6 +450,51 @@ func TestLoadCatalogue(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestRefreshPricesReplacesCachedOnes: the background refresh puts Payway's new prices in the cache, so
+// readers see them without waiting for the old ones to lapse, and a failed refresh keeps the old ones.
+func TestRefreshPricesReplacesCachedOnes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		refresh   error
+		wantPrice float64
+	}{
+		{"new prices", nil, 149},
+		{"Payway down: the old prices serve", &payway.Error{Status: http.StatusBadGateway}, 139},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			if _, err := f.svc.Offers(t.Context(), "app-token"); err != nil {
+				t.Fatal(err)
+			}
+			f.pw.mu.Lock()
+			changed := slices.Clone(f.pw.periods["digital"]) // Payway answers with a new body, not the cached one changed
+			changed[0].Price = 149
+			f.pw.periods["digital"] = changed
+			f.pw.mu.Unlock()
+			if tt.refresh != nil {
+				f.pw.mu.Lock()
+				f.pw.periodsErr = tt.refresh
+				f.pw.mu.Unlock()
+			}
+			if err := f.svc.RefreshPrices(t.Context(), "app-token"); (err != nil) != (tt.refresh != nil) {
+				t.Fatalf("refresh: %v", err)
+			}
+			offers, err := f.svc.Offers(t.Context(), "app-token")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range offers {
+				if o.ID == "monthly" && o.Price != tt.wantPrice {
+					t.Errorf("monthly costs %v, want %v", o.Price, tt.wantPrice)
+				}
 			}
 		})
 	}

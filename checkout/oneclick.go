@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/paywall/paywall/internal/cache"
 	"github.com/paywall/paywall/klarna"
 )
 
@@ -133,6 +134,7 @@ type SavedMethod struct {
 	MaskedNumber string
 	Status       string // ACTIVE, CANCELLED, SUSPENDED, or NOT_FOUND when Klarna does not know it
 	UpdatedAt    time.Time
+	tokenID      string // the token read: a cached read of another (older) token is not this account's method
 }
 
 // TokenNotFound is SavedMethod.Status when the app's saved token is one Klarna does not know.
@@ -194,6 +196,9 @@ type OneClick struct {
 	offers []OneClickOffer
 	locks  keyedMutex
 	calls  *Calls
+	// methods caches Klarna's reading of each account's saved token (savedMethodTTL): /account shows it on
+	// every view, and Klarna need not be asked each time. ForgetSavedMethod drops an account's reading.
+	methods *cache.TTL[string, SavedMethod]
 }
 
 // NewOneClick builds the service. st is the app's store (*store.DB), which keeps the tokens sealed.
@@ -221,7 +226,8 @@ func NewOneClick(cfg OneClickConfig, kl Klarna, st OneClickStore, offers []OneCl
 	if cfg.Calls == nil {
 		cfg.Calls = &Calls{}
 	}
-	return &OneClick{cfg: cfg, klarna: kl, store: st, offers: append([]OneClickOffer(nil), offers...), calls: cfg.Calls}, nil
+	return &OneClick{cfg: cfg, klarna: kl, store: st, offers: append([]OneClickOffer(nil), offers...), calls: cfg.Calls,
+		methods: cache.New[string, SavedMethod](savedMethodTTL, 0, cfg.Now)}, nil
 }
 
 func cmpOr(v, def string) string {
@@ -273,7 +279,26 @@ func (o *OneClick) SavedMethod(ctx context.Context, c Customer) (SavedMethod, er
 	if err != nil {
 		return SavedMethod{}, err
 	}
-	m := SavedMethod{UpdatedAt: tok.CreatedAt}
+	read := func(ctx context.Context) (SavedMethod, error) { return o.readMethod(ctx, tok) }
+	m, err := o.methods.Get(ctx, c.AccountID, read)
+	if err == nil && m.tokenID != tok.TokenID { // the account saved another token since
+		o.methods.Delete(c.AccountID)
+		m, err = o.methods.Get(ctx, c.AccountID, read)
+	}
+	return m, err
+}
+
+// savedMethodTTL is how long Klarna's reading of a saved token is shown without asking again. Changes the
+// app makes (a new token, a removal, a recovery that updated the method) drop it at once.
+const savedMethodTTL = time.Minute
+
+// ForgetSavedMethod drops the cached reading of the account's saved method, after anything that may have
+// changed it.
+func (o *OneClick) ForgetSavedMethod(accountID string) { o.methods.Delete(accountID) }
+
+// readMethod asks Klarna what the token is now.
+func (o *OneClick) readMethod(ctx context.Context, tok SavedToken) (SavedMethod, error) {
+	m := SavedMethod{UpdatedAt: tok.CreatedAt, tokenID: tok.TokenID}
 	t, err := o.klarna.ReadCustomerToken(ctx, tok.TokenID)
 	switch {
 	case err == nil:
@@ -319,6 +344,7 @@ func (o *OneClick) RemoveSavedMethod(ctx context.Context, c Customer) error {
 	if _, err := o.store.ForgetToken(ctx, c.AccountID, tok.TokenID); err != nil {
 		return fmt.Errorf("checkout: forget token: %w", err)
 	}
+	o.ForgetSavedMethod(c.AccountID)
 	o.cfg.Logger.InfoContext(ctx, "saved Klarna token removed", "account_id", c.AccountID)
 	return nil
 }

@@ -283,6 +283,7 @@ func (o *OneClick) saveFirstToken(ctx context.Context, p OneClickPurchase, autho
 		return p
 	}
 	replaced, err := o.store.SaveToken(ctx, SavedToken{AccountID: p.AccountID, TokenID: tok.TokenID, PurchaseID: p.ID, CreatedAt: o.cfg.Now()})
+	o.ForgetSavedMethod(p.AccountID)
 	if err != nil {
 		// The token exists at Klarna and we could not keep it: cancel it rather than leave it able to charge.
 		o.cfg.Logger.ErrorContext(ctx, "save customer token", "purchase", p.ID, "err", err)

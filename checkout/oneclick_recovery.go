@@ -281,6 +281,7 @@ func (o *OneClick) complete(ctx context.Context, id, orderID, method string) (On
 	}
 	switch {
 	case from != "":
+		o.ForgetSavedMethod(p.AccountID) // Klarna updated the token's payment method with this order
 	case p.OrderID != orderID:
 		o.cfg.Logger.ErrorContext(ctx, "second Klarna order for one purchase", "purchase", id,
 			"kept", p.OrderID, "second", orderID)

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/paywall/paywall/internal/cache"
 	"github.com/paywall/paywall/payway"
 )
 
@@ -64,9 +65,11 @@ type Config struct {
 	// AppTokens is the reconciler's access to Payway's orders; nil: the service cannot reconcile.
 	AppTokens AppTokens
 	// Calls counts money calls for the graceful shutdown; nil: the service keeps its own.
-	Calls  *Calls
-	Now    func() time.Time
-	Logger *slog.Logger
+	Calls *Calls
+	// PriceTTL is how long Payway's prices (payment periods per package code) are kept; 0: 5 minutes.
+	PriceTTL time.Duration
+	Now      func() time.Time
+	Logger   *slog.Logger
 }
 
 // Service runs purchase journeys.
@@ -76,6 +79,7 @@ type Service struct {
 	store     Store
 	catalogue Catalogue
 	calls     *Calls
+	prices    *cache.TTL[string, []payway.PaymentPeriod] // by package code
 }
 
 // New builds the service.
@@ -95,7 +99,11 @@ func New(cfg Config, pw Payway, st Store, cat Catalogue) (*Service, error) {
 	if cfg.Calls == nil {
 		cfg.Calls = &Calls{}
 	}
-	return &Service{cfg: cfg, payway: pw, store: st, catalogue: cat, calls: cfg.Calls}, nil
+	if cfg.PriceTTL <= 0 {
+		cfg.PriceTTL = 5 * time.Minute
+	}
+	return &Service{cfg: cfg, payway: pw, store: st, catalogue: cat, calls: cfg.Calls,
+		prices: cache.New[string, []payway.PaymentPeriod](cfg.PriceTTL, 0, cfg.Now)}, nil
 }
 
 // Catalogue is the offers on sale.

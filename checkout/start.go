@@ -2,6 +2,7 @@ package checkout
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,7 +30,7 @@ func (s *Service) Offers(ctx context.Context, token string) ([]PricedOffer, erro
 		if _, done := periods[o.Code]; done {
 			continue
 		}
-		ps, err := s.payway.PaymentPeriods(ctx, token, o.Code)
+		ps, err := s.periodsOf(ctx, token, o.Code)
 		if err != nil {
 			return nil, unavailable("payment periods", err)
 		}
@@ -53,6 +54,40 @@ func (s *Service) Offers(ctx context.Context, token string) ([]PricedOffer, erro
 	return out, nil
 }
 
+// periodsOf is a package's payment periods from the price cache: Payway is asked at most once per code
+// per PriceTTL (and RefreshPrices renews them in the background before they lapse), so pricing the
+// catalogue costs no Payway call on a warm cache. Prices are the same for every reader (payment_periods
+// needs no identity), so any token may load them.
+func (s *Service) periodsOf(ctx context.Context, token, code string) ([]payway.PaymentPeriod, error) {
+	return s.prices.Get(ctx, code, func(ctx context.Context) ([]payway.PaymentPeriod, error) {
+		return s.payway.PaymentPeriods(ctx, token, code)
+	})
+}
+
+// RefreshPrices loads every catalogue code's payment periods again with token and replaces the cached
+// ones, so readers never wait for Payway when an entry lapses. The app calls it every half PriceTTL; a
+// failure keeps the old prices until they lapse.
+func (s *Service) RefreshPrices(ctx context.Context, token string) error {
+	var errs []error
+	done := map[string]bool{}
+	for _, o := range s.catalogue.Offers {
+		if done[o.Code] {
+			continue
+		}
+		done[o.Code] = true
+		ps, err := s.payway.PaymentPeriods(ctx, token, o.Code)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("checkout: refresh prices of %s: %w", o.Code, err))
+			continue
+		}
+		s.prices.Set(o.Code, ps)
+	}
+	return errors.Join(errs...)
+}
+
+// PriceTTL is how long the cached prices serve (Config.PriceTTL, default 5 minutes).
+func (s *Service) PriceTTL() time.Duration { return s.cfg.PriceTTL }
+
 func matchPeriod(ps []payway.PaymentPeriod, want Period) (payway.PaymentPeriod, bool) {
 	for _, p := range ps {
 		if p.Enabled && p.IterationType == want.IterationType && p.IterationLength == want.IterationLength {
@@ -73,7 +108,7 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 		return Purchase{}, ErrUnknownOffer
 	}
 	now := s.cfg.Now()
-	periods, err := s.payway.PaymentPeriods(ctx, c.AccessToken, offer.Code)
+	periods, err := s.periodsOf(ctx, c.AccessToken, offer.Code)
 	if err != nil {
 		return Purchase{}, unavailable("payment periods", err)
 	}
@@ -150,4 +185,28 @@ func (s *Service) fail(ctx context.Context, id, code string) (Purchase, error) {
 // unavailable wraps a Payway failure that is not a purchase outcome.
 func unavailable(step string, err error) error {
 	return fmt.Errorf("%w: %s: %w", ErrUnavailable, step, err)
+}
+
+// RunPriceRefresh renews the cached prices every half PriceTTL with the app token until ctx ends, so a
+// reader never waits for Payway's payment_periods. Without an app token source it returns at once.
+func (s *Service) RunPriceRefresh(ctx context.Context) {
+	if s.cfg.AppTokens == nil {
+		return
+	}
+	tick := time.NewTicker(s.cfg.PriceTTL / 2)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		tok, err := s.cfg.AppTokens.Get(ctx)
+		if err == nil {
+			err = s.RefreshPrices(ctx, tok)
+		}
+		if err != nil && ctx.Err() == nil {
+			s.cfg.Logger.WarnContext(ctx, "refresh prices: the cached ones serve until they lapse", "err", err)
+		}
+	}
 }

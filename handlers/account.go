@@ -21,7 +21,7 @@ import (
 func (a *App) account(c echo.Context) error {
 	cust := customerOf(c)
 	ctx := c.Request().Context()
-	products, err := a.payway.ActiveProducts(ctx, cust.AccessToken)
+	products, err := a.activeProducts(ctx, cust)
 	if err != nil {
 		return paywayUnavailable(err)
 	}
@@ -63,7 +63,7 @@ func (a *App) account(c echo.Context) error {
 // subscriptionPayments are Payway's payment profiles in words: how the subscription is paid. A failure
 // is a sentence, not an error page.
 func (a *App) subscriptionPayments(c echo.Context, cust checkout.Customer) ([]views.SubscriptionPaymentView, string) {
-	profiles, err := a.payway.PaymentProfiles(c.Request().Context(), cust.AccessToken)
+	profiles, err := a.paymentProfiles(c.Request().Context(), cust)
 	if err != nil {
 		a.log.WarnContext(c.Request().Context(), "read payment profiles", "err", err, "request_id", requestID(c))
 		return nil, "We could not read how your subscription is paid right now."
@@ -164,6 +164,7 @@ func (a *App) oneClickPurchase(c echo.Context) error {
 	offer := a.oneClickOffer(p.OfferID)
 	switch p.State {
 	case checkout.OneClickCompleted:
+		a.forgetAccount(cust.AccountID) // bought, perhaps by the reconciler with nobody posting
 	case checkout.OneClickRecovering:
 		return c.Redirect(http.StatusSeeOther, paths.Recovery(p.ID))
 	case checkout.OneClickPaying:

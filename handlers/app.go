@@ -78,6 +78,7 @@ type App struct {
 	sessions  *store.SessionStore
 	payway    *payway.Client
 	checkout  *checkout.Service
+	upstream  upstreamCache // Payway's per-account answers, kept for a minute (upstream_cache.go)
 	oneclick  *checkout.OneClick
 	appTokens *payway.AppTokens
 	log       *slog.Logger
@@ -134,6 +135,7 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 		cfg: cfg, db: deps.DB, sessions: deps.Sessions, payway: deps.Payway, checkout: deps.Checkout,
 		oneclick: deps.OneClick, appTokens: deps.AppTokens, log: deps.Logger,
 		registry: deps.Registry, now: deps.Now, assets: assets, sdkOrigin: sdkOrigin, metrics: m,
+		upstream: newUpstreamCache(deps.Now),
 	}
 	e := echo.New()
 	e.HideBanner = true

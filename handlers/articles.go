@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
@@ -67,7 +68,7 @@ func (a *App) hasProduct(c echo.Context, product string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	products, err := a.payway.ActiveProducts(c.Request().Context(), token)
+	products, err := a.activeProducts(c.Request().Context(), checkout.Customer{AccountID: currentUser(c).AccountID, AccessToken: token})
 	if err != nil {
 		return false, paywayUnavailable(err)
 	}

@@ -30,6 +30,7 @@ func (a *App) confirmation(c echo.Context) error {
 	if err != nil {
 		return err // handleError: journeyErrors
 	}
+	a.forgetAccount(cust.AccountID) // bought, perhaps by the reconciler with nobody posting
 	acc, err := a.payway.Me(ctx, cust.AccessToken)
 	if err != nil {
 		return paywayUnavailable(err)

@@ -22,7 +22,7 @@ import (
 // testApp is the real app (built by internal/app, as in production) over httptest, talking to the real
 // sandbox over HTTP.
 type testApp struct {
-	t       *testing.T
+	t       testing.TB
 	URL     string
 	Sandbox *httptest.Server
 	Clock   *testenv.Clock
@@ -56,7 +56,7 @@ type appOption func(*appSetup)
 // newTestApp builds the app with app.New in sandbox mode; the harness only chooses the ports, the clock
 // and the data directory. A live-mode app (the live option) talks to a stand-alone sandbox, as a live
 // deployment pointed at `paywall sandbox` would.
-func newTestApp(t *testing.T, opts ...appOption) *testApp {
+func newTestApp(t testing.TB, opts ...appOption) *testApp {
 	t.Helper()
 	clk := testenv.NewClock()
 	appSrv := httptest.NewUnstartedServer(nil)
@@ -134,7 +134,7 @@ func (a *testApp) reconcileAfterTimeouts() int {
 
 // client is a cookie-keeping HTTP client that does not follow redirects, so tests see every 303.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	app  *testApp
 	http *http.Client
 }

@@ -51,6 +51,7 @@ func (a *App) middleware(e *echo.Echo) {
 	}))
 	e.Use(a.loadSession)
 	e.Use(a.renewRejectedTokens)
+	e.Use(a.forgetOnChange)
 }
 
 // renewRejectedTokens repeats a request once when Payway refused the access token it was given (401).
@@ -69,6 +70,7 @@ func (a *App) renewRejectedTokens(next echo.HandlerFunc) echo.HandlerFunc {
 		a.appTokens.Forget()
 		if u := currentUser(c); u != nil {
 			u.ExpiresAt = time.Time{} // the next accessToken call refreshes
+			a.forgetAccount(u.AccountID)
 		}
 		return next(c)
 	}

@@ -212,6 +212,8 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 	}, co, oneClick)
 	running.Add(1)
 	go func() { defer running.Done(); a.reconciler.Run(background) }()
+	running.Add(1)
+	go func() { defer running.Done(); co.RunPriceRefresh(background) }()
 	appLog := log.With("component", "app")
 	console, err := demoConsole(cfg, demo.Deps{
 		DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick, Logger: appLog,
