@@ -65,6 +65,8 @@ type OneClickStore interface {
 	ReuseOrCreateOneClickPurchase(ctx context.Context, fresh OneClickPurchase, since time.Time, reuse func(*OneClickPurchase) bool) (OneClickPurchase, bool, error)
 	OneClickPurchase(ctx context.Context, id string) (OneClickPurchase, error)
 	OneClickPurchasesOf(ctx context.Context, accountID string) ([]OneClickPurchase, error)
+	// OwnedOneTimeOffers lists the one-time offers the account bought (completed).
+	OwnedOneTimeOffers(ctx context.Context, accountID string) ([]string, error)
 	UpdateOneClickPurchase(ctx context.Context, id string, fn func(*OneClickPurchase) error) (OneClickPurchase, error)
 	AddHPPCallback(ctx context.Context, purchaseID, eventID, status string, at time.Time) (bool, error)
 	HPPCallbackSeen(ctx context.Context, purchaseID, eventID string) (bool, error)
@@ -243,15 +245,13 @@ func (o *OneClick) Offers() []OneClickOffer { return append([]OneClickOffer(nil)
 // OffersFor is the one-click offers the customer can buy: every offer except the one-time items the
 // account already owns.
 func (o *OneClick) OffersFor(ctx context.Context, c Customer) ([]OneClickOffer, error) {
-	bought, err := o.store.OneClickPurchasesOf(ctx, c.AccountID)
+	ids, err := o.store.OwnedOneTimeOffers(ctx, c.AccountID)
 	if err != nil {
 		return nil, fmt.Errorf("checkout: one-click offers: %w", err)
 	}
 	owned := map[string]bool{}
-	for _, p := range bought {
-		if p.OneTime && p.State == OneClickCompleted {
-			owned[p.OfferID] = true
-		}
+	for _, id := range ids {
+		owned[id] = true
 	}
 	var out []OneClickOffer
 	for _, offer := range o.offers {

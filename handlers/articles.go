@@ -17,7 +17,7 @@ import (
 
 // home lists the latest articles.
 func (a *App) home(c echo.Context) error {
-	list, err := a.db.ListArticles(c.Request().Context())
+	list, err := a.db.ListArticleSummaries(c.Request().Context())
 	if err != nil {
 		return fmt.Errorf("home: %w", err)
 	}

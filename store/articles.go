@@ -22,8 +22,18 @@ const articleColumns = `slug, title, summary, author, body, published_at, premiu
 
 // ListArticles returns all articles, newest first (slug breaks ties so the order is stable).
 func (db *DB) ListArticles(ctx context.Context) ([]Article, error) {
-	rows, err := db.reader.QueryContext(ctx,
-		`SELECT `+articleColumns+` FROM articles ORDER BY published_at DESC, slug`)
+	return db.listArticles(ctx, `SELECT `+articleColumns+` FROM articles ORDER BY published_at DESC, slug`)
+}
+
+// ListArticleSummaries is ListArticles without the bodies (Body is ""): what a list of articles shows,
+// without reading every article whole.
+func (db *DB) ListArticleSummaries(ctx context.Context) ([]Article, error) {
+	return db.listArticles(ctx, `SELECT slug, title, summary, author, '', published_at, premium, product
+		FROM articles ORDER BY published_at DESC, slug`)
+}
+
+func (db *DB) listArticles(ctx context.Context, query string) ([]Article, error) {
+	rows, err := db.query(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("store: list articles: %w", err)
 	}
@@ -44,7 +54,7 @@ func (db *DB) ListArticles(ctx context.Context) ([]Article, error) {
 
 // ArticleBySlug returns the article with the given slug, or an error wrapping ErrNotFound.
 func (db *DB) ArticleBySlug(ctx context.Context, slug string) (Article, error) {
-	row := db.reader.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE slug = ?`, slug)
+	row := db.queryRow(ctx, `SELECT `+articleColumns+` FROM articles WHERE slug = ?`, slug)
 	a, err := scanArticle(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Article{}, fmt.Errorf("store: article %q: %w", slug, ErrNotFound)

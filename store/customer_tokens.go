@@ -24,7 +24,7 @@ func (db *DB) SavedToken(ctx context.Context, accountID string) (checkout.SavedT
 		sealed  string
 		created int64
 	)
-	err := db.reader.QueryRowContext(ctx, `SELECT sealed_token, purchase_id, created_at FROM customer_tokens
+	err := db.queryRow(ctx, `SELECT sealed_token, purchase_id, created_at FROM customer_tokens
 		WHERE account_id = ?`, accountID).Scan(&sealed, &t.PurchaseID, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return checkout.SavedToken{}, fmt.Errorf("store: saved token: %w", errNoSavedToken)

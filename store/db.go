@@ -28,6 +28,8 @@ type DB struct {
 	reader     *sql.DB
 	migrations *goose.Provider
 	tokens     *sealer // seals Klarna customer tokens; nil without WithTokenKey
+	// reads and writes are the prepared statements of the hot queries, per pool (stmts.go).
+	reads, writes *stmtCache
 }
 
 // Open creates the directory and database file if needed, opens the single writer connection
@@ -80,7 +82,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
 
-	db := &DB{writer: writer, reader: reader, migrations: provider, tokens: tokens}
+	db := &DB{writer: writer, reader: reader, migrations: provider, tokens: tokens,
+		reads: newStmtCache(reader), writes: newStmtCache(writer)}
 	if err := db.checkTokenKey(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
@@ -135,7 +138,7 @@ func (db *DB) Reader() *sql.DB { return db.reader }
 
 // Close closes both pools (reader first, so the writer's close can checkpoint the WAL).
 func (db *DB) Close() error {
-	var errs []error
+	errs := []error{db.reads.close(), db.writes.close()}
 	if err := db.reader.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("store: close reader: %w", err))
 	}

@@ -79,7 +79,7 @@ func insertPurchase(ctx context.Context, tx *sql.Tx, p checkout.Purchase) error 
 
 // Purchase reads one purchase, or an error wrapping ErrNotFound.
 func (db *DB) Purchase(ctx context.Context, id string) (checkout.Purchase, error) {
-	p, err := scanPurchase(db.reader.QueryRowContext(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE id = ?`, id))
+	p, err := scanPurchase(db.queryRow(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return checkout.Purchase{}, fmt.Errorf("store: purchase: %w", errPurchaseNotFound)
 	}

@@ -262,8 +262,7 @@ ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expir
 // load reads an unexpired session's values; found is false for unknown or expired ids.
 func (s *SessionStore) load(ctx context.Context, id string) (values map[any]any, found bool, err error) {
 	var data []byte
-	err = s.db.Reader().QueryRowContext(ctx,
-		`SELECT data FROM sessions WHERE id = ? AND expires_at > ?`, id, s.now().Unix()).Scan(&data)
+	err = s.db.queryRow(ctx, `SELECT data FROM sessions WHERE id = ? AND expires_at > ?`, id, s.now().Unix()).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

@@ -77,7 +77,7 @@ func categoriesJSON(categories []string) (string, error) {
 
 // checkout.OneClickPurchase reads one token purchase, or an error wrapping ErrNotFound.
 func (db *DB) OneClickPurchase(ctx context.Context, id string) (checkout.OneClickPurchase, error) {
-	p, err := db.scanOneClickPurchase(db.reader.QueryRowContext(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases WHERE id = ?`, id))
+	p, err := db.scanOneClickPurchase(db.queryRow(ctx, `SELECT `+tokenPurchaseColumns+` FROM token_purchases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return checkout.OneClickPurchase{}, fmt.Errorf("store: token purchase: %w", errPurchaseNotFound)
 	}
@@ -85,6 +85,29 @@ func (db *DB) OneClickPurchase(ctx context.Context, id string) (checkout.OneClic
 		return checkout.OneClickPurchase{}, fmt.Errorf("store: token purchase: %w", err)
 	}
 	return p, nil
+}
+
+// OwnedOneTimeOffers lists the one-time offers the account has bought (a completed purchase): what the
+// account page must not offer again. It reads the token_purchases_owned index only, and no sealed token.
+func (db *DB) OwnedOneTimeOffers(ctx context.Context, accountID string) ([]string, error) {
+	rows, err := db.query(ctx, `SELECT DISTINCT offer_id FROM token_purchases
+		WHERE account_id = ? AND one_time = 1 AND state = 'completed'`, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("store: owned offers: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: owned offers: %w", err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: owned offers: %w", err)
+	}
+	return out, nil
 }
 
 // OneClickPurchasesOf returns an account's token purchases, newest first.
