@@ -13,6 +13,8 @@ import (
 	"runtime"
 
 	"github.com/pressly/goose/v3"
+
+	"github.com/paywall/paywall/internal/cache"
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
 
@@ -30,6 +32,9 @@ type DB struct {
 	tokens     *sealer // seals Klarna customer tokens; nil without WithTokenKey
 	// reads and writes are the prepared statements of the hot queries, per pool (stmts.go).
 	reads, writes *stmtCache
+	// sessions keeps decoded session rows for sessionCacheTTL (sessions.go): every request reads its
+	// session, and the row read plus the gob decode cost more than the rest of an article view.
+	sessions *cache.TTL[string, cachedSession]
 }
 
 // Open creates the directory and database file if needed, opens the single writer connection
@@ -83,7 +88,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	reader.SetMaxIdleConns(n)
 
 	db := &DB{writer: writer, reader: reader, migrations: provider, tokens: tokens,
-		reads: newStmtCache(reader), writes: newStmtCache(writer)}
+		reads: newStmtCache(reader), writes: newStmtCache(writer),
+		sessions: cache.New[string, cachedSession](sessionCacheTTL, 0, nil)}
 	if err := db.checkTokenKey(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"time"
 
@@ -129,6 +130,7 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 			if _, err := s.db.Writer().ExecContext(r.Context(), `DELETE FROM sessions WHERE id = ?`, sess.ID); err != nil {
 				return fmt.Errorf("store: delete session: %w", err)
 			}
+			s.db.sessions.Delete(sess.ID)
 		}
 		sess.ID = ""
 		http.SetCookie(w, s.cookie(sess.Name(), "", sess.Options))
@@ -255,25 +257,64 @@ ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expir
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: save session: %w", err)
 	}
+	// Dropped, not replaced: two saves of one session racing could otherwise leave the older values in
+	// memory while the newer are in the row.
+	s.db.sessions.Delete(sess.ID)
+	if oldID != "" {
+		s.db.sessions.Delete(oldID)
+	}
 	http.SetCookie(w, s.cookie(sess.Name(), encoded, sess.Options))
 	return nil
 }
 
-// load reads an unexpired session's values; found is false for unknown or expired ids.
+// sessionCacheTTL is how long a decoded session row is served from memory. This process writes every
+// session change and drops the row's copy when it does, so the TTL only bounds how long a change made by
+// another process (a second instance, a support tool) takes to be seen.
+const sessionCacheTTL = 30 * time.Second
+
+// cachedSession is a decoded session row.
+type cachedSession struct {
+	values  map[any]any
+	expires time.Time
+	found   bool
+}
+
+// load reads an unexpired session's values; found is false for unknown or expired ids. Each caller gets
+// its own copy of the values (handlers change them before a save).
 func (s *SessionStore) load(ctx context.Context, id string) (values map[any]any, found bool, err error) {
-	var data []byte
-	err = s.db.queryRow(ctx, `SELECT data FROM sessions WHERE id = ? AND expires_at > ?`, id, s.now().Unix()).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
+	row, err := s.db.sessions.Get(ctx, id, func(ctx context.Context) (cachedSession, error) {
+		return s.read(ctx, id)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if !row.found || !s.now().Before(row.expires) {
+		if row.found {
+			s.db.sessions.Delete(id)
+		}
 		return nil, false, nil
 	}
+	return maps.Clone(row.values), true, nil
+}
+
+// read loads and decodes the session row.
+func (s *SessionStore) read(ctx context.Context, id string) (cachedSession, error) {
+	var (
+		data    []byte
+		expires int64
+	)
+	err := s.db.queryRow(ctx, `SELECT data, expires_at FROM sessions WHERE id = ?`, id).Scan(&data, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cachedSession{}, nil
+	}
 	if err != nil {
-		return nil, false, fmt.Errorf("store: load session: %w", err)
+		return cachedSession{}, fmt.Errorf("store: load session: %w", err)
 	}
-	values = make(map[any]any)
+	values := make(map[any]any)
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&values); err != nil {
-		return nil, false, fmt.Errorf("store: decode session: %w", err)
+		return cachedSession{}, fmt.Errorf("store: decode session: %w", err)
 	}
-	return values, true, nil
+	return cachedSession{values: values, expires: time.Unix(expires, 0), found: true}, nil
 }
 
 // cookie builds the session cookie; Expires mirrors Max-Age (on the store's clock) for old clients.

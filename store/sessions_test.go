@@ -637,3 +637,69 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// TestSessionCacheFollowsEveryWrite: sessions are served from memory between requests, and every way a
+// session changes is seen at once: a save, a logout, a renewal, a demo reset, and a value changed by one
+// request is not seen by another that did not save it.
+func TestSessionCacheFollowsEveryWrite(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		change  func(t *testing.T, db *DB, s *SessionStore, cookies []*http.Cookie) []*http.Cookie
+		wantNew bool   // the next request has no session
+		want    string // else: its "user" value
+	}{
+		{"saved value", func(t *testing.T, _ *DB, s *SessionStore, c []*http.Cookie) []*http.Cookie {
+			roundTrip(t, s, c, func(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+				sess.Values["user"] = "changed@example.se"
+				return sess.Save(r, w)
+			})
+			return c
+		}, false, "changed@example.se"},
+		{"value changed without a save", func(t *testing.T, _ *DB, s *SessionStore, c []*http.Cookie) []*http.Cookie {
+			roundTrip(t, s, c, func(_ *http.Request, _ http.ResponseWriter, sess *sessions.Session) error {
+				sess.Values["user"] = "not-saved@example.se"
+				return nil
+			})
+			return c
+		}, false, "subscriber@example.se"},
+		{"logout", func(t *testing.T, _ *DB, s *SessionStore, c []*http.Cookie) []*http.Cookie {
+			roundTrip(t, s, c, func(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+				sess.Options.MaxAge = -1
+				return sess.Save(r, w)
+			})
+			return c
+		}, true, ""},
+		{"renewal retires the old id", func(t *testing.T, _ *DB, s *SessionStore, c []*http.Cookie) []*http.Cookie {
+			roundTrip(t, s, c, func(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+				return s.Renew(r, w, sess)
+			})
+			return c // the old cookie
+		}, true, ""},
+		{"demo reset", func(t *testing.T, db *DB, _ *SessionStore, c []*http.Cookie) []*http.Cookie {
+			if err := db.ResetDemoData(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			db := openTestDB(t)
+			s := newTestStore(t, db, newTestClock(testStart))
+			cookies, _ := login(t, s)
+			if sess, _ := roundTrip(t, s, cookies, nil); sess.IsNew { // warms the cache
+				t.Fatal("the session did not load")
+			}
+			cookies = tt.change(t, db, s, cookies)
+			sess, _ := roundTrip(t, s, cookies, nil)
+			if sess.IsNew != tt.wantNew {
+				t.Fatalf("next request: new session %v, want %v", sess.IsNew, tt.wantNew)
+			}
+			if !tt.wantNew && sess.Values["user"] != tt.want {
+				t.Errorf("next request sees user %v, want %q", sess.Values["user"], tt.want)
+			}
+		})
+	}
+}

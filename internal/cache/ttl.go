@@ -105,6 +105,13 @@ func (c *TTL[K, V]) Delete(key K) {
 	delete(c.entries, key)
 }
 
+// Clear forgets every answer (everything changed at once, e.g. a demo reset).
+func (c *TTL[K, V]) Clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.entries)
+}
+
 // Len is the number of keys held, expired ones included until they are dropped.
 func (c *TTL[K, V]) Len() int {
 	c.mu.Lock()
