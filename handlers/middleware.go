@@ -110,6 +110,9 @@ func (a *App) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if status >= 500 {
 			level = slog.LevelError
 		}
+		if !a.log.Enabled(c.Request().Context(), level) {
+			return nil // e.g. PAYWALL_LOG_LEVEL=warn under load: no line, so no attributes to build
+		}
 		attrs := []any{
 			"method", c.Request().Method, "path", c.Request().URL.Path, "route", path, "status", status,
 			"duration_ms", elapsed.Milliseconds(), "ip", c.RealIP(), "request_id", requestID(c),

@@ -25,11 +25,18 @@ func (db *DB) ListArticles(ctx context.Context) ([]Article, error) {
 	return db.listArticles(ctx, `SELECT `+articleColumns+` FROM articles ORDER BY published_at DESC, slug`)
 }
 
+// articleCacheTTL is how long articles are served from memory. The app never writes articles (they are
+// seeded, or written by the newsroom's tools): the TTL is how long an edit made there takes to show.
+const articleCacheTTL = 30 * time.Second
+
 // ListArticleSummaries is ListArticles without the bodies (Body is ""): what a list of articles shows,
-// without reading every article whole.
+// without reading every article whole. Served from memory for articleCacheTTL. The slice is shared:
+// callers must not change it.
 func (db *DB) ListArticleSummaries(ctx context.Context) ([]Article, error) {
-	return db.listArticles(ctx, `SELECT slug, title, summary, author, '', published_at, premium, product
-		FROM articles ORDER BY published_at DESC, slug`)
+	return db.summaries.Get(ctx, struct{}{}, func(ctx context.Context) ([]Article, error) {
+		return db.listArticles(ctx, `SELECT slug, title, summary, author, '', published_at, premium, product
+			FROM articles ORDER BY published_at DESC, slug`)
+	})
 }
 
 func (db *DB) listArticles(ctx context.Context, query string) ([]Article, error) {
@@ -52,8 +59,15 @@ func (db *DB) listArticles(ctx context.Context, query string) ([]Article, error)
 	return out, nil
 }
 
-// ArticleBySlug returns the article with the given slug, or an error wrapping ErrNotFound.
+// ArticleBySlug returns the article with the given slug, or an error wrapping ErrNotFound. Found
+// articles are served from memory for articleCacheTTL.
 func (db *DB) ArticleBySlug(ctx context.Context, slug string) (Article, error) {
+	return db.articles.Get(ctx, slug, func(ctx context.Context) (Article, error) {
+		return db.readArticle(ctx, slug)
+	})
+}
+
+func (db *DB) readArticle(ctx context.Context, slug string) (Article, error) {
 	row := db.queryRow(ctx, `SELECT `+articleColumns+` FROM articles WHERE slug = ?`, slug)
 	a, err := scanArticle(row)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -35,6 +35,9 @@ type DB struct {
 	// sessions keeps decoded session rows for sessionCacheTTL (sessions.go): every request reads its
 	// session, and the row read plus the gob decode cost more than the rest of an article view.
 	sessions *cache.TTL[string, cachedSession]
+	// articles and summaries keep what the article pages and the home page show (articles.go).
+	articles  *cache.TTL[string, Article]
+	summaries *cache.TTL[struct{}, []Article]
 }
 
 // Open creates the directory and database file if needed, opens the single writer connection
@@ -89,7 +92,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 
 	db := &DB{writer: writer, reader: reader, migrations: provider, tokens: tokens,
 		reads: newStmtCache(reader), writes: newStmtCache(writer),
-		sessions: cache.New[string, cachedSession](sessionCacheTTL, 0, nil)}
+		sessions:  cache.New[string, cachedSession](sessionCacheTTL, 0, nil),
+		articles:  cache.New[string, Article](articleCacheTTL, 1000, nil),
+		summaries: cache.New[struct{}, []Article](articleCacheTTL, 1, nil)}
 	if err := db.checkTokenKey(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
