@@ -3,7 +3,6 @@ package sandbox
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -143,7 +142,7 @@ func BenchmarkPurchase(b *testing.B) {
 func seedBenchAccounts(b *testing.B, s *Server, n int) {
 	b.Helper()
 	now := s.now()
-	err := s.store.inTx(b.Context(), func(tx *sql.Tx) error {
+	err := s.store.inTx(b.Context(), func(tx *txn) error {
 		for i := 1; i <= n; i++ {
 			p := Persona{Email: fmt.Sprintf("bench-%d@example.se", i), Password: demoPassword, FirstName: "Bea",
 				LastName: "Bench", CustomerNumber: fmt.Sprint(200000 + i)}

@@ -9,7 +9,6 @@ package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -260,7 +259,7 @@ func (s *Server) kpAuthorize(ctx context.Context, in authorizeInput) (authorizeR
 	now := s.klarnaNow()
 	var res authorizeResult
 	var events []callbackEvent
-	kerr := s.coreTx(ctx, "authorize", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "authorize", func(tx *txn) error {
 		var err error
 		res, events, err = authorizeTx(ctx, tx, in, now)
 		return err
@@ -290,7 +289,7 @@ func (s *Server) kpAuthorization(ctx context.Context, token string) (kpAuthoriza
 func (s *Server) kpCreateOrder(ctx context.Context, base, authToken string, in kpOrderInput) (kpOrder, *klarnaError) {
 	now := s.klarnaNow()
 	var o kpOrder
-	kerr := s.coreTx(ctx, "create order", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "create order", func(tx *txn) error {
 		var err error
 		o, err = createOrderTx(ctx, tx, base, authToken, in, now)
 		return err
@@ -318,7 +317,7 @@ func (s *Server) kpOrderByID(ctx context.Context, id string) (kpOrder, *klarnaEr
 func (s *Server) kpCreateCustomerToken(ctx context.Context, authToken string, in tokenInput) (kpCustomerToken, *klarnaError) {
 	now := s.klarnaNow()
 	var t kpCustomerToken
-	kerr := s.coreTx(ctx, "create customer token", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "create customer token", func(tx *txn) error {
 		var err error
 		t, err = createCustomerTokenTx(ctx, tx, authToken, in, now)
 		return err
@@ -357,7 +356,7 @@ func (s *Server) hppOpen(ctx context.Context, id string) (hppSession, *klarnaErr
 	now := s.klarnaNow()
 	var h hppSession
 	var events []callbackEvent
-	kerr := s.coreTx(ctx, "open HPP session", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "open HPP session", func(tx *txn) error {
 		var err error
 		h, events, err = hppOpenTx(ctx, tx, id, now)
 		return err
@@ -381,7 +380,7 @@ func (s *Server) hppComplete(ctx context.Context, base, id, email, otp string) (
 	now := s.klarnaNow()
 	var target string
 	var events []callbackEvent
-	kerr := s.coreTx(ctx, "complete HPP session", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "complete HPP session", func(tx *txn) error {
 		var err error
 		target, events, err = hppCompleteTx(ctx, tx, base, id, email, otp, now)
 		return err
@@ -399,7 +398,7 @@ func (s *Server) hppFinish(ctx context.Context, id, status string) (string, *kla
 	now := s.klarnaNow()
 	var target string
 	var events []callbackEvent
-	kerr := s.coreTx(ctx, "finish HPP session", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "finish HPP session", func(tx *txn) error {
 		var err error
 		target, events, err = hppFinishTx(ctx, tx, id, status, now)
 		return err
@@ -417,7 +416,7 @@ func (s *Server) klarnaNow() time.Time { return s.now().UTC().Truncate(time.Seco
 
 // coreTx runs fn in a writer transaction. A *klarnaError from fn is the API's answer (the transaction
 // rolls back); any other error is logged and answered with Klarna's 500.
-func (s *Server) coreTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) *klarnaError {
+func (s *Server) coreTx(ctx context.Context, op string, fn func(tx *txn) error) *klarnaError {
 	return s.klarnaErr(ctx, op, s.store.inTx(ctx, fn))
 }
 

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -87,7 +86,7 @@ func (s *Server) createOrderOnce(ctx context.Context, base, authToken string, bo
 	now := s.klarnaNow()
 	hash := canonicalHash(body)
 	var resp storedResponse
-	kerr := s.coreTx(ctx, "create order", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "create order", func(tx *txn) error {
 		auth, err := liveAuthorization(ctx, tx, authToken, now)
 		if err != nil {
 			return err
@@ -123,7 +122,7 @@ func (s *Server) createOrderOnce(ctx context.Context, base, authToken string, bo
 }
 
 // createOrderTx creates the order of an authorization (see kpCreateOrder).
-func createOrderTx(ctx context.Context, tx *sql.Tx, base, authToken string, in kpOrderInput, now time.Time) (kpOrder, error) {
+func createOrderTx(ctx context.Context, tx *txn, base, authToken string, in kpOrderInput, now time.Time) (kpOrder, error) {
 	auth, err := liveAuthorization(ctx, tx, authToken, now)
 	if err != nil {
 		return kpOrder{}, err
@@ -193,7 +192,7 @@ func firstNonEmpty(vs ...string) string {
 
 // refreshSteppedUpToken gives a customer token the payment method a step-up session authorized: the
 // token now charges fine with the new method (Klarna: "the token's stored payment option is updated").
-func refreshSteppedUpToken(ctx context.Context, tx *sql.Tx, tokenID, category, orderID string, now time.Time) error {
+func refreshSteppedUpToken(ctx context.Context, tx *txn, tokenID, category, orderID string, now time.Time) error {
 	t, err := customerTokenByID(ctx, tx, tokenID)
 	if err != nil {
 		return err
@@ -218,7 +217,7 @@ var intendedUses = regexp.MustCompile(`^(?i:subscription)$`)
 
 // createCustomerTokenTx creates a customer token from an authorization (see kpCreateCustomerToken). An
 // authorization creates at most one token; a second attempt gets 403 INVALID_OPERATION.
-func createCustomerTokenTx(ctx context.Context, tx *sql.Tx, authToken string, in tokenInput, now time.Time) (kpCustomerToken, error) {
+func createCustomerTokenTx(ctx context.Context, tx *txn, authToken string, in tokenInput, now time.Time) (kpCustomerToken, error) {
 	switch {
 	case in.Description == "" || len(in.Description) > 255:
 		return kpCustomerToken{}, badValue("description")
@@ -280,7 +279,7 @@ func tokenKindOf(c cart) string {
 // is released (later orders get NOT_FOUND); a consumed one gets 403 INVALID_OPERATION.
 func (s *Server) kpCancelAuthorization(ctx context.Context, token string) *klarnaError {
 	now := s.klarnaNow()
-	return s.coreTx(ctx, "cancel authorization", func(tx *sql.Tx) error {
+	return s.coreTx(ctx, "cancel authorization", func(tx *txn) error {
 		a, err := liveAuthorization(ctx, tx, token, now)
 		var ke *klarnaError
 		if errors.As(err, &ke) {
@@ -304,7 +303,7 @@ func (s *Server) kpCancelCustomerToken(ctx context.Context, tokenID, status stri
 		return badValue("status")
 	}
 	now := s.klarnaNow()
-	return s.coreTx(ctx, "cancel customer token", func(tx *sql.Tx) error {
+	return s.coreTx(ctx, "cancel customer token", func(tx *txn) error {
 		t, err := customerTokenByID(ctx, tx, tokenID)
 		if errors.Is(err, errNotFound) {
 			return klarnaNotFound("Invalid token ID")

@@ -64,7 +64,7 @@ func (s *store) accountByID(ctx context.Context, id string) (account, error) {
 }
 
 // upsertAccount inserts or updates an account by e-mail, keeping its id stable.
-func upsertAccount(ctx context.Context, tx *sql.Tx, a account, now time.Time) error {
+func upsertAccount(ctx context.Context, tx *txn, a account, now time.Time) error {
 	addr, err := json.Marshal(a.Address)
 	if err != nil {
 		return fmt.Errorf("sandbox: encode address: %w", err)
@@ -87,7 +87,7 @@ func upsertAccount(ctx context.Context, tx *sql.Tx, a account, now time.Time) er
 
 // grantProduct gives an account access to a product from validFrom on, open-ended, unless it already
 // has an open-ended grant of that product.
-func grantProduct(ctx context.Context, tx *sql.Tx, accountID, product string, validFrom time.Time) error {
+func grantProduct(ctx context.Context, tx *txn, accountID, product string, validFrom time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO account_products (account_id, product_code, valid_from, valid_to)
 		SELECT ?, ?, ?, NULL WHERE NOT EXISTS (
 			SELECT 1 FROM account_products WHERE account_id = ? AND product_code = ? AND valid_to IS NULL)`,

@@ -60,7 +60,7 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 func nullUnix(t time.Time) sql.NullInt64 { return sql.NullInt64{Int64: t.Unix(), Valid: !t.IsZero()} }
 
 // insertToken stores a newly issued pair.
-func insertToken(ctx context.Context, tx *sql.Tx, t tokenRow, now time.Time) error {
+func insertToken(ctx context.Context, tx *txn, t tokenRow, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO tokens (access_sha256, refresh_sha256, client_id, account_id, scope,
 		access_expires_at, refresh_expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.AccessSHA256, nullString(t.RefreshSHA256), t.ClientID, nullString(t.AccountID), t.Scope,
@@ -73,7 +73,7 @@ func insertToken(ctx context.Context, tx *sql.Tx, t tokenRow, now time.Time) err
 
 // issueToken stores a pair in its own transaction.
 func (s *store) issueToken(ctx context.Context, t tokenRow, now time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return insertToken(ctx, tx, t, now) })
+	return s.inTx(ctx, func(tx *txn) error { return insertToken(ctx, tx, t, now) })
 }
 
 // tokenByAccess looks an access token up by its hash; validity is the caller's decision.
@@ -90,7 +90,7 @@ func (s *store) tokenByAccess(ctx context.Context, accessHash string) (tokenRow,
 // replacement, revokes the old pair and stores the new one. Doing it in one IMMEDIATE transaction means a refresh token works once even
 // under concurrent use.
 func (s *store) rotateRefresh(ctx context.Context, refreshHash string, now time.Time, next func(old tokenRow) (tokenRow, error)) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		old, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE refresh_sha256 = ?`, refreshHash))
 		if err != nil {
 			return fmt.Errorf("sandbox: token by refresh: %w", err)
