@@ -23,25 +23,35 @@ import (
 // benchScopes are the scopes the app's login asks for, enough for every hot path.
 const benchScopes = "/external/me/w /external/klarna_payments/r /external/klarna_payments/w /external/order/r"
 
-// benchServer starts a sandbox on a fresh database with its clock at a fixed instant.
-func benchServer(b *testing.B) *Server {
-	b.Helper()
+// benchServer starts a sandbox on a fresh database with its clock at a fixed instant (the sandbox's
+// own clock offset, POST /sandbox/v1/clock, still moves it).
+func benchServer(tb testing.TB) *Server {
+	tb.Helper()
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	s, err := New(b.Context(), Config{DBPath: b.TempDir() + "/sandbox.db", Now: func() time.Time { return at }})
+	s, err := New(tb.Context(), Config{DBPath: tb.TempDir() + "/sandbox.db", Now: func() time.Time { return at }})
 	if err != nil {
-		b.Fatalf("New: %v", err)
+		tb.Fatalf("New: %v", err)
 	}
-	b.Cleanup(func() {
+	tb.Cleanup(func() {
 		if err := s.Close(); err != nil {
-			b.Errorf("Close: %v", err)
+			tb.Errorf("Close: %v", err)
 		}
 	})
 	return s
 }
 
-// serve runs one request through the handler and returns the status and body; a status other than
-// want fails the benchmark.
-func serve(b *testing.B, h http.Handler, method, target, contentType, bearer, body string, want int) []byte {
+// serve runs one request through the handler and returns the body; a status other than want fails
+// the test or benchmark.
+func serve(tb testing.TB, h http.Handler, method, target, contentType, bearer, body string, want int) []byte {
+	rec := record(h, httpRequest(method, target, contentType, bearer, body))
+	if rec.Code != want {
+		tb.Errorf("%s %s: %d %s, want %d", method, target, rec.Code, rec.Body, want)
+	}
+	return rec.Body.Bytes()
+}
+
+// httpRequest builds a request as the app sends it ("" leaves a header out).
+func httpRequest(method, target, contentType, bearer, body string) *http.Request {
 	req := httptest.NewRequestWithContext(context.Background(), method, target, strings.NewReader(body))
 	req.Host = "sandbox.test"
 	if contentType != "" {
@@ -50,29 +60,36 @@ func serve(b *testing.B, h http.Handler, method, target, contentType, bearer, bo
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
+	return req
+}
+
+// record runs req through h.
+func record(h http.Handler, req *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	if rec.Code != want {
-		b.Errorf("%s %s: %d %s, want %d", method, target, rec.Code, rec.Body, want)
-	}
-	return rec.Body.Bytes()
+	return rec
 }
 
 // decodeBody decodes a JSON answer into v, failing the benchmark on a malformed one.
-func decodeBody(b *testing.B, raw []byte, v any) {
+func decodeBody(tb testing.TB, raw []byte, v any) {
 	if err := json.Unmarshal(raw, v); err != nil {
-		b.Errorf("decode %s: %v", raw, err)
+		tb.Errorf("decode %s: %v", raw, err)
 	}
+}
+
+// passwordLogin runs the password grant for email.
+func passwordLogin(tb testing.TB, h http.Handler, email string) tokenResponse {
+	form := url.Values{"client_id": {PaywayClientID}, "client_secret": {PaywayClientSecret}, "grant_type": {"password"},
+		"username": {Organisation + "^" + email}, "password": {demoPassword}, "scope": {benchScopes}}
+	raw := serve(tb, h, http.MethodPost, paywayTokenPath, "application/x-www-form-urlencoded", "", form.Encode(), http.StatusOK)
+	var tok tokenResponse
+	decodeBody(tb, raw, &tok)
+	return tok
 }
 
 // benchLogin runs the password grant for email and returns the access token.
 func benchLogin(b *testing.B, h http.Handler, email string) string {
-	form := url.Values{"client_id": {PaywayClientID}, "client_secret": {PaywayClientSecret}, "grant_type": {"password"},
-		"username": {Organisation + "^" + email}, "password": {demoPassword}, "scope": {benchScopes}}
-	raw := serve(b, h, http.MethodPost, paywayTokenPath, "application/x-www-form-urlencoded", "", form.Encode(), http.StatusOK)
-	var tok tokenResponse
-	decodeBody(b, raw, &tok)
-	return tok.AccessToken
+	return passwordLogin(b, h, email).AccessToken
 }
 
 // BenchmarkActiveProducts is a subscriber's article view: bearer check and the access read.

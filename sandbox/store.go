@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -26,6 +27,9 @@ var errNotFound = errors.New("sandbox: not found")
 // transactions start IMMEDIATE) plus a read-only pool, as the app's store does.
 type store struct {
 	w, r *cachedDB // store_stmts.go: each query runs on a statement prepared once
+	// tokens caches the rows the bearer check reads (token_cache.go); the store invalidates it where
+	// token rows change.
+	tokens *tokenCache
 }
 
 // openStore creates the file if needed, opens the writer and reader pools and applies the embedded
@@ -61,7 +65,7 @@ func openStore(ctx context.Context, path string) (*store, error) {
 	if err := r.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("sandbox: open reader: %w", err), r.Close(), w.Close())
 	}
-	return &store{w: newCachedDB(w), r: newCachedDB(r)}, nil
+	return &store{w: newCachedDB(w), r: newCachedDB(r), tokens: newTokenCache(tokenCacheTTL, time.Now)}, nil
 }
 
 // dsn builds a modernc.org/sqlite URI with the pragmas every connection needs.
