@@ -75,6 +75,22 @@ func (s *Server) identity(ctx context.Context, auth paywayAuth) (account, error)
 	return acc, err
 }
 
+// identityID is identity for routes that need only the account's id: it checks that the account
+// exists without loading it.
+func (s *Server) identityID(ctx context.Context, auth paywayAuth) (string, error) {
+	if auth.AccountID == "" {
+		return "", errNoIdentity()
+	}
+	ok, err := s.store.accountExists(ctx, auth.AccountID)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", errAccountGone()
+	}
+	return auth.AccountID, nil
+}
+
 func errNoIdentity() *paywayError { return invalidToken("The access token has no identity") }
 
 func errAccountGone() *paywayError {

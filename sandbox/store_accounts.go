@@ -54,6 +54,40 @@ func (s *store) accountByEmail(ctx context.Context, email string) (account, erro
 	return a, nil
 }
 
+// credentials is what the password grant needs of an account.
+type credentials struct {
+	ID, PasswordSHA256, Status string
+}
+
+// credentialsByEmail finds an account's id, password hash and status by e-mail, case-insensitively (as
+// logins are): a login reads no more of the account than it checks.
+func (s *store) credentialsByEmail(ctx context.Context, email string) (credentials, error) {
+	var c credentials
+	err := s.r.QueryRowContext(ctx, `SELECT id, password_sha256, status FROM accounts WHERE email = ?`, email).
+		Scan(&c.ID, &c.PasswordSHA256, &c.Status)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = errNotFound
+	}
+	if err != nil {
+		return credentials{}, fmt.Errorf("sandbox: credentials by email: %w", err)
+	}
+	return c, nil
+}
+
+// accountExists reports whether there is an account with the id, for routes that need only the
+// identity behind a token, not the account's details.
+func (s *store) accountExists(ctx context.Context, id string) (bool, error) {
+	var one int
+	err := s.r.QueryRowContext(ctx, `SELECT 1 FROM accounts WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("sandbox: account exists: %w", err)
+	}
+	return true, nil
+}
+
 // accountByID finds an account by its 24-hex id.
 func (s *store) accountByID(ctx context.Context, id string) (account, error) {
 	a, err := scanAccount(s.r.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
