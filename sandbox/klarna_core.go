@@ -300,6 +300,67 @@ func (s *Server) kpCreateOrder(ctx context.Context, base, authToken string, in k
 	return o, nil
 }
 
+// kpCharge is what kpChargeAuthorization made: the order and, unless TokenErr says why not, the customer
+// token.
+type kpCharge struct {
+	Order    kpOrder
+	Token    kpCustomerToken
+	TokenErr *klarnaError // kpCreateCustomerToken's answer when the token was refused; the order stands
+}
+
+// kpChargeAuthorization is Payway's charge at place_order: kpCreateOrder and then kpCreateCustomerToken on
+// the same authorization, with the same rules and answers as the two calls, in one writer transaction
+// instead of two (place_order is the busiest writer of a purchase; each transaction is a commit). The
+// *klarnaError is the order's: nothing was written. A refused token does not undo the order, as with two
+// calls: its writes run in a savepoint and the refusal comes back in TokenErr.
+func (s *Server) kpChargeAuthorization(ctx context.Context, base, authToken string, order kpOrderInput, token tokenInput) (kpCharge, *klarnaError) {
+	now := s.klarnaNow()
+	var c kpCharge
+	kerr := s.coreTx(ctx, "charge authorization", func(tx *txn) error {
+		o, auth, sess, err := createOrderWith(ctx, tx, base, authToken, order, now)
+		if err != nil {
+			return err
+		}
+		c.Order = o
+		return savepoint(ctx, tx, "customer_token", func() error {
+			if kerr := validateTokenInput(token); kerr != nil {
+				return kerr
+			}
+			t, err := customerTokenFrom(ctx, tx, auth, sess, token, now)
+			c.Token = t
+			return err
+		}, &c.TokenErr)
+	})
+	if kerr != nil {
+		return kpCharge{}, kerr
+	}
+	return c, nil
+}
+
+// savepoint runs fn inside the named SAVEPOINT. A *klarnaError from fn undoes fn's writes only and is
+// stored in *refused (the transaction goes on); any other error is returned, for the transaction to
+// roll back.
+func savepoint(ctx context.Context, tx *txn, name string, fn func() error, refused **klarnaError) error {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT `+name); err != nil {
+		return fmt.Errorf("sandbox: savepoint %s: %w", name, err)
+	}
+	err := fn()
+	var ke *klarnaError
+	switch {
+	case errors.As(err, &ke):
+		*refused = ke
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO `+name); err != nil {
+			return fmt.Errorf("sandbox: roll back to %s: %w", name, err)
+		}
+	case err != nil:
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE `+name); err != nil {
+		return fmt.Errorf("sandbox: release %s: %w", name, err)
+	}
+	return nil
+}
+
 // kpOrderByID reads an order (device recognition needs its confirmation URL); NOT_FOUND when unknown.
 func (s *Server) kpOrderByID(ctx context.Context, id string) (kpOrder, *klarnaError) {
 	o, err := orderByID(ctx, s.store.r, id)

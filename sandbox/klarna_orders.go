@@ -123,21 +123,36 @@ func (s *Server) createOrderOnce(ctx context.Context, base, authToken string, bo
 
 // createOrderTx creates the order of an authorization (see kpCreateOrder).
 func createOrderTx(ctx context.Context, tx *txn, base, authToken string, in kpOrderInput, now time.Time) (kpOrder, error) {
+	o, _, _, err := createOrderWith(ctx, tx, base, authToken, in, now)
+	return o, err
+}
+
+// createOrderWith is createOrderTx that also returns the authorization and session it read (as they were
+// before the order), so that a customer token can follow in the same transaction without reading them
+// again (kpChargeAuthorization).
+func createOrderWith(ctx context.Context, tx *txn, base, authToken string, in kpOrderInput, now time.Time) (kpOrder, authRow, kpSession, error) {
 	auth, err := liveAuthorization(ctx, tx, authToken, now)
 	if err != nil {
-		return kpOrder{}, err
+		return kpOrder{}, authRow{}, kpSession{}, err
 	}
 	if auth.OrderID != "" {
-		return kpOrder{}, invalidOperation("Authorization token already consumed")
+		return kpOrder{}, authRow{}, kpSession{}, invalidOperation("Authorization token already consumed")
 	}
 	sess, _, err := liveSession(ctx, tx, auth.SessionID, now)
 	var ke *klarnaError
 	if errors.As(err, &ke) {
-		return kpOrder{}, klarnaNotFound("Invalid authorization token")
+		return kpOrder{}, authRow{}, kpSession{}, klarnaNotFound("Invalid authorization token")
 	}
 	if err != nil {
-		return kpOrder{}, err
+		return kpOrder{}, authRow{}, kpSession{}, err
 	}
+	o, err := orderFrom(ctx, tx, base, auth, sess, in, now)
+	return o, auth, sess, err
+}
+
+// orderFrom checks an order against a live, unconsumed authorization and its live session, and stores
+// it: the order, the authorization consumed, the session complete.
+func orderFrom(ctx context.Context, tx *txn, base string, auth authRow, sess kpSession, in kpOrderInput, now time.Time) (kpOrder, error) {
 	if sess.Status == "complete" {
 		return kpOrder{}, sessionCompleted()
 	}
@@ -218,17 +233,8 @@ var intendedUses = regexp.MustCompile(`^(?i:subscription)$`)
 // createCustomerTokenTx creates a customer token from an authorization (see kpCreateCustomerToken). An
 // authorization creates at most one token; a second attempt gets 403 INVALID_OPERATION.
 func createCustomerTokenTx(ctx context.Context, tx *txn, authToken string, in tokenInput, now time.Time) (kpCustomerToken, error) {
-	switch {
-	case in.Description == "" || len(in.Description) > 255:
-		return kpCustomerToken{}, badValue("description")
-	case !intendedUses.MatchString(in.IntendedUse):
-		return kpCustomerToken{}, badValue("intended_use")
-	case !localePattern.MatchString(in.Locale):
-		return kpCustomerToken{}, badValue("locale")
-	case !countryPattern.MatchString(in.PurchaseCountry):
-		return kpCustomerToken{}, badValue("purchase_country")
-	case !currencyPattern.MatchString(in.PurchaseCurrency):
-		return kpCustomerToken{}, badValue("purchase_currency")
+	if kerr := validateTokenInput(in); kerr != nil {
+		return kpCustomerToken{}, kerr
 	}
 	auth, err := liveAuthorization(ctx, tx, authToken, now)
 	if err != nil {
@@ -238,6 +244,30 @@ func createCustomerTokenTx(ctx context.Context, tx *txn, authToken string, in to
 	if err != nil {
 		return kpCustomerToken{}, err
 	}
+	return customerTokenFrom(ctx, tx, auth, sess, in, now)
+}
+
+// validateTokenInput checks create-customer-token's body on its own (Klarna answers these before it
+// looks at the authorization).
+func validateTokenInput(in tokenInput) *klarnaError {
+	switch {
+	case in.Description == "" || len(in.Description) > 255:
+		return badValue("description")
+	case !intendedUses.MatchString(in.IntendedUse):
+		return badValue("intended_use")
+	case !localePattern.MatchString(in.Locale):
+		return badValue("locale")
+	case !countryPattern.MatchString(in.PurchaseCountry):
+		return badValue("purchase_country")
+	case !currencyPattern.MatchString(in.PurchaseCurrency):
+		return badValue("purchase_currency")
+	}
+	return nil
+}
+
+// customerTokenFrom is createCustomerTokenTx once the input is valid (validateTokenInput) and the
+// authorization (live) and its session are read.
+func customerTokenFrom(ctx context.Context, tx *txn, auth authRow, sess kpSession, in tokenInput, now time.Time) (kpCustomerToken, error) {
 	if sess.Input.Intent != "tokenize" && sess.Input.Intent != "buy_and_tokenize" {
 		return kpCustomerToken{}, invalidOperation("Not allowed to create customer token for intent " + sess.Input.Intent + ".")
 	}
