@@ -213,7 +213,7 @@ func (s *Server) openPurchaseSession(ctx context.Context, accountID, id string, 
 		return purchaseSession{}, offer{}, period{}, &paywayError{status: http.StatusGone, Code: "session_expired",
 			Message: "The purchase session has expired (sessions live 48 hours)"}
 	}
-	o, ok := offerByCode(ps.Code)
+	o, ok := s.offers.byCode(ps.Code)
 	p, pok := o.periodByID(ps.PeriodID)
 	if !ok || !pok {
 		return purchaseSession{}, offer{}, period{}, fmt.Errorf("sandbox: session %s names %s/%s, not in the catalogue", ps.KPSessionID, ps.Code, ps.PeriodID)

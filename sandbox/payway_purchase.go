@@ -77,7 +77,7 @@ func (s *Server) createPurchaseSession(w http.ResponseWriter, r *http.Request, a
 		return createSessionItem{}, err
 	}
 	now := s.now()
-	o, p, err := validateCreateSession(body, now)
+	o, p, err := validateCreateSession(s.offers, body, now)
 	if err != nil {
 		return createSessionItem{}, err
 	}
@@ -123,11 +123,11 @@ func packageAlreadyActive(o offer) *paywayError {
 }
 
 // validateCreateSession checks the request against the catalogue and picks the payment period.
-func validateCreateSession(b createSessionBody, now time.Time) (offer, period, error) {
+func validateCreateSession(catalogue offerIndex, b createSessionBody, now time.Time) (offer, period, error) {
 	if b.Code == "" {
 		return offer{}, period{}, invalidParameter("Missing parameter: code")
 	}
-	o, ok := offerByCode(b.Code)
+	o, ok := catalogue.byCode(b.Code)
 	if !ok {
 		return offer{}, period{}, invalidParameter("Unknown package or campaign code: " + b.Code)
 	}
