@@ -147,11 +147,12 @@ func (s *Server) createSession(ctx context.Context, in kpSessionInput, extra ses
 	id := newUUID()
 	sess := kpSession{ID: id, ClientToken: newClientToken(id, now, now.Add(kpSessionLifetime)), Status: "incomplete",
 		Input: in, Categories: cats, CreatedAt: now, ExpiresAt: now.Add(kpSessionLifetime)}
+	enc := encodeSession(sess, extra) // outside the writer transaction
 	kerr = s.coreTx(ctx, "create session", func(tx *txn) error {
 		if err := checkStepUp(ctx, tx, in); err != nil {
 			return err
 		}
-		return insertSession(ctx, tx, sess, extra)
+		return insertSession(ctx, tx, sess, enc)
 	})
 	if kerr != nil {
 		return kpSession{}, kerr

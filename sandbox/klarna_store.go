@@ -74,14 +74,24 @@ func sessionByID(ctx context.Context, q querier, id string) (kpSession, sessionE
 	return s, ex, nil
 }
 
-func insertSession(ctx context.Context, tx *txn, s kpSession, extra sessionExtra) error {
+// sessionColumnsJSON is a session's JSON columns, encoded before the writer transaction that stores them.
+type sessionColumnsJSON struct {
+	input, extra, categories string
+}
+
+func encodeSession(s kpSession, extra sessionExtra) sessionColumnsJSON {
 	if extra == nil {
 		extra = sessionExtra{}
 	}
+	return sessionColumnsJSON{input: mustJSON(s.Input), extra: mustJSON(extra), categories: mustJSON(s.Categories)}
+}
+
+// insertSession stores a new session; enc is encodeSession(s, its extra).
+func insertSession(ctx context.Context, tx *txn, s kpSession, enc sessionColumnsJSON) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO kp_sessions (id, client_token, status, input_json, extra_json,
 		categories_json, authorization_token, order_id, created_at, updated_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.ID, s.ClientToken, s.Status, mustJSON(s.Input), mustJSON(extra), mustJSON(s.Categories),
+		s.ID, s.ClientToken, s.Status, enc.input, enc.extra, enc.categories,
 		s.AuthorizationToken, s.OrderID, unix(s.CreatedAt), unix(s.CreatedAt), unix(s.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("sandbox: insert payment session: %w", err)

@@ -284,8 +284,19 @@ type completion struct {
 var errSessionCompleted = errors.New("sandbox: purchase session already completed")
 
 // completePurchase closes the order, creates the subscription, grants access, saves the payment
-// profile, updates the account and completes the session.
+// profile, updates the account and completes the session. The addresses are encoded before the writer
+// transaction, which holds only the statements.
 func (s *store) completePurchase(ctx context.Context, c completion, now time.Time) error {
+	addr, err := json.Marshal(c.Order.DeliveryAddress)
+	if err != nil {
+		return fmt.Errorf("sandbox: encode delivery address: %w", err)
+	}
+	var syncedAddr []byte
+	if c.Sync != nil {
+		if syncedAddr, err = json.Marshal(c.Sync.Address); err != nil {
+			return fmt.Errorf("sandbox: encode address: %w", err)
+		}
+	}
 	return s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE purchase_sessions SET state = 'completed', order_id = ?, completed_at = ?
 			WHERE kp_session_id = ? AND state = 'open'`, c.Order.ID, now.Unix(), c.Order.KPSessionID)
@@ -294,10 +305,6 @@ func (s *store) completePurchase(ctx context.Context, c completion, now time.Tim
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return errors.Join(errSessionCompleted, err)
-		}
-		addr, err := json.Marshal(c.Order.DeliveryAddress)
-		if err != nil {
-			return fmt.Errorf("sandbox: encode delivery address: %w", err)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE payway_orders SET state = 'closed', payment_state = 'closed',
 			payment_method = ?, klarna_order_id = ?, delivery_address_json = ?, updated_at = ? WHERE id = ?`,
@@ -317,7 +324,7 @@ func (s *store) completePurchase(ctx context.Context, c completion, now time.Tim
 			return err
 		}
 		if c.Sync != nil {
-			return updateAccountDetails(ctx, tx, c.Order.AccountID, *c.Sync, now)
+			return updateAccountDetails(ctx, tx, c.Order.AccountID, *c.Sync, string(syncedAddr), now)
 		}
 		return nil
 	})
@@ -329,14 +336,12 @@ type accountSync struct {
 	Address                                                                 Address
 }
 
-func updateAccountDetails(ctx context.Context, tx *txn, accountID string, a accountSync, now time.Time) error {
-	addr, err := json.Marshal(a.Address)
-	if err != nil {
-		return fmt.Errorf("sandbox: encode address: %w", err)
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE accounts SET first_name = ?, last_name = ?, birth_date = ?,
+// updateAccountDetails writes the synced account; addressJSON is a.Address encoded (before the
+// transaction).
+func updateAccountDetails(ctx context.Context, tx *txn, accountID string, a accountSync, addressJSON string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE accounts SET first_name = ?, last_name = ?, birth_date = ?,
 		social_security_number = ?, mobile_phone_number = ?, address_json = ?, updated_at = ? WHERE id = ?`,
-		a.FirstName, a.LastName, a.BirthDate, a.SocialSecurityNumber, a.MobilePhoneNumber, string(addr), now.Unix(), accountID)
+		a.FirstName, a.LastName, a.BirthDate, a.SocialSecurityNumber, a.MobilePhoneNumber, addressJSON, now.Unix(), accountID)
 	if err != nil {
 		return fmt.Errorf("sandbox: update account %s: %w", accountID, err)
 	}
