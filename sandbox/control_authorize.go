@@ -55,18 +55,10 @@ func (s *Server) controlAuthorize(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
-// authorizeSession runs the Klarna core's authorize decision for session id, defaulting the category to
-// the session's first offered one (the step-up flow authorizes without naming a category). The control
-// API and the authorize dialog share it, so both give the same answer for the same input.
+// authorizeSession runs the Klarna core's authorize decision for session id; an empty category is the
+// session's first offered one (the step-up flow authorizes without naming a category), which authorizeTx
+// picks from the session it reads anyway. The control API and the authorize dialog share it, so both
+// give the same answer for the same input.
 func (s *Server) authorizeSession(r *http.Request, id, email, otp, category string) (authorizeResult, *klarnaError) {
-	if category == "" {
-		sess, kerr := s.kpSession(r.Context(), id)
-		if kerr != nil {
-			return authorizeResult{}, kerr
-		}
-		if len(sess.Categories) > 0 {
-			category = sess.Categories[0].Identifier
-		}
-	}
 	return s.kpAuthorize(r.Context(), authorizeInput{SessionID: id, Email: email, OTP: otp, Category: category})
 }

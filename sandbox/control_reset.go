@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"strings"
@@ -32,7 +31,10 @@ func (s *Server) controlReset(w http.ResponseWriter, r *http.Request) {
 // included without touching this code. Foreign keys are checked at commit, when every table is empty.
 func (s *Server) resetStore(ctx context.Context) ([]string, error) {
 	var tables []string
-	err := s.store.inTx(ctx, func(tx *sql.Tx) error {
+	// Every token is gone once the transaction commits: the bearer check must not find one in its cache.
+	// Cleared even when the reset fails, which costs a few reads and is never wrong.
+	defer s.store.tokens.clear()
+	err := s.store.inTx(ctx, func(tx *txn) error {
 		var err error
 		if tables, err = userTables(ctx, tx); err != nil {
 			return err
@@ -60,7 +62,7 @@ func (s *Server) resetStore(ctx context.Context) ([]string, error) {
 }
 
 // userTables lists the sandbox's own tables: not SQLite's internal ones, not goose's version table.
-func userTables(ctx context.Context, tx *sql.Tx) ([]string, error) {
+func userTables(ctx context.Context, tx *txn) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_master
 		WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'goose_db_version' ORDER BY name`)
 	if err != nil {

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"database/sql"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -27,7 +26,7 @@ func apiToken(t *testing.T, s *Server, srv *httptest.Server, behaviour string) s
 		t.Fatalf("create customer token: %d %s", a.status, a.raw)
 	}
 	if behaviour != tokenBehaviourOK {
-		err := s.store.inTx(t.Context(), func(tx *sql.Tx) error {
+		err := s.store.inTx(t.Context(), func(tx *txn) error {
 			tok, err := customerTokenByID(t.Context(), tx, id)
 			if err != nil {
 				return err

@@ -9,7 +9,6 @@ package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -260,7 +259,7 @@ func (s *Server) kpAuthorize(ctx context.Context, in authorizeInput) (authorizeR
 	now := s.klarnaNow()
 	var res authorizeResult
 	var events []callbackEvent
-	kerr := s.coreTx(ctx, "authorize", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "authorize", func(tx *txn) error {
 		var err error
 		res, events, err = authorizeTx(ctx, tx, in, now)
 		return err
@@ -290,7 +289,7 @@ func (s *Server) kpAuthorization(ctx context.Context, token string) (kpAuthoriza
 func (s *Server) kpCreateOrder(ctx context.Context, base, authToken string, in kpOrderInput) (kpOrder, *klarnaError) {
 	now := s.klarnaNow()
 	var o kpOrder
-	kerr := s.coreTx(ctx, "create order", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "create order", func(tx *txn) error {
 		var err error
 		o, err = createOrderTx(ctx, tx, base, authToken, in, now)
 		return err
@@ -299,6 +298,67 @@ func (s *Server) kpCreateOrder(ctx context.Context, base, authToken string, in k
 		return kpOrder{}, kerr
 	}
 	return o, nil
+}
+
+// kpCharge is what kpChargeAuthorization made: the order and, unless TokenErr says why not, the customer
+// token.
+type kpCharge struct {
+	Order    kpOrder
+	Token    kpCustomerToken
+	TokenErr *klarnaError // kpCreateCustomerToken's answer when the token was refused; the order stands
+}
+
+// kpChargeAuthorization is Payway's charge at place_order: kpCreateOrder and then kpCreateCustomerToken on
+// the same authorization, with the same rules and answers as the two calls, in one writer transaction
+// instead of two (place_order is the busiest writer of a purchase; each transaction is a commit). The
+// *klarnaError is the order's: nothing was written. A refused token does not undo the order, as with two
+// calls: its writes run in a savepoint and the refusal comes back in TokenErr.
+func (s *Server) kpChargeAuthorization(ctx context.Context, base, authToken string, order kpOrderInput, token tokenInput) (kpCharge, *klarnaError) {
+	now := s.klarnaNow()
+	var c kpCharge
+	kerr := s.coreTx(ctx, "charge authorization", func(tx *txn) error {
+		o, auth, sess, err := createOrderWith(ctx, tx, base, authToken, order, now)
+		if err != nil {
+			return err
+		}
+		c.Order = o
+		return savepoint(ctx, tx, "customer_token", func() error {
+			if kerr := validateTokenInput(token); kerr != nil {
+				return kerr
+			}
+			t, err := customerTokenFrom(ctx, tx, auth, sess, token, now)
+			c.Token = t
+			return err
+		}, &c.TokenErr)
+	})
+	if kerr != nil {
+		return kpCharge{}, kerr
+	}
+	return c, nil
+}
+
+// savepoint runs fn inside the named SAVEPOINT. A *klarnaError from fn undoes fn's writes only and is
+// stored in *refused (the transaction goes on); any other error is returned, for the transaction to
+// roll back.
+func savepoint(ctx context.Context, tx *txn, name string, fn func() error, refused **klarnaError) error {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT `+name); err != nil {
+		return fmt.Errorf("sandbox: savepoint %s: %w", name, err)
+	}
+	err := fn()
+	var ke *klarnaError
+	switch {
+	case errors.As(err, &ke):
+		*refused = ke
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO `+name); err != nil {
+			return fmt.Errorf("sandbox: roll back to %s: %w", name, err)
+		}
+	case err != nil:
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE `+name); err != nil {
+		return fmt.Errorf("sandbox: release %s: %w", name, err)
+	}
+	return nil
 }
 
 // kpOrderByID reads an order (device recognition needs its confirmation URL); NOT_FOUND when unknown.
@@ -318,7 +378,7 @@ func (s *Server) kpOrderByID(ctx context.Context, id string) (kpOrder, *klarnaEr
 func (s *Server) kpCreateCustomerToken(ctx context.Context, authToken string, in tokenInput) (kpCustomerToken, *klarnaError) {
 	now := s.klarnaNow()
 	var t kpCustomerToken
-	kerr := s.coreTx(ctx, "create customer token", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "create customer token", func(tx *txn) error {
 		var err error
 		t, err = createCustomerTokenTx(ctx, tx, authToken, in, now)
 		return err
@@ -357,7 +417,7 @@ func (s *Server) hppOpen(ctx context.Context, id string) (hppSession, *klarnaErr
 	now := s.klarnaNow()
 	var h hppSession
 	var events []callbackEvent
-	kerr := s.coreTx(ctx, "open HPP session", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "open HPP session", func(tx *txn) error {
 		var err error
 		h, events, err = hppOpenTx(ctx, tx, id, now)
 		return err
@@ -381,7 +441,7 @@ func (s *Server) hppComplete(ctx context.Context, base, id, email, otp string) (
 	now := s.klarnaNow()
 	var target string
 	var events []callbackEvent
-	kerr := s.coreTx(ctx, "complete HPP session", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "complete HPP session", func(tx *txn) error {
 		var err error
 		target, events, err = hppCompleteTx(ctx, tx, base, id, email, otp, now)
 		return err
@@ -399,7 +459,7 @@ func (s *Server) hppFinish(ctx context.Context, id, status string) (string, *kla
 	now := s.klarnaNow()
 	var target string
 	var events []callbackEvent
-	kerr := s.coreTx(ctx, "finish HPP session", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "finish HPP session", func(tx *txn) error {
 		var err error
 		target, events, err = hppFinishTx(ctx, tx, id, status, now)
 		return err
@@ -417,7 +477,7 @@ func (s *Server) klarnaNow() time.Time { return s.now().UTC().Truncate(time.Seco
 
 // coreTx runs fn in a writer transaction. A *klarnaError from fn is the API's answer (the transaction
 // rolls back); any other error is logged and answered with Klarna's 500.
-func (s *Server) coreTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) *klarnaError {
+func (s *Server) coreTx(ctx context.Context, op string, fn func(tx *txn) error) *klarnaError {
 	return s.klarnaErr(ctx, op, s.store.inTx(ctx, fn))
 }
 

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -175,7 +174,7 @@ func nationalIDFromSSN(birthDate, ssn string) string {
 // Payway's payment profile). An existing token is left alone: sandbox activity (a step-up that changed
 // the payment method, a cancellation) survives restarts, and POST /sandbox/v1/reset brings the seeded
 // state back.
-func seedKlarnaToken(ctx context.Context, tx *sql.Tx, p Persona, now time.Time) error {
+func seedKlarnaToken(ctx context.Context, tx *txn, p Persona, now time.Time) error {
 	t := p.KlarnaToken
 	if t == nil {
 		return nil

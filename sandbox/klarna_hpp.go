@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 	"net/url"
@@ -91,7 +90,7 @@ func (s *Server) hppCreate(ctx context.Context, in hppCreateInput) (hppSession, 
 	if h.MerchantURLs == nil {
 		h.MerchantURLs = map[string]string{}
 	}
-	kerr := s.coreTx(ctx, "create HPP session", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "create HPP session", func(tx *txn) error {
 		sess, _, err := liveSession(ctx, tx, h.KPSessionID, now)
 		var ke *klarnaError
 		if errors.As(err, &ke) || (err == nil && !now.Before(sess.ExpiresAt.Add(-hppBeforeKPExpiry))) {
@@ -214,7 +213,7 @@ func hppTarget(h hppSession, name string) string {
 }
 
 // hppTransition moves a session to status and queues its status callback.
-func hppTransition(ctx context.Context, tx *sql.Tx, h *hppSession, status string, now time.Time) ([]callbackEvent, error) {
+func hppTransition(ctx context.Context, tx *txn, h *hppSession, status string, now time.Time) ([]callbackEvent, error) {
 	h.Status, h.UpdatedAt = status, now
 	if err := saveHPP(ctx, tx, *h); err != nil {
 		return nil, err
@@ -239,7 +238,7 @@ func hppTransition(ctx context.Context, tx *sql.Tx, h *hppSession, status string
 	return []callbackEvent{ev}, nil
 }
 
-func hppOpenTx(ctx context.Context, tx *sql.Tx, id string, now time.Time) (hppSession, []callbackEvent, error) {
+func hppOpenTx(ctx context.Context, tx *txn, id string, now time.Time) (hppSession, []callbackEvent, error) {
 	h, err := liveHPP(ctx, tx, id, now)
 	if err != nil {
 		return hppSession{}, nil, err
@@ -252,7 +251,7 @@ func hppOpenTx(ctx context.Context, tx *sql.Tx, id string, now time.Time) (hppSe
 }
 
 // hppCompleteTx is hppComplete in a transaction.
-func hppCompleteTx(ctx context.Context, tx *sql.Tx, base, id, email, otp string, now time.Time) (target string, events []callbackEvent, err error) {
+func hppCompleteTx(ctx context.Context, tx *txn, base, id, email, otp string, now time.Time) (target string, events []callbackEvent, err error) {
 	h, events, err := hppOpenTx(ctx, tx, id, now)
 	if err != nil {
 		return "", nil, err
@@ -300,7 +299,7 @@ func hppCompleteTx(ctx context.Context, tx *sql.Tx, base, id, email, otp string,
 	return hppTarget(h, "success"), append(events, evs...), err
 }
 
-func hppFinishTx(ctx context.Context, tx *sql.Tx, id, status string, now time.Time) (string, []callbackEvent, error) {
+func hppFinishTx(ctx context.Context, tx *txn, id, status string, now time.Time) (string, []callbackEvent, error) {
 	urlName := map[string]string{hppCancelled: "cancel", hppBack: "back", hppError: "error"}[status]
 	if urlName == "" {
 		return "", nil, badValue("status")
@@ -321,7 +320,7 @@ func hppFinishTx(ctx context.Context, tx *sql.Tx, id, status string, now time.Ti
 func (s *Server) hppDisable(ctx context.Context, id string) *klarnaError {
 	now := s.klarnaNow()
 	var events []callbackEvent
-	kerr := s.coreTx(ctx, "disable HPP session", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "disable HPP session", func(tx *txn) error {
 		h, err := liveHPP(ctx, tx, id, now)
 		if err != nil {
 			return err

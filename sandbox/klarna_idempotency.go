@@ -59,10 +59,10 @@ func canonicalHash(body []byte) string {
 // 24 hours returns the stored response without running op. op returns the status and the value to encode
 // as the body; its error aborts the transaction (500, nothing stored).
 func (s *Server) idempotently(ctx context.Context, scope, key string, body []byte, correlationID string, now time.Time,
-	op func(tx *sql.Tx) (int, any, error)) (storedResponse, *klarnaError) {
+	op func(tx *txn) (int, any, error)) (storedResponse, *klarnaError) {
 	hash := canonicalHash(body)
 	var resp storedResponse
-	kerr := s.coreTx(ctx, "idempotent operation", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "idempotent operation", func(tx *txn) error {
 		if key != "" {
 			prev, found, err := idempotencyRecord(ctx, tx, scope, key, now)
 			if err != nil {
@@ -99,7 +99,7 @@ func (s *Server) idempotently(ctx context.Context, scope, key string, body []byt
 
 // storeResponse keeps the first response to (scope, key) with the hash of its request, replacing a record
 // older than the 24-hour window.
-func storeResponse(ctx context.Context, tx *sql.Tx, scope, key, hash string, resp storedResponse, now time.Time) error {
+func storeResponse(ctx context.Context, tx *txn, scope, key, hash string, resp storedResponse, now time.Time) error {
 	return execOne(ctx, tx, "store idempotency key", `INSERT INTO idempotency_keys (scope, key, request_sha256,
 		status, response_json, correlation_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (scope, key) DO UPDATE SET request_sha256 = excluded.request_sha256, status = excluded.status,
@@ -114,7 +114,7 @@ type idempotencyRow struct {
 }
 
 // idempotencyRecord finds the stored response of a key still inside its 24-hour window.
-func idempotencyRecord(ctx context.Context, tx *sql.Tx, scope, key string, now time.Time) (idempotencyRow, bool, error) {
+func idempotencyRecord(ctx context.Context, tx *txn, scope, key string, now time.Time) (idempotencyRow, bool, error) {
 	var row idempotencyRow
 	var body string
 	var created int64

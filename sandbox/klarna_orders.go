@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -87,7 +86,7 @@ func (s *Server) createOrderOnce(ctx context.Context, base, authToken string, bo
 	now := s.klarnaNow()
 	hash := canonicalHash(body)
 	var resp storedResponse
-	kerr := s.coreTx(ctx, "create order", func(tx *sql.Tx) error {
+	kerr := s.coreTx(ctx, "create order", func(tx *txn) error {
 		auth, err := liveAuthorization(ctx, tx, authToken, now)
 		if err != nil {
 			return err
@@ -123,22 +122,37 @@ func (s *Server) createOrderOnce(ctx context.Context, base, authToken string, bo
 }
 
 // createOrderTx creates the order of an authorization (see kpCreateOrder).
-func createOrderTx(ctx context.Context, tx *sql.Tx, base, authToken string, in kpOrderInput, now time.Time) (kpOrder, error) {
+func createOrderTx(ctx context.Context, tx *txn, base, authToken string, in kpOrderInput, now time.Time) (kpOrder, error) {
+	o, _, _, err := createOrderWith(ctx, tx, base, authToken, in, now)
+	return o, err
+}
+
+// createOrderWith is createOrderTx that also returns the authorization and session it read (as they were
+// before the order), so that a customer token can follow in the same transaction without reading them
+// again (kpChargeAuthorization).
+func createOrderWith(ctx context.Context, tx *txn, base, authToken string, in kpOrderInput, now time.Time) (kpOrder, authRow, kpSession, error) {
 	auth, err := liveAuthorization(ctx, tx, authToken, now)
 	if err != nil {
-		return kpOrder{}, err
+		return kpOrder{}, authRow{}, kpSession{}, err
 	}
 	if auth.OrderID != "" {
-		return kpOrder{}, invalidOperation("Authorization token already consumed")
+		return kpOrder{}, authRow{}, kpSession{}, invalidOperation("Authorization token already consumed")
 	}
 	sess, _, err := liveSession(ctx, tx, auth.SessionID, now)
 	var ke *klarnaError
 	if errors.As(err, &ke) {
-		return kpOrder{}, klarnaNotFound("Invalid authorization token")
+		return kpOrder{}, authRow{}, kpSession{}, klarnaNotFound("Invalid authorization token")
 	}
 	if err != nil {
-		return kpOrder{}, err
+		return kpOrder{}, authRow{}, kpSession{}, err
 	}
+	o, err := orderFrom(ctx, tx, base, auth, sess, in, now)
+	return o, auth, sess, err
+}
+
+// orderFrom checks an order against a live, unconsumed authorization and its live session, and stores
+// it: the order, the authorization consumed, the session complete.
+func orderFrom(ctx context.Context, tx *txn, base string, auth authRow, sess kpSession, in kpOrderInput, now time.Time) (kpOrder, error) {
 	if sess.Status == "complete" {
 		return kpOrder{}, sessionCompleted()
 	}
@@ -193,7 +207,7 @@ func firstNonEmpty(vs ...string) string {
 
 // refreshSteppedUpToken gives a customer token the payment method a step-up session authorized: the
 // token now charges fine with the new method (Klarna: "the token's stored payment option is updated").
-func refreshSteppedUpToken(ctx context.Context, tx *sql.Tx, tokenID, category, orderID string, now time.Time) error {
+func refreshSteppedUpToken(ctx context.Context, tx *txn, tokenID, category, orderID string, now time.Time) error {
 	t, err := customerTokenByID(ctx, tx, tokenID)
 	if err != nil {
 		return err
@@ -218,18 +232,9 @@ var intendedUses = regexp.MustCompile(`^(?i:subscription)$`)
 
 // createCustomerTokenTx creates a customer token from an authorization (see kpCreateCustomerToken). An
 // authorization creates at most one token; a second attempt gets 403 INVALID_OPERATION.
-func createCustomerTokenTx(ctx context.Context, tx *sql.Tx, authToken string, in tokenInput, now time.Time) (kpCustomerToken, error) {
-	switch {
-	case in.Description == "" || len(in.Description) > 255:
-		return kpCustomerToken{}, badValue("description")
-	case !intendedUses.MatchString(in.IntendedUse):
-		return kpCustomerToken{}, badValue("intended_use")
-	case !localePattern.MatchString(in.Locale):
-		return kpCustomerToken{}, badValue("locale")
-	case !countryPattern.MatchString(in.PurchaseCountry):
-		return kpCustomerToken{}, badValue("purchase_country")
-	case !currencyPattern.MatchString(in.PurchaseCurrency):
-		return kpCustomerToken{}, badValue("purchase_currency")
+func createCustomerTokenTx(ctx context.Context, tx *txn, authToken string, in tokenInput, now time.Time) (kpCustomerToken, error) {
+	if kerr := validateTokenInput(in); kerr != nil {
+		return kpCustomerToken{}, kerr
 	}
 	auth, err := liveAuthorization(ctx, tx, authToken, now)
 	if err != nil {
@@ -239,6 +244,30 @@ func createCustomerTokenTx(ctx context.Context, tx *sql.Tx, authToken string, in
 	if err != nil {
 		return kpCustomerToken{}, err
 	}
+	return customerTokenFrom(ctx, tx, auth, sess, in, now)
+}
+
+// validateTokenInput checks create-customer-token's body on its own (Klarna answers these before it
+// looks at the authorization).
+func validateTokenInput(in tokenInput) *klarnaError {
+	switch {
+	case in.Description == "" || len(in.Description) > 255:
+		return badValue("description")
+	case !intendedUses.MatchString(in.IntendedUse):
+		return badValue("intended_use")
+	case !localePattern.MatchString(in.Locale):
+		return badValue("locale")
+	case !countryPattern.MatchString(in.PurchaseCountry):
+		return badValue("purchase_country")
+	case !currencyPattern.MatchString(in.PurchaseCurrency):
+		return badValue("purchase_currency")
+	}
+	return nil
+}
+
+// customerTokenFrom is createCustomerTokenTx once the input is valid (validateTokenInput) and the
+// authorization (live) and its session are read.
+func customerTokenFrom(ctx context.Context, tx *txn, auth authRow, sess kpSession, in tokenInput, now time.Time) (kpCustomerToken, error) {
 	if sess.Input.Intent != "tokenize" && sess.Input.Intent != "buy_and_tokenize" {
 		return kpCustomerToken{}, invalidOperation("Not allowed to create customer token for intent " + sess.Input.Intent + ".")
 	}
@@ -280,7 +309,7 @@ func tokenKindOf(c cart) string {
 // is released (later orders get NOT_FOUND); a consumed one gets 403 INVALID_OPERATION.
 func (s *Server) kpCancelAuthorization(ctx context.Context, token string) *klarnaError {
 	now := s.klarnaNow()
-	return s.coreTx(ctx, "cancel authorization", func(tx *sql.Tx) error {
+	return s.coreTx(ctx, "cancel authorization", func(tx *txn) error {
 		a, err := liveAuthorization(ctx, tx, token, now)
 		var ke *klarnaError
 		if errors.As(err, &ke) {
@@ -304,7 +333,7 @@ func (s *Server) kpCancelCustomerToken(ctx context.Context, tokenID, status stri
 		return badValue("status")
 	}
 	now := s.klarnaNow()
-	return s.coreTx(ctx, "cancel customer token", func(tx *sql.Tx) error {
+	return s.coreTx(ctx, "cancel customer token", func(tx *txn) error {
 		t, err := customerTokenByID(ctx, tx, tokenID)
 		if errors.Is(err, errNotFound) {
 			return klarnaNotFound("Invalid token ID")

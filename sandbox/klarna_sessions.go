@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 	"slices"
@@ -148,11 +147,12 @@ func (s *Server) createSession(ctx context.Context, in kpSessionInput, extra ses
 	id := newUUID()
 	sess := kpSession{ID: id, ClientToken: newClientToken(id, now, now.Add(kpSessionLifetime)), Status: "incomplete",
 		Input: in, Categories: cats, CreatedAt: now, ExpiresAt: now.Add(kpSessionLifetime)}
-	kerr = s.coreTx(ctx, "create session", func(tx *sql.Tx) error {
+	enc := encodeSession(sess, extra) // outside the writer transaction
+	kerr = s.coreTx(ctx, "create session", func(tx *txn) error {
 		if err := checkStepUp(ctx, tx, in); err != nil {
 			return err
 		}
-		return insertSession(ctx, tx, sess, extra)
+		return insertSession(ctx, tx, sess, enc)
 	})
 	if kerr != nil {
 		return kpSession{}, kerr
@@ -164,7 +164,7 @@ func (s *Server) createSession(ctx context.Context, in kpSessionInput, extra ses
 // The session keeps its id, client token and expiry (the sandbox counts the 48 hours from creation).
 func (s *Server) updateSession(ctx context.Context, id string, merge func(in *kpSessionInput, extra sessionExtra) *klarnaError) *klarnaError {
 	now := s.klarnaNow()
-	return s.coreTx(ctx, "update session", func(tx *sql.Tx) error {
+	return s.coreTx(ctx, "update session", func(tx *txn) error {
 		sess, extra, err := liveSession(ctx, tx, id, now)
 		if err != nil {
 			return err
@@ -234,7 +234,7 @@ func sixDigits(otp string) bool {
 
 // authorizeTx decides an authorization (see kpAuthorize) and, when approved, stores it and queues the
 // session's authorization callback (merchant_urls.authorization).
-func authorizeTx(ctx context.Context, tx *sql.Tx, in authorizeInput, now time.Time) (authorizeResult, []callbackEvent, error) {
+func authorizeTx(ctx context.Context, tx *txn, in authorizeInput, now time.Time) (authorizeResult, []callbackEvent, error) {
 	sess, _, err := liveSession(ctx, tx, in.SessionID, now)
 	if err != nil {
 		return authorizeResult{}, nil, err

@@ -13,7 +13,7 @@ import (
 // compose several of them in one IMMEDIATE transaction (an authorization and its order, a token order and
 // its idempotency record).
 
-// querier is what both *sql.DB and *sql.Tx offer for single-row reads.
+// querier is what both *sql.DB and *txn offer for single-row reads.
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
@@ -74,14 +74,24 @@ func sessionByID(ctx context.Context, q querier, id string) (kpSession, sessionE
 	return s, ex, nil
 }
 
-func insertSession(ctx context.Context, tx *sql.Tx, s kpSession, extra sessionExtra) error {
+// sessionColumnsJSON is a session's JSON columns, encoded before the writer transaction that stores them.
+type sessionColumnsJSON struct {
+	input, extra, categories string
+}
+
+func encodeSession(s kpSession, extra sessionExtra) sessionColumnsJSON {
 	if extra == nil {
 		extra = sessionExtra{}
 	}
+	return sessionColumnsJSON{input: mustJSON(s.Input), extra: mustJSON(extra), categories: mustJSON(s.Categories)}
+}
+
+// insertSession stores a new session; enc is encodeSession(s, its extra).
+func insertSession(ctx context.Context, tx *txn, s kpSession, enc sessionColumnsJSON) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO kp_sessions (id, client_token, status, input_json, extra_json,
 		categories_json, authorization_token, order_id, created_at, updated_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.ID, s.ClientToken, s.Status, mustJSON(s.Input), mustJSON(extra), mustJSON(s.Categories),
+		s.ID, s.ClientToken, s.Status, enc.input, enc.extra, enc.categories,
 		s.AuthorizationToken, s.OrderID, unix(s.CreatedAt), unix(s.CreatedAt), unix(s.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("sandbox: insert payment session: %w", err)
@@ -91,7 +101,7 @@ func insertSession(ctx context.Context, tx *sql.Tx, s kpSession, extra sessionEx
 
 // saveSession writes back what can change on a session: its input, extra fields, status, latest
 // authorization and order.
-func saveSession(ctx context.Context, tx *sql.Tx, s kpSession, extra sessionExtra, now time.Time) error {
+func saveSession(ctx context.Context, tx *txn, s kpSession, extra sessionExtra, now time.Time) error {
 	if extra == nil {
 		extra = sessionExtra{}
 	}
@@ -136,7 +146,7 @@ func authorizationByToken(ctx context.Context, q querier, token string) (authRow
 	return a, nil
 }
 
-func insertAuthorization(ctx context.Context, tx *sql.Tx, a kpAuthorization) error {
+func insertAuthorization(ctx context.Context, tx *txn, a kpAuthorization) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO kp_authorizations (token, session_id, category, customer_json,
 		created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		a.Token, a.SessionID, a.Category, customerJSON(a.Customer), unix(a.CreatedAt), unix(a.ExpiresAt))
@@ -146,7 +156,7 @@ func insertAuthorization(ctx context.Context, tx *sql.Tx, a kpAuthorization) err
 	return nil
 }
 
-func execOne(ctx context.Context, tx *sql.Tx, what, query string, args ...any) error {
+func execOne(ctx context.Context, tx *txn, what, query string, args ...any) error {
 	if _, err := tx.ExecContext(ctx, query, args...); err != nil {
 		return fmt.Errorf("sandbox: %s: %w", what, err)
 	}
@@ -158,7 +168,7 @@ func execOne(ctx context.Context, tx *sql.Tx, what, query string, args ...any) e
 const orderColumns = `order_id, session_id, authorization_token, customer_token, cart_json, merchant_reference1,
 	merchant_reference2, confirmation_url, redirect_url, fraud_status, authorized_payment_method, captured, created_at`
 
-func insertOrder(ctx context.Context, tx *sql.Tx, o kpOrder) error {
+func insertOrder(ctx context.Context, tx *txn, o kpOrder) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO kp_orders (`+orderColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.OrderID, o.SessionID, o.AuthorizationToken, o.CustomerToken, mustJSON(o.Cart), o.MerchantReference1,
 		o.MerchantReference2, o.ConfirmationURL, o.RedirectURL, o.FraudStatus, o.AuthorizedPaymentMethod, o.Captured,
@@ -193,7 +203,7 @@ const customerTokenColumns = `token_id, status, payment_method_type, masked_numb
 	behaviour, description, customer_json, session_id, created_at, updated_at, kind`
 
 // insertCustomerToken stores a token; keepExisting makes it a no-op when the id exists (persona seeding).
-func insertCustomerToken(ctx context.Context, tx *sql.Tx, t kpCustomerToken, keepExisting bool) error {
+func insertCustomerToken(ctx context.Context, tx *txn, t kpCustomerToken, keepExisting bool) error {
 	conflict := ""
 	if keepExisting {
 		conflict = ` ON CONFLICT (token_id) DO NOTHING`
@@ -229,7 +239,7 @@ func customerTokenByID(ctx context.Context, q querier, id string) (kpCustomerTok
 }
 
 // saveCustomerToken writes back a token's mutable fields.
-func saveCustomerToken(ctx context.Context, tx *sql.Tx, t kpCustomerToken) error {
+func saveCustomerToken(ctx context.Context, tx *txn, t kpCustomerToken) error {
 	return execOne(ctx, tx, "save customer token", `UPDATE kp_customer_tokens SET status = ?, payment_method_type = ?,
 		masked_number = ?, card_brand = ?, card_expiry = ?, behaviour = ?, updated_at = ? WHERE token_id = ?`,
 		t.Status, t.PaymentMethodType, t.MaskedNumber, t.CardBrand, t.CardExpiry, t.Behaviour, unix(t.UpdatedAt), t.TokenID)
@@ -237,7 +247,7 @@ func saveCustomerToken(ctx context.Context, tx *sql.Tx, t kpCustomerToken) error
 
 // --- step-ups ---
 
-func insertStepUp(ctx context.Context, tx *sql.Tx, id, tokenID string, now time.Time) error {
+func insertStepUp(ctx context.Context, tx *txn, id, tokenID string, now time.Time) error {
 	return execOne(ctx, tx, "insert step-up", `INSERT INTO kp_step_ups (id, token_id, created_at) VALUES (?, ?, ?)`,
 		id, tokenID, unix(now))
 }
@@ -256,7 +266,7 @@ func stepUpExists(ctx context.Context, q querier, id, tokenID string) (bool, err
 const hppColumns = `id, kp_session_id, status, place_order_mode, merchant_urls_json, categories_json,
 	authorization_token, order_id, created_at, updated_at, expires_at`
 
-func insertHPP(ctx context.Context, tx *sql.Tx, h hppSession) error {
+func insertHPP(ctx context.Context, tx *txn, h hppSession) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO hpp_sessions (`+hppColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		h.ID, h.KPSessionID, h.Status, h.PlaceOrderMode, mustJSON(h.MerchantURLs), mustJSON(h.Categories),
 		h.AuthorizationToken, h.OrderID, unix(h.CreatedAt), unix(h.UpdatedAt), unix(h.ExpiresAt))
@@ -284,7 +294,7 @@ func hppByID(ctx context.Context, q querier, id string) (hppSession, error) {
 		decodeJSONColumn(cats, &h.Categories, "HPP categories"))
 }
 
-func saveHPP(ctx context.Context, tx *sql.Tx, h hppSession) error {
+func saveHPP(ctx context.Context, tx *txn, h hppSession) error {
 	return execOne(ctx, tx, "save HPP session", `UPDATE hpp_sessions SET status = ?, authorization_token = ?,
 		order_id = ?, updated_at = ? WHERE id = ?`, h.Status, h.AuthorizationToken, h.OrderID, unix(h.UpdatedAt), h.ID)
 }
@@ -304,14 +314,14 @@ type callbackEvent struct {
 	Delivered    bool
 }
 
-func insertEvent(ctx context.Context, tx *sql.Tx, e callbackEvent, now time.Time) error {
+func insertEvent(ctx context.Context, tx *txn, e callbackEvent, now time.Time) error {
 	return execOne(ctx, tx, "insert callback event", `INSERT INTO hpp_events (event_id, hpp_session_id, status, url,
 		body_json, created_at) VALUES (?, ?, ?, ?, ?, ?)`, e.ID, e.HPPSessionID, e.Status, e.URL, string(e.Body), unix(now))
 }
 
 // recordAttempt notes one delivery attempt and its HTTP status (0 when no response arrived).
 func (s *store) recordAttempt(ctx context.Context, eventID string, status int, delivered bool, now time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		var deliveredAt sql.NullInt64
 		if delivered {
 			deliveredAt = sql.NullInt64{Int64: unix(now), Valid: true}

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 	"strings"
@@ -42,7 +41,7 @@ const paymentFailedMessage = "Purchase for payment method failed"
 
 // tokenOrderTx places an order with a customer token. A rejection is a business answer, not a failed
 // transaction: it comes back as rejection (committing the step-up it hands out), while err aborts.
-func tokenOrderTx(ctx context.Context, tx *sql.Tx, tokenID string, in tokenOrderInput, now time.Time) (o kpOrder, rejection *klarnaError, err error) {
+func tokenOrderTx(ctx context.Context, tx *txn, tokenID string, in tokenOrderInput, now time.Time) (o kpOrder, rejection *klarnaError, err error) {
 	if in.StepUp != "" && in.StepUp != "SUPPORTED" && in.StepUp != "NOT_SUPPORTED" {
 		return kpOrder{}, badValue("step_up"), nil
 	}
@@ -120,7 +119,7 @@ func (s *Server) klarnaTokenOrder(w http.ResponseWriter, r *http.Request) {
 	cid := correlationID(w)
 	now := s.klarnaNow()
 	resp, kerr := s.idempotently(r.Context(), r.URL.Path, r.Header.Get(idempotencyHeader), body, cid, now,
-		func(tx *sql.Tx) (int, any, error) {
+		func(tx *txn) (int, any, error) {
 			var b tokenOrderBody
 			if kerr := decodeKlarna(body, &b); kerr != nil {
 				return kerr.Status, errorBody(kerr, cid), nil

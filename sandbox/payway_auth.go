@@ -157,7 +157,7 @@ func (s *Server) passwordGrant(ctx context.Context, clientID, username, password
 	if !ok || org != Organisation || email == "" {
 		return tokenResponse{}, bad
 	}
-	acc, err := s.store.accountByEmail(ctx, email)
+	acc, err := s.store.credentialsByEmail(ctx, email)
 	if errors.Is(err, errNotFound) {
 		return tokenResponse{}, bad
 	}
@@ -182,6 +182,7 @@ func (s *Server) passwordGrant(ctx context.Context, clientID, username, password
 // them; without one the new pair keeps the original scopes.
 func (s *Server) refreshGrant(ctx context.Context, clientID, refreshToken string, scopes []string, scopeGiven bool, now time.Time) (tokenResponse, error) {
 	var resp tokenResponse
+	pair := mintTokenPair() // before the writer transaction: random tokens and their hashes take time
 	err := s.store.rotateRefresh(ctx, tokenHash(refreshToken), now, func(old tokenRow) (tokenRow, error) {
 		switch {
 		case old.ClientID != clientID:
@@ -201,7 +202,7 @@ func (s *Server) refreshGrant(ctx context.Context, clientID, refreshToken string
 			}
 		}
 		var row tokenRow
-		resp, row = newTokenPair(clientID, old.AccountID, scopes, now)
+		resp, row = pair.issue(clientID, old.AccountID, scopes, now)
 		return row, nil
 	})
 	if errors.Is(err, errNotFound) {
@@ -213,8 +214,6 @@ func (s *Server) refreshGrant(ctx context.Context, clientID, refreshToken string
 	return resp, nil
 }
 
-// newTokenPair mints an access and refresh token; the response carries them in clear, the row only
-// their hashes.
 // noneGrant issues an app token without identity (Payway's grant_type "none", for server-to-server calls
 // such as payment_periods). It has no refresh token: the app simply asks again.
 func (s *Server) noneGrant(ctx context.Context, clientID string, scopes []string, now time.Time) (tokenResponse, error) {
@@ -226,14 +225,31 @@ func (s *Server) noneGrant(ctx context.Context, clientID string, scopes []string
 	return resp, nil
 }
 
+// newTokenPair mints an access and refresh token; the response carries them in clear, the row only
+// their hashes.
 func newTokenPair(clientID, accountID string, scopes []string, now time.Time) (tokenResponse, tokenRow) {
+	return mintTokenPair().issue(clientID, accountID, scopes, now)
+}
+
+// tokenPair is a freshly minted access and refresh token with their hashes.
+type tokenPair struct {
+	access, refresh, accessHash, refreshHash string
+}
+
+func mintTokenPair() tokenPair {
 	access, refresh := rand.Text(), rand.Text()
+	return tokenPair{access: access, refresh: refresh, accessHash: tokenHash(access), refreshHash: tokenHash(refresh)}
+}
+
+// issue gives the pair to an account (or none) with scopes; the response carries the tokens in clear,
+// the row only their hashes.
+func (p tokenPair) issue(clientID, accountID string, scopes []string, now time.Time) (tokenResponse, tokenRow) {
 	scope := strings.Join(scopes, " ")
 	return tokenResponse{
-			AccessToken: access, TokenType: "bearer", ExpiresIn: int64(accessTokenTTL / time.Second),
-			RefreshToken: refresh, Scope: scope,
+			AccessToken: p.access, TokenType: "bearer", ExpiresIn: int64(accessTokenTTL / time.Second),
+			RefreshToken: p.refresh, Scope: scope,
 		}, tokenRow{
-			AccessSHA256: tokenHash(access), RefreshSHA256: tokenHash(refresh), ClientID: clientID,
+			AccessSHA256: p.accessHash, RefreshSHA256: p.refreshHash, ClientID: clientID,
 			AccountID: accountID, Scope: scope,
 			AccessExpiresAt: now.Add(accessTokenTTL), RefreshExpiresAt: now.Add(refreshTokenTTL),
 		}

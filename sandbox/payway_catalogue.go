@@ -73,13 +73,23 @@ func periodID(code, name string) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// offerByCode finds an offer; ok is false for an unknown code.
-func offerByCode(code string) (offer, bool) {
-	i := slices.IndexFunc(catalogue(), func(o offer) bool { return o.Code == code })
-	if i < 0 {
-		return offer{}, false
+// offerIndex is the catalogue by code, built once per Server (Server.offers): the catalogue never changes,
+// and building it hashes every period id, which payment_periods, create_session and place_order would
+// otherwise do on every call. The offers it hands out share their Periods: read them, do not change them.
+type offerIndex map[string]offer
+
+func newOffers() offerIndex {
+	m := offerIndex{}
+	for _, o := range catalogue() {
+		m[o.Code] = o
 	}
-	return catalogue()[i], true
+	return m
+}
+
+// byCode finds an offer; ok is false for an unknown code.
+func (m offerIndex) byCode(code string) (offer, bool) {
+	o, ok := m[code]
+	return o, ok
 }
 
 // periodByID finds one of the offer's periods.
@@ -117,7 +127,7 @@ func (s *Server) paywayPaymentPeriods(w http.ResponseWriter, r *http.Request, _ 
 		writePaywayError(w, http.StatusBadRequest, "invalid_parameter", "code is longer than 1024 characters")
 		return
 	}
-	o, ok := offerByCode(code)
+	o, ok := s.offers.byCode(code)
 	if !ok {
 		writePaywayError(w, http.StatusNotFound, "not_found", "No package or campaign with code "+code)
 		return

@@ -119,12 +119,12 @@ func (s *Server) paywayOrderGet(w http.ResponseWriter, r *http.Request, auth pay
 }
 
 func (s *Server) paywayOrderByID(w http.ResponseWriter, r *http.Request, auth paywayAuth, id string) {
-	acc, err := s.identity(r.Context(), auth)
+	accountID, err := s.identityID(r.Context(), auth)
 	if err != nil {
 		s.writePaywayErr(w, r, err)
 		return
 	}
-	o, err := s.store.orderFor(r.Context(), acc.ID, id)
+	o, err := s.store.orderFor(r.Context(), accountID, id)
 	if errors.Is(err, errNotFound) {
 		writePaywayError(w, http.StatusNotFound, "not_found", "No order "+id)
 		return
@@ -139,20 +139,20 @@ func (s *Server) paywayOrderByID(w http.ResponseWriter, r *http.Request, auth pa
 func (s *Server) paywayOrdersOfAccount(w http.ResponseWriter, r *http.Request, auth paywayAuth, accountID string) {
 	ctx := r.Context()
 	if auth.AccountID != "" {
-		acc, err := s.identity(ctx, auth)
+		own, err := s.identityID(ctx, auth)
 		if err != nil {
 			s.writePaywayErr(w, r, err)
 			return
 		}
-		if acc.ID != accountID {
+		if own != accountID {
 			writePaywayError(w, http.StatusForbidden, "forbidden", "A token with identity may only list its own account's orders")
 			return
 		}
-	} else if _, err := s.store.accountByID(ctx, accountID); errors.Is(err, errNotFound) {
-		writePaywayError(w, http.StatusNotFound, "not_found", "No account "+accountID)
-		return
-	} else if err != nil {
+	} else if ok, err := s.store.accountExists(ctx, accountID); err != nil {
 		s.writePaywayErr(w, r, err)
+		return
+	} else if !ok {
+		writePaywayError(w, http.StatusNotFound, "not_found", "No account "+accountID)
 		return
 	}
 	orders, err := s.store.ordersOfAccount(ctx, accountID)

@@ -213,7 +213,7 @@ func (s *Server) openPurchaseSession(ctx context.Context, accountID, id string, 
 		return purchaseSession{}, offer{}, period{}, &paywayError{status: http.StatusGone, Code: "session_expired",
 			Message: "The purchase session has expired (sessions live 48 hours)"}
 	}
-	o, ok := offerByCode(ps.Code)
+	o, ok := s.offers.byCode(ps.Code)
 	p, pok := o.periodByID(ps.PeriodID)
 	if !ok || !pok {
 		return purchaseSession{}, offer{}, period{}, fmt.Errorf("sandbox: session %s names %s/%s, not in the catalogue", ps.KPSessionID, ps.Code, ps.PeriodID)
@@ -230,11 +230,14 @@ func (s *Server) openPurchaseSession(ctx context.Context, accountID, id string, 
 }
 
 // chargeKlarna creates the Klarna order from the authorization and the customer token Payway keeps
-// for later charges.
+// for later charges: Klarna's two calls, run by the Klarna core in one transaction.
 func (s *Server) chargeKlarna(ctx context.Context, base string, body placeOrderBody, ps purchaseSession, o offer, order paywayOrder) (kpOrder, string, error) {
-	kord, kerr := s.kpCreateOrder(ctx, base, body.KlarnaAuthorizationToken, kpOrderInput{
+	charge, kerr := s.kpChargeAuthorization(ctx, base, body.KlarnaAuthorizationToken, kpOrderInput{
 		Cart: ps.Cart, MerchantReference1: order.OrderID, MerchantReference2: body.MerchantReference,
 		MerchantURLs: map[string]string{"confirmation": ps.ConfirmationURL}, AutoCapture: true,
+	}, tokenInput{
+		Description: o.Name, IntendedUse: "SUBSCRIPTION", Locale: purchaseLocale,
+		PurchaseCountry: purchaseCountry, PurchaseCurrency: purchaseCurrency,
 	})
 	switch {
 	case kerr != nil && kerr.Code == "INVALID_OPERATION":
@@ -244,15 +247,10 @@ func (s *Server) chargeKlarna(ctx context.Context, base string, body placeOrderB
 		return kpOrder{}, "", invalidAuthorization("The Klarna authorization token is unknown or has expired")
 	case kerr != nil:
 		return kpOrder{}, "", klarnaFailure("create the Klarna order", kerr)
+	case charge.TokenErr != nil:
+		return kpOrder{}, "", klarnaFailure("create the Klarna customer token", charge.TokenErr)
 	}
-	tok, kerr := s.kpCreateCustomerToken(ctx, body.KlarnaAuthorizationToken, tokenInput{
-		Description: o.Name, IntendedUse: "SUBSCRIPTION", Locale: purchaseLocale,
-		PurchaseCountry: purchaseCountry, PurchaseCurrency: purchaseCurrency,
-	})
-	if kerr != nil {
-		return kpOrder{}, "", klarnaFailure("create the Klarna customer token", kerr)
-	}
-	return kord, tok.TokenID, nil
+	return charge.Order, charge.Token.TokenID, nil
 }
 
 // subscriptionStart is when the subscription begins: now, or the requested start date (midnight UTC)

@@ -36,20 +36,20 @@ type profileMetaData struct {
 // an Adyen example: type "klarna_<method>", e.g. klarna_card; state "active" while the token is active,
 // else "inactive"; meta_data for cards and direct debit, null otherwise).
 func (s *Server) paywayPaymentProfile(w http.ResponseWriter, r *http.Request, auth paywayAuth) {
-	acc, err := s.identity(r.Context(), auth)
+	accountID, err := s.identityID(r.Context(), auth)
 	if err != nil {
 		s.writePaywayErr(w, r, err)
 		return
 	}
 	items := []paymentProfileItem{}
-	p, err := s.store.paymentProfile(r.Context(), acc.ID)
+	p, err := s.store.paymentProfile(r.Context(), accountID)
 	switch {
 	case errors.Is(err, errNotFound):
 	case err != nil:
 		s.writePaywayErr(w, r, err)
 		return
 	default:
-		item, err := s.profileItem(r, acc.ID, p)
+		item, err := s.profileItem(r, accountID, p)
 		if err != nil {
 			s.writePaywayErr(w, r, err)
 			return

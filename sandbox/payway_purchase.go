@@ -68,7 +68,7 @@ func (s *Server) paywayCreateSession(w http.ResponseWriter, r *http.Request, aut
 // the Klarna payments session and stores Payway's purchase session (48 h).
 func (s *Server) createPurchaseSession(w http.ResponseWriter, r *http.Request, auth paywayAuth) (createSessionItem, error) {
 	ctx := r.Context()
-	acc, err := s.identity(ctx, auth)
+	accountID, err := s.identityID(ctx, auth)
 	if err != nil {
 		return createSessionItem{}, err
 	}
@@ -77,11 +77,11 @@ func (s *Server) createPurchaseSession(w http.ResponseWriter, r *http.Request, a
 		return createSessionItem{}, err
 	}
 	now := s.now()
-	o, p, err := validateCreateSession(body, now)
+	o, p, err := validateCreateSession(s.offers, body, now)
 	if err != nil {
 		return createSessionItem{}, err
 	}
-	if active, err := s.store.hasActiveProduct(ctx, acc.ID, o.Product, now); err != nil {
+	if active, err := s.store.hasActiveProduct(ctx, accountID, o.Product, now); err != nil {
 		return createSessionItem{}, err
 	} else if active {
 		return createSessionItem{}, packageAlreadyActive(o)
@@ -100,7 +100,7 @@ func (s *Server) createPurchaseSession(w http.ResponseWriter, r *http.Request, a
 		return createSessionItem{}, klarnaFailure("create the Klarna payments session", kerr)
 	}
 	ps := purchaseSession{
-		KPSessionID: kps.ID, AccountID: acc.ID, Code: o.Code, PeriodID: p.ID, ConfirmationURL: body.ConfirmationURL,
+		KPSessionID: kps.ID, AccountID: accountID, Code: o.Code, PeriodID: p.ID, ConfirmationURL: body.ConfirmationURL,
 		StartDate: body.StartDate, DisableAccountInfoOverwrite: body.DisableAccountInfoOverwrite, Cart: in.Cart,
 		CreatedAt: now, ExpiresAt: now.Add(purchaseSessionLifetime),
 	}
@@ -123,11 +123,11 @@ func packageAlreadyActive(o offer) *paywayError {
 }
 
 // validateCreateSession checks the request against the catalogue and picks the payment period.
-func validateCreateSession(b createSessionBody, now time.Time) (offer, period, error) {
+func validateCreateSession(catalogue offerIndex, b createSessionBody, now time.Time) (offer, period, error) {
 	if b.Code == "" {
 		return offer{}, period{}, invalidParameter("Missing parameter: code")
 	}
-	o, ok := offerByCode(b.Code)
+	o, ok := catalogue.byCode(b.Code)
 	if !ok {
 		return offer{}, period{}, invalidParameter("Unknown package or campaign code: " + b.Code)
 	}

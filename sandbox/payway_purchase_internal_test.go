@@ -100,7 +100,7 @@ func TestCreateSessionOpensKlarnaSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	trial, _ := offerByCode("digital_trial")
+	trial, _ := s.offers.byCode("digital_trial")
 	tests := []struct {
 		name     string
 		body     createSessionBody

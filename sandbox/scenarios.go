@@ -3,7 +3,6 @@ package sandbox
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -125,7 +124,7 @@ func passwordHash(password string) string {
 
 // personaSeeder writes one aspect of a persona. Adding an aspect means adding a seeder, not editing
 // the others.
-type personaSeeder func(ctx context.Context, tx *sql.Tx, p Persona, now time.Time) error
+type personaSeeder func(ctx context.Context, tx *txn, p Persona, now time.Time) error
 
 func personaSeeders() []personaSeeder {
 	return []personaSeeder{seedAccount, seedProducts, seedPaymentProfile, seedPurchaseBehaviour, seedKlarnaToken}
@@ -134,7 +133,7 @@ func personaSeeders() []personaSeeder {
 // seed upserts all personas in one transaction. It is idempotent, so it runs at every start and keeps
 // persona attributes in line with the code while leaving sandbox activity (tokens, purchases) alone.
 func (s *store) seed(ctx context.Context, personas []Persona, now time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		for _, p := range personas {
 			for _, fn := range personaSeeders() {
 				if err := fn(ctx, tx, p, now); err != nil {
@@ -146,7 +145,7 @@ func (s *store) seed(ctx context.Context, personas []Persona, now time.Time) err
 	})
 }
 
-func seedAccount(ctx context.Context, tx *sql.Tx, p Persona, now time.Time) error {
+func seedAccount(ctx context.Context, tx *txn, p Persona, now time.Time) error {
 	return upsertAccount(ctx, tx, account{
 		ID: personaID(p.Email), Email: p.Email, PasswordSHA256: passwordHash(p.Password),
 		Status: "active", Verified: true, CustomerNumber: p.CustomerNumber,
@@ -159,7 +158,7 @@ func seedAccount(ctx context.Context, tx *sql.Tx, p Persona, now time.Time) erro
 // even when a test later moves the clock back a little.
 const personaProductsSince = 30 * 24 * time.Hour
 
-func seedProducts(ctx context.Context, tx *sql.Tx, p Persona, now time.Time) error {
+func seedProducts(ctx context.Context, tx *txn, p Persona, now time.Time) error {
 	for _, code := range p.Products {
 		if err := grantProduct(ctx, tx, personaID(p.Email), code, now.Add(-personaProductsSince)); err != nil {
 			return err

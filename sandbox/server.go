@@ -54,6 +54,7 @@ type Server struct {
 	callbacks *callbackRuntime
 	log       *slog.Logger
 	handler   http.Handler
+	offers    offerIndex // the Payway catalogue by code (payway_catalogue.go)
 }
 
 // New opens (creating and migrating if needed) the sandbox database, seeds the personas and builds the
@@ -62,7 +63,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.DBPath == "" {
 		return nil, errors.New("sandbox: Config.DBPath is required")
 	}
-	s := &Server{clock: newClock(cfg.Now), faults: newFaultSet(), callbacks: newCallbackRuntime(), log: cfg.Logger}
+	s := &Server{clock: newClock(cfg.Now), faults: newFaultSet(), callbacks: newCallbackRuntime(), log: cfg.Logger,
+		offers: newOffers()}
 	s.now = s.clock.now
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

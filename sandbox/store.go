@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -25,7 +26,10 @@ var errNotFound = errors.New("sandbox: not found")
 // store is the sandbox's own SQLite database: one writer connection (so writes never contend and
 // transactions start IMMEDIATE) plus a read-only pool, as the app's store does.
 type store struct {
-	w, r *sql.DB
+	w, r *cachedDB // store_stmts.go: each query runs on a statement prepared once
+	// tokens caches the rows the bearer check reads (token_cache.go); the store invalidates it where
+	// token rows change.
+	tokens *tokenCache
 }
 
 // openStore creates the file if needed, opens the writer and reader pools and applies the embedded
@@ -61,7 +65,7 @@ func openStore(ctx context.Context, path string) (*store, error) {
 	if err := r.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("sandbox: open reader: %w", err), r.Close(), w.Close())
 	}
-	return &store{w: w, r: r}, nil
+	return &store{w: newCachedDB(w), r: newCachedDB(r), tokens: newTokenCache(tokenCacheTTL, time.Now)}, nil
 }
 
 // dsn builds a modernc.org/sqlite URI with the pragmas every connection needs.
@@ -94,15 +98,28 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// inTx runs fn in a writer transaction, committing when fn returns nil.
-func (s *store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+// inTx runs fn in a writer transaction, committing when fn returns nil. Queries fn ran that had no
+// prepared statement yet are prepared once the transaction has released the writer (txn).
+func (s *store) inTx(ctx context.Context, fn func(tx *txn) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sandbox: begin: %w", err)
 	}
+	tx := &txn{Tx: sqlTx, cache: s.w.cache}
+	ended := false
+	defer func() {
+		if !ended {
+			// fn panicked: release the writer, or every later write would wait for it forever.
+			_ = tx.Rollback()
+			return
+		}
+		tx.prepareMissed(ctx)
+	}()
 	if err := fn(tx); err != nil {
+		ended = true
 		return errors.Join(err, tx.Rollback())
 	}
+	ended = true
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sandbox: commit: %w", err)
 	}

@@ -54,6 +54,40 @@ func (s *store) accountByEmail(ctx context.Context, email string) (account, erro
 	return a, nil
 }
 
+// credentials is what the password grant needs of an account.
+type credentials struct {
+	ID, PasswordSHA256, Status string
+}
+
+// credentialsByEmail finds an account's id, password hash and status by e-mail, case-insensitively (as
+// logins are): a login reads no more of the account than it checks.
+func (s *store) credentialsByEmail(ctx context.Context, email string) (credentials, error) {
+	var c credentials
+	err := s.r.QueryRowContext(ctx, `SELECT id, password_sha256, status FROM accounts WHERE email = ?`, email).
+		Scan(&c.ID, &c.PasswordSHA256, &c.Status)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = errNotFound
+	}
+	if err != nil {
+		return credentials{}, fmt.Errorf("sandbox: credentials by email: %w", err)
+	}
+	return c, nil
+}
+
+// accountExists reports whether there is an account with the id, for routes that need only the
+// identity behind a token, not the account's details.
+func (s *store) accountExists(ctx context.Context, id string) (bool, error) {
+	var one int
+	err := s.r.QueryRowContext(ctx, `SELECT 1 FROM accounts WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("sandbox: account exists: %w", err)
+	}
+	return true, nil
+}
+
 // accountByID finds an account by its 24-hex id.
 func (s *store) accountByID(ctx context.Context, id string) (account, error) {
 	a, err := scanAccount(s.r.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
@@ -64,7 +98,7 @@ func (s *store) accountByID(ctx context.Context, id string) (account, error) {
 }
 
 // upsertAccount inserts or updates an account by e-mail, keeping its id stable.
-func upsertAccount(ctx context.Context, tx *sql.Tx, a account, now time.Time) error {
+func upsertAccount(ctx context.Context, tx *txn, a account, now time.Time) error {
 	addr, err := json.Marshal(a.Address)
 	if err != nil {
 		return fmt.Errorf("sandbox: encode address: %w", err)
@@ -87,7 +121,7 @@ func upsertAccount(ctx context.Context, tx *sql.Tx, a account, now time.Time) er
 
 // grantProduct gives an account access to a product from validFrom on, open-ended, unless it already
 // has an open-ended grant of that product.
-func grantProduct(ctx context.Context, tx *sql.Tx, accountID, product string, validFrom time.Time) error {
+func grantProduct(ctx context.Context, tx *txn, accountID, product string, validFrom time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO account_products (account_id, product_code, valid_from, valid_to)
 		SELECT ?, ?, ?, NULL WHERE NOT EXISTS (
 			SELECT 1 FROM account_products WHERE account_id = ? AND product_code = ? AND valid_to IS NULL)`,
@@ -98,25 +132,35 @@ func grantProduct(ctx context.Context, tx *sql.Tx, accountID, product string, va
 	return nil
 }
 
-// activeProducts lists the product codes an account has access to at now, sorted, never nil.
+// activeProducts lists the product codes an account has access to at now, sorted, never nil;
+// errNotFound when there is no such account. It is the read of every subscriber's article view, so it
+// is one query: the account's row joined to its grants (one row of NULL when it has none, no row when
+// the account does not exist), instead of loading the whole account first.
 func (s *store) activeProducts(ctx context.Context, accountID string, now time.Time) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT product_code FROM account_products
-		WHERE account_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)
-		ORDER BY product_code`, accountID, now.Unix(), now.Unix())
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT p.product_code FROM accounts a
+		LEFT JOIN account_products p ON p.account_id = a.id AND p.valid_from <= ? AND (p.valid_to IS NULL OR p.valid_to > ?)
+		WHERE a.id = ? ORDER BY p.product_code`, now.Unix(), now.Unix(), accountID)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: active products: %w", err)
 	}
 	defer rows.Close()
+	found := false
 	products := []string{}
 	for rows.Next() {
-		var code string
+		found = true
+		var code sql.NullString
 		if err := rows.Scan(&code); err != nil {
 			return nil, fmt.Errorf("sandbox: active products: %w", err)
 		}
-		products = append(products, code)
+		if code.Valid {
+			products = append(products, code.String)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sandbox: active products: %w", err)
+	}
+	if !found {
+		return nil, fmt.Errorf("sandbox: active products of %s: %w", accountID, errNotFound)
 	}
 	return products, nil
 }

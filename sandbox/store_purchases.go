@@ -45,7 +45,7 @@ func (s *store) insertPurchaseSession(ctx context.Context, ps purchaseSession) e
 	if err != nil {
 		return fmt.Errorf("sandbox: encode cart: %w", err)
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO purchase_sessions (kp_session_id, account_id, code, period_id,
 			confirmation_url, start_date, disable_account_info_overwrite, cart_json, state, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -122,7 +122,7 @@ func (s *store) insertOrder(ctx context.Context, o *paywayOrder) error {
 	if err != nil {
 		return fmt.Errorf("sandbox: encode delivery address: %w", err)
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		var seq int64
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM payway_orders`).Scan(&seq); err != nil {
 			return fmt.Errorf("sandbox: order number: %w", err)
@@ -219,7 +219,7 @@ type userProduct struct {
 	CancellationReason string
 }
 
-func insertUserProduct(ctx context.Context, tx *sql.Tx, up userProduct, now time.Time) error {
+func insertUserProduct(ctx context.Context, tx *txn, up userProduct, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO user_products (id, account_id, order_id, product_code, code, campaign,
 		state, valid_from, valid_to, cancellation_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		newHexID(), up.AccountID, up.OrderID, up.ProductCode, up.Code, up.Campaign, up.State, up.ValidFrom.Unix(),
@@ -258,7 +258,7 @@ func (s *store) userProducts(ctx context.Context, accountID string) ([]userProdu
 // failOrder records a failed first payment (order and payment failed) and, when Payway terminates the
 // subscription (its action on 403 payment method failed), the terminated user product.
 func (s *store) failOrder(ctx context.Context, orderID, code, description string, terminated *userProduct, now time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `UPDATE payway_orders SET state = 'failed', payment_state = 'failed',
 			error_code = ?, error_description = ?, updated_at = ? WHERE id = ?`, code, description, now.Unix(), orderID)
 		if err != nil {
@@ -284,9 +284,20 @@ type completion struct {
 var errSessionCompleted = errors.New("sandbox: purchase session already completed")
 
 // completePurchase closes the order, creates the subscription, grants access, saves the payment
-// profile, updates the account and completes the session.
+// profile, updates the account and completes the session. The addresses are encoded before the writer
+// transaction, which holds only the statements.
 func (s *store) completePurchase(ctx context.Context, c completion, now time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	addr, err := json.Marshal(c.Order.DeliveryAddress)
+	if err != nil {
+		return fmt.Errorf("sandbox: encode delivery address: %w", err)
+	}
+	var syncedAddr []byte
+	if c.Sync != nil {
+		if syncedAddr, err = json.Marshal(c.Sync.Address); err != nil {
+			return fmt.Errorf("sandbox: encode address: %w", err)
+		}
+	}
+	return s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE purchase_sessions SET state = 'completed', order_id = ?, completed_at = ?
 			WHERE kp_session_id = ? AND state = 'open'`, c.Order.ID, now.Unix(), c.Order.KPSessionID)
 		if err != nil {
@@ -294,10 +305,6 @@ func (s *store) completePurchase(ctx context.Context, c completion, now time.Tim
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return errors.Join(errSessionCompleted, err)
-		}
-		addr, err := json.Marshal(c.Order.DeliveryAddress)
-		if err != nil {
-			return fmt.Errorf("sandbox: encode delivery address: %w", err)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE payway_orders SET state = 'closed', payment_state = 'closed',
 			payment_method = ?, klarna_order_id = ?, delivery_address_json = ?, updated_at = ? WHERE id = ?`,
@@ -317,7 +324,7 @@ func (s *store) completePurchase(ctx context.Context, c completion, now time.Tim
 			return err
 		}
 		if c.Sync != nil {
-			return updateAccountDetails(ctx, tx, c.Order.AccountID, *c.Sync, now)
+			return updateAccountDetails(ctx, tx, c.Order.AccountID, *c.Sync, string(syncedAddr), now)
 		}
 		return nil
 	})
@@ -329,14 +336,12 @@ type accountSync struct {
 	Address                                                                 Address
 }
 
-func updateAccountDetails(ctx context.Context, tx *sql.Tx, accountID string, a accountSync, now time.Time) error {
-	addr, err := json.Marshal(a.Address)
-	if err != nil {
-		return fmt.Errorf("sandbox: encode address: %w", err)
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE accounts SET first_name = ?, last_name = ?, birth_date = ?,
+// updateAccountDetails writes the synced account; addressJSON is a.Address encoded (before the
+// transaction).
+func updateAccountDetails(ctx context.Context, tx *txn, accountID string, a accountSync, addressJSON string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE accounts SET first_name = ?, last_name = ?, birth_date = ?,
 		social_security_number = ?, mobile_phone_number = ?, address_json = ?, updated_at = ? WHERE id = ?`,
-		a.FirstName, a.LastName, a.BirthDate, a.SocialSecurityNumber, a.MobilePhoneNumber, string(addr), now.Unix(), accountID)
+		a.FirstName, a.LastName, a.BirthDate, a.SocialSecurityNumber, a.MobilePhoneNumber, addressJSON, now.Unix(), accountID)
 	if err != nil {
 		return fmt.Errorf("sandbox: update account %s: %w", accountID, err)
 	}
@@ -350,7 +355,7 @@ type paymentProfile struct {
 	UpdatedAt           time.Time
 }
 
-func upsertPaymentProfile(ctx context.Context, tx *sql.Tx, accountID, customerToken string, now time.Time) error {
+func upsertPaymentProfile(ctx context.Context, tx *txn, accountID, customerToken string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO payment_profiles (account_id, payment_option, klarna_customer_token, updated_at)
 		VALUES (?, 'klarna_payments', ?, ?)
 		ON CONFLICT (account_id) DO UPDATE SET payment_option = excluded.payment_option,
@@ -407,7 +412,7 @@ func (s *store) hasActiveProduct(ctx context.Context, accountID, product string,
 // token: it may come from sandbox activity (a purchase), which survives restarts; POST /sandbox/v1/reset
 // brings the seed back. A profile an older sandbox seeded with the persona's one-click token (the app's
 // now) is moved to the subscription token.
-func seedPaymentProfile(ctx context.Context, tx *sql.Tx, p Persona, now time.Time) error {
+func seedPaymentProfile(ctx context.Context, tx *txn, p Persona, now time.Time) error {
 	if p.KlarnaToken == nil {
 		return nil
 	}
@@ -423,7 +428,7 @@ func seedPaymentProfile(ctx context.Context, tx *sql.Tx, p Persona, now time.Tim
 }
 
 // seedPurchaseBehaviour records Persona.Purchase, keeping the table in line with the code.
-func seedPurchaseBehaviour(ctx context.Context, tx *sql.Tx, p Persona, _ time.Time) error {
+func seedPurchaseBehaviour(ctx context.Context, tx *txn, p Persona, _ time.Time) error {
 	var err error
 	if p.Purchase == "" {
 		_, err = tx.ExecContext(ctx, `DELETE FROM purchase_behaviours WHERE account_id = ?`, personaID(p.Email))

@@ -60,7 +60,7 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 func nullUnix(t time.Time) sql.NullInt64 { return sql.NullInt64{Int64: t.Unix(), Valid: !t.IsZero()} }
 
 // insertToken stores a newly issued pair.
-func insertToken(ctx context.Context, tx *sql.Tx, t tokenRow, now time.Time) error {
+func insertToken(ctx context.Context, tx *txn, t tokenRow, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO tokens (access_sha256, refresh_sha256, client_id, account_id, scope,
 		access_expires_at, refresh_expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.AccessSHA256, nullString(t.RefreshSHA256), t.ClientID, nullString(t.AccountID), t.Scope,
@@ -73,28 +73,43 @@ func insertToken(ctx context.Context, tx *sql.Tx, t tokenRow, now time.Time) err
 
 // issueToken stores a pair in its own transaction.
 func (s *store) issueToken(ctx context.Context, t tokenRow, now time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return insertToken(ctx, tx, t, now) })
+	return s.inTx(ctx, func(tx *txn) error { return insertToken(ctx, tx, t, now) })
 }
 
-// tokenByAccess looks an access token up by its hash; validity is the caller's decision.
+// tokenByAccess looks an access token up by its hash, in the token cache first; validity is the
+// caller's decision.
 func (s *store) tokenByAccess(ctx context.Context, accessHash string) (tokenRow, error) {
+	if t, ok := s.tokens.get(accessHash); ok {
+		return t, nil
+	}
+	gen := s.tokens.generation()
 	t, err := scanToken(s.r.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE access_sha256 = ?`, accessHash))
 	if err != nil {
 		return tokenRow{}, fmt.Errorf("sandbox: token by access: %w", err)
 	}
+	s.tokens.put(gen, t)
 	return t, nil
 }
 
 // rotateRefresh atomically exchanges a refresh token: it loads the pair holding refreshHash (errNotFound
 // when there is none), lets next decide on it (validation errors abort the exchange) and build the
-// replacement, revokes the old pair and stores the new one. Doing it in one IMMEDIATE transaction means a refresh token works once even
-// under concurrent use.
+// replacement, revokes the old pair and stores the new one. Doing it in one IMMEDIATE transaction means a
+// refresh token works once even under concurrent use. next runs inside that transaction, so it must be
+// quick: no hashing, no random tokens (mint them before). The old access token leaves the token cache
+// once the transaction has ended, before the caller answers.
 func (s *store) rotateRefresh(ctx context.Context, refreshHash string, now time.Time, next func(old tokenRow) (tokenRow, error)) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	var oldAccess string
+	defer func() {
+		if oldAccess != "" {
+			s.tokens.invalidate(oldAccess)
+		}
+	}()
+	return s.inTx(ctx, func(tx *txn) error {
 		old, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE refresh_sha256 = ?`, refreshHash))
 		if err != nil {
 			return fmt.Errorf("sandbox: token by refresh: %w", err)
 		}
+		oldAccess = old.AccessSHA256
 		repl, err := next(old)
 		if err != nil {
 			return err

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"testing"
 )
@@ -71,7 +70,7 @@ func TestStepUpOnlyForOnDemandTokens(t *testing.T) {
 			tok := kpCustomerToken{TokenID: newUUID(), Status: "ACTIVE", PaymentMethodType: "CARD",
 				Behaviour: tokenBehaviourStepUp, Kind: tt.kind, Customer: customerForEmail("customer@email.se")}
 			var rej *klarnaError
-			err := s.store.inTx(ctx, func(tx *sql.Tx) error {
+			err := s.store.inTx(ctx, func(tx *txn) error {
 				if err := insertCustomerToken(ctx, tx, tok, false); err != nil {
 					return err
 				}

@@ -1,0 +1,204 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// wallClock is a hand-moved wall clock for the cache's TTL.
+type wallClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *wallClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *wallClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// TestTokenCache covers the cache's own rules: a TTL on the wall clock, no put after an invalidation
+// that happened during the read, invalidation of one row or all, sweeping of expired rows.
+func TestTokenCache(t *testing.T) {
+	t.Parallel()
+	row := func(h string) tokenRow { return tokenRow{AccessSHA256: h, ClientID: PaywayClientID} }
+	tests := []struct {
+		name string
+		run  func(c *tokenCache, wall *wallClock) (hit bool)
+		want bool
+	}{
+		{"put then get", func(c *tokenCache, _ *wallClock) bool {
+			c.put(c.generation(), row("a"))
+			_, ok := c.get("a")
+			return ok
+		}, true},
+		{"unknown hash", func(c *tokenCache, _ *wallClock) bool {
+			c.put(c.generation(), row("a"))
+			_, ok := c.get("b")
+			return ok
+		}, false},
+		{"fresh just before the TTL", func(c *tokenCache, wall *wallClock) bool {
+			c.put(c.generation(), row("a"))
+			wall.advance(time.Minute - time.Nanosecond)
+			_, ok := c.get("a")
+			return ok
+		}, true},
+		{"stale at the TTL", func(c *tokenCache, wall *wallClock) bool {
+			c.put(c.generation(), row("a"))
+			wall.advance(time.Minute)
+			_, ok := c.get("a")
+			return ok
+		}, false},
+		{"read raced with an invalidation of another row", func(c *tokenCache, _ *wallClock) bool {
+			gen := c.generation()
+			c.invalidate("other")
+			c.put(gen, row("a"))
+			_, ok := c.get("a")
+			return ok
+		}, false},
+		{"read raced with a clear", func(c *tokenCache, _ *wallClock) bool {
+			gen := c.generation()
+			c.clear()
+			c.put(gen, row("a"))
+			_, ok := c.get("a")
+			return ok
+		}, false},
+		{"invalidated", func(c *tokenCache, _ *wallClock) bool {
+			c.put(c.generation(), row("a"))
+			c.invalidate("a")
+			_, ok := c.get("a")
+			return ok
+		}, false},
+		{"other rows survive an invalidation", func(c *tokenCache, _ *wallClock) bool {
+			c.put(c.generation(), row("a"))
+			c.put(c.generation(), row("b"))
+			c.invalidate("a")
+			_, ok := c.get("b")
+			return ok
+		}, true},
+		{"cleared", func(c *tokenCache, _ *wallClock) bool {
+			c.put(c.generation(), row("a"))
+			c.clear()
+			_, ok := c.get("a")
+			return ok
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			wall := &wallClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+			c := newTokenCache(time.Minute, wall.now)
+			if got := tt.run(c, wall); got != tt.want {
+				t.Errorf("hit = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTokenCacheSweeps checks that expired rows do not pile up: a put into a full map drops them.
+func TestTokenCacheSweeps(t *testing.T) {
+	t.Parallel()
+	wall := &wallClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	c := newTokenCache(time.Minute, wall.now)
+	for i := range tokenCacheMinSweep {
+		c.put(c.generation(), tokenRow{AccessSHA256: fmt.Sprint(i)})
+	}
+	wall.advance(time.Hour)
+	c.put(c.generation(), tokenRow{AccessSHA256: "fresh"})
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if len(c.rows) != 1 {
+		t.Errorf("%d rows after the sweep, want 1", len(c.rows))
+	}
+}
+
+// TestBearerRefusesAtOnce checks that a token whose row is in the cache (it was just used) is refused
+// on the very next call once it is revoked by a refresh, emptied by a reset, or expired on a moved
+// sandbox clock, and that a token used again within its lifetime still works.
+func TestBearerRefusesAtOnce(t *testing.T) {
+	t.Parallel()
+	const path = "/external/api/v1/me/active_products"
+	tests := []struct {
+		name        string
+		change      func(t *testing.T, h http.Handler, tok tokenResponse)
+		wantStatus  int
+		wantMessage string
+	}{
+		{"unchanged", func(*testing.T, http.Handler, tokenResponse) {}, http.StatusOK, ""},
+		{"refreshed", func(t *testing.T, h http.Handler, tok tokenResponse) {
+			refresh(t, h, tok.RefreshToken)
+		}, http.StatusUnauthorized, "Access token has been revoked"},
+		{"reset", func(t *testing.T, h http.Handler, _ tokenResponse) {
+			serve(t, h, http.MethodPost, "/sandbox/v1/reset", "", "", "", http.StatusOK)
+		}, http.StatusUnauthorized, "Invalid access token"},
+		{"clock past expiry", func(t *testing.T, h http.Handler, _ tokenResponse) {
+			serve(t, h, http.MethodPost, "/sandbox/v1/clock", "application/json", "", `{"advance":"1h"}`, http.StatusOK)
+		}, http.StatusUnauthorized, "Access token has expired"},
+		{"clock short of expiry", func(t *testing.T, h http.Handler, _ tokenResponse) {
+			serve(t, h, http.MethodPost, "/sandbox/v1/clock", "application/json", "", `{"advance":"59m59s"}`, http.StatusOK)
+		}, http.StatusOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := benchServer(t).Handler()
+			tok := passwordLogin(t, h, "subscriber@example.se")
+			serve(t, h, http.MethodGet, path, "", tok.AccessToken, "", http.StatusOK) // the row is now cached
+			tt.change(t, h, tok)
+			body := serve(t, h, http.MethodGet, path, "", tok.AccessToken, "", tt.wantStatus)
+			if tt.wantMessage != "" && !strings.Contains(string(body), tt.wantMessage) {
+				t.Errorf("body %s, want the message %q", body, tt.wantMessage)
+			}
+		})
+	}
+}
+
+// TestBearerCacheConcurrentRefresh runs bearer checks while the token is refreshed: every check that
+// starts after the refresh has answered must be refused. Run with -race.
+func TestBearerCacheConcurrentRefresh(t *testing.T) {
+	t.Parallel()
+	const path = "/external/api/v1/me/active_products"
+	h := benchServer(t).Handler()
+	tok := passwordLogin(t, h, "subscriber@example.se")
+	var refreshed atomic.Bool
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 50 {
+				after := refreshed.Load()
+				req := httpRequest(http.MethodGet, path, "", tok.AccessToken, "")
+				rec := record(h, req)
+				if after && rec.Code != http.StatusUnauthorized {
+					t.Errorf("a check started after the refresh answered %d", rec.Code)
+					return
+				}
+			}
+		})
+	}
+	refresh(t, h, tok.RefreshToken)
+	refreshed.Store(true)
+	wg.Wait()
+	serve(t, h, http.MethodGet, path, "", tok.AccessToken, "", http.StatusUnauthorized)
+}
+
+// refresh exchanges a refresh token through the token endpoint.
+func refresh(t *testing.T, h http.Handler, refreshToken string) tokenResponse {
+	t.Helper()
+	form := url.Values{"client_id": {PaywayClientID}, "client_secret": {PaywayClientSecret},
+		"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}}
+	var tok tokenResponse
+	decodeBody(t, serve(t, h, http.MethodPost, paywayTokenPath, "application/x-www-form-urlencoded", "", form.Encode(), http.StatusOK), &tok)
+	return tok
+}
