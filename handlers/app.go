@@ -79,6 +79,7 @@ type App struct {
 	payway    *payway.Client
 	checkout  *checkout.Service
 	upstream  upstreamCache // Payway's per-account answers, kept for a minute (upstream_cache.go)
+	csp       string        // the Content-Security-Policy every response carries
 	oneclick  *checkout.OneClick
 	appTokens *payway.AppTokens
 	log       *slog.Logger
@@ -137,6 +138,7 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 		registry: deps.Registry, now: deps.Now, assets: assets, sdkOrigin: sdkOrigin, metrics: m,
 		upstream: newUpstreamCache(deps.Now),
 	}
+	a.csp = contentSecurityPolicy(klarnaSources(a.sdkOrigin, a.cfg.KlarnaOrigins))
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

@@ -128,11 +128,13 @@ func (a *App) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 // securityHeaders sets the headers every response carries. The Content-Security-Policy allows our own origin
 // and the configured Klarna SDK origin only: the SDK's script, its widget iframes and the redirect to Klarna
 // after placing an order.
+//
+// Echo wraps its Use middleware around the handler on every request, so the policy is built once, in
+// New (a.csp), not here.
 func (a *App) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	csp := contentSecurityPolicy(klarnaSources(a.sdkOrigin, a.cfg.KlarnaOrigins))
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", csp)
+		h.Set("Content-Security-Policy", a.csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
