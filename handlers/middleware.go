@@ -139,7 +139,9 @@ func (a *App) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if c.Scheme() == "https" {
+		// Only a TLS connection, or a trusted proxy's X-Forwarded-Proto, says https: echo's Scheme() also
+		// believes the header from any client.
+		if c.Request().TLS != nil || (a.cfg.TrustProxy && c.Scheme() == "https") {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		return next(c)

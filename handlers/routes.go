@@ -56,6 +56,12 @@ func (a *App) routes(e *echo.Echo) {
 	}
 	for _, r := range table {
 		e.Add(r.method, r.path, r.handler, r.mw...).Name = r.name
+		if r.method == http.MethodGet {
+			const headSuffix = ".head" // names a GET route's HEAD twin
+			// HEAD runs the GET handler; the server sends its headers and drops the body (monitors, link
+			// checkers and caches use HEAD; without this GET-only routes answered 405).
+			e.Add(http.MethodHead, r.path, r.handler, r.mw...).Name = r.name + headSuffix
+		}
 	}
 }
 

@@ -22,6 +22,9 @@ func TestBuildersFollowTheNamedRoutes(t *testing.T) {
 	}
 	byName := map[string]*echo.Route{}
 	for _, r := range e.Routes() {
+		if r.Method == http.MethodHead { // every GET route's twin (TestHeadOnGetRoutes)
+			continue
+		}
 		if r.Name == "" || byName[r.Name] != nil {
 			t.Errorf("route %s %s: name %q is empty or taken", r.Method, r.Path, r.Name)
 		}

@@ -136,6 +136,11 @@ func (cfg config) appConfig(log *slog.Logger, reg *prometheus.Registry) app.Conf
 	}
 }
 
+// maxHeaderBytes bounds a request's headers: the app's own cookies and a browser's headers fit in a few
+// kilobytes, and Go's default (1 MB per request) let any client make the server hold a megabyte per
+// connection.
+const maxHeaderBytes = 64 << 10
+
 // listen binds addr at once (so a busy port fails start-up) and serves in the background.
 func listen(addr string, h http.Handler, log *slog.Logger) (*http.Server, error) {
 	ln, err := net.Listen("tcp", addr)
@@ -145,6 +150,7 @@ func listen(addr string, h http.Handler, log *slog.Logger) (*http.Server, error)
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,

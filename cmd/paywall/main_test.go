@@ -78,6 +78,17 @@ func TestRunServesAndShutsDown(t *testing.T) {
 			}
 		}
 	}
+	// Oversized request headers are refused before any handler runs.
+	big, _ := http.NewRequest(http.MethodGet, "http://"+appAddr+"/healthz", nil)
+	big.Header.Set("X-Padding", strings.Repeat("a", 2*maxHeaderBytes))
+	if res, err := http.DefaultClient.Do(big); err != nil {
+		t.Errorf("oversized headers: %v", err)
+	} else {
+		res.Body.Close()
+		if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Errorf("oversized headers: %d, want 431", res.StatusCode)
+		}
+	}
 	// The demo console reaches the embedded sandbox's control API: its personas are listed.
 	if res, err := http.Get("http://" + appAddr + "/demo"); err != nil {
 		t.Errorf("demo console: %v", err)

@@ -1,0 +1,124 @@
+package handlers_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestMetricsLabelsAreBounded: invented HTTP methods do not become label values (each would be a time
+// series kept for ever); they are counted as "other".
+func TestMetricsLabelsAreBounded(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	c := app.client()
+	methods := []string{"GET", "POST", "BREW", "X" + strings.Repeat("A", 4000), "PROPFIND"}
+	for _, m := range methods {
+		req, err := http.NewRequest(m, app.URL+"/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := app.raw.Do(req)
+		if err != nil {
+			t.Fatalf("%.10s: %v", m, err)
+		}
+		res.Body.Close()
+	}
+	body := c.get("/metrics").Body
+	tests := []struct {
+		label string
+		want  bool
+	}{
+		{`method="GET"`, true},
+		{`method="other"`, true},
+		{`method="BREW"`, false},
+		{`method="PROPFIND"`, false},
+		{`method="XAAAA`, false},
+	}
+	for _, tt := range tests {
+		if got := strings.Contains(body, tt.label); got != tt.want {
+			t.Errorf("/metrics has %s: %v, want %v", tt.label, got, tt.want)
+		}
+	}
+}
+
+// TestReadyzSaysNoMoreThanUnavailable: a failed readiness check names the check, never the upstream's
+// URL or error text (the endpoint is public; the log has the details).
+func TestReadyzSaysNoMoreThanUnavailable(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, func(cfg *appSetup) {
+		cfg.wrapSandbox = func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/" { // Payway's ping
+					http.Error(w, "upstream exploded at http://10.0.0.7:8443 with secret detail", http.StatusBadGateway)
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+		}
+	})
+	res := app.client().get("/readyz")
+	if res.Status != http.StatusServiceUnavailable || !strings.Contains(res.Body, `"payway":"unavailable"`) {
+		t.Fatalf("readyz: %d %s", res.Status, res.Body)
+	}
+	for _, leak := range []string{"10.0.0.7", "secret detail", "http://", "502"} {
+		if strings.Contains(res.Body, leak) {
+			t.Errorf("readyz shows %q: %s", leak, res.Body)
+		}
+	}
+}
+
+// TestHeadOnGetRoutes: HEAD answers like GET without a body on GET routes, and stays refused on routes
+// that have no GET.
+func TestHeadOnGetRoutes(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	_, premium := app.articles()
+	tests := []struct {
+		path       string
+		wantStatus int
+	}{
+		{"/", http.StatusOK},
+		{"/articles/" + premium.Slug, http.StatusOK},
+		{"/healthz", http.StatusOK},
+		{"/articles/no-such-article", http.StatusNotFound},
+		{"/logout", http.StatusMethodNotAllowed}, // POST only
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(http.MethodHead, app.URL+tt.path, nil)
+		res, err := app.raw.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != tt.wantStatus || n != 0 {
+			t.Errorf("HEAD %s: %d with %d body bytes, want %d and none", tt.path, res.StatusCode, n, tt.wantStatus)
+		}
+	}
+}
+
+// TestHSTSOnlyBehindATrustedProxy: X-Forwarded-Proto: https turns HSTS on only when the app trusts its
+// proxy; any client can send the header.
+func TestHSTSOnlyBehindATrustedProxy(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		trustProxy bool
+		want       bool
+	}{
+		{"untrusted header", false, false},
+		{"trusted proxy", true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			app := newTestApp(t, func(cfg *appSetup) { cfg.TrustProxy = tt.trustProxy })
+			res := app.client().get("/healthz", "X-Forwarded-Proto", "https")
+			if got := res.Header.Get("Strict-Transport-Security") != ""; got != tt.want {
+				t.Errorf("HSTS sent: %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
