@@ -48,6 +48,12 @@ type Config struct {
 	// account and its e-mail: sandbox mode adopts a demo persona's one-click Klarna token there
 	// (internal/app). It must not fail the login: it logs its own problems. nil: nothing.
 	AfterLogin func(ctx context.Context, accountID, email string)
+	// SecureCookies marks the CSRF cookie Secure (the app is served over https); the session cookie
+	// follows the same rule in the store.
+	SecureCookies bool
+	// MetricsToken guards /metrics in live mode: a scraper sends "Authorization: Bearer <token>". Live
+	// mode without a token has no /metrics (404); sandbox mode serves it to anyone.
+	MetricsToken string
 }
 
 // Recovery page defaults (Config.Recovery, PAYWALL_RECOVERY).

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -57,7 +58,23 @@ func methodLabel(method string) string {
 	return "other"
 }
 
-// metricsHandler serves the app's registry in the Prometheus text format.
+// metricsHandler serves the app's registry in the Prometheus text format. In live mode the numbers are
+// the business's (logins, purchases per route) and not the public's: only a scraper with the configured
+// bearer token gets them, and without a token there is no /metrics at all.
 func (a *App) metricsHandler() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{Registry: a.registry}))
+	serve := echo.WrapHandler(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{Registry: a.registry}))
+	if a.cfg.Env != "live" {
+		return serve
+	}
+	want := []byte("Bearer " + a.cfg.MetricsToken)
+	return func(c echo.Context) error {
+		if a.cfg.MetricsToken == "" {
+			return echo.ErrNotFound
+		}
+		if subtle.ConstantTimeCompare([]byte(c.Request().Header.Get("Authorization")), want) != 1 {
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			return c.NoContent(http.StatusUnauthorized)
+		}
+		return serve(c)
+	}
 }

@@ -37,6 +37,7 @@ func (a *App) middleware(e *echo.Echo) {
 		TokenLookup:    "form:csrf,header:X-CSRF-Token",
 		ContextKey:     csrfContextKey,
 		CookieName:     "_csrf",
+		CookieSecure:   a.cfg.SecureCookies,
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSameSite: http.SameSiteLaxMode,

@@ -122,3 +122,67 @@ func TestHSTSOnlyBehindATrustedProxy(t *testing.T) {
 		})
 	}
 }
+
+// TestMetricsArePrivateInLiveMode: live mode serves /metrics only to a scraper with the configured bearer
+// token, and not at all without one; sandbox mode serves it to anyone.
+func TestMetricsArePrivateInLiveMode(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		opts   []appOption
+		auth   string
+		status int
+	}{
+		{"sandbox", nil, "", http.StatusOK},
+		{"live without a token configured", []appOption{live}, "Bearer anything", http.StatusNotFound},
+		{"live, no credentials", []appOption{live, withMetricsToken("s3cret-scraper")}, "", http.StatusUnauthorized},
+		{"live, wrong token", []appOption{live, withMetricsToken("s3cret-scraper")}, "Bearer guess", http.StatusUnauthorized},
+		{"live, the token", []appOption{live, withMetricsToken("s3cret-scraper")}, "Bearer s3cret-scraper", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			app := newTestApp(t, tt.opts...)
+			var headers []string
+			if tt.auth != "" {
+				headers = []string{"Authorization", tt.auth}
+			}
+			c := app.client()
+			c.get("/healthz") // a request to count
+			res := c.get("/metrics", headers...)
+			if res.Status != tt.status {
+				t.Fatalf("/metrics: %d, want %d", res.Status, tt.status)
+			}
+			if tt.status == http.StatusOK && !strings.Contains(res.Body, "paywall_http_requests_total") {
+				t.Error("/metrics has no request counter")
+			}
+		})
+	}
+}
+
+func withMetricsToken(token string) appOption {
+	return func(cfg *appSetup) { cfg.MetricsToken = token }
+}
+
+// TestCSRFCookieSecureUnderHTTPS: served under an https public URL, the CSRF cookie is Secure like the
+// session cookie.
+func TestCSRFCookieSecureUnderHTTPS(t *testing.T) {
+	t.Parallel()
+	for _, https := range []bool{false, true} {
+		app := newTestApp(t, func(cfg *appSetup) {
+			if https {
+				cfg.PublicURL = strings.Replace(cfg.PublicURL, "http://", "https://", 1)
+			}
+		})
+		res := app.client().get("/login")
+		secure := false
+		for _, c := range (&http.Response{Header: res.Header}).Cookies() {
+			if c.Name == "_csrf" {
+				secure = c.Secure
+			}
+		}
+		if secure != https {
+			t.Errorf("public URL https %v: _csrf cookie Secure %v", https, secure)
+		}
+	}
+}

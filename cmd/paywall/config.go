@@ -54,7 +54,8 @@ type config struct {
 	ReconcileEvery time.Duration
 	LoginRate      int
 	TrustProxy     bool
-	AllowHTTP      bool // live mode may use http:// URLs (PAYWALL_ALLOW_HTTP)
+	AllowHTTP      bool   // live mode may use http:// URLs (PAYWALL_ALLOW_HTTP)
+	MetricsToken   string // bearer token for /metrics in live mode
 	CataloguePath  string
 	Recovery       string // sdk or hpp: the recovery page's first choice
 	DemoUser       string // HTTP Basic user of the demo console; with DemoPassword, turns it on in live mode
@@ -107,6 +108,7 @@ func settings() []setting {
 		{"PAYWALL_TRUST_PROXY", "false", false, "take the client IP from X-Forwarded-For (only behind a trusted proxy)"},
 		{"PAYWALL_CATALOGUE", "", false, "JSON file with the offers on sale (default: the embedded catalogue)"},
 		{"PAYWALL_RECOVERY", "sdk", false, "step-up recovery page's first choice: sdk (Klarna's dialog on our page) or hpp (Klarna's hosted payment page); both are offered"},
+		{"PAYWALL_METRICS_TOKEN", "", true, "live: bearer token a Prometheus scraper sends for /metrics (live mode without it serves no /metrics)"},
 		{"PAYWALL_DEMO_USER", "", false, "demo console (/demo) admin user for HTTP Basic; live mode has the console only when set"},
 		{"PAYWALL_DEMO_PASSWORD", "", true, "demo console admin password (12+ characters), set together with PAYWALL_DEMO_USER"},
 		{"PAYWALL_RAISE_ON_SSN_ALREADY_TAKEN", "true", false, "fail a purchase when Klarna's SSN belongs to another account"},
@@ -200,6 +202,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		bad("PAYWALL_RECOVERY", "%q is not sdk or hpp", cfg.Recovery)
 	}
 	cfg.DemoUser, cfg.DemoPassword = vals["PAYWALL_DEMO_USER"], vals["PAYWALL_DEMO_PASSWORD"]
+	cfg.MetricsToken = vals["PAYWALL_METRICS_TOKEN"]
 	switch {
 	case (cfg.DemoUser == "") != (cfg.DemoPassword == ""):
 		bad("PAYWALL_DEMO_USER/PAYWALL_DEMO_PASSWORD", "set both or neither")

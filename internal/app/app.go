@@ -83,6 +83,8 @@ type Config struct {
 	// PaywayTimeout and KlarnaTimeout bound each call to Payway and Klarna; 0: the clients' defaults
 	// (10 s, 15 s). The reconciler and the graceful shutdown go by them.
 	PaywayTimeout, KlarnaTimeout time.Duration
+	// MetricsToken guards /metrics in live mode (handlers.Config.MetricsToken).
+	MetricsToken string
 	// ReconcileEvery is the pause between the reconciler's rounds (it also runs at start); 0: 30 s.
 	ReconcileEvery time.Duration
 }
@@ -225,6 +227,7 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 	hcfg := handlers.Config{
 		Env: cfg.Mode, KlarnaSDKURL: cfg.KlarnaSDKURL, KlarnaOrigins: cfg.KlarnaOrigins, RequestTimeout: cfg.RequestTimeout,
 		LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy, Recovery: cfg.Recovery,
+		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"), MetricsToken: cfg.MetricsToken,
 	}
 	if console != nil {
 		hcfg.DemoStrip = console.Strip() // nil in live mode: customers never see the strip
