@@ -86,6 +86,7 @@ type App struct {
 	checkout  *checkout.Service
 	upstream  upstreamCache // Payway's per-account answers, kept for a minute (upstream_cache.go)
 	csp       string        // the Content-Security-Policy every response carries
+	logins    *loginLimits  // login attempts per IP and wrong passwords per account (ratelimit.go)
 	oneclick  *checkout.OneClick
 	appTokens *payway.AppTokens
 	log       *slog.Logger
@@ -143,6 +144,7 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 		oneclick: deps.OneClick, appTokens: deps.AppTokens, log: deps.Logger,
 		registry: deps.Registry, now: deps.Now, assets: assets, sdkOrigin: sdkOrigin, metrics: m,
 		upstream: newUpstreamCache(deps.Now),
+		logins:   newLoginLimits(cfg.LoginRate, deps.Now),
 	}
 	a.csp = contentSecurityPolicy(klarnaSources(a.sdkOrigin, a.cfg.KlarnaOrigins))
 	e := echo.New()

@@ -56,6 +56,7 @@ func (a *App) passwordLogin(c echo.Context, email, password string) error {
 	ctx := c.Request().Context()
 	tok, err := a.payway.PasswordGrant(ctx, email, password, payway.DefaultScopes())
 	if payway.IsBadCredentials(err) { // by code: Payway does not publish the token endpoint's statuses
+		a.logins.perAccount.allow(accountKey(email)) // one more wrong password for this account
 		a.metrics.logins.WithLabelValues("bad_credentials").Inc()
 		return ErrBadCredentials
 	}

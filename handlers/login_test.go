@@ -1,10 +1,12 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLogin(t *testing.T) {
@@ -236,5 +238,35 @@ func TestLoginTokenEndpointErrors(t *testing.T) {
 				t.Fatalf("status %d, want %d with %q: %s", res.Status, tt.wantStatus, tt.wantBody, res.Body)
 			}
 		})
+	}
+}
+
+// TestWrongPasswordsPerAccountAreLimited: guessing one account's password from many addresses is slowed:
+// after 10 wrong passwords in 15 minutes the account refuses logins (429), even the right password from a
+// new address, while other accounts are untouched; a quarter of an hour later it works again.
+func TestWrongPasswordsPerAccountAreLimited(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, func(cfg *appSetup) { cfg.TrustProxy = true })
+	loginFrom := func(ip, email, password string) int {
+		t.Helper()
+		c := app.client() // a browser of its own, as an attacker's many addresses are
+		token := c.csrf("/login")
+		return c.post("/login", url.Values{"csrf": {token}, "email": {email}, "password": {password}, "return": {"/"}},
+			"X-Forwarded-For", ip).Status
+	}
+	for i := range 10 {
+		if st := loginFrom(fmt.Sprintf("198.51.100.%d", i+1), "Reader@Example.se", "guess"); st != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d, want 401", i+1, st)
+		}
+	}
+	if st := loginFrom("203.0.113.9", "reader@example.se", demoPassword); st != http.StatusTooManyRequests {
+		t.Errorf("the right password after 10 wrong ones: %d, want 429", st)
+	}
+	if st := loginFrom("203.0.113.9", "token@example.se", demoPassword); st != http.StatusSeeOther {
+		t.Errorf("another account: %d, want 303", st)
+	}
+	app.Clock.Advance(15 * time.Minute)
+	if st := loginFrom("203.0.113.10", "reader@example.se", demoPassword); st != http.StatusSeeOther {
+		t.Errorf("a quarter of an hour later: %d, want 303", st)
 	}
 }

@@ -1,59 +1,110 @@
 package handlers
 
 import (
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 )
 
-// windowLimiter allows a number of events per client per fixed one-minute window. It is small on purpose:
-// login is the only rate-limited route, and the injectable clock makes it testable.
-type windowLimiter struct {
+// slidingLimiter allows at most limit events per key in any window-long stretch of time (a sliding
+// window: a fixed one let twice the limit through across a window's edge). It keeps the times of each
+// key's recent events, at most limit of them, and forgets keys whose events all passed. The injectable
+// clock makes it testable.
+type slidingLimiter struct {
 	mu     sync.Mutex
 	limit  int
 	window time.Duration
 	now    func() time.Time
-	counts map[string]windowCount
+	events map[string][]time.Time
+	swept  time.Time
 }
 
-type windowCount struct {
-	start time.Time
-	n     int
+func newSlidingLimiter(limit int, window time.Duration, now func() time.Time) *slidingLimiter {
+	return &slidingLimiter{limit: limit, window: window, now: now, events: map[string][]time.Time{}}
 }
 
-func newWindowLimiter(limit int, window time.Duration, now func() time.Time) *windowLimiter {
-	return &windowLimiter{limit: limit, window: window, now: now, counts: map[string]windowCount{}}
-}
-
-// allow counts one event for key and reports whether it is within the limit.
-func (l *windowLimiter) allow(key string) bool {
+// allow counts one event for key and reports whether it is within the limit (a refused event is not
+// counted, so a client that keeps trying is let in again once its old events pass).
+func (l *slidingLimiter) allow(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
-	wc := l.counts[key]
-	if now.Sub(wc.start) >= l.window {
-		wc = windowCount{start: now}
-		// Forget other clients whose window has passed, so the map does not grow without bound.
-		for k, v := range l.counts {
-			if now.Sub(v.start) >= l.window {
-				delete(l.counts, k)
-			}
-		}
+	recent := l.recent(key)
+	if len(recent) >= l.limit {
+		return false
 	}
-	wc.n++
-	l.counts[key] = wc
-	return wc.n <= l.limit
+	l.events[key] = append(recent, l.now())
+	return true
 }
 
-// loginLimiter refuses more than cfg.LoginRate login attempts per minute from one client IP.
+// full reports whether key has used its limit, without counting anything.
+func (l *slidingLimiter) full(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.recent(key)) >= l.limit
+}
+
+// recent drops key's events older than the window and returns the rest (the caller holds mu). Now and
+// then it sweeps every key, so the map does not grow with clients that never come back.
+func (l *slidingLimiter) recent(key string) []time.Time {
+	now := l.now()
+	if now.Sub(l.swept) >= l.window {
+		for k, ts := range l.events {
+			if len(ts) == 0 || now.Sub(ts[len(ts)-1]) >= l.window {
+				delete(l.events, k)
+			}
+		}
+		l.swept = now
+	}
+	ts := l.events[key]
+	i := 0
+	for i < len(ts) && now.Sub(ts[i]) >= l.window {
+		i++
+	}
+	if i == len(ts) {
+		delete(l.events, key)
+		return nil
+	}
+	return ts[i:]
+}
+
+// Per-account login failures: guessing one account's password from many addresses is slowed to this many
+// wrong passwords per window, whatever the addresses (the per-IP limit alone did not see it).
+const (
+	accountFailures      = 10
+	accountFailureWindow = 15 * time.Minute
+)
+
+// loginLimits are the login's two limits: attempts per client IP per minute (cfg.LoginRate), and wrong
+// passwords per account (accountFailures per accountFailureWindow).
+type loginLimits struct {
+	perIP      *slidingLimiter
+	perAccount *slidingLimiter
+}
+
+func newLoginLimits(perMinute int, now func() time.Time) *loginLimits {
+	return &loginLimits{
+		perIP:      newSlidingLimiter(perMinute, time.Minute, now),
+		perAccount: newSlidingLimiter(accountFailures, accountFailureWindow, now),
+	}
+}
+
+// accountKey is how an account is counted: e-mail addresses differ only in case.
+func accountKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// loginLimiter refuses more than cfg.LoginRate login attempts per minute from one client IP, and any
+// attempt on an account that had accountFailures wrong passwords in the last accountFailureWindow.
 func (a *App) loginLimiter() echo.MiddlewareFunc {
-	l := newWindowLimiter(a.cfg.LoginRate, time.Minute, a.now)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if !l.allow(c.RealIP()) {
+			if !a.logins.perIP.allow(c.RealIP()) {
 				a.metrics.logins.WithLabelValues("rate_limited").Inc()
 				return &Error{Code: ETOOMANY, Message: "Too many login attempts from your network. Please wait a minute and try again."}
+			}
+			if email := c.FormValue("email"); email != "" && a.logins.perAccount.full(accountKey(email)) {
+				a.metrics.logins.WithLabelValues("account_limited").Inc()
+				return &Error{Code: ETOOMANY, Message: "Too many wrong passwords for this account. Please wait a quarter of an hour and try again, or reset your password."}
 			}
 			return next(c)
 		}

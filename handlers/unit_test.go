@@ -31,26 +31,34 @@ func TestSafeReturn(t *testing.T) {
 	}
 }
 
-func TestWindowLimiter(t *testing.T) {
+// TestSlidingLimiter: at most the limit in any window-long stretch, across a window's edge too (a fixed
+// window let twice the limit through there); refused events are not counted; keys are apart.
+func TestSlidingLimiter(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	l := newWindowLimiter(2, time.Minute, func() time.Time { return now })
+	l := newSlidingLimiter(2, time.Minute, func() time.Time { return now })
 	steps := []struct {
 		key     string
 		advance time.Duration
 		want    bool
 	}{
 		{"a", 0, true},
-		{"a", time.Second, true},
-		{"a", time.Second, false},
-		{"b", 0, true}, // other clients have their own budget
-		{"a", time.Minute, true},
+		{"a", 50 * time.Second, true},
+		{"a", 5 * time.Second, false},  // two in the last minute
+		{"b", 0, true},                 // other clients have their own budget
+		{"a", 6 * time.Second, true},   // 61 s after the first: it has passed
+		{"a", 1 * time.Second, false},  // a fixed window would have let this through (a new minute began)
+		{"a", 47 * time.Second, false}, // at 109 s: the 50 s event is 59 s old, the 61 s one 48 s
+		{"a", 2 * time.Second, true},   // at 111 s the 50 s event has passed
 	}
 	for i, s := range steps {
 		now = now.Add(s.advance)
 		if got := l.allow(s.key); got != s.want {
 			t.Errorf("step %d (%s): allow = %v, want %v", i, s.key, got, s.want)
 		}
+	}
+	if !l.full("a") || l.full("c") {
+		t.Errorf("full: a %v (want true), c %v (want false)", l.full("a"), l.full("c"))
 	}
 }
 
