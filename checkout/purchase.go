@@ -45,6 +45,20 @@ const (
 // the reconciler knows, the first purchase may have bought.
 func InFlight(s State) bool { return s == StatePlacing || s == StateUnknown }
 
+// Done reports whether a purchase in state s is over: nothing more is paid or placed for it.
+func Done(s State) bool {
+	return s == StatePlaced || s == StateConfirmed || s == StateFailed || s == StateExpired
+}
+
+// ForgetSecrets drops what a finished purchase no longer needs and should not keep: Klarna's
+// authorization token (it could still create an order while it lives) and the client token of its
+// widget. The store calls it on every save, so no finished purchase keeps them.
+func (p *Purchase) ForgetSecrets() {
+	if Done(p.State) {
+		p.AuthorizationToken, p.ClientToken = "", ""
+	}
+}
+
 // Purchase is one customer's subscription purchase journey: a Payway purchase session paid through the
 // Klarna widget.
 type Purchase struct {

@@ -139,6 +139,7 @@ func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.P
 	if err := fn(&p); err != nil {
 		return checkout.Purchase{}, err
 	}
+	p.ForgetSecrets()
 	cats, err := json.Marshal(nonNil(p.Categories))
 	if err != nil {
 		return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", err)

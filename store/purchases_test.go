@@ -296,3 +296,42 @@ func TestOneClaimPerProduct(t *testing.T) {
 		t.Errorf("%d claims, want yearly's and the other account's", n)
 	}
 }
+
+// TestFinishedPurchasesKeepNoKlarnaSecrets: a purchase saved in a finished state keeps neither Klarna's
+// authorization token nor the widget's client token, in the row itself; one still open keeps them.
+func TestFinishedPurchasesKeepNoKlarnaSecrets(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		state checkout.State
+		keeps bool
+	}{
+		{checkout.StatePlacing, true},
+		{checkout.StateUnknown, true},
+		{checkout.StatePlaced, false},
+		{checkout.StateFailed, false},
+		{checkout.StateExpired, false},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.state), func(t *testing.T) {
+			t.Parallel()
+			db := openTestDB(t)
+			p := newPurchase(t, "acc-"+string(tt.state), "monthly", checkout.StateCreated, t0.Add(48*time.Hour))
+			if err := db.CreatePurchase(t.Context(), p); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.UpdatePurchase(t.Context(), p.ID, func(q *checkout.Purchase) error {
+				q.State, q.AuthorizationToken, q.UpdatedAt = tt.state, "auth-secret", t0.Add(time.Minute)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			var auth, client string
+			if err := db.Reader().QueryRow(`SELECT authorization_token, client_token FROM purchases WHERE id = ?`, p.ID).Scan(&auth, &client); err != nil {
+				t.Fatal(err)
+			}
+			if kept := auth != "" && client != ""; kept != tt.keeps {
+				t.Errorf("state %s: authorization %q, client token %q; want kept %v", tt.state, auth, client, tt.keeps)
+			}
+		})
+	}
+}
