@@ -803,7 +803,8 @@ func TestPurchaseReset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.srv.URL+"/sandbox/v1/reset", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.srv.URL+"/sandbox/v1/reset", strings.NewReader("{}"))
+	req.Header.Set("Content-Type", "application/json") // the control API takes JSON only
 	resp, err := e.srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -42,7 +42,8 @@ type ctlResponse struct {
 	body   map[string]any
 }
 
-// ctlCall sends a request (JSON body when body != "") and decodes a JSON object answer.
+// ctlCall sends a request (declared JSON when it has a body or changes state, as the control API requires;
+// header overrides) and decodes a JSON object answer.
 func ctlCall(t *testing.T, srv *httptest.Server, method, path, body string, header http.Header) ctlResponse {
 	t.Helper()
 	var rd io.Reader
@@ -53,7 +54,7 @@ func ctlCall(t *testing.T, srv *httptest.Server, method, path, body string, head
 	if err != nil {
 		t.Fatal(err)
 	}
-	if body != "" {
+	if body != "" || (method != http.MethodGet && method != http.MethodHead) {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range header {

@@ -63,7 +63,8 @@ func (s *Server) table() []route {
 		{http.MethodGet, "/hpp/pay/{id}", http.HandlerFunc(s.browserHPP)},
 		{http.MethodPost, "/hpp/pay/{id}", http.HandlerFunc(s.browserHPPSubmit)},
 		{http.MethodGet, "/hpp/pay/{id}/result", http.HandlerFunc(s.browserHPPResult)},
-		// Sandbox control (control_*.go): JSON, no auth, never faulted.
+		// Sandbox control (control_*.go): JSON, no auth, never faulted; what changes state is refused to
+		// other origins and to anything but application/json (controlGuard, applied in routes).
 		{http.MethodPost, "/sandbox/v1/authorize", http.HandlerFunc(s.controlAuthorize)},
 		{http.MethodGet, "/sandbox/v1/scenarios", http.HandlerFunc(s.controlScenarios)},
 		{http.MethodGet, "/sandbox/v1/app-token", http.HandlerFunc(s.controlAppToken)},
@@ -86,7 +87,11 @@ func (s *Server) routes() http.Handler {
 	var paths []string
 	for _, rt := range s.table() {
 		target := rt.method + " " + rt.path
-		mux.Handle(target, s.faults.wrap(target, rt.handler)) // faults.go: armed by POST /sandbox/v1/faults
+		h := rt.handler
+		if changesState(rt.method, rt.path) {
+			h = controlGuard(h) // control_guard.go: JSON only, never from another origin
+		}
+		mux.Handle(target, s.faults.wrap(target, h)) // faults.go: armed by POST /sandbox/v1/faults
 		if _, seen := allowed[rt.path]; !seen {
 			paths = append(paths, rt.path)
 		}

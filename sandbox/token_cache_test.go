@@ -141,7 +141,7 @@ func TestBearerRefusesAtOnce(t *testing.T) {
 			refresh(t, h, tok.RefreshToken)
 		}, http.StatusUnauthorized, "Access token has been revoked"},
 		{"reset", func(t *testing.T, h http.Handler, _ tokenResponse) {
-			serve(t, h, http.MethodPost, "/sandbox/v1/reset", "", "", "", http.StatusOK)
+			serve(t, h, http.MethodPost, "/sandbox/v1/reset", "application/json", "", "", http.StatusOK)
 		}, http.StatusUnauthorized, "Invalid access token"},
 		{"clock past expiry", func(t *testing.T, h http.Handler, _ tokenResponse) {
 			serve(t, h, http.MethodPost, "/sandbox/v1/clock", "application/json", "", `{"advance":"1h"}`, http.StatusOK)

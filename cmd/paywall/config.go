@@ -10,6 +10,7 @@ import (
 	"io"
 	"maps"
 	"net"
+	"net/netip"
 	"net/url"
 	"slices"
 	"sort"
@@ -35,6 +36,7 @@ type config struct {
 	DBPath         string
 	SandboxAddr    string
 	SandboxDBPath  string
+	SandboxPublic  bool // sandbox mode may listen beyond loopback (PAYWALL_SANDBOX_PUBLIC)
 	PaywayURL      string
 	PaywayClientID string
 	PaywaySecret   string
@@ -87,6 +89,7 @@ func settings() []setting {
 		{"PAYWALL_DB", "data/paywall.db", false, "SQLite database file, created on first start (flag -db)"},
 		{"PAYWALL_SANDBOX_ADDR", "127.0.0.1:8081", false, "sandbox mode: address of the embedded sandbox"},
 		{"PAYWALL_SANDBOX_DB", "data/sandbox.db", false, "sandbox mode: the sandbox's own SQLite file"},
+		{"PAYWALL_SANDBOX_PUBLIC", "false", false, "sandbox mode: allow PAYWALL_ADDR and PAYWALL_SANDBOX_ADDR beyond loopback (0.0.0.0, a LAN or public address); exposes persona passwords and /demo/reset to anyone who reaches it"},
 		{"PAYWALL_PAYWAY_URL", "", false, "live: Payway API base URL (e.g. https://payway-api.stage.adeprimo.se)"},
 		{"PAYWALL_PAYWAY_CLIENT_ID", "", false, "live: Payway API client id"},
 		{"PAYWALL_PAYWAY_CLIENT_SECRET", "", true, "live: Payway API client secret"},
@@ -190,6 +193,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	cfg.TrustProxy = boolean("PAYWALL_TRUST_PROXY")
 	cfg.AllowHTTP = boolean("PAYWALL_ALLOW_HTTP")
+	cfg.SandboxPublic = boolean("PAYWALL_SANDBOX_PUBLIC")
 	cfg.Raise = raiseFlags{
 		SSNAlreadyTaken: boolean("PAYWALL_RAISE_ON_SSN_ALREADY_TAKEN"),
 		SSNAlreadySet:   boolean("PAYWALL_RAISE_ON_SSN_ALREADY_SET"),
@@ -271,6 +275,7 @@ func (c *config) sandboxDefaults(getenv func(string) string) []error {
 	if _, _, err := net.SplitHostPort(c.SandboxAddr); err != nil {
 		errs = append(errs, fmt.Errorf("PAYWALL_SANDBOX_ADDR: %q is not host:port", c.SandboxAddr))
 	}
+	errs = append(errs, c.loopbackChecks()...)
 	base := "http://" + c.SandboxAddr
 	c.PaywayURL, c.PaywayClientID, c.PaywaySecret = base, sandbox.PaywayClientID, sandbox.PaywayClientSecret
 	if c.PaywayOrg == "" {
@@ -287,6 +292,56 @@ func (c *config) sandboxDefaults(getenv func(string) string) []error {
 		c.TokenKey = app.SandboxTokenKey()
 	}
 	return errs
+}
+
+// loopbackChecks refuses a sandbox-mode address that other machines can reach, unless PAYWALL_SANDBOX_PUBLIC
+// says so. Sandbox mode has no secrets to protect by design: the app's demo console logs in as any persona
+// and resets everything, the sandbox's control API lists every persona's password and takes resets and
+// faults without a credential. That is right on a developer's machine and wrong on 0.0.0.0, where it used
+// to start without a word. The rule is about the mode, so it holds for `paywall sandbox` and the doctor too.
+func (c *config) loopbackChecks() []error {
+	if c.SandboxPublic {
+		return nil
+	}
+	var errs []error
+	for _, a := range []struct{ env, addr, exposes string }{
+		{"PAYWALL_ADDR", c.Addr, "the demo console, which logs in as any persona and resets everything"},
+		{"PAYWALL_SANDBOX_ADDR", c.SandboxAddr, "the sandbox control API, which lists persona passwords and resets the sandbox"},
+	} {
+		host, _, err := net.SplitHostPort(a.addr)
+		if err != nil || loopbackHost(host) {
+			continue // a malformed address is reported on its own
+		}
+		errs = append(errs, fmt.Errorf("%s: %q is reachable from other machines in sandbox mode and would expose %s to them; "+
+			"listen on localhost or 127.0.0.1 (or set PAYWALL_SANDBOX_PUBLIC=true to expose it on purpose)", a.env, a.addr, a.exposes))
+	}
+	return errs
+}
+
+// exposed lists the sandbox-mode addresses that listen beyond loopback (allowed by PAYWALL_SANDBOX_PUBLIC),
+// for the start-up warning; none in live mode.
+func (c config) exposed() []string {
+	if c.Mode != modeSandbox {
+		return nil
+	}
+	var out []string
+	for _, addr := range []string{c.Addr, c.SandboxAddr} {
+		if host, _, err := net.SplitHostPort(addr); err == nil && !loopbackHost(host) {
+			out = append(out, addr)
+		}
+	}
+	return out
+}
+
+// loopbackHost reports whether a listen host reaches this machine only: "localhost" or a loopback IP
+// (127.0.0.0/8, ::1, also IPv4-mapped). An empty host (":8080") is every interface, and any other name may
+// resolve to anything, so neither counts; names are not looked up, the answer would not bind the listener.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
 }
 
 // liveChecks requires every credential and refuses sandbox values in live mode.
@@ -368,7 +423,7 @@ func (c config) describe() []any {
 	}
 	return []any{
 		"mode", c.Mode, "addr", c.Addr, "public_url", c.PublicURL, "db", c.DBPath,
-		"sandbox_addr", c.SandboxAddr, "sandbox_db", c.SandboxDBPath,
+		"sandbox_addr", c.SandboxAddr, "sandbox_db", c.SandboxDBPath, "sandbox_public", c.SandboxPublic,
 		"payway_url", c.PaywayURL, "payway_client_id", c.PaywayClientID, "payway_client_secret", mask(c.PaywaySecret),
 		"payway_organisation", c.PaywayOrg, "klarna_url", c.KlarnaURL, "klarna_username", c.KlarnaUser,
 		"klarna_password", mask(c.KlarnaPassword), "klarna_sdk_url", c.KlarnaSDKURL, "klarna_origins", strings.Join(c.KlarnaOrigins, " "),

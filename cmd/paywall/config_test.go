@@ -116,6 +116,47 @@ func TestLoadConfig(t *testing.T) {
 			wantErr: []string{"PAYWALL_DEMO_USER/PAYWALL_DEMO_PASSWORD: set both or neither"}},
 		{name: "short demo password", env: map[string]string{"PAYWALL_DEMO_USER": "product", "PAYWALL_DEMO_PASSWORD": "short"},
 			wantErr: []string{"PAYWALL_DEMO_PASSWORD: must be at least 12 characters"}},
+		{name: "sandbox refuses every interface", env: map[string]string{"PAYWALL_ADDR": "0.0.0.0:8080"},
+			wantErr: []string{`PAYWALL_ADDR: "0.0.0.0:8080" is reachable from other machines in sandbox mode`, "PAYWALL_SANDBOX_PUBLIC=true"}},
+		{name: "sandbox refuses an empty host", env: map[string]string{"PAYWALL_ADDR": ":8080"},
+			wantErr: []string{`PAYWALL_ADDR: ":8080" is reachable`}},
+		{name: "sandbox refuses IPv6 any", env: map[string]string{"PAYWALL_ADDR": "[::]:8080"},
+			wantErr: []string{`PAYWALL_ADDR: "[::]:8080" is reachable`}},
+		{name: "sandbox refuses a public IP", env: map[string]string{"PAYWALL_ADDR": "203.0.113.7:8080"},
+			wantErr: []string{`PAYWALL_ADDR: "203.0.113.7:8080" is reachable`}},
+		{name: "sandbox refuses a host name other than localhost", env: map[string]string{"PAYWALL_ADDR": "paywall.example.se:8080"},
+			wantErr: []string{`PAYWALL_ADDR: "paywall.example.se:8080" is reachable`}},
+		{name: "sandbox refuses a public -addr flag", args: []string{"-addr", "0.0.0.0:9999"}, env: map[string]string{},
+			wantErr: []string{`PAYWALL_ADDR: "0.0.0.0:9999" is reachable`}},
+		{name: "sandbox refuses a public control API", env: map[string]string{"PAYWALL_SANDBOX_ADDR": "0.0.0.0:8081"},
+			wantErr: []string{`PAYWALL_SANDBOX_ADDR: "0.0.0.0:8081" is reachable`, "lists persona passwords"}},
+		{name: "both public addresses reported at once", env: map[string]string{"PAYWALL_ADDR": "10.0.0.5:8080", "PAYWALL_SANDBOX_ADDR": "[2001:db8::1]:8081"},
+			wantErr: []string{"PAYWALL_ADDR:", "PAYWALL_SANDBOX_ADDR:"}},
+		{name: "loopback spellings are accepted", env: map[string]string{"PAYWALL_ADDR": "LocalHost:8080", "PAYWALL_SANDBOX_ADDR": "[::1]:8081"},
+			check: func(t *testing.T, c config) {
+				if len(c.exposed()) != 0 || c.SandboxPublic {
+					t.Errorf("exposed %v, public %v", c.exposed(), c.SandboxPublic)
+				}
+			}},
+		{name: "all of 127/8 and mapped loopback are accepted", env: map[string]string{"PAYWALL_ADDR": "127.1.2.3:8080", "PAYWALL_SANDBOX_ADDR": "[::ffff:127.0.0.1]:8081"},
+			check: func(t *testing.T, c config) {
+				if len(c.exposed()) != 0 {
+					t.Errorf("exposed %v", c.exposed())
+				}
+			}},
+		{name: "the override exposes the sandbox on purpose", env: map[string]string{"PAYWALL_ADDR": "0.0.0.0:8080", "PAYWALL_SANDBOX_ADDR": "0.0.0.0:8081", "PAYWALL_SANDBOX_PUBLIC": "true"},
+			check: func(t *testing.T, c config) {
+				if !c.SandboxPublic || len(c.exposed()) != 2 {
+					t.Errorf("public %v, exposed %v", c.SandboxPublic, c.exposed())
+				}
+			}},
+		{name: "the override must be a boolean", env: map[string]string{"PAYWALL_ADDR": "0.0.0.0:8080", "PAYWALL_SANDBOX_PUBLIC": "please"},
+			wantErr: []string{`PAYWALL_SANDBOX_PUBLIC: "please" is not true or false`, "PAYWALL_ADDR: \"0.0.0.0:8080\" is reachable"}},
+		{name: "live mode listens where it is told", env: with(liveEnv, "PAYWALL_ADDR", "0.0.0.0:8080"), check: func(t *testing.T, c config) {
+			if c.Addr != "0.0.0.0:8080" || len(c.exposed()) != 0 {
+				t.Errorf("addr %s, exposed %v", c.Addr, c.exposed())
+			}
+		}},
 		{name: "valid live", env: liveEnv, check: func(t *testing.T, c config) {
 			if c.KlarnaSDKURL != liveKlarnaSDK || len(c.KlarnaOrigins) != 3 {
 				t.Errorf("SDK URL %s, origins %v", c.KlarnaSDKURL, c.KlarnaOrigins)

@@ -53,6 +53,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	log := newLogger(cfg, stdout)
 	log.Info("configuration", cfg.describe()...)
+	if exposed := cfg.exposed(); len(exposed) > 0 {
+		log.Warn("sandbox mode on an address other machines can reach (PAYWALL_SANDBOX_PUBLIC=true): persona passwords, "+
+			"/demo/login as any persona and /demo/reset are open to anyone who reaches it", "addrs", exposed)
+	}
 
 	if sandboxOnly {
 		return runSandbox(ctx, cfg, log)

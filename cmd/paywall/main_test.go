@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -121,5 +122,40 @@ func TestRunRejectsBadConfig(t *testing.T) {
 	err := run(context.Background(), nil, env(map[string]string{"PAYWALL_MODE": "nope"}), &syncBuffer{})
 	if err == nil || !strings.Contains(err.Error(), "PAYWALL_MODE") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestRunRefusesPublicSandbox: sandbox mode on an address other machines reach does not start, neither the
+// app nor `paywall sandbox` alone, and says which variable to change. The database paths point into a
+// temporary directory, so a start that went ahead would be visible as a created file.
+func TestRunRefusesPublicSandbox(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, sub, env, addr string
+	}{
+		{"app on every interface", "", "PAYWALL_ADDR", "0.0.0.0:0"},
+		{"app's sandbox on every interface", "", "PAYWALL_SANDBOX_ADDR", "0.0.0.0:0"},
+		{"sandbox alone on every interface", "sandbox", "PAYWALL_SANDBOX_ADDR", "[::]:0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			vars := map[string]string{"PAYWALL_ADDR": "127.0.0.1:0", "PAYWALL_SANDBOX_ADDR": "127.0.0.1:0",
+				"PAYWALL_DB": filepath.Join(dir, "app.db"), "PAYWALL_SANDBOX_DB": filepath.Join(dir, "sandbox.db")}
+			vars[tt.env] = tt.addr
+			var args []string
+			if tt.sub != "" {
+				args = []string{tt.sub}
+			}
+			out := &syncBuffer{}
+			err := run(t.Context(), args, env(vars), out)
+			if err == nil || !strings.Contains(err.Error(), tt.env+": ") || !strings.Contains(err.Error(), "PAYWALL_SANDBOX_PUBLIC=true") {
+				t.Fatalf("err = %v", err)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("started anyway: %d files in the data directory", len(entries))
+			}
+		})
 	}
 }

@@ -140,7 +140,9 @@ func (s *sandboxControl) call(ctx context.Context, method, path string, in, out 
 		return fmt.Errorf("sandbox control %s %s: %w", method, path, err)
 	}
 	req.Header.Set("Accept", "application/json")
-	if in != nil {
+	if in != nil || method != http.MethodGet {
+		// The sandbox takes state-changing control calls only as JSON, bodyless DELETEs included (a web
+		// page cannot send that type cross-site without a preflight the sandbox never grants).
 		req.Header.Set("Content-Type", "application/json")
 	}
 	res, err := s.http.Do(req)
