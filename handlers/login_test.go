@@ -270,3 +270,40 @@ func TestWrongPasswordsPerAccountAreLimited(t *testing.T) {
 		t.Errorf("a quarter of an hour later: %d, want 303", st)
 	}
 }
+
+// TestCSRFTokenIsTheSessions: a logged-in reader's forms must carry the token made with the session at
+// login. A same-site attacker who plants a _csrf cookie and posts its value is refused, and so is a token
+// known from before the login; the session's own token works.
+func TestCSRFTokenIsTheSessions(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	c := app.client()
+	before := c.csrf("/login")
+	if res := c.post("/login", url.Values{"csrf": {before}, "email": {"reader@example.se"}, "password": {demoPassword}, "return": {"/"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("login: %d", res.Status)
+	}
+	own := c.csrf("/subscribe")
+	if own == before {
+		t.Fatal("the CSRF token survived the login")
+	}
+	appURL := mustURL(t, app.URL)
+	plant := func(value string) {
+		c.http.Jar.SetCookies(appURL, []*http.Cookie{{Name: "_csrf", Value: value, Path: "/"}})
+	}
+	tests := []struct {
+		name   string
+		cookie string // the _csrf cookie the browser holds
+		token  string // the token the form posts
+		want   int
+	}{
+		{"planted cookie and matching token", "planted-by-a-sibling-site", "planted-by-a-sibling-site", http.StatusForbidden},
+		{"the token from before the login", before, before, http.StatusForbidden},
+		{"the session's token", own, own, http.StatusSeeOther},
+	}
+	for _, tt := range tests {
+		plant(tt.cookie)
+		if res := c.post("/checkout", url.Values{"csrf": {tt.token}, "offer": {"monthly"}}); res.Status != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, res.Status, tt.want)
+		}
+	}
+}

@@ -36,23 +36,25 @@ func (a *App) middleware(e *echo.Echo) {
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:csrf,header:X-CSRF-Token",
 		ContextKey:     csrfContextKey,
-		CookieName:     "_csrf",
+		CookieName:     csrfCookie,
 		CookieSecure:   a.cfg.SecureCookies,
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSameSite: http.SameSiteLaxMode,
-		Skipper: func(c echo.Context) bool {
-			// Machine endpoints carry no forms; everything a browser posts goes through the check. Klarna's
-			// HPP status callback is server to server: it cannot carry our token and is authenticated by the
-			// per-recovery secret in its URL instead.
-			p := c.Path()
-			return p == paths.Healthz || p == paths.Readyz || p == paths.Metrics || strings.HasPrefix(p, paths.StaticPrefix) ||
-				p == paths.HPPCallbackPattern
-		},
+		Skipper:        func(c echo.Context) bool { return csrfSkipped(c.Path()) },
 	}))
 	e.Use(a.loadSession)
+	e.Use(a.bindCSRFToSession)
 	e.Use(a.renewRejectedTokens)
 	e.Use(a.forgetOnChange)
+}
+
+// csrfSkipped names the routes without a CSRF check. Machine endpoints carry no forms; everything a browser
+// posts goes through the check. Klarna's HPP status callback is server to server: it cannot carry our token
+// and is authenticated by the per-recovery secret in its URL instead.
+func csrfSkipped(route string) bool {
+	return route == paths.Healthz || route == paths.Readyz || route == paths.Metrics ||
+		strings.HasPrefix(route, paths.StaticPrefix) || route == paths.HPPCallbackPattern
 }
 
 // renewRejectedTokens repeats a request once when Payway refused the access token it was given (401).

@@ -24,6 +24,7 @@ const (
 	keyAccessToken  = "access_token"
 	keyRefreshToken = "refresh_token"
 	keyExpiresAt    = "expires_at" // unix seconds
+	keyCSRF         = "csrf"       // the session's CSRF token (csrf.go)
 )
 
 // userContextKey is where loadSession leaves the logged-in customer.
@@ -37,6 +38,7 @@ type sessionUser struct {
 	AccessToken  string
 	RefreshToken string
 	ExpiresAt    time.Time
+	CSRF         string // the token this session's forms must carry ("" for sessions from before it existed)
 }
 
 // loadSession reads the session once per request and, when someone is logged in, puts them on the context.
@@ -63,6 +65,7 @@ func userFromSession(sess *sessions.Session) (*sessionUser, bool) {
 	u.Name, _ = sess.Values[keyName].(string)
 	u.Email, _ = sess.Values[keyEmail].(string)
 	u.RefreshToken, _ = sess.Values[keyRefreshToken].(string)
+	u.CSRF, _ = sess.Values[keyCSRF].(string)
 	if exp, ok := sess.Values[keyExpiresAt].(int64); ok {
 		u.ExpiresAt = time.Unix(exp, 0)
 	}
@@ -81,13 +84,19 @@ func (a *App) startSession(c echo.Context, acc payway.Account, tok payway.Token)
 	if err != nil {
 		return fmt.Errorf("login: session: %w", err)
 	}
+	csrf, err := newCSRFToken()
+	if err != nil {
+		return err
+	}
 	sess.Values[keyAccountID] = acc.ID
 	sess.Values[keyName] = displayName(acc)
 	sess.Values[keyEmail] = acc.Email
+	sess.Values[keyCSRF] = csrf
 	setTokens(sess, tok)
 	if err := a.sessions.Renew(c.Request(), c.Response(), sess); err != nil {
 		return fmt.Errorf("login: renew session: %w", err)
 	}
+	a.setCSRFCookie(c, csrf) // a new token with the new session: the one from before the login dies
 	return nil
 }
 
