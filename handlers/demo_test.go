@@ -1,10 +1,8 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/gob"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -175,21 +173,12 @@ func TestDemoStripOnlyInSandboxMode(t *testing.T) {
 // sessionTokens reads the Payway tokens the app keeps in its server-side session rows.
 func (a *testApp) sessionTokens() []string {
 	a.t.Helper()
-	rows, err := a.DB.Reader().Query(`SELECT data FROM sessions`)
+	all, err := a.DB.SessionValues(context.Background())
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
-		var data []byte
-		if err := rows.Scan(&data); err != nil {
-			a.t.Fatal(err)
-		}
-		values := map[any]any{}
-		if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&values); err != nil {
-			a.t.Fatalf("decode session: %v", err)
-		}
+	for _, values := range all {
 		for _, k := range []string{"access_token", "refresh_token"} {
 			if s, _ := values[k].(string); s != "" {
 				out = append(out, s)

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/base32"
+	"encoding/base64"
 	"encoding/gob"
 	"errors"
 	"fmt"
@@ -231,6 +232,10 @@ func (s *SessionStore) persist(ctx context.Context, w http.ResponseWriter, sess 
 		}
 		sess.ID = id
 	}
+	data, err := s.sealData(buf.Bytes(), sess.ID)
+	if err != nil {
+		return err
+	}
 	encoded, err := s.codec.Encode(sess.Name(), sess.ID)
 	if err != nil {
 		return fmt.Errorf("store: sign session cookie: %w", err)
@@ -251,7 +256,7 @@ func (s *SessionStore) persist(ctx context.Context, w http.ResponseWriter, sess 
 	if _, err := tx.ExecContext(ctx, `
 INSERT INTO sessions (id, data, expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
-		sess.ID, buf.Bytes(), expires, now.Unix(), now.Unix()); err != nil {
+		sess.ID, data, expires, now.Unix(), now.Unix()); err != nil {
 		return fmt.Errorf("store: save session: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -310,11 +315,46 @@ func (s *SessionStore) read(ctx context.Context, id string) (cachedSession, erro
 	if err != nil {
 		return cachedSession{}, fmt.Errorf("store: load session: %w", err)
 	}
+	data, err = s.openData(data, id)
+	if err != nil {
+		return cachedSession{}, err
+	}
 	values := make(map[any]any)
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&values); err != nil {
 		return cachedSession{}, fmt.Errorf("store: decode session: %w", err)
 	}
 	return cachedSession{values: values, expires: time.Unix(expires, 0), found: true}, nil
+}
+
+// sealData seals a session row's values with the store's token key, bound to the session id: they hold
+// the reader's Payway access and refresh tokens, which act as the reader. Without a key (tests that open
+// the store bare) the values are stored as they are.
+func (s *SessionStore) sealData(plain []byte, id string) ([]byte, error) {
+	if s.db.tokens == nil {
+		return plain, nil
+	}
+	sealed, err := s.db.tokens.seal(base64.RawStdEncoding.EncodeToString(plain), "session:"+id)
+	if err != nil {
+		return nil, fmt.Errorf("store: seal session: %w", err)
+	}
+	return []byte(sealed), nil
+}
+
+// openData opens what sealData sealed. Rows written before sessions were sealed are read as they are
+// (and sealed at their next save).
+func (s *SessionStore) openData(data []byte, id string) ([]byte, error) {
+	if !bytes.HasPrefix(data, []byte(sealedPrefix)) {
+		return data, nil
+	}
+	plain, err := s.db.tokens.open(string(data), "session:"+id)
+	if err != nil {
+		return nil, fmt.Errorf("store: open session: %w", err)
+	}
+	b, err := base64.RawStdEncoding.DecodeString(plain)
+	if err != nil {
+		return nil, fmt.Errorf("store: open session: %w", err)
+	}
+	return b, nil
 }
 
 // cookie builds the session cookie; Expires mirrors Max-Age (on the store's clock) for old clients.
@@ -333,4 +373,34 @@ func newSessionID() (string, error) {
 		return "", fmt.Errorf("store: session id: %w", err)
 	}
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b), nil
+}
+
+// SessionValues returns the values of every session row, opened (the rows are sealed): for support tools
+// and for tests that check the tokens sessions hold never reach a page.
+func (db *DB) SessionValues(ctx context.Context) ([]map[any]any, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT id, data FROM sessions`)
+	if err != nil {
+		return nil, fmt.Errorf("store: session values: %w", err)
+	}
+	defer rows.Close()
+	s := &SessionStore{db: db}
+	var out []map[any]any
+	for rows.Next() {
+		var (
+			id   string
+			data []byte
+		)
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, fmt.Errorf("store: session values: %w", err)
+		}
+		if data, err = s.openData(data, id); err != nil {
+			return nil, err
+		}
+		values := map[any]any{}
+		if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&values); err != nil {
+			return nil, fmt.Errorf("store: session values: %w", err)
+		}
+		out = append(out, values)
+	}
+	return out, rows.Err()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/gob"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -701,5 +702,49 @@ func TestSessionCacheFollowsEveryWrite(t *testing.T) {
 				t.Errorf("next request sees user %v, want %q", sess.Values["user"], tt.want)
 			}
 		})
+	}
+}
+
+// TestSessionRowsAreSealed: a session row holds the reader's Payway tokens, so it is sealed with the token
+// key and bound to its id: the row does not show them, a row copied under another id does not open, and a
+// row written before sessions were sealed still loads.
+func TestSessionRowsAreSealed(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	s := newTestStore(t, db, newTestClock(testStart))
+	cookies, id := login(t, s)
+	var data []byte
+	if err := db.Reader().QueryRow(`SELECT data FROM sessions WHERE id = ?`, id).Scan(&data); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte("subscriber@example.se")) || !bytes.HasPrefix(data, []byte(sealedPrefix)) {
+		t.Fatalf("the session row is not sealed: %q", data)
+	}
+	tests := []struct {
+		name    string
+		id      string
+		data    func() []byte
+		wantErr bool
+	}{
+		{"its own row", id, func() []byte { return data }, false},
+		{"copied to another id", "another-session-id", func() []byte { return data }, true},
+		{"written in the clear before sealing", "legacy-session-id", func() []byte {
+			var buf bytes.Buffer
+			if err := gob.NewEncoder(&buf).Encode(map[any]any{"user": "legacy@example.se"}); err != nil {
+				t.Fatal(err)
+			}
+			return buf.Bytes()
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.openData(tt.data(), tt.id)
+			if (err != nil) != tt.wantErr {
+				t.Errorf("open: %v, want error %v", err, tt.wantErr)
+			}
+		})
+	}
+	if sess, _ := roundTrip(t, s, cookies, nil); sess.IsNew || sess.Values["user"] != "subscriber@example.se" {
+		t.Errorf("the sealed session did not load: %+v", sess.Values)
 	}
 }
