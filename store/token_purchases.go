@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/paywall/paywall/checkout"
@@ -50,6 +51,10 @@ func (db *DB) insertOneClickRow(ctx context.Context, x execer, p checkout.OneCli
 	if err != nil {
 		return err
 	}
+	clientToken, secret, err := db.sealPurchaseSecrets(p)
+	if err != nil {
+		return err
+	}
 	categories, err := categoriesJSON(p.Categories)
 	if err != nil {
 		return err
@@ -57,7 +62,7 @@ func (db *DB) insertOneClickRow(ctx context.Context, x execer, p checkout.OneCli
 	_, err = x.ExecContext(ctx, `INSERT INTO token_purchases (`+tokenPurchaseColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.AccountID, p.OfferID, sealed, p.IdempotencyKey, p.OrderRequest, p.State, p.FailureCode,
-		p.StepUpID, p.KlarnaSessionID, p.ClientToken, p.HPPSessionID, p.HPPRedirectURL, p.HPPMode, p.CallbackSecret,
+		p.StepUpID, p.KlarnaSessionID, clientToken, p.HPPSessionID, p.HPPRedirectURL, p.HPPMode, secret,
 		p.Method, p.LastOutcome, unixOrZero(p.OrderingSince), p.OrderID, p.CreatedAt.Unix(), p.UpdatedAt.Unix(), p.OneTime,
 		p.SaveConsent, p.TokenSaved, categories)
 	return err
@@ -220,13 +225,17 @@ func (db *DB) saveOneClickPurchase(ctx context.Context, tx *sql.Tx, before, p ch
 	if err != nil {
 		return err
 	}
+	clientToken, secret, err := db.sealPurchaseSecrets(p)
+	if err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `UPDATE token_purchases SET state = ?, failure_code = ?, step_up_id = ?,
 		klarna_session_id = ?, client_token = ?, hpp_session_id = ?, hpp_redirect_url = ?, hpp_mode = ?,
 		callback_secret = ?, method = ?, last_outcome = ?, ordering_since = ?, order_id = ?, updated_at = ?,
 		save_consent = ?, token_saved = ?, categories_json = ?
 		WHERE id = ?`,
-		p.State, p.FailureCode, p.StepUpID, p.KlarnaSessionID, p.ClientToken, p.HPPSessionID, p.HPPRedirectURL,
-		p.HPPMode, p.CallbackSecret, p.Method, p.LastOutcome, unixOrZero(p.OrderingSince), p.OrderID,
+		p.State, p.FailureCode, p.StepUpID, p.KlarnaSessionID, clientToken, p.HPPSessionID, p.HPPRedirectURL,
+		p.HPPMode, secret, p.Method, p.LastOutcome, unixOrZero(p.OrderingSince), p.OrderID,
 		p.UpdatedAt.Unix(), p.SaveConsent, p.TokenSaved, categories, p.ID)
 	if err != nil {
 		return err
@@ -280,6 +289,12 @@ func (db *DB) scanOneClickPurchase(s scanner) (checkout.OneClickPurchase, error)
 	if p.TokenID, err = db.tokens.open(sealed, purchaseTokenWhere(p.ID)); err != nil {
 		return checkout.OneClickPurchase{}, err
 	}
+	if p.ClientToken, err = db.openLegacy(p.ClientToken, "client_token:"+p.ID); err != nil {
+		return checkout.OneClickPurchase{}, err
+	}
+	if p.CallbackSecret, err = db.openLegacy(p.CallbackSecret, "callback_secret:"+p.ID); err != nil {
+		return checkout.OneClickPurchase{}, err
+	}
 	if err := json.Unmarshal([]byte(categories), &p.Categories); err != nil {
 		return checkout.OneClickPurchase{}, fmt.Errorf("store: categories of %s: %w", p.ID, err)
 	}
@@ -299,4 +314,25 @@ func unixOrZero(t time.Time) int64 {
 		return 0
 	}
 	return t.Unix()
+}
+
+// sealPurchaseSecrets seals what a one-click purchase keeps that would let someone act on it: the Klarna
+// client token of its step-up session and the secret in its hosted page's callback URL.
+func (db *DB) sealPurchaseSecrets(p checkout.OneClickPurchase) (clientToken, secret string, err error) {
+	if clientToken, err = db.tokens.seal(p.ClientToken, "client_token:"+p.ID); err != nil {
+		return "", "", err
+	}
+	if secret, err = db.tokens.seal(p.CallbackSecret, "callback_secret:"+p.ID); err != nil {
+		return "", "", err
+	}
+	return clientToken, secret, nil
+}
+
+// openLegacy opens a sealed value, and passes through one written in the clear before these columns were
+// sealed (it is sealed at the purchase's next save).
+func (db *DB) openLegacy(value, where string) (string, error) {
+	if !strings.HasPrefix(value, sealedPrefix) {
+		return value, nil
+	}
+	return db.tokens.open(value, where)
 }

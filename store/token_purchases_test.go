@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -315,5 +316,34 @@ func TestTokenPurchasesMigrationDown(t *testing.T) {
 	}
 	if err := db.AddEvent(t.Context(), checkout.Event{PurchaseID: sub.ID, At: t0, Kind: checkout.EventState}); err != nil {
 		t.Errorf("event after up again: %v", err)
+	}
+}
+
+// TestOneClickSecretsAreSealed: a one-click purchase's step-up client token and hosted-page callback secret
+// are sealed in its row and read back as they were.
+func TestOneClickSecretsAreSealed(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	p := newOneClickPurchase(t, "acc-sealed", "digital-plus", checkout.OneClickRecovering, t0)
+	p.StepUpID = "step-up-1"
+	p.ClientToken, p.CallbackSecret = "client-token-secret", "callback-secret"
+	if err := db.CreateOneClickPurchase(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	var client, secret string
+	if err := db.Reader().QueryRow(`SELECT client_token, callback_secret FROM token_purchases WHERE id = ?`, p.ID).Scan(&client, &secret); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{client, secret} {
+		if !strings.HasPrefix(v, sealedPrefix) || strings.Contains(v, "secret") {
+			t.Errorf("stored %q, want it sealed", v)
+		}
+	}
+	got, err := db.OneClickPurchase(t.Context(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ClientToken != p.ClientToken || got.CallbackSecret != p.CallbackSecret {
+		t.Errorf("read back %q, %q", got.ClientToken, got.CallbackSecret)
 	}
 }
