@@ -262,6 +262,13 @@ func TestWrongPasswordsPerAccountAreLimited(t *testing.T) {
 	if st := loginFrom("203.0.113.9", "reader@example.se", demoPassword); st != http.StatusTooManyRequests {
 		t.Errorf("the right password after 10 wrong ones: %d, want 429", st)
 	}
+	// The refusal says when to come back, in the same words as the per-address limit.
+	blocked := app.client()
+	res := blocked.post("/login", url.Values{"csrf": {blocked.csrf("/login")}, "email": {"reader@example.se"}, "password": {"x"}, "return": {"/"}},
+		"X-Forwarded-For", "203.0.113.11")
+	if res.Header.Get("Retry-After") != "900" || !strings.Contains(res.Body, "Too many login attempts. Please wait a while") {
+		t.Errorf("account limit answer: Retry-After %q", res.Header.Get("Retry-After"))
+	}
 	if st := loginFrom("203.0.113.9", "token@example.se", demoPassword); st != http.StatusSeeOther {
 		t.Errorf("another account: %d, want 303", st)
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -98,13 +99,17 @@ func accountKey(email string) string { return strings.ToLower(strings.TrimSpace(
 func (a *App) loginLimiter() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			// One answer for both limits, so the page does not tell an attacker which one stopped them.
+			tooMany := func(outcome string, wait time.Duration) error {
+				a.metrics.logins.WithLabelValues(outcome).Inc()
+				c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())))
+				return &Error{Code: ETOOMANY, Message: "Too many login attempts. Please wait a while and try again, or reset your password."}
+			}
 			if !a.logins.perIP.allow(c.RealIP()) {
-				a.metrics.logins.WithLabelValues("rate_limited").Inc()
-				return &Error{Code: ETOOMANY, Message: "Too many login attempts from your network. Please wait a minute and try again."}
+				return tooMany("rate_limited", time.Minute)
 			}
 			if email := c.FormValue("email"); email != "" && a.logins.perAccount.full(accountKey(email)) {
-				a.metrics.logins.WithLabelValues("account_limited").Inc()
-				return &Error{Code: ETOOMANY, Message: "Too many wrong passwords for this account. Please wait a quarter of an hour and try again, or reset your password."}
+				return tooMany("account_limited", accountFailureWindow)
 			}
 			return next(c)
 		}
