@@ -101,6 +101,15 @@ func (b *browser) login(ctx context.Context, email, password string) error {
 	if err != nil {
 		return fmt.Errorf("log in as %s: %w", email, err)
 	}
+	// A login makes a new CSRF token, bound to the new session (handlers/csrf.go). A browser would read it
+	// from the page it is sent to; the bench takes it from the _csrf cookie the login set (the form token
+	// is the cookie's value), so the journey keeps its requests.
+	u, _ := url.Parse(b.base)
+	for _, c := range b.http.Jar.Cookies(u) {
+		if c.Name == "_csrf" {
+			b.csrf = c.Value
+		}
+	}
 	return nil
 }
 
