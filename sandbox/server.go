@@ -42,6 +42,9 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives request and error logs; nil discards them.
 	Logger *slog.Logger
+	// ControlUser and ControlPassword, when set, guard the control API (/sandbox/v1/*) with HTTP Basic
+	// (control_auth.go): the app sets them to the demo console's credential.
+	ControlUser, ControlPassword string
 }
 
 // Server is one running sandbox: its store, its clock and its HTTP handler.
@@ -78,6 +81,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, errors.Join(fmt.Errorf("sandbox: seed personas: %w", err), st.close())
 	}
 	s.handler = s.routes()
+	if cfg.ControlUser != "" || cfg.ControlPassword != "" {
+		s.handler = controlAuth(cfg.ControlUser, cfg.ControlPassword, s.handler)
+	}
 	return s, nil
 }
 

@@ -89,7 +89,7 @@ func settings() []setting {
 		{"PAYWALL_DB", "data/paywall.db", false, "SQLite database file, created on first start (flag -db)"},
 		{"PAYWALL_SANDBOX_ADDR", "127.0.0.1:8081", false, "sandbox mode: address of the embedded sandbox"},
 		{"PAYWALL_SANDBOX_DB", "data/sandbox.db", false, "sandbox mode: the sandbox's own SQLite file"},
-		{"PAYWALL_SANDBOX_PUBLIC", "false", false, "sandbox mode: allow PAYWALL_ADDR and PAYWALL_SANDBOX_ADDR beyond loopback (0.0.0.0, a LAN or public address); exposes persona passwords and /demo/reset to anyone who reaches it"},
+		{"PAYWALL_SANDBOX_PUBLIC", "false", false, "sandbox mode: allow PAYWALL_ADDR and PAYWALL_SANDBOX_ADDR beyond loopback (0.0.0.0, a LAN or public address); needs PAYWALL_DEMO_USER/PASSWORD, which /demo and the sandbox control API then require"},
 		{"PAYWALL_PAYWAY_URL", "", false, "live: Payway API base URL (e.g. https://payway-api.stage.adeprimo.se)"},
 		{"PAYWALL_PAYWAY_CLIENT_ID", "", false, "live: Payway API client id"},
 		{"PAYWALL_PAYWAY_CLIENT_SECRET", "", true, "live: Payway API client secret"},
@@ -301,6 +301,11 @@ func (c *config) sandboxDefaults(getenv func(string) string) []error {
 // to start without a word. The rule is about the mode, so it holds for `paywall sandbox` and the doctor too.
 func (c *config) loopbackChecks() []error {
 	if c.SandboxPublic {
+		// On purpose, then only behind the demo credential: /demo and the sandbox's control API both need it.
+		if c.DemoUser == "" || c.DemoPassword == "" {
+			return []error{errors.New("PAYWALL_SANDBOX_PUBLIC: a public sandbox needs PAYWALL_DEMO_USER and PAYWALL_DEMO_PASSWORD: " +
+				"the demo console and the sandbox's control API then ask for them")}
+		}
 		return nil
 	}
 	var errs []error

@@ -144,7 +144,10 @@ func TestLoadConfig(t *testing.T) {
 					t.Errorf("exposed %v", c.exposed())
 				}
 			}},
-		{name: "the override exposes the sandbox on purpose", env: map[string]string{"PAYWALL_ADDR": "0.0.0.0:8080", "PAYWALL_SANDBOX_ADDR": "0.0.0.0:8081", "PAYWALL_SANDBOX_PUBLIC": "true"},
+		{name: "the override needs the demo credential", env: map[string]string{"PAYWALL_ADDR": "0.0.0.0:8080", "PAYWALL_SANDBOX_PUBLIC": "true"},
+			wantErr: []string{"PAYWALL_SANDBOX_PUBLIC: a public sandbox needs PAYWALL_DEMO_USER and PAYWALL_DEMO_PASSWORD"}},
+		{name: "the override exposes the sandbox on purpose", env: map[string]string{"PAYWALL_ADDR": "0.0.0.0:8080", "PAYWALL_SANDBOX_ADDR": "0.0.0.0:8081", "PAYWALL_SANDBOX_PUBLIC": "true",
+			"PAYWALL_DEMO_USER": "product", "PAYWALL_DEMO_PASSWORD": "long enough secret"},
 			check: func(t *testing.T, c config) {
 				if !c.SandboxPublic || len(c.exposed()) != 2 {
 					t.Errorf("public %v, exposed %v", c.SandboxPublic, c.exposed())

@@ -104,7 +104,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 // runSandbox is `paywall sandbox`: the sandbox alone, for other apps and teams.
 func runSandbox(ctx context.Context, cfg config, log *slog.Logger) error {
-	sb, err := sandbox.New(ctx, sandbox.Config{DBPath: cfg.SandboxDBPath, Logger: log.With("component", "sandbox")})
+	sb, err := sandbox.New(ctx, sandbox.Config{DBPath: cfg.SandboxDBPath, Logger: log.With("component", "sandbox"),
+		ControlUser: cfg.DemoUser, ControlPassword: cfg.DemoPassword})
 	if err != nil {
 		return fmt.Errorf("start sandbox: %w", err)
 	}

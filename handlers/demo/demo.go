@@ -84,7 +84,7 @@ func New(cfg Config, deps Deps) (*Console, error) {
 	}
 	return &Console{
 		cfg: cfg, db: deps.DB, sessions: deps.Sessions, payway: deps.Payway, checkout: deps.Checkout,
-		oneclick: deps.OneClick, log: deps.Logger, sandbox: newSandboxControl(cfg.SandboxURL),
+		oneclick: deps.OneClick, log: deps.Logger, sandbox: newSandboxControl(cfg.SandboxURL, cfg.User, cfg.Password),
 	}, nil
 }
 

@@ -24,11 +24,37 @@ type sandboxControl struct {
 // on a stuck sandbox.
 const sandboxControlTimeout = 5 * time.Second
 
-func newSandboxControl(base string) *sandboxControl {
+func newSandboxControl(base, user, password string) *sandboxControl {
 	if base == "" {
 		return nil
 	}
-	return &sandboxControl{base: strings.TrimRight(base, "/"), http: &http.Client{Timeout: sandboxControlTimeout}}
+	return &sandboxControl{base: strings.TrimRight(base, "/"), http: &http.Client{
+		Timeout: sandboxControlTimeout, Transport: BasicAuth(user, password, nil),
+	}}
+}
+
+// BasicAuth is a transport that sends HTTP Basic with user and password (when user is set) on every
+// request: how the app's own callers reach a sandbox whose control API needs the demo credential (a
+// public sandbox). base nil: http.DefaultTransport.
+func BasicAuth(user, password string, base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if user == "" {
+		return base
+	}
+	return basicAuth{user: user, password: password, base: base}
+}
+
+type basicAuth struct {
+	user, password string
+	base           http.RoundTripper
+}
+
+func (b basicAuth) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.SetBasicAuth(b.user, b.password)
+	return b.base.RoundTrip(r)
 }
 
 // sandboxPersona is a persona as GET /sandbox/v1/scenarios lists it. The password stays server-side: the

@@ -122,7 +122,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		if oneClock {
 			cfg.SandboxNow = cfg.Now
 		}
-		sb, err := sandbox.New(ctx, sandbox.Config{DBPath: cfg.SandboxDBPath, Now: cfg.SandboxNow, Logger: cfg.Logger.With("component", "sandbox")})
+		// With a demo credential, the control API needs it too (a public sandbox: PAYWALL_SANDBOX_PUBLIC).
+		sb, err := sandbox.New(ctx, sandbox.Config{DBPath: cfg.SandboxDBPath, Now: cfg.SandboxNow, Logger: cfg.Logger.With("component", "sandbox"),
+			ControlUser: cfg.DemoUser, ControlPassword: cfg.DemoPassword})
 		if err != nil {
 			return nil, fmt.Errorf("start sandbox: %w", err)
 		}
@@ -235,7 +237,7 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 	}
 	if cfg.Mode == ModeSandbox {
 		// The demo personas start with the one-click token the sandbox issued to the app for them.
-		hcfg.AfterLogin = newPersonaTokens(cfg.SandboxURL, db, cfg.Now, log.With("component", "sandbox-tokens")).afterLogin
+		hcfg.AfterLogin = newPersonaTokens(cfg.SandboxURL, cfg.DemoUser, cfg.DemoPassword, db, cfg.Now, log.With("component", "sandbox-tokens")).afterLogin
 	}
 	return handlers.New(hcfg, handlers.Deps{
 		DB: db, Sessions: sessions, Payway: pw, AppTokens: appTokens, Checkout: co, OneClick: oneClick,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/handlers/demo"
 	"github.com/paywall/paywall/store"
 )
 
@@ -46,8 +47,10 @@ type personaTokens struct {
 // personaTokenTimeout bounds the control call: local and quick, and a login must not hang on it.
 const personaTokenTimeout = 5 * time.Second
 
-func newPersonaTokens(sandboxURL string, db *store.DB, now func() time.Time, log *slog.Logger) *personaTokens {
-	return &personaTokens{sandboxURL: sandboxURL, db: db, now: now, log: log, http: &http.Client{Timeout: personaTokenTimeout}}
+func newPersonaTokens(sandboxURL, controlUser, controlPassword string, db *store.DB, now func() time.Time, log *slog.Logger) *personaTokens {
+	return &personaTokens{sandboxURL: sandboxURL, db: db, now: now, log: log, http: &http.Client{
+		Timeout: personaTokenTimeout, Transport: demo.BasicAuth(controlUser, controlPassword, nil),
+	}}
 }
 
 // afterLogin is handlers.Config.AfterLogin: adopt the persona's token, if it has one. A failure is
