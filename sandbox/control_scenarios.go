@@ -8,7 +8,6 @@ import (
 // personaView is one persona as GET /sandbox/v1/scenarios lists it.
 type personaView struct {
 	Email        string `json:"email"`
-	Password     string `json:"password"`
 	Name         string `json:"name"`
 	Demonstrates string `json:"demonstrates"`
 }
@@ -40,11 +39,11 @@ type scenariosView struct {
 	KlarnaChoices   []choiceView   `json:"klarna_choices"`
 }
 
-// merchantView is a sandbox Klarna merchant: the credentials for the Klarna API and the payment categories
-// its sessions offer.
+// merchantView is a sandbox Klarna merchant: its Klarna API username (the password is the package's
+// KlarnaPassword, in README; the control API lists no passwords) and the payment categories its sessions
+// offer.
 type merchantView struct {
 	Username                string   `json:"username"`
-	Password                string   `json:"password"`
 	PaymentMethodCategories []string `json:"payment_method_categories"`
 }
 
@@ -56,7 +55,7 @@ func merchantViews() []merchantView {
 		if cats == nil {
 			cats = defaultCategories()
 		}
-		out = append(out, merchantView{Username: m.Username, Password: KlarnaPassword, PaymentMethodCategories: cats})
+		out = append(out, merchantView{Username: m.Username, PaymentMethodCategories: cats})
 	}
 	return out
 }
@@ -75,7 +74,7 @@ func (s *Server) controlScenarios(w http.ResponseWriter, r *http.Request) {
 		KlarnaChoices:   klarnaChoices(),
 	}
 	for _, p := range Personas() {
-		v.Personas = append(v.Personas, personaView{Email: p.Email, Password: p.Password,
+		v.Personas = append(v.Personas, personaView{Email: p.Email,
 			Name: strings.TrimSpace(p.FirstName + " " + p.LastName), Demonstrates: p.Demonstrates})
 	}
 	writeJSON(w, http.StatusOK, v)

@@ -177,7 +177,7 @@ func TestScenariosListKlarnaChoices(t *testing.T) {
 		mv, _ := m.(map[string]any)
 		user, _ := mv["username"].(string)
 		cats, _ := mv["payment_method_categories"].([]any)
-		if mv["password"] != KlarnaPassword || len(cats) != want[user] {
+		if _, listed := mv["password"]; listed || len(cats) != want[user] {
 			t.Errorf("merchant %v", mv)
 		}
 		delete(want, user)

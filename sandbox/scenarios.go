@@ -83,8 +83,13 @@ type Address struct {
 	ContactEmail      string `json:"contact_email,omitempty"`
 }
 
-// demoPassword is every persona's password; it is public on purpose (shown on the demo page).
-const demoPassword = "paywall-demo"
+// DemoPassword is every persona's password; it is public on purpose (shown on the demo page and in
+// README). The control API does not list it: callers that log personas in (the demo console, the bench)
+// take it from here.
+const DemoPassword = "paywall-demo"
+
+// demoPassword is DemoPassword inside the package.
+const demoPassword = DemoPassword
 
 // Personas lists the seeded customers. It returns a fresh slice each call, so callers may modify it.
 func Personas() []Persona {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/paywall/paywall/sandbox"
 )
 
 // The personas the bench uses, documented by the sandbox (GET /sandbox/v1/scenarios): a subscriber with
@@ -87,8 +89,7 @@ func personaPasswords(ctx context.Context, sandboxURL string) (map[string]string
 	defer res.Body.Close()
 	var v struct {
 		Personas []struct {
-			Email    string `json:"email"`
-			Password string `json:"password"`
+			Email string `json:"email"`
 		} `json:"personas"`
 	}
 	if err := json.NewDecoder(res.Body).Decode(&v); err != nil {
@@ -96,7 +97,7 @@ func personaPasswords(ctx context.Context, sandboxURL string) (map[string]string
 	}
 	out := map[string]string{}
 	for _, p := range v.Personas {
-		out[p.Email] = p.Password
+		out[p.Email] = sandbox.DemoPassword // the control API lists no passwords; every persona has this one
 	}
 	for _, email := range []string{subscriberEmail, readerEmail} {
 		if out[email] == "" {

@@ -45,6 +45,9 @@ type Config struct {
 	// internal/app enables the console only when they are set; in sandbox mode they are optional (a shared
 	// demo machine).
 	User, Password string
+	// PersonaPassword is the sandbox personas' password ("log in as"; sandbox.DemoPassword, filled by
+	// internal/app): the sandbox's control API does not list passwords.
+	PersonaPassword string
 }
 
 // Deps are what the console reads and calls besides the app's pages (handlers.App, given to Register).
@@ -298,7 +301,7 @@ func (d *Console) persona(ctx context.Context, email string) (sandboxPersona, er
 
 // passwordLogin is the real login with a persona's credentials.
 func (d *Console) passwordLogin(c echo.Context, p sandboxPersona) error {
-	err := d.app.PasswordLogin(c, p.Email, p.Password)
+	err := d.app.PasswordLogin(c, p.Email, d.cfg.PersonaPassword)
 	if errors.Is(err, handlers.ErrBadCredentials) {
 		return &handlers.Error{Code: handlers.EINTERNAL, Message: "The sandbox refused its own persona's password. Reset the demo data and try again.", Err: err}
 	}

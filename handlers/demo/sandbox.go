@@ -57,11 +57,10 @@ func (b basicAuth) RoundTrip(r *http.Request) (*http.Response, error) {
 	return b.base.RoundTrip(r)
 }
 
-// sandboxPersona is a persona as GET /sandbox/v1/scenarios lists it. The password stays server-side: the
-// console logs in with it and never shows it.
+// sandboxPersona is a persona as GET /sandbox/v1/scenarios lists it (without a password: the console logs
+// in with Config.PersonaPassword, server-side, and never shows it).
 type sandboxPersona struct {
 	Email        string `json:"email"`
-	Password     string `json:"password"`
 	Name         string `json:"name"`
 	Demonstrates string `json:"demonstrates"`
 }

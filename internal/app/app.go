@@ -257,7 +257,7 @@ func demoConsole(cfg Config, deps demo.Deps) (*demo.Console, error) {
 	}
 	dcfg := demo.Config{Sandbox: sandboxMode, User: cfg.DemoUser, Password: cfg.DemoPassword}
 	if sandboxMode {
-		dcfg.SandboxURL = cfg.SandboxURL
+		dcfg.SandboxURL, dcfg.PersonaPassword = cfg.SandboxURL, sandbox.DemoPassword
 	}
 	return demo.New(dcfg, deps) // refuses half a credential
 }
