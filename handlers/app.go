@@ -95,6 +95,9 @@ type App struct {
 	assets    *static.Assets
 	sdkOrigin string
 	metrics   *metrics
+	buffers   *bufferPool  // render buffers (render.go)
+	shared    *sharedPages // the pages of readers without a session, rendered once (shared_pages.go)
+	fragments *fragments   // parts of pages shared by many readers (shared_pages.go)
 }
 
 // New builds the Echo app with every route, middleware and the error handler.
@@ -143,8 +146,11 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 		cfg: cfg, db: deps.DB, sessions: deps.Sessions, payway: deps.Payway, checkout: deps.Checkout,
 		oneclick: deps.OneClick, appTokens: deps.AppTokens, log: deps.Logger,
 		registry: deps.Registry, now: deps.Now, assets: assets, sdkOrigin: sdkOrigin, metrics: m,
-		upstream: newUpstreamCache(deps.Now),
-		logins:   newLoginLimits(cfg.LoginRate, deps.Now),
+		upstream:  newUpstreamCache(deps.Now),
+		logins:    newLoginLimits(cfg.LoginRate, deps.Now),
+		buffers:   newBufferPool(),
+		shared:    newSharedPages(deps.Now),
+		fragments: newFragments(deps.Now),
 	}
 	a.csp = contentSecurityPolicy(klarnaSources(a.sdkOrigin, a.cfg.KlarnaOrigins))
 	e := echo.New()

@@ -46,6 +46,11 @@ func (a *App) bindCSRFToSession(next echo.HandlerFunc) echo.HandlerFunc {
 		u := currentUser(c)
 		switch {
 		case r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions:
+			if u != nil && u.CSRF != "" && csrfToken(c) != u.CSRF {
+				// The _csrf cookie outlived (a day) or lost its pair with the session (a week): its
+				// forms would post a token the check below refuses, so the cookie gets the session's.
+				a.setCSRFCookie(c, u.CSRF)
+			}
 		case u == nil || u.CSRF == "":
 		case r.Header.Get("Sec-Fetch-Site") == "same-origin":
 		case csrfSkipped(c.Path()):

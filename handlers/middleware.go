@@ -41,7 +41,8 @@ func (a *App) middleware(e *echo.Echo) {
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSameSite: http.SameSiteLaxMode,
-		Skipper:        func(c echo.Context) bool { return csrfSkipped(c.Path()) },
+		// Shared pages (shared_pages.go) carry no form and no token: no cookie to make for them.
+		Skipper: func(c echo.Context) bool { return csrfSkipped(c.Path()) || (sharedRoute(c.Path()) && servesShared(c)) },
 	}))
 	e.Use(a.loadSession)
 	e.Use(a.bindCSRFToSession)
