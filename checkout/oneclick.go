@@ -136,7 +136,7 @@ type SavedMethod struct {
 	MaskedNumber string
 	Status       string // ACTIVE, CANCELLED, SUSPENDED, or NOT_FOUND when Klarna does not know it
 	UpdatedAt    time.Time
-	tokenID      string // the token read: a cached read of another (older) token is not this account's method
+	none         bool // the account has no saved token (a kept answer; SavedMethod returns ErrNoSavedMethod)
 }
 
 // TokenNotFound is SavedMethod.Status when the app's saved token is one Klarna does not know.
@@ -273,17 +273,22 @@ func (o *OneClick) Offer(id string) (OneClickOffer, bool) {
 }
 
 // SavedMethod reads the app's saved token of the customer from the store and its details from Klarna.
-// ErrNoSavedMethod when the account has none.
+// ErrNoSavedMethod when the account has none. Both answers are kept for savedMethodTTL (the account
+// page shows them on every view); whatever changes the account's token calls ForgetSavedMethod. Charges
+// never use this reading: they read the token from the store each time.
 func (o *OneClick) SavedMethod(ctx context.Context, c Customer) (SavedMethod, error) {
-	tok, err := o.savedToken(ctx, c)
-	if err != nil {
-		return SavedMethod{}, err
-	}
-	read := func(ctx context.Context) (SavedMethod, error) { return o.readMethod(ctx, tok) }
-	m, err := o.methods.Get(ctx, c.AccountID, read)
-	if err == nil && m.tokenID != tok.TokenID { // the account saved another token since
-		o.methods.Delete(c.AccountID)
-		m, err = o.methods.Get(ctx, c.AccountID, read)
+	m, err := o.methods.Get(ctx, c.AccountID, func(ctx context.Context) (SavedMethod, error) {
+		tok, err := o.savedToken(ctx, c)
+		if errors.Is(err, ErrNoSavedMethod) {
+			return SavedMethod{none: true}, nil // kept too: most readers have none
+		}
+		if err != nil {
+			return SavedMethod{}, err
+		}
+		return o.readMethod(ctx, tok)
+	})
+	if err == nil && m.none {
+		return SavedMethod{}, ErrNoSavedMethod
 	}
 	return m, err
 }
@@ -298,7 +303,7 @@ func (o *OneClick) ForgetSavedMethod(accountID string) { o.methods.Delete(accoun
 
 // readMethod asks Klarna what the token is now.
 func (o *OneClick) readMethod(ctx context.Context, tok SavedToken) (SavedMethod, error) {
-	m := SavedMethod{UpdatedAt: tok.CreatedAt, tokenID: tok.TokenID}
+	m := SavedMethod{UpdatedAt: tok.CreatedAt}
 	t, err := o.klarna.ReadCustomerToken(ctx, tok.TokenID)
 	switch {
 	case err == nil:

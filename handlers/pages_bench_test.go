@@ -19,16 +19,18 @@ func BenchmarkPages(b *testing.B) {
 	if res := subscriber.login("token@example.se", demoPassword, "/"); res.Status != http.StatusSeeOther {
 		b.Fatalf("login: %d", res.Status)
 	}
-	cookies := subscriber.http.Jar.Cookies(mustURL(b, app.URL))
+	reader := app.client()
+	purchase := reader.startPurchase("reader@example.se", "monthly")
 	pages := []struct {
 		name, path string
-		loggedIn   bool
+		as         *client // nil: anonymous
 	}{
-		{"home", "/", false},
-		{"article anonymous", "/articles/" + premium.Slug, false},
-		{"article subscriber", "/articles/" + premium.Slug, true},
-		{"subscribe anonymous", "/subscribe", false},
-		{"account subscriber", "/account", true},
+		{"home", "/", nil},
+		{"article anonymous", "/articles/" + premium.Slug, nil},
+		{"article subscriber", "/articles/" + premium.Slug, subscriber},
+		{"subscribe anonymous", "/subscribe", nil},
+		{"checkout reader", "/checkout/" + purchase, reader},
+		{"account subscriber", "/account", subscriber},
 	}
 	for _, p := range pages {
 		b.Run(p.name, func(b *testing.B) {
@@ -36,8 +38,8 @@ func BenchmarkPages(b *testing.B) {
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					req := httptest.NewRequest(http.MethodGet, p.path, nil)
-					if p.loggedIn {
-						for _, c := range cookies {
+					if p.as != nil {
+						for _, c := range p.as.http.Jar.Cookies(mustURL(b, app.URL)) {
 							req.AddCookie(c)
 						}
 					}

@@ -22,12 +22,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/handlers"
 	"github.com/paywall/paywall/internal/apilog"
+	"github.com/paywall/paywall/internal/cache"
 	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/store"
@@ -71,6 +73,9 @@ type Console struct {
 	log      *slog.Logger
 	sandbox  *sandboxControl // the sandbox's control API; nil without SandboxURL
 	app      *handlers.App   // the app's layout, logins and session; set by Register
+	// owners remembers whose each purchase is (it never changes), so the strip on every page about a
+	// purchase does not read it a second time; cleared by a demo reset.
+	owners *cache.TTL[string, purchaseOwnership]
 }
 
 // New builds the console. It refuses half a credential: a user without a password (or the reverse) would
@@ -88,6 +93,7 @@ func New(cfg Config, deps Deps) (*Console, error) {
 	return &Console{
 		cfg: cfg, db: deps.DB, sessions: deps.Sessions, payway: deps.Payway, checkout: deps.Checkout,
 		oneclick: deps.OneClick, log: deps.Logger, sandbox: newSandboxControl(cfg.SandboxURL, cfg.User, cfg.Password),
+		owners: cache.New[string, purchaseOwnership](10*time.Minute, 10_000, nil),
 	}, nil
 }
 
@@ -526,6 +532,7 @@ func (d *Console) resetData(ctx context.Context, keepFaults bool) error {
 	if err := d.db.ResetDemoData(ctx); err != nil {
 		return err
 	}
+	d.owners.Clear()
 	// The sandbox forgot every token it issued, the app token for pricing included.
 	d.app.ForgetAppToken()
 	d.log.InfoContext(ctx, "demo data reset", "faults_kept", len(armed))

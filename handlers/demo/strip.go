@@ -67,8 +67,21 @@ func (d *Console) whatHappenedHref(c echo.Context, purchaseID string) string {
 	return paths.DemoPurchase(purchaseID)
 }
 
+// purchaseOwnership is whose a purchase is and of which kind.
+type purchaseOwnership struct{ account, kind string }
+
 // purchaseOwner is the account and kind of a purchase of either kind; store.ErrNotFound when there is none.
+// Answers are remembered (Console.owners): a purchase never changes hands.
 func (d *Console) purchaseOwner(ctx context.Context, id string) (account, kind string, err error) {
+	o, err := d.owners.Get(ctx, id, func(ctx context.Context) (purchaseOwnership, error) {
+		account, kind, err := d.readPurchaseOwner(ctx, id)
+		return purchaseOwnership{account, kind}, err
+	})
+	return o.account, o.kind, err
+}
+
+// readPurchaseOwner reads purchaseOwner's answer from the store.
+func (d *Console) readPurchaseOwner(ctx context.Context, id string) (account, kind string, err error) {
 	p, err := d.db.Purchase(ctx, id)
 	if err == nil {
 		return p.AccountID, store.KindSubscription, nil
