@@ -137,17 +137,11 @@ func (o *OneClick) answer(ctx context.Context, id string, order klarna.Order, ke
 		to   State
 		code string
 	)
-	secret := ""
 	switch {
 	case kerr == nil:
 		to = OneClickCompleted
 	case errors.As(kerr, &ke) && ke.StepUpID != "":
 		to = OneClickRecovering
-		s, err := NewID() // 160 random bits: the HPP callback URL's secret
-		if err != nil {
-			return OneClickPurchase{}, err
-		}
-		secret = s
 	case klarnaAnswered(kerr):
 		to, code = OneClickFailed, failureCode(kerr)
 	case apilog.NotSent(kerr) && !sentBefore:
@@ -167,7 +161,7 @@ func (o *OneClick) answer(ctx context.Context, id string, order klarna.Order, ke
 		case OneClickCompleted:
 			p.OrderID, p.Method = order.OrderID, RecoveryMethodToken
 		case OneClickRecovering:
-			p.StepUpID, p.CallbackSecret = ke.StepUpID, secret
+			p.StepUpID = ke.StepUpID
 		}
 		return nil
 	})

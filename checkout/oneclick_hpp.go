@@ -2,9 +2,12 @@ package checkout
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/klarna"
@@ -12,14 +15,27 @@ import (
 
 // hppMerchantURLs are where the hosted page sends the customer (every outcome to the same return page,
 // whose ?outcome= is only a hint: the status is read from Klarna) and where Klarna posts status updates,
-// authenticated by the recovery's secret.
-func (o *OneClick) hppMerchantURLs(p OneClickPurchase) *klarna.HPPMerchantURLs {
+// authenticated by the page's secret.
+func (o *OneClick) hppMerchantURLs(p OneClickPurchase, secret string) *klarna.HPPMerchantURLs {
 	ret := func(outcome string) string { return o.cfg.RecoveryReturnURL(p.ID, outcome) }
 	return &klarna.HPPMerchantURLs{
 		Success: ret("success"), Cancel: ret("cancel"), Back: ret("back"), Failure: ret("failure"), Error: ret("error"),
-		StatusUpdate: o.cfg.HPPCallbackURL(p.ID, p.CallbackSecret),
+		StatusUpdate: o.cfg.HPPCallbackURL(p.ID, secret),
 	}
 }
+
+// callbackHashPrefix marks a stored callback hash (older rows held the secret itself, sealed).
+const callbackHashPrefix = "sha256:"
+
+// CallbackHash is what the store keeps of a hosted page's callback secret: its SHA-256. The secret is
+// 160 random bits, so the hash needs no salt or stretching to be useless to whoever reads it.
+func CallbackHash(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return callbackHashPrefix + hex.EncodeToString(sum[:])
+}
+
+// IsCallbackHash reports whether a stored value is a CallbackHash rather than an older row's secret.
+func IsCallbackHash(v string) bool { return strings.HasPrefix(v, callbackHashPrefix) }
 
 func validMode(mode string) (string, bool) {
 	switch mode {
@@ -85,7 +101,13 @@ func (o *OneClick) startHPP(ctx context.Context, c Customer, id, placeOrderMode 
 			return "", ErrNotRecovering
 		}
 	}
-	hpp, err := o.createHPP(ctx, p, mode)
+	// Each page gets a secret of its own for its status callbacks; only its hash is kept (CallbackHash),
+	// so a copy of the database cannot forge a callback. The previous page was retired above.
+	secret, err := NewID() // 160 random bits
+	if err != nil {
+		return "", err
+	}
+	hpp, err := o.createHPP(ctx, p, mode, secret)
 	if klarnaAnswered(err) && klarna.IsNotFound(err) {
 		// "Payment session has expired" (a hosted page needs a live payment session): make a new one. A
 		// payment session Klarna calls completed is not renewed: it may hold an order whose answer was
@@ -96,7 +118,7 @@ func (o *OneClick) startHPP(ctx context.Context, c Customer, id, placeOrderMode 
 		if p.State != OneClickRecovering {
 			return "", ErrNotRecovering
 		}
-		hpp, err = o.createHPP(ctx, p, mode)
+		hpp, err = o.createHPP(ctx, p, mode, secret)
 	}
 	switch {
 	case err == nil:
@@ -110,6 +132,7 @@ func (o *OneClick) startHPP(ctx context.Context, c Customer, id, placeOrderMode 
 			return nil
 		}
 		p.HPPSessionID, p.HPPRedirectURL, p.HPPMode, p.LastOutcome, p.UpdatedAt = hpp.SessionID, hpp.RedirectURL, mode, "", o.cfg.Now()
+		p.CallbackHash = CallbackHash(secret)
 		return nil
 	})
 	if err != nil {
@@ -119,10 +142,10 @@ func (o *OneClick) startHPP(ctx context.Context, c Customer, id, placeOrderMode 
 	return hpp.RedirectURL, nil
 }
 
-func (o *OneClick) createHPP(ctx context.Context, p OneClickPurchase, mode string) (klarna.HPPSession, error) {
+func (o *OneClick) createHPP(ctx context.Context, p OneClickPurchase, mode, secret string) (klarna.HPPSession, error) {
 	return o.klarna.CreateHPPSession(WithPurchase(ctx, p.ID), klarna.HPPSessionRequest{
 		PaymentSessionURL: o.klarna.PaymentSessionURL(p.KlarnaSessionID),
-		MerchantURLs:      o.hppMerchantURLs(p),
+		MerchantURLs:      o.hppMerchantURLs(p, secret),
 		Options:           &klarna.HPPOptions{PlaceOrderMode: mode},
 	})
 }
@@ -229,7 +252,7 @@ func (o *OneClick) hppCallback(ctx context.Context, id, secret string, body []by
 	if err != nil {
 		return fmt.Errorf("checkout: HPP callback: %w", err)
 	}
-	if p.CallbackSecret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(p.CallbackSecret)) != 1 {
+	if p.CallbackHash == "" || subtle.ConstantTimeCompare([]byte(CallbackHash(secret)), []byte(p.CallbackHash)) != 1 {
 		return ErrNotFound
 	}
 	cb, err := klarna.DecodeHPPStatusCallback(body)

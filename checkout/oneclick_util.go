@@ -13,9 +13,9 @@ import (
 )
 
 // public is the purchase as handlers see it: the same record without the idempotency key, the stored
-// request and the callback secret, which only the journey uses.
+// request and the callback hash, which only the journey uses.
 func public(p OneClickPurchase) OneClickPurchase {
-	p.IdempotencyKey, p.OrderRequest, p.CallbackSecret = "", "", ""
+	p.IdempotencyKey, p.OrderRequest, p.CallbackHash = "", "", ""
 	return p
 }
 

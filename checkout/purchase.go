@@ -107,9 +107,11 @@ type OneClickPurchase struct {
 	HPPSessionID    string
 	HPPRedirectURL  string
 	HPPMode         string // place_order_mode of the HPP session
-	CallbackSecret  string // per-recovery secret in the HPP status_update URL
-	Method          string // token, sdk, hpp or klarna: how the order was made
-	LastOutcome     string
+	// CallbackHash is CallbackHash(secret) of the secret in the current hosted page's status_update URL.
+	// The secret itself is kept nowhere: a new page gets a new one, and a callback is checked by its hash.
+	CallbackHash string
+	Method       string // token, sdk, hpp or klarna: how the order was made
+	LastOutcome  string
 	// OrderingSince is when the current order call was claimed; zero when none is in flight.
 	OrderingSince time.Time
 	OrderID       string

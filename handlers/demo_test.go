@@ -683,7 +683,7 @@ func TestDemoSecretsNeverShown(t *testing.T) {
 				secrets = append(secrets, p.ClientToken, p.AuthorizationToken)
 			} else {
 				tp := app.tokenPurchase(id)
-				secrets = append(secrets, tp.TokenID, tp.ClientToken, tp.CallbackSecret)
+				secrets = append(secrets, tp.TokenID, tp.ClientToken, app.hppCallbackSecret(tp.HPPSessionID))
 			}
 
 			events, err := app.DB.Events(context.Background(), id)

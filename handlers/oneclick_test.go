@@ -449,6 +449,22 @@ func TestHPPReturnNeverTrustsTheQuery(t *testing.T) {
 	}
 }
 
+// hppCallbackSecret is the secret in the status_update URL the app gave Klarna for the hosted page (read
+// from the sandbox, which keeps it as Klarna would; the app keeps only its hash). "" for no page.
+func (a *testApp) hppCallbackSecret(hppSessionID string) string {
+	a.t.Helper()
+	if hppSessionID == "" {
+		return ""
+	}
+	var raw string
+	a.sandboxQuery(`SELECT json_extract(merchant_urls_json, '$.status_update') FROM hpp_sessions WHERE id = ?`, []any{hppSessionID}, &raw)
+	u, err := url.Parse(raw)
+	if err != nil || u.Query().Get("secret") == "" {
+		a.t.Fatalf("status_update URL %q carries no secret", raw)
+	}
+	return u.Query().Get("secret")
+}
+
 func TestHPPCallback(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t)
@@ -456,8 +472,9 @@ func TestHPPCallback(t *testing.T) {
 	id := c.startRecovery()
 	hppURL := c.startHPP(id, "NONE")
 	p := app.tokenPurchase(id)
-	if p.CallbackSecret == "" || p.HPPSessionID == "" {
-		t.Fatalf("no callback secret or HPP session stored: %+v", p)
+	secret := app.hppCallbackSecret(p.HPPSessionID)
+	if !checkout.IsCallbackHash(p.CallbackHash) || p.CallbackHash != checkout.CallbackHash(secret) || p.HPPSessionID == "" {
+		t.Fatalf("want the hash of the page's callback secret and its session stored: %+v", p)
 	}
 	callback := func(id, secret, eventID, status string) int {
 		t.Helper()
@@ -481,7 +498,7 @@ func TestHPPCallback(t *testing.T) {
 	}{
 		{"wrong secret", id, "forged", http.StatusNotFound},
 		{"no secret", id, "", http.StatusNotFound},
-		{"unknown recovery", "NOSUCHRECOVERY", p.CallbackSecret, http.StatusNotFound},
+		{"unknown recovery", "NOSUCHRECOVERY", secret, http.StatusNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -490,7 +507,7 @@ func TestHPPCallback(t *testing.T) {
 			}
 		})
 	}
-	bad, _ := app.raw.Post(app.URL+"/recovery/"+id+"/hpp/callback?secret="+p.CallbackSecret, "application/json", strings.NewReader(`{"nope":`))
+	bad, _ := app.raw.Post(app.URL+"/recovery/"+id+"/hpp/callback?secret="+secret, "application/json", strings.NewReader(`{"nope":`))
 	if bad.StatusCode != http.StatusBadRequest {
 		t.Errorf("malformed callback: %d", bad.StatusCode)
 	}
@@ -503,11 +520,11 @@ func TestHPPCallback(t *testing.T) {
 	// confirms by reading the session), duplicates and the late return change nothing.
 	c.hppSubmit(hppURL, "pay")
 	for range 2 {
-		if got := callback(id, p.CallbackSecret, "evt-paid", "COMPLETED"); got != http.StatusNoContent {
+		if got := callback(id, secret, "evt-paid", "COMPLETED"); got != http.StatusNoContent {
 			t.Fatalf("callback: %d", got)
 		}
 	}
-	if got := callback(id, p.CallbackSecret, "evt-late", "COMPLETED"); got != http.StatusNoContent {
+	if got := callback(id, secret, "evt-late", "COMPLETED"); got != http.StatusNoContent {
 		t.Fatalf("another callback: %d", got)
 	}
 	if res := c.get("/recovery/" + id + "/return?outcome=success"); res.Header.Get("Location") != "/account/purchases/"+id {

@@ -30,6 +30,9 @@ type DB struct {
 	reader     *sql.DB
 	migrations *goose.Provider
 	tokens     *sealer // seals Klarna customer tokens; nil without WithTokenKey
+	// previousTokens are the keys the database may still be sealed with (WithTokenKey's previous):
+	// Open rotates from them to tokens.
+	previousTokens []*sealer
 	// reads and writes are the prepared statements of the hot queries, per pool (stmts.go).
 	reads, writes *stmtCache
 	// sessions keeps decoded session rows for sessionCacheTTL (sessions.go): every request reads its
@@ -54,10 +57,13 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	var tokens *sealer
+	var (
+		tokens   *sealer
+		previous []*sealer
+	)
 	if o.tokenKey != nil {
 		var err error
-		if tokens, err = newSealer(o.tokenKey); err != nil {
+		if tokens, previous, err = newSealers(o.tokenKey, o.previous); err != nil {
 			return nil, err
 		}
 	}
@@ -90,7 +96,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
 
-	db := &DB{writer: writer, reader: reader, migrations: provider, tokens: tokens,
+	db := &DB{writer: writer, reader: reader, migrations: provider, tokens: tokens, previousTokens: previous,
 		reads: newStmtCache(reader), writes: newStmtCache(writer),
 		sessions:  cache.New[string, cachedSession](sessionCacheTTL, 0, nil),
 		articles:  cache.New[string, Article](articleCacheTTL, 1000, nil),

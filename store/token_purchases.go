@@ -13,7 +13,7 @@ import (
 )
 
 const tokenPurchaseColumns = `id, account_id, offer_id, token_id, idempotency_key, order_request, state, failure_code,
-	step_up_id, klarna_session_id, client_token, hpp_session_id, hpp_redirect_url, hpp_mode, callback_secret, method,
+	step_up_id, klarna_session_id, client_token, hpp_session_id, hpp_redirect_url, hpp_mode, callback_hash, method,
 	last_outcome, ordering_since, order_id, created_at, updated_at, one_time, save_consent, token_saved, categories_json`
 
 // CreateOneClickPurchase stores a new token purchase.
@@ -231,7 +231,7 @@ func (db *DB) saveOneClickPurchase(ctx context.Context, tx *sql.Tx, before, p ch
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE token_purchases SET state = ?, failure_code = ?, step_up_id = ?,
 		klarna_session_id = ?, client_token = ?, hpp_session_id = ?, hpp_redirect_url = ?, hpp_mode = ?,
-		callback_secret = ?, method = ?, last_outcome = ?, ordering_since = ?, order_id = ?, updated_at = ?,
+		callback_hash = ?, method = ?, last_outcome = ?, ordering_since = ?, order_id = ?, updated_at = ?,
 		save_consent = ?, token_saved = ?, categories_json = ?
 		WHERE id = ?`,
 		p.State, p.FailureCode, p.StepUpID, p.KlarnaSessionID, clientToken, p.HPPSessionID, p.HPPRedirectURL,
@@ -281,7 +281,7 @@ func (db *DB) scanOneClickPurchase(s scanner) (checkout.OneClickPurchase, error)
 	)
 	err := s.Scan(&p.ID, &p.AccountID, &p.OfferID, &sealed, &p.IdempotencyKey, &p.OrderRequest, &p.State,
 		&p.FailureCode, &p.StepUpID, &p.KlarnaSessionID, &p.ClientToken, &p.HPPSessionID, &p.HPPRedirectURL,
-		&p.HPPMode, &p.CallbackSecret, &p.Method, &p.LastOutcome, &ordering, &p.OrderID, &created, &updated, &p.OneTime,
+		&p.HPPMode, &p.CallbackHash, &p.Method, &p.LastOutcome, &ordering, &p.OrderID, &created, &updated, &p.OneTime,
 		&p.SaveConsent, &p.TokenSaved, &categories)
 	if err != nil {
 		return checkout.OneClickPurchase{}, err
@@ -292,8 +292,14 @@ func (db *DB) scanOneClickPurchase(s scanner) (checkout.OneClickPurchase, error)
 	if p.ClientToken, err = db.openLegacy(p.ClientToken, "client_token:"+p.ID); err != nil {
 		return checkout.OneClickPurchase{}, err
 	}
-	if p.CallbackSecret, err = db.openLegacy(p.CallbackSecret, "callback_secret:"+p.ID); err != nil {
-		return checkout.OneClickPurchase{}, err
+	if !checkout.IsCallbackHash(p.CallbackHash) && p.CallbackHash != "" {
+		// A row from before hashing holds the secret itself (sealed, or older still in the clear):
+		// read as its hash, and written back as one at the purchase's next save.
+		secret, err := db.openLegacy(p.CallbackHash, "callback_secret:"+p.ID)
+		if err != nil {
+			return checkout.OneClickPurchase{}, err
+		}
+		p.CallbackHash = checkout.CallbackHash(secret)
 	}
 	if err := json.Unmarshal([]byte(categories), &p.Categories); err != nil {
 		return checkout.OneClickPurchase{}, fmt.Errorf("store: categories of %s: %w", p.ID, err)
@@ -316,16 +322,17 @@ func unixOrZero(t time.Time) int64 {
 	return t.Unix()
 }
 
-// sealPurchaseSecrets seals what a one-click purchase keeps that would let someone act on it: the Klarna
-// client token of its step-up session and the secret in its hosted page's callback URL.
-func (db *DB) sealPurchaseSecrets(p checkout.OneClickPurchase) (clientToken, secret string, err error) {
+// sealPurchaseSecrets seals what a one-click purchase keeps that would let someone act on it, the Klarna
+// client token of its step-up session, and passes on the hash of its hosted page's callback secret (a
+// hash needs no sealing: the secret itself is kept nowhere).
+func (db *DB) sealPurchaseSecrets(p checkout.OneClickPurchase) (clientToken, callbackHash string, err error) {
 	if clientToken, err = db.tokens.seal(p.ClientToken, "client_token:"+p.ID); err != nil {
 		return "", "", err
 	}
-	if secret, err = db.tokens.seal(p.CallbackSecret, "callback_secret:"+p.ID); err != nil {
-		return "", "", err
+	if p.CallbackHash != "" && !checkout.IsCallbackHash(p.CallbackHash) {
+		return "", "", fmt.Errorf("store: purchase %s: CallbackHash is not a checkout.CallbackHash", p.ID)
 	}
-	return clientToken, secret, nil
+	return clientToken, p.CallbackHash, nil
 }
 
 // openLegacy opens a sealed value, and passes through one written in the clear before these columns were

@@ -35,7 +35,7 @@ func TestTokenPurchaseRoundTrip(t *testing.T) {
 	db := openTestDB(t)
 	p := newOneClickPurchase(t, "acc1", "epaper-archive", checkout.OneClickRecovering, t0)
 	p.KlarnaSessionID, p.ClientToken, p.HPPSessionID, p.HPPRedirectURL, p.HPPMode = "ks", "ct", "hpp", "https://pay/x", "NONE"
-	p.CallbackSecret, p.LastOutcome, p.OrderingSince = "secret", "back", t0.Add(time.Minute)
+	p.CallbackHash, p.LastOutcome, p.OrderingSince = checkout.CallbackHash("secret"), "back", t0.Add(time.Minute)
 	if err := db.CreateOneClickPurchase(t.Context(), p); err != nil {
 		t.Fatal(err)
 	}
@@ -319,31 +319,56 @@ func TestTokenPurchasesMigrationDown(t *testing.T) {
 	}
 }
 
-// TestOneClickSecretsAreSealed: a one-click purchase's step-up client token and hosted-page callback secret
-// are sealed in its row and read back as they were.
-func TestOneClickSecretsAreSealed(t *testing.T) {
+// TestOneClickSecretsAtRest: a one-click purchase's step-up client token is sealed in its row and read back
+// as it was; of its hosted page's callback secret only the hash is stored, and a row from before hashing
+// (the secret sealed) reads as the secret's hash and is stored as the hash at its next save.
+func TestOneClickSecretsAtRest(t *testing.T) {
 	t.Parallel()
 	db := openTestDB(t)
 	p := newOneClickPurchase(t, "acc-sealed", "digital-plus", checkout.OneClickRecovering, t0)
 	p.StepUpID = "step-up-1"
-	p.ClientToken, p.CallbackSecret = "client-token-secret", "callback-secret"
+	p.ClientToken, p.CallbackHash = "client-token-secret", checkout.CallbackHash("callback-secret")
 	if err := db.CreateOneClickPurchase(t.Context(), p); err != nil {
 		t.Fatal(err)
 	}
-	var client, secret string
-	if err := db.Reader().QueryRow(`SELECT client_token, callback_secret FROM token_purchases WHERE id = ?`, p.ID).Scan(&client, &secret); err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range []string{client, secret} {
-		if !strings.HasPrefix(v, sealedPrefix) || strings.Contains(v, "secret") {
-			t.Errorf("stored %q, want it sealed", v)
+	stored := func() (client, hash string) {
+		t.Helper()
+		if err := db.Reader().QueryRow(`SELECT client_token, callback_hash FROM token_purchases WHERE id = ?`, p.ID).Scan(&client, &hash); err != nil {
+			t.Fatal(err)
 		}
+		return client, hash
+	}
+	client, hash := stored()
+	if !strings.HasPrefix(client, sealedPrefix) || strings.Contains(client, "secret") {
+		t.Errorf("stored client token %q, want it sealed", client)
+	}
+	if hash != p.CallbackHash || strings.Contains(hash, "callback-secret") {
+		t.Errorf("stored callback %q, want the hash %q", hash, p.CallbackHash)
 	}
 	got, err := db.OneClickPurchase(t.Context(), p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ClientToken != p.ClientToken || got.CallbackSecret != p.CallbackSecret {
-		t.Errorf("read back %q, %q", got.ClientToken, got.CallbackSecret)
+	if got.ClientToken != p.ClientToken || got.CallbackHash != p.CallbackHash {
+		t.Errorf("read back %q, %q", got.ClientToken, got.CallbackHash)
+	}
+
+	// A row written before hashing: the secret itself, sealed.
+	legacy, err := db.tokens.seal("older-secret", "callback_secret:"+p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Writer().Exec(`UPDATE token_purchases SET callback_hash = ? WHERE id = ?`, legacy, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err = db.OneClickPurchase(t.Context(), p.ID)
+	if err != nil || got.CallbackHash != checkout.CallbackHash("older-secret") {
+		t.Fatalf("legacy row reads as %q (%v), want the secret's hash", got.CallbackHash, err)
+	}
+	if _, err := db.UpdateOneClickPurchase(t.Context(), p.ID, func(*checkout.OneClickPurchase) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, hash := stored(); hash != checkout.CallbackHash("older-secret") {
+		t.Errorf("after a save the legacy row holds %q, want the hash", hash)
 	}
 }

@@ -38,19 +38,47 @@ type Option func(*options)
 
 type options struct {
 	tokenKey []byte
+	previous [][]byte
 }
 
-// WithTokenKey gives the store the 32-byte key it seals Klarna customer tokens with. Without it the
-// store works for everything else and refuses to write or read a token. The first open with a key
-// records the key's fingerprint; a later open with another key fails with ErrTokenKey.
-func WithTokenKey(key []byte) Option {
-	return func(o *options) { o.tokenKey = append([]byte(nil), key...) }
+// WithTokenKey gives the store the 32-byte key it seals Klarna customer tokens (and session rows) with.
+// Without it the store works for everything else and refuses to write or read a token. The first open
+// with a key records the key's fingerprint; a later open with another key fails with ErrTokenKey.
+//
+// previous are keys the database may have been sealed with before (PAYWALL_TOKEN_KEY_PREVIOUS): when the
+// recorded fingerprint is one of theirs, Open seals every sealed value again under key, in one
+// transaction, and records key's fingerprint. That is how the key is rotated; afterwards the previous
+// key is no longer needed.
+func WithTokenKey(key []byte, previous ...[]byte) Option {
+	return func(o *options) {
+		o.tokenKey = append([]byte(nil), key...)
+		for _, p := range previous {
+			o.previous = append(o.previous, append([]byte(nil), p...))
+		}
+	}
 }
 
 // sealer seals and opens tokens under one key.
 type sealer struct {
 	aead        cipher.AEAD
 	fingerprint string
+}
+
+// newSealers builds the current key's sealer and the previous keys'.
+func newSealers(key []byte, previous [][]byte) (*sealer, []*sealer, error) {
+	current, err := newSealer(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	var prev []*sealer
+	for i, k := range previous {
+		s, err := newSealer(k)
+		if err != nil {
+			return nil, nil, fmt.Errorf("previous token key %d: %w", i+1, err)
+		}
+		prev = append(prev, s)
+	}
+	return current, prev, nil
 }
 
 func newSealer(key []byte) (*sealer, error) {
@@ -136,7 +164,13 @@ func (db *DB) checkTokenKey(ctx context.Context) error {
 	case err != nil:
 		return fmt.Errorf("store: token key: %w", err)
 	case !hmac.Equal([]byte(stored), []byte(db.tokens.fingerprint)):
-		return fmt.Errorf("%w (the database's tokens were sealed with key %s…, this key is %s…)", ErrTokenKey, stored[:8], db.tokens.fingerprint[:8])
+		old := db.previousKey(stored)
+		if old == nil {
+			return fmt.Errorf("%w (the database's tokens were sealed with key %s…, this key is %s…)", ErrTokenKey, stored[:8], db.tokens.fingerprint[:8])
+		}
+		if err := db.rotateTokenKey(ctx, tx, old); err != nil {
+			return err
+		}
 	}
 	if err := db.sealClearTokens(ctx, tx); err != nil {
 		return err
@@ -181,3 +215,79 @@ func (db *DB) sealClearTokens(ctx context.Context, tx *sql.Tx) error {
 // accountTokenWhere and purchaseTokenWhere name the rows a sealed token is bound to.
 func accountTokenWhere(accountID string) string { return "account:" + accountID }
 func purchaseTokenWhere(id string) string       { return "purchase:" + id }
+
+// previousKey is the previous key (WithTokenKey) with the fingerprint, or nil.
+func (db *DB) previousKey(fingerprint string) *sealer {
+	for _, s := range db.previousTokens {
+		if hmac.Equal([]byte(s.fingerprint), []byte(fingerprint)) {
+			return s
+		}
+	}
+	return nil
+}
+
+// sealedColumn is one column holding sealed values, and how to name the row a value is bound to.
+type sealedColumn struct {
+	table, column, key string
+	where              func(key string) string
+}
+
+// sealedColumns lists every column the token key seals (rows written before a column was sealed hold
+// clear values, left as they are: they are sealed at their next save).
+func sealedColumns() []sealedColumn {
+	return []sealedColumn{
+		{"customer_tokens", "sealed_token", "account_id", accountTokenWhere},
+		{"token_purchases", "token_id", "id", purchaseTokenWhere},
+		{"token_purchases", "client_token", "id", func(id string) string { return "client_token:" + id }},
+		{"token_purchases", "callback_hash", "id", func(id string) string { return "callback_secret:" + id }}, // rows from before hashing
+		{"sessions", "data", "id", func(id string) string { return "session:" + id }},
+	}
+}
+
+// rotateTokenKey seals every sealed value again under the current key (they were sealed with old) and
+// records the current key's fingerprint, inside tx: a rotation is all done or not at all.
+func (db *DB) rotateTokenKey(ctx context.Context, tx *sql.Tx, old *sealer) error {
+	n := 0
+	for _, col := range sealedColumns() {
+		rows, err := tx.QueryContext(ctx, `SELECT `+col.key+`, CAST(`+col.column+` AS TEXT) FROM `+col.table+
+			` WHERE CAST(`+col.column+` AS TEXT) LIKE 'v1.%'`)
+		if err != nil {
+			return fmt.Errorf("store: rotate token key: %s: %w", col.table, err)
+		}
+		sealed := map[string]string{}
+		for rows.Next() {
+			var k, v string
+			if err := rows.Scan(&k, &v); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: rotate token key: %s: %w", col.table, err)
+			}
+			sealed[k] = v
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: rotate token key: %s: %w", col.table, err)
+		}
+		for k, v := range sealed {
+			plain, err := old.open(v, col.where(k))
+			if err != nil {
+				return fmt.Errorf("store: rotate token key: %s.%s of %s: %w", col.table, col.column, k, err)
+			}
+			again, err := db.tokens.seal(plain, col.where(k))
+			if err != nil {
+				return err
+			}
+			var value any = again
+			if col.table == "sessions" {
+				value = []byte(again) // the column is a BLOB
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE `+col.table+` SET `+col.column+` = ? WHERE `+col.key+` = ?`, value, k); err != nil {
+				return fmt.Errorf("store: rotate token key: %s: %w", col.table, err)
+			}
+			n++
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE token_key SET fingerprint = ? WHERE id = 1`, db.tokens.fingerprint); err != nil {
+		return fmt.Errorf("store: rotate token key: record fingerprint: %w", err)
+	}
+	return nil
+}

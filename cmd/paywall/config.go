@@ -48,23 +48,25 @@ type config struct {
 	KlarnaOrigins  []string
 	SessionKey     []byte
 	TokenKey       []byte // seals the app's Klarna customer tokens at rest (AES-256-GCM)
-	SessionMaxAge  time.Duration
-	RequestTimeout time.Duration
-	ShutdownGrace  time.Duration
-	PaywayTimeout  time.Duration
-	KlarnaTimeout  time.Duration
-	ReconcileEvery time.Duration
-	LoginRate      int
-	TrustProxy     bool
-	AllowHTTP      bool   // live mode may use http:// URLs (PAYWALL_ALLOW_HTTP)
-	MetricsToken   string // bearer token for /metrics in live mode
-	CataloguePath  string
-	Recovery       string // sdk or hpp: the recovery page's first choice
-	DemoUser       string // HTTP Basic user of the demo console; with DemoPassword, turns it on in live mode
-	DemoPassword   string
-	Raise          raiseFlags
-	LogLevel       string
-	LogFormat      string
+	// PreviousTokenKeys are earlier token keys: the store rotates from them to TokenKey at start.
+	PreviousTokenKeys [][]byte
+	SessionMaxAge     time.Duration
+	RequestTimeout    time.Duration
+	ShutdownGrace     time.Duration
+	PaywayTimeout     time.Duration
+	KlarnaTimeout     time.Duration
+	ReconcileEvery    time.Duration
+	LoginRate         int
+	TrustProxy        bool
+	AllowHTTP         bool   // live mode may use http:// URLs (PAYWALL_ALLOW_HTTP)
+	MetricsToken      string // bearer token for /metrics in live mode
+	CataloguePath     string
+	Recovery          string // sdk or hpp: the recovery page's first choice
+	DemoUser          string // HTTP Basic user of the demo console; with DemoPassword, turns it on in live mode
+	DemoPassword      string
+	Raise             raiseFlags
+	LogLevel          string
+	LogFormat         string
 }
 
 // raiseFlags are Payway's raise_on_* flags sent with every order.
@@ -101,6 +103,7 @@ func settings() []setting {
 		{"PAYWALL_KLARNA_ORIGINS", "", false, "live: extra CSP sources for Klarna's SDK (default " + liveKlarnaOrigins + ")"},
 		{"PAYWALL_SESSION_KEY", "", true, "hex key (>= 32 bytes) signing session cookies; required live, random per start in sandbox"},
 		{"PAYWALL_TOKEN_KEY", "", true, "64 hex characters (32 bytes) sealing the saved Klarna customer tokens (AES-256-GCM); required live, sandbox default: the documented development key"},
+		{"PAYWALL_TOKEN_KEY_PREVIOUS", "", true, "rotating the token key: the earlier PAYWALL_TOKEN_KEY values (64 hex characters each, comma-separated); the start seals everything again under PAYWALL_TOKEN_KEY, after which they can go"},
 		{"PAYWALL_SESSION_MAX_AGE", "168h", false, "how long a login lasts"},
 		{"PAYWALL_REQUEST_TIMEOUT", "15s", false, "per-request timeout"},
 		{"PAYWALL_SHUTDOWN_GRACE", "10s", false, "how long in-flight requests may finish on SIGINT/SIGTERM (money calls then get up to their own timeout)"},
@@ -245,6 +248,19 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 			bad("PAYWALL_TOKEN_KEY", "must be exactly 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`")
 		}
 		cfg.TokenKey = b
+	}
+	if keys := vals["PAYWALL_TOKEN_KEY_PREVIOUS"]; keys != "" {
+		for i, key := range strings.Split(keys, ",") {
+			b, err := hex.DecodeString(strings.TrimSpace(key))
+			if err != nil || len(b) != 32 {
+				bad("PAYWALL_TOKEN_KEY_PREVIOUS", "key %d must be exactly 64 hex characters (32 bytes); separate keys with commas", i+1)
+				continue
+			}
+			cfg.PreviousTokenKeys = append(cfg.PreviousTokenKeys, b)
+		}
+		if vals["PAYWALL_TOKEN_KEY"] == "" {
+			bad("PAYWALL_TOKEN_KEY_PREVIOUS", "needs PAYWALL_TOKEN_KEY, the key to rotate to")
+		}
 	}
 
 	switch cfg.Mode {
@@ -432,7 +448,7 @@ func (c config) describe() []any {
 		"payway_url", c.PaywayURL, "payway_client_id", c.PaywayClientID, "payway_client_secret", mask(c.PaywaySecret),
 		"payway_organisation", c.PaywayOrg, "klarna_url", c.KlarnaURL, "klarna_username", c.KlarnaUser,
 		"klarna_password", mask(c.KlarnaPassword), "klarna_sdk_url", c.KlarnaSDKURL, "klarna_origins", strings.Join(c.KlarnaOrigins, " "),
-		"session_key", mask(string(c.SessionKey)), "token_key", mask(string(c.TokenKey)), "session_max_age", c.SessionMaxAge.String(),
+		"session_key", mask(string(c.SessionKey)), "token_key", mask(string(c.TokenKey)), "previous_token_keys", len(c.PreviousTokenKeys), "session_max_age", c.SessionMaxAge.String(),
 		"request_timeout", c.RequestTimeout.String(), "payway_timeout", c.PaywayTimeout.String(),
 		"klarna_timeout", c.KlarnaTimeout.String(), "reconcile_every", c.ReconcileEvery.String(), "login_rate", c.LoginRate, "trust_proxy", c.TrustProxy,
 		"catalogue", c.CataloguePath, "recovery", c.Recovery, "raise_on", fmt.Sprintf("%+v", c.Raise),

@@ -74,6 +74,18 @@ func TestLoadConfig(t *testing.T) {
 			wantErr: []string{"PAYWALL_TOKEN_KEY: must be exactly 64 hex characters"}},
 		{name: "a token key that is not hex", env: map[string]string{"PAYWALL_TOKEN_KEY": strings.Repeat("zz", 32)},
 			wantErr: []string{"PAYWALL_TOKEN_KEY: must be exactly 64 hex characters"}},
+		{name: "previous token keys need the key to rotate to", env: map[string]string{"PAYWALL_TOKEN_KEY_PREVIOUS": strings.Repeat("02", 32)},
+			wantErr: []string{"PAYWALL_TOKEN_KEY_PREVIOUS: needs PAYWALL_TOKEN_KEY"}},
+		{name: "a previous token key of the wrong length", env: map[string]string{
+			"PAYWALL_TOKEN_KEY": strings.Repeat("01", 32), "PAYWALL_TOKEN_KEY_PREVIOUS": strings.Repeat("02", 32) + "," + strings.Repeat("03", 16)},
+			wantErr: []string{"PAYWALL_TOKEN_KEY_PREVIOUS: key 2 must be exactly 64 hex characters"}},
+		{name: "previous token keys, comma-separated", env: map[string]string{
+			"PAYWALL_TOKEN_KEY": strings.Repeat("01", 32), "PAYWALL_TOKEN_KEY_PREVIOUS": strings.Repeat("02", 32) + ", " + strings.Repeat("03", 32)},
+			check: func(t *testing.T, c config) {
+				if len(c.PreviousTokenKeys) != 2 || c.PreviousTokenKeys[0][0] != 2 || c.PreviousTokenKeys[1][0] != 3 {
+					t.Errorf("previous token keys %x", c.PreviousTokenKeys)
+				}
+			}},
 		{name: "sandbox takes a token key of its own", env: map[string]string{"PAYWALL_TOKEN_KEY": strings.Repeat("01", 32)},
 			check: func(t *testing.T, c config) {
 				if len(c.TokenKey) != 32 || c.TokenKey[0] != 1 {

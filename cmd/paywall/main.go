@@ -129,7 +129,7 @@ func (cfg config) appConfig(log *slog.Logger, reg *prometheus.Registry) app.Conf
 		PaywayURL: cfg.PaywayURL, PaywayClientID: cfg.PaywayClientID, PaywaySecret: cfg.PaywaySecret, PaywayOrg: cfg.PaywayOrg,
 		KlarnaURL: cfg.KlarnaURL, KlarnaUser: cfg.KlarnaUser, KlarnaPassword: cfg.KlarnaPassword,
 		KlarnaSDKURL: cfg.KlarnaSDKURL, KlarnaOrigins: cfg.KlarnaOrigins,
-		SessionKey: cfg.SessionKey, TokenKey: cfg.TokenKey, SessionMaxAge: cfg.SessionMaxAge,
+		SessionKey: cfg.SessionKey, TokenKey: cfg.TokenKey, PreviousTokenKeys: cfg.PreviousTokenKeys, SessionMaxAge: cfg.SessionMaxAge,
 		RequestTimeout: cfg.RequestTimeout, PaywayTimeout: cfg.PaywayTimeout, KlarnaTimeout: cfg.KlarnaTimeout,
 		ReconcileEvery: cfg.ReconcileEvery, LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy,
 		MetricsToken: cfg.MetricsToken, CataloguePath: cfg.CataloguePath, Recovery: cfg.Recovery, DemoUser: cfg.DemoUser, DemoPassword: cfg.DemoPassword,

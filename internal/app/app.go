@@ -55,8 +55,11 @@ type Config struct {
 	SessionKey []byte // signs the session cookie (32+ bytes)
 	// TokenKey seals the saved Klarna customer tokens at rest (32 bytes, AES-256-GCM). Required live;
 	// sandbox mode falls back to SandboxTokenKey.
-	TokenKey      []byte
-	SessionMaxAge time.Duration // 0: the store's default
+	TokenKey []byte
+	// PreviousTokenKeys are earlier token keys: at start the store seals everything again under TokenKey
+	// (store.WithTokenKey) when the database was sealed with one of them.
+	PreviousTokenKeys [][]byte
+	SessionMaxAge     time.Duration // 0: the store's default
 
 	RequestTimeout time.Duration // 0: the handlers' default
 	LoginRate      int           // login attempts per minute per client IP; 0: the default
@@ -134,7 +137,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			cfg.Now = sb.Now
 		}
 	}
-	db, err := store.Open(ctx, cfg.DBPath, store.WithTokenKey(cfg.TokenKey))
+	db, err := store.Open(ctx, cfg.DBPath, store.WithTokenKey(cfg.TokenKey, cfg.PreviousTokenKeys...))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
