@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/i18n"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/static"
 	"github.com/paywall/paywall/store"
@@ -98,6 +99,7 @@ type App struct {
 	buffers   *bufferPool  // render buffers (render.go)
 	shared    *sharedPages // the pages of readers without a session, rendered once (shared_pages.go)
 	fragments *fragments   // parts of pages shared by many readers (shared_pages.go)
+	i18n      *i18n.Bundle // the pages' messages in Swedish and English (language.go)
 }
 
 // New builds the Echo app with every route, middleware and the error handler.
@@ -138,6 +140,10 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("handlers: %w", err)
 	}
+	messages, err := i18n.New()
+	if err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
+	}
 	m, err := newMetrics(deps.Registry)
 	if err != nil {
 		return nil, fmt.Errorf("handlers: %w", err)
@@ -151,6 +157,7 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 		buffers:   newBufferPool(),
 		shared:    newSharedPages(deps.Now),
 		fragments: newFragments(deps.Now),
+		i18n:      messages,
 	}
 	a.csp = contentSecurityPolicy(klarnaSources(a.sdkOrigin, a.cfg.KlarnaOrigins))
 	e := echo.New()

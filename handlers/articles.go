@@ -21,7 +21,7 @@ import (
 func (a *App) home(c echo.Context) error {
 	if servesShared(c) {
 		return a.renderShared(c, func(ctx context.Context) (templ.Component, error) {
-			return a.homePage(ctx, a.sharedPage(""))
+			return a.homePage(ctx, a.sharedPage("", c))
 		})
 	}
 	comp, err := a.homePage(c.Request().Context(), a.page(c, ""))
@@ -58,7 +58,7 @@ func (a *App) article(c echo.Context) error {
 			if err != nil {
 				return nil, err
 			}
-			return articlePage(a.sharedPage(art.Title), art, !art.Premium), nil
+			return articlePage(a.sharedPage(art.Title, c), art, !art.Premium), nil
 		})
 	}
 	art, err := a.articleBySlug(c.Request().Context(), slug)
@@ -73,7 +73,7 @@ func (a *App) article(c echo.Context) error {
 		}
 	}
 	p := a.page(c, art.Title)
-	key := fmt.Sprintf("article|%s|unlocked=%t|user=%t", art.Slug, unlocked, p.User != nil)
+	key := fmt.Sprintf("article|%s|%s|unlocked=%t|user=%t", localizer(c).Lang(), art.Slug, unlocked, p.User != nil)
 	content, err := a.fragment(c.Request().Context(), key, views.ArticleContent(p, articleView(art, unlocked)))
 	if err != nil {
 		return err

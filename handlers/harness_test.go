@@ -139,6 +139,18 @@ type client struct {
 	http *http.Client
 }
 
+// englishBrowser is a browser that prefers English (Accept-Language: en-GB) unless the request says
+// otherwise: most tests read the English pages; the Swedish ones send their own header or cookie.
+type englishBrowser struct{ base http.RoundTripper }
+
+func (b englishBrowser) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Header.Get("Accept-Language") == "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("Accept-Language", "en-GB,en;q=0.9")
+	}
+	return b.base.RoundTrip(r)
+}
+
 func (a *testApp) client() *client {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -146,7 +158,7 @@ func (a *testApp) client() *client {
 	}
 	return &client{t: a.t, app: a, http: &http.Client{
 		Jar:           jar,
-		Transport:     http.DefaultTransport.(*http.Transport).Clone(), // see testApp.raw
+		Transport:     englishBrowser{http.DefaultTransport.(*http.Transport).Clone()}, // see testApp.raw
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 }

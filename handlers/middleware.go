@@ -27,6 +27,7 @@ func (a *App) middleware(e *echo.Echo) {
 			return err
 		},
 	}))
+	e.Use(a.localize)
 	e.Use(a.securityHeaders)
 	e.Use(middleware.BodyLimit("1M"))
 	e.Use(middleware.ContextTimeout(a.cfg.RequestTimeout))

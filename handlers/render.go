@@ -51,9 +51,10 @@ func (a *App) render(c echo.Context, status int, comp templ.Component) error {
 
 // page is the layout model for this request.
 func (a *App) page(c echo.Context, title string) views.Page {
-	p := a.sharedPage(title)
+	p := a.sharedPage(title, c)
 	p.CSRF = csrfToken(c)
 	p.RequestID = requestID(c)
+	p.Path = c.Request().URL.RequestURI()
 	if u := currentUser(c); u != nil {
 		p.User = &views.User{Name: u.Name, Email: u.Email}
 	}
@@ -65,6 +66,6 @@ func (a *App) page(c echo.Context, title string) views.Page {
 
 // sharedPage is the layout model of a page every reader without a session sees alike (shared_pages.go):
 // nobody logged in, no CSRF token, no request id, no demo strip (it needs a session to say anything).
-func (a *App) sharedPage(title string) views.Page {
-	return views.Page{Title: title, Env: a.envLabel(), Asset: a.assets.Path}
+func (a *App) sharedPage(title string, c echo.Context) views.Page {
+	return views.Page{Title: title, Env: a.envLabel(), Asset: a.assets.Path, Path: c.Request().URL.Path}
 }

@@ -31,6 +31,7 @@ func (a *App) routes(e *echo.Echo) {
 		{"login", http.MethodPost, paths.LoginPage, a.login, mw(a.loginLimiter())},
 		{"logout", http.MethodPost, paths.Logout, a.logout, nil},
 		{"subscribe", http.MethodGet, paths.SubscribePage, a.subscribe, nil},
+		{"language", http.MethodGet, paths.Language, a.switchLanguage, nil},
 		{"checkout.start", http.MethodPost, paths.CheckoutStart, a.startCheckout, mw(a.knownOffer, a.requireCustomer(chosenOffer))},
 		{"checkout.page", http.MethodGet, paths.CheckoutPattern, a.checkoutPage, customer(thisPage)},
 		{"checkout.order", http.MethodPost, paths.CheckoutOrderPattern, a.placeOrder, customer(backToID(paths.Checkout))},

@@ -39,6 +39,7 @@ func TestBuildersFollowTheNamedRoutes(t *testing.T) {
 		{"logout", http.MethodPost, paths.Logout},
 		{"subscribe", http.MethodGet, paths.SubscribeOffer("monthly", "/articles/x")},
 		{"subscribe", http.MethodGet, paths.Subscribe(paths.Account)},
+		{"language", http.MethodGet, paths.SwitchLanguage("en", "/articles/x")},
 		{"checkout.start", http.MethodPost, paths.CheckoutStart},
 		{"checkout.page", http.MethodGet, paths.Checkout(id)},
 		{"checkout.order", http.MethodPost, paths.CheckoutOrder(id)},

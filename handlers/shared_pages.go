@@ -63,9 +63,9 @@ func servesShared(c echo.Context) bool {
 	return err != nil
 }
 
-// sharedPageKey names a shared page: the request path (one page per article).
+// sharedPageKey names a shared page: its language and the request path (one page per article).
 func sharedPageKey(c echo.Context) string {
-	return c.Request().URL.Path
+	return string(localizer(c).Lang()) + " " + c.Request().URL.Path
 }
 
 // renderShared answers with the shared page for this request, building it with build (rendered for a

@@ -18,6 +18,8 @@ type Page struct {
 	Demo *DemoBar
 	// Wide lets the page use the full width (the demo console's tables and charts).
 	Wide bool
+	// Path is this page's address (path and query), where the footer's language switch comes back to.
+	Path string
 }
 
 // User is the logged-in customer as shown in the header.

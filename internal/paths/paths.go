@@ -32,6 +32,7 @@ const (
 	DemoFaultsClear   = "/demo/faults/clear"
 	DemoReset         = "/demo/reset"
 	DemoPurchases     = "/demo/purchases" // GET ?id= looks a purchase up
+	Language          = "/language"       // GET ?to=sv|en&return=: the reader's language, kept in a cookie
 	Healthz           = "/healthz"
 	Readyz            = "/readyz"
 	Metrics           = "/metrics"
@@ -65,6 +66,11 @@ func Article(slug string) string { return articlePrefix + slug }
 
 // ArticleSlug is the slug of an article's page, and false for any other path.
 func ArticleSlug(path string) (string, bool) { return strings.CutPrefix(path, articlePrefix) }
+
+// SwitchLanguage is the link that switches the pages to lang and comes back to ret.
+func SwitchLanguage(lang, ret string) string {
+	return Language + "?to=" + url.QueryEscape(lang) + "&return=" + url.QueryEscape(ret)
+}
 
 // Login is the login page, coming back to ret afterwards (the handlers keep ret to a local path).
 func Login(ret string) string { return LoginPage + "?return=" + url.QueryEscape(ret) }

@@ -1,0 +1,142 @@
+package i18n
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestEveryMessageIsTranslated fails when a message exists in one language and not the other, or when code
+// asks for a message no file has: t(ctx, "Id") in views, tr(c, "Id") in handlers, .T("Id") anywhere.
+func TestEveryMessageIsTranslated(t *testing.T) {
+	ids, err := Messages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := map[Lang]map[string]bool{}
+	for _, l := range Langs() {
+		has[l] = map[string]bool{}
+		for _, id := range ids[l] {
+			has[l][id] = true
+		}
+	}
+	for _, l := range Langs() {
+		for _, other := range Langs() {
+			for _, id := range ids[l] {
+				if !has[other][id] {
+					t.Errorf("%s has %q, %s does not", l, id, other)
+				}
+			}
+		}
+	}
+
+	used := regexp.MustCompile(`(?:\bt\(ctx,\s*|\btr\(c,\s*|\.T\()"([A-Z][A-Za-z0-9]*)"\s*[,)]`)
+	comment := regexp.MustCompile(`(?m)^\s*//.*$`)
+	root := filepath.Join("..", "..")
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !(strings.HasSuffix(path, ".templ") || strings.HasSuffix(path, ".go")) || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range used.FindAllSubmatch(comment.ReplaceAll(src, nil), -1) {
+			id := string(m[1])
+			for _, l := range Langs() {
+				if !has[l][id] {
+					t.Errorf("%s asks for %q, which %s lacks", path, id, l)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNegotiate(t *testing.T) {
+	b, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, chosen, accept string
+		want                 Lang
+	}{
+		{"nothing said: Swedish", "", "", Swedish},
+		{"a Swedish browser", "", "sv-SE,sv;q=0.9,en;q=0.8", Swedish},
+		{"an English browser", "", "en-GB,en;q=0.9", English},
+		{"English preferred over Swedish", "", "en-US, sv;q=0.5", English},
+		{"a German browser that reads English", "", "de-DE, en;q=0.5", English},
+		{"a language we lack: Swedish", "", "de-DE", Swedish},
+		{"the reader's choice wins", "sv", "en-GB", Swedish},
+		{"the reader chose English", "en", "sv-SE", English},
+		{"a forged cookie is ignored", "xx", "en", English},
+		{"a malformed header", "", ";;;q=", Swedish},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := b.Negotiate(tt.chosen, tt.accept); got != tt.want {
+				t.Errorf("Negotiate(%q, %q) = %s, want %s", tt.chosen, tt.accept, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFormats(t *testing.T) {
+	b, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, en := b.Localizer(Swedish), b.Localizer(English)
+	day := time.Date(2026, time.December, 26, 14, 5, 0, 0, time.UTC)
+	nb := "\u00a0"
+	tests := []struct {
+		name, got, want string
+	}{
+		{"sv whole kronor", sv.Money(139), "139" + nb + "kr"},
+		{"sv öre", sv.Money(99.5), "99,50" + nb + "kr"},
+		{"sv thousands", sv.Money(1290), "1" + nb + "290" + nb + "kr"},
+		{"en whole kronor", en.Money(139), "SEK 139"},
+		{"en öre", en.Money(99.5), "SEK 99.50"},
+		{"en thousands", en.Money(1290), "SEK 1,290"},
+		{"sv per month", sv.Per(139, "month", 1), "139" + nb + "kr/mån"},
+		{"sv per year", sv.Per(1290, "month", 12), "1" + nb + "290" + nb + "kr/år"},
+		{"sv per quarter", sv.Per(399, "month", 3), "399" + nb + "kr per 3 månader"},
+		{"en per month", en.Per(139, "month", 1), "SEK 139/month"},
+		{"en every 3 months", en.Every("month", 3), "3 months"},
+		{"sv every month", sv.Every("month", 1), "månad"},
+		{"sv every 2 weeks", sv.Every("week", 2), "2 veckor"},
+		{"unknown period type", en.Every("fortnight", 2), "2 fortnight"},
+		{"sv date", sv.Date(day), "26 december 2026"},
+		{"en date", en.Date(day), "26 December 2026"},
+		{"sv date and time", sv.DateTime(day), "26 december 2026 14:05"},
+		{"tags", sv.Lang().Tag() + " " + en.Lang().Tag(), "sv-SE en-SE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
+	}
+	if got := sv.T("NoSuchMessage"); got != "NoSuchMessage" {
+		t.Errorf("a missing message shows %q, want its id", got)
+	}
+	if !slices.Contains(Langs(), Swedish) || Langs()[0] != Swedish {
+		t.Error("Swedish must come first")
+	}
+}
