@@ -25,8 +25,9 @@ const (
 	EINTERNAL     = "internal"
 )
 
-// Error is the app's error: a code that decides the status and a message safe to show a person. The wrapped
-// Err is for logs only.
+// Error is the app's error: a code that decides the status and a message safe to show a person, given as a
+// message id (msg("ErrArticleNotFound")) that the error handler renders in the reader's language. The
+// wrapped Err is for logs only.
 type Error struct {
 	Code    string
 	Message string
@@ -186,6 +187,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		return
 	}
 	code, status, message := classify(err)
+	message = tr(c, message) // a message id (msg) in the reader's language; a sentence stays as it is
 	if status >= 500 {
 		a.log.ErrorContext(c.Request().Context(), "request failed", "err", err, "request_id", requestID(c))
 	}
@@ -199,8 +201,9 @@ func (a *App) handleError(err error, c echo.Context) {
 	if k.heading == "" {
 		k = errorKinds[EINTERNAL]
 	}
-	view := views.ErrorView{Status: status, Heading: k.heading, Message: message}
-	if rerr := a.render(c, status, views.ErrorPage(a.page(c, k.heading), view)); rerr != nil {
+	heading := tr(c, k.heading)
+	view := views.ErrorView{Status: status, Heading: heading, Message: message}
+	if rerr := a.render(c, status, views.ErrorPage(a.page(c, heading), view)); rerr != nil {
 		a.log.ErrorContext(c.Request().Context(), "render error page", "err", rerr)
 		_ = c.String(status, message)
 	}

@@ -12,7 +12,8 @@ import (
 )
 
 // TestEveryMessageIsTranslated fails when a message exists in one language and not the other, or when code
-// asks for a message no file has: t(ctx, "Id") in views, tr(c, "Id") in handlers, .T("Id") anywhere.
+// asks for a message no file has: t(ctx, "Id") in views, tr(c, "Id") and msg("Id") in handlers, .T("Id")
+// anywhere.
 func TestEveryMessageIsTranslated(t *testing.T) {
 	ids, err := Messages()
 	if err != nil {
@@ -35,7 +36,7 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 		}
 	}
 
-	used := regexp.MustCompile(`(?:\bt\(ctx,\s*|\btr\(c,\s*|\.T\()"([A-Z][A-Za-z0-9]*)"\s*[,)]`)
+	used := regexp.MustCompile(`(?:\bt\(ctx,\s*|\btr\(c,\s*|\bmsg\(|\.T\()"([A-Z][A-Za-z0-9]*)"\s*[,)]`)
 	comment := regexp.MustCompile(`(?m)^\s*//.*$`)
 	root := filepath.Join("..", "..")
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
