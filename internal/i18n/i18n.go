@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/pelletier/go-toml/v2"
@@ -56,7 +57,15 @@ type Bundle struct {
 	bundle     *goi18n.Bundle
 	matcher    language.Matcher
 	localizers map[Lang]*Localizer
+
+	// preferred remembers the language of each Accept-Language value seen (browsers send few distinct
+	// ones; parsing and matching one cost a few µs of every page view). Bounded: cleared when full.
+	mu        sync.RWMutex
+	preferred map[string]Lang
 }
+
+// maxPreferred bounds Bundle.preferred (a client inventing headers cannot grow it without end).
+const maxPreferred = 1000
 
 // New loads the embedded message files. A file whose name does not end in .sv.toml or .en.toml, or that
 // does not parse, is an error: a broken translation must fail the start, not show message ids to readers.
@@ -76,7 +85,7 @@ func New() (*Bundle, error) {
 		}
 	}
 	out := &Bundle{bundle: b, matcher: language.NewMatcher([]language.Tag{language.Swedish, language.English}),
-		localizers: map[Lang]*Localizer{}}
+		localizers: map[Lang]*Localizer{}, preferred: map[string]Lang{}}
 	ids, err := Messages()
 	if err != nil {
 		return nil, err
@@ -116,6 +125,24 @@ func (b *Bundle) Negotiate(chosen, acceptLanguage string) Lang {
 	if acceptLanguage == "" {
 		return Swedish
 	}
+	b.mu.RLock()
+	l, ok := b.preferred[acceptLanguage]
+	b.mu.RUnlock()
+	if ok {
+		return l
+	}
+	l = b.match(acceptLanguage)
+	b.mu.Lock()
+	if len(b.preferred) >= maxPreferred {
+		clear(b.preferred)
+	}
+	b.preferred[acceptLanguage] = l
+	b.mu.Unlock()
+	return l
+}
+
+// match is the language a browser's Accept-Language prefers among ours, Swedish when none.
+func (b *Bundle) match(acceptLanguage string) Lang {
 	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
 	if err != nil || len(tags) == 0 {
 		return Swedish

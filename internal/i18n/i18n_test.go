@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -94,6 +95,29 @@ func TestNegotiate(t *testing.T) {
 				t.Errorf("Negotiate(%q, %q) = %s, want %s", tt.chosen, tt.accept, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestNegotiateMemoIsBounded: answers are remembered per Accept-Language value, but a client sending new
+// values on every request cannot grow the memory without end, and the answers stay right.
+func TestNegotiateMemoIsBounded(t *testing.T) {
+	b, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 * maxPreferred {
+		if got := b.Negotiate("", fmt.Sprintf("en-x-%d", i)); got != English {
+			t.Fatalf("en-x-%d: %s", i, got)
+		}
+	}
+	b.mu.RLock()
+	n := len(b.preferred)
+	b.mu.RUnlock()
+	if n > maxPreferred {
+		t.Errorf("%d remembered values, want at most %d", n, maxPreferred)
+	}
+	if got := b.Negotiate("", "sv-SE"); got != Swedish {
+		t.Errorf("after many values, sv-SE reads %s", got)
 	}
 }
 
