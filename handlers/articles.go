@@ -85,7 +85,7 @@ func (a *App) article(c echo.Context) error {
 func (a *App) articleBySlug(ctx context.Context, slug string) (store.Article, error) {
 	art, err := a.db.ArticleBySlug(ctx, slug)
 	if errors.Is(err, store.ErrNotFound) {
-		return art, &Error{Code: ENOTFOUND, Message: "There is no article at this address. It may have been moved or unpublished."}
+		return art, &Error{Code: ENOTFOUND, Message: msg("ErrArticleNotFound")}
 	}
 	if err != nil {
 		return art, fmt.Errorf("article %q: %w", slug, err)

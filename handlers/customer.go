@@ -29,6 +29,18 @@ func (a *App) customer(c echo.Context) (checkout.Customer, error) {
 	return checkout.Customer{AccountID: u.AccountID, AccessToken: token}, nil
 }
 
+// openCheckout opens a purchase of the offer for the customer (Payway create_session) and goes to its
+// checkout page, coming back to ret from there: the step of POST /checkout, and of the login when the
+// reader chose an offer before logging in (continueToCheckout). A purchase Payway refused comes back
+// failed and its checkout page says why.
+func (a *App) openCheckout(c echo.Context, cust checkout.Customer, offerID, ret string) error {
+	p, err := a.checkout.Start(c.Request().Context(), cust, offerID, safeReturn(ret))
+	if err != nil {
+		return err // handleError: journeyErrors
+	}
+	return c.Redirect(http.StatusSeeOther, paths.Checkout(p.ID))
+}
+
 // toLogin sends the browser to the login page, coming back to ret afterwards.
 func toLogin(c echo.Context, ret string) error {
 	return c.Redirect(http.StatusSeeOther, paths.Login(safeReturn(ret)))

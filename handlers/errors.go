@@ -32,6 +32,10 @@ type Error struct {
 	Code    string
 	Message string
 	Err     error
+	// Next, when set, is a local page the error page leads on to before the front page, and NextLabel the
+	// message id of its link: a failure with a way forward better than starting over (a login that could
+	// not open the chosen offer's checkout leads back to that offer).
+	Next, NextLabel string
 }
 
 func (e *Error) Error() string {
@@ -43,12 +47,7 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf builds an Error with a formatted, person-readable message.
-func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
-}
-
-// errorKind is how one code is presented.
+// errorKind is how one code is presented: message ids (msg), rendered in the reader's language.
 type errorKind struct {
 	status  int
 	heading string
@@ -56,37 +55,37 @@ type errorKind struct {
 }
 
 var errorKinds = map[string]errorKind{
-	EINVALID:      {http.StatusBadRequest, "That request did not look right", "Go back, reload the page and try again."},
-	ENOTFOUND:     {http.StatusNotFound, "We could not find that page", "The page may have moved, or the link is mistyped."},
-	EUNAUTHORIZED: {http.StatusUnauthorized, "Please log in", "Log in to continue."},
-	EFORBIDDEN:    {http.StatusForbidden, "That is not allowed", "This page belongs to another account."},
-	ECONFLICT:     {http.StatusConflict, "That has already happened", "Reload the page to see where things stand."},
-	ETOOMANY:      {http.StatusTooManyRequests, "Too many attempts", "Please wait a minute before trying again."},
-	EUNAVAILABLE:  {http.StatusServiceUnavailable, "A service we depend on is not answering", "Please try again in a moment."},
-	EINTERNAL:     {http.StatusInternalServerError, "Something went wrong on our side", "Please try again. If it keeps happening, contact customer service."},
+	EINVALID:      {http.StatusBadRequest, msg("ErrInvalidHeading"), msg("ErrInvalidMessage")},
+	ENOTFOUND:     {http.StatusNotFound, msg("ErrNotFoundHeading"), msg("ErrNotFoundMessage")},
+	EUNAUTHORIZED: {http.StatusUnauthorized, msg("ErrUnauthorizedHeading"), msg("ErrUnauthorizedMessage")},
+	EFORBIDDEN:    {http.StatusForbidden, msg("ErrForbiddenHeading"), msg("ErrForbiddenMessage")},
+	ECONFLICT:     {http.StatusConflict, msg("ErrConflictHeading"), msg("ErrConflictMessage")},
+	ETOOMANY:      {http.StatusTooManyRequests, msg("ErrTooManyHeading"), msg("ErrTooManyMessage")},
+	EUNAVAILABLE:  {http.StatusServiceUnavailable, msg("ErrUnavailableHeading"), msg("ErrUnavailableMessage")},
+	EINTERNAL:     {http.StatusInternalServerError, msg("ErrInternalHeading"), msg("ErrInternalMessage")},
 }
 
 // journeyErrors is the one table from the purchase journeys' errors to what a person reads: the first
-// entry the error matches (errors.Is) gives the sentence; the journey error's own code gives the status
-// and heading (journeyCodes, then errorKinds). Handlers return journey errors as they are.
+// entry the error matches (errors.Is) gives the sentence (a message id); the journey error's own code gives
+// the status and heading (journeyCodes, then errorKinds). Handlers return journey errors as they are.
 var journeyErrors = []struct {
 	err     error
 	message string
 }{
-	{checkout.ErrNotFound, "There is no purchase at this address."},
-	{checkout.ErrUnknownOffer, "That offer is not on sale. Go back and choose one of the offers there."},
-	{checkout.ErrNoAuthorization, "Klarna did not approve the payment yet. Go back and press the buy button again."},
-	{checkout.ErrNoSavedMethod, "Your account has no saved Klarna payment method. Buy an add-on from your account page and pay with Klarna: you can save Klarna for one-click purchases there."},
-	{checkout.ErrAlreadyOwned, "You already own this, so there is nothing to buy and nothing was charged. You find it under your account."},
-	{checkout.ErrInFlight, "Another purchase of this subscription is being paid for on your account right now, so this one was stopped and nothing was charged for it. Wait a moment and check your account."},
-	{checkout.ErrNotPlaced, "The order has not been placed yet. Go back to the checkout to see where it stands."},
-	{checkout.ErrNotRecovering, "This payment no longer waits for you. Reload the page to see where it stands."},
-	{checkout.ErrNotPaying, "This payment no longer waits for you. Reload the page to see where it stands."},
-	{checkout.ErrOrderInProgress, "Your order is being created with Klarna right now, so your choice cannot change any more. Reload the page to see where it stands."},
-	{checkout.ErrBadCallback, "The body is not an HPP status update."},
-	{checkout.ErrInvalidMode, "That way of paying on Klarna's page is not offered."},
-	{checkout.ErrKlarnaUnavailable, "Klarna is not answering right now. Nothing was charged: please try again in a moment."},
-	{checkout.ErrUnavailable, "Our subscription service is not answering right now. Nothing was charged: please try again in a moment."},
+	{checkout.ErrNotFound, msg("ErrPurchaseNotFound")},
+	{checkout.ErrUnknownOffer, msg("ErrOfferNotOnSale")},
+	{checkout.ErrNoAuthorization, msg("ErrNotAuthorized")},
+	{checkout.ErrNoSavedMethod, msg("ErrNoSavedMethod")},
+	{checkout.ErrAlreadyOwned, msg("ErrAlreadyOwned")},
+	{checkout.ErrInFlight, msg("ErrPurchaseInFlight")},
+	{checkout.ErrNotPlaced, msg("ErrNotPlaced")},
+	{checkout.ErrNotRecovering, msg("ErrNoLongerWaiting")},
+	{checkout.ErrNotPaying, msg("ErrNoLongerWaiting")},
+	{checkout.ErrOrderInProgress, msg("ErrOrderInProgress")},
+	{checkout.ErrBadCallback, msg("ErrBadCallback")},
+	{checkout.ErrInvalidMode, msg("ErrInvalidPaymentMode")},
+	{checkout.ErrKlarnaUnavailable, msg("ErrKlarnaUnavailable")},
+	{checkout.ErrUnavailable, msg("ErrPaywayUnavailable")},
 }
 
 // journeyCodes maps a journey error code to the app's.
@@ -140,9 +139,9 @@ func classify(err error) (code string, status int, message string) {
 		status = httpErr.Code
 		message = httpMessage(httpErr)
 	case errors.Is(err, context.DeadlineExceeded):
-		code, message = EUNAVAILABLE, "The request took too long. Please try again in a moment."
+		code, message = EUNAVAILABLE, msg("ErrTimeout")
 	default:
-		code, message = EINTERNAL, "Please try again. If it keeps happening, contact customer service."
+		code = EINTERNAL // the kind's message: nothing of the error itself reaches the reader
 	}
 	k, ok := errorKinds[code]
 	if !ok {
@@ -157,28 +156,22 @@ func classify(err error) (code string, status int, message string) {
 	return code, status, message
 }
 
-// httpMessage is a sentence for an error Echo raised.
+// httpMessage is the sentence (a message id) for an error Echo raised, or "" for the kind's own. Echo's
+// own texts ("invalid csrf token") are for logs: they are English and say nothing a reader can act on.
 func httpMessage(e *echo.HTTPError) string {
 	switch e.Code {
-	case http.StatusNotFound:
-		return "The page may have moved, or the link is mistyped."
 	case http.StatusForbidden:
-		return "The form was sent from another site or has expired. Go back, reload the page and try again."
+		return msg("ErrFormForeign")
 	case http.StatusBadRequest:
-		return "The form was incomplete or has expired. Go back, reload the page and try again."
+		return msg("ErrFormIncomplete")
 	case http.StatusMethodNotAllowed:
-		return "This address does not accept that kind of request."
+		return msg("ErrMethodNotAllowed")
 	case http.StatusRequestEntityTooLarge:
-		return "What was sent is too large."
-	case http.StatusTooManyRequests:
-		return "Please wait a minute before trying again."
+		return msg("ErrTooLarge")
 	case http.StatusServiceUnavailable:
-		return "The request took too long. Please try again in a moment."
+		return msg("ErrTimeout")
 	}
-	if m, ok := e.Message.(string); ok {
-		return m
-	}
-	return http.StatusText(e.Code)
+	return "" // 404, 429 and the rest: the kind's message
 }
 
 // handleError is Echo's one error handler: JSON for clients that ask for JSON, otherwise the error page.
@@ -203,6 +196,10 @@ func (a *App) handleError(err error, c echo.Context) {
 	}
 	heading := tr(c, k.heading)
 	view := views.ErrorView{Status: status, Heading: heading, Message: message}
+	var appErr *Error
+	if errors.As(err, &appErr) && appErr.Next != "" {
+		view.NextHref, view.NextLabel = safeReturn(appErr.Next), tr(c, appErr.NextLabel)
+	}
 	if rerr := a.render(c, status, views.ErrorPage(a.page(c, heading), view)); rerr != nil {
 		a.log.ErrorContext(c.Request().Context(), "render error page", "err", rerr)
 		_ = c.String(status, message)

@@ -8,22 +8,33 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/views"
 )
 
-// loginForm shows the login page; ?return= says where to go afterwards.
+// loginForm shows the login page; ?return= says where to go afterwards. A reader already logged in goes
+// there at once (a GET never opens a purchase: one who chose an offer sees it marked on the offers page).
 func (a *App) loginForm(c echo.Context) error {
 	ret := safeReturn(c.QueryParam("return"))
 	if currentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, ret)
 	}
-	return a.render(c, http.StatusOK, views.Login(a.page(c, "Log in"), views.LoginForm{Return: ret}))
+	return a.renderLogin(c, http.StatusOK, views.LoginForm{Return: ret})
+}
+
+// renderLogin is the login page, saying so when the login goes straight on to a chosen offer's checkout.
+func (a *App) renderLogin(c echo.Context, status int, form views.LoginForm) error {
+	if offer, _, ok := a.chosenOfferIn(form.Return); ok {
+		form.Offer = offer.Title
+	}
+	return a.render(c, status, views.Login(a.page(c, tr(c, "LoginTitle")), form))
 }
 
 // login exchanges email and password for Payway tokens (password grant), keeps them in a new server-side
-// session and sends the customer back where they came from.
+// session and sends the customer back where they came from, or, when they chose an offer before being asked
+// to log in, straight on to that offer's checkout.
 func (a *App) login(c echo.Context) error {
 	form := views.LoginForm{
 		Email:  strings.TrimSpace(c.FormValue("email")),
@@ -31,18 +42,55 @@ func (a *App) login(c echo.Context) error {
 	}
 	password := c.FormValue("password")
 	if form.Email == "" || password == "" {
-		form.Error = "Enter both your email and your password."
-		return a.render(c, http.StatusUnprocessableEntity, views.Login(a.page(c, "Log in"), form))
+		form.Error = tr(c, "LoginMissingFields")
+		return a.renderLogin(c, http.StatusUnprocessableEntity, form)
 	}
 	err := a.passwordLogin(c, form.Email, password)
 	if errors.Is(err, ErrBadCredentials) {
-		form.Error = "That email and password do not match an account. Check them and try again."
-		return a.render(c, http.StatusUnauthorized, views.Login(a.page(c, "Log in"), form))
+		form.Error = tr(c, "LoginBadCredentials")
+		return a.renderLogin(c, http.StatusUnauthorized, form)
 	}
 	if err != nil {
 		return err
 	}
+	if offer, back, ok := a.chosenOfferIn(form.Return); ok {
+		return a.continueToCheckout(c, offer.ID, back, form.Return)
+	}
 	return c.Redirect(http.StatusSeeOther, form.Return)
+}
+
+// chosenOfferIn is the offer a login's return path carries when the reader chose it before being asked to
+// log in (POST /checkout sends them to the login page coming back to /subscribe?offer=…&return=…), and
+// where that offer's checkout leads back to. Only an offer of the catalogue counts, and the way back stays
+// a local path; any other return path carries none.
+func (a *App) chosenOfferIn(ret string) (offer checkout.Offer, back string, ok bool) {
+	u, err := url.Parse(ret)
+	if err != nil || u.Path != paths.SubscribePage {
+		return checkout.Offer{}, "", false
+	}
+	q := u.Query()
+	offer, ok = a.checkout.Catalogue().Offer(q.Get("offer"))
+	if !ok {
+		return checkout.Offer{}, "", false
+	}
+	return offer, safeReturn(q.Get("return")), true
+}
+
+// continueToCheckout opens the checkout of the offer the reader chose before logging in, exactly as
+// POST /checkout does (openCheckout), so logging in is the last step before paying. A purchase Payway
+// refuses (the reader already has the product) opens on its checkout page, which says so, as it does after
+// POST /checkout. When no purchase could be opened, the error page says why and leads back to the offers
+// with the choice kept, whose "Continue to payment" tries again; the reader stays logged in.
+func (a *App) continueToCheckout(c echo.Context, offerID, back, offers string) error {
+	cust, err := a.customer(c)
+	if err == nil {
+		err = a.openCheckout(c, cust, offerID, back)
+	}
+	if err == nil {
+		return nil
+	}
+	code, _, message := classify(err)
+	return &Error{Code: code, Message: message, Err: err, Next: offers, NextLabel: msg("LoginBackToOffers")}
 }
 
 // ErrBadCredentials means Payway refused the email and password (exported for the demo console's "log in

@@ -103,7 +103,7 @@ func (a *App) loginLimiter() echo.MiddlewareFunc {
 			tooMany := func(outcome string, wait time.Duration) error {
 				a.metrics.logins.WithLabelValues(outcome).Inc()
 				c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())))
-				return &Error{Code: ETOOMANY, Message: "Too many login attempts. Please wait a while and try again, or reset your password."}
+				return &Error{Code: ETOOMANY, Message: msg("ErrTooManyLogins")}
 			}
 			if !a.logins.perIP.allow(c.RealIP()) {
 				return tooMany("rate_limited", time.Minute)

@@ -148,7 +148,7 @@ func (a *App) endSession(c echo.Context) error {
 }
 
 // errSessionEnded means Payway no longer accepts the customer's tokens; they must log in again.
-var errSessionEnded = &Error{Code: EUNAUTHORIZED, Message: "Your login has expired. Please log in again."}
+var errSessionEnded = &Error{Code: EUNAUTHORIZED, Message: msg("ErrSessionExpired")}
 
 // accessToken returns a valid Payway access token for the logged-in customer, refreshing it (and saving the
 // session) when it is about to expire. A refused refresh ends the session.

@@ -40,5 +40,5 @@ func (a *App) subscribe(c echo.Context) error {
 			Featured: o.Featured, Highlighted: o.ID == chosen,
 		})
 	}
-	return a.render(c, http.StatusOK, views.Subscribe(a.page(c, "Subscribe"), view))
+	return a.render(c, http.StatusOK, views.Subscribe(a.page(c, tr(c, "SubscribeTitle")), view))
 }

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -27,3 +28,29 @@ func statusText(status int) string { return strconv.Itoa(status) }
 
 // boolAttr is a boolean as an attribute value ("true" or "false"), for tests and scripts to read.
 func boolAttr(b bool) string { return strconv.FormatBool(b) }
+
+// isArticle reports whether a return path is an article's page: only then does a page offer "Back to the
+// article".
+func isArticle(path string) bool {
+	_, ok := paths.ArticleSlug(path)
+	return ok
+}
+
+// freeFor is how long a trial is free, as in "Free for the first month" ("Gratis den första månaden"):
+// Swedish needs the definite form, so each unit has its own message.
+func freeFor(ctx context.Context, iterationType string, length int) string {
+	if iterationType == "month" && length == 12 {
+		iterationType, length = "year", 1
+	}
+	switch iterationType {
+	case "year":
+		return t(ctx, "SubscribeFreeYears", "Count", length)
+	case "month":
+		return t(ctx, "SubscribeFreeMonths", "Count", length)
+	case "week":
+		return t(ctx, "SubscribeFreeWeeks", "Count", length)
+	case "day":
+		return t(ctx, "SubscribeFreeDays", "Count", length)
+	}
+	return t(ctx, "SubscribeFreeFor", "Period", loc(ctx).Every(iterationType, length))
+}

@@ -64,8 +64,18 @@ const articlePrefix = "/articles/"
 // Article is an article's page.
 func Article(slug string) string { return articlePrefix + slug }
 
-// ArticleSlug is the slug of an article's page, and false for any other path.
-func ArticleSlug(path string) (string, bool) { return strings.CutPrefix(path, articlePrefix) }
+// ArticleSlug is the slug of an article's page (a query or fragment after it is ignored), and false for
+// any other path: pages use it to link back to an article only when there is one to go back to.
+func ArticleSlug(path string) (string, bool) {
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	slug, ok := strings.CutPrefix(path, articlePrefix)
+	if !ok || slug == "" || strings.Contains(slug, "/") {
+		return "", false
+	}
+	return slug, true
+}
 
 // SwitchLanguage is the link that switches the pages to lang and comes back to ret.
 func SwitchLanguage(lang, ret string) string {

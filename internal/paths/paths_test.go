@@ -39,10 +39,22 @@ func TestBuilders(t *testing.T) {
 
 func TestArticleSlug(t *testing.T) {
 	t.Parallel()
-	if slug, ok := ArticleSlug(Article("the-slug")); !ok || slug != "the-slug" {
-		t.Errorf("ArticleSlug(Article) = %q, %v", slug, ok)
+	tests := []struct {
+		path     string
+		wantSlug string
+		wantOK   bool
+	}{
+		{Article("the-slug"), "the-slug", true},
+		{"/articles/the-slug?from=mail#top", "the-slug", true},
+		{Account, "", false},
+		{Home, "", false},
+		{"/articles/", "", false},
+		{"/articles/a/b", "", false},
+		{SubscribeOffer("monthly", Article("the-slug")), "", false},
 	}
-	if _, ok := ArticleSlug(Account); ok {
-		t.Error("ArticleSlug accepts /account")
+	for _, tt := range tests {
+		if slug, ok := ArticleSlug(tt.path); slug != tt.wantSlug || ok != tt.wantOK {
+			t.Errorf("ArticleSlug(%q) = %q, %v; want %q, %v", tt.path, slug, ok, tt.wantSlug, tt.wantOK)
+		}
 	}
 }
