@@ -114,7 +114,7 @@ func TestSubscribePricesOffersAndCreatesNothing(t *testing.T) {
 	if res.Status != http.StatusOK {
 		t.Fatalf("status %d", res.Status)
 	}
-	for _, want := range []string{`data-testid="offer-monthly"`, "139 kr", "1390 kr", "99 kr", `data-testid="offer-trial"`, "Then 139 kr / month"} {
+	for _, want := range []string{`data-testid="offer-monthly"`, "SEK 139/month", "SEK 1,390/year", "SEK 99 every 3 months", `data-testid="offer-trial"`, "Then SEK 139/month until you cancel."} {
 		if !strings.Contains(res.Body, want) {
 			t.Errorf("offers page lacks %q", want)
 		}
