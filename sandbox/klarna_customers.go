@@ -30,6 +30,17 @@ const (
 	emailMalformed
 )
 
+// String names the outcome, as the authorize dialog's code step tells it (authorize.html).
+func (o emailOutcome) String() string {
+	switch o {
+	case emailDenied:
+		return "denied"
+	case emailMalformed:
+		return "malformed"
+	}
+	return "approved"
+}
+
 // otpFailing is the playground's failing one-time code.
 const otpFailing = "999999"
 
