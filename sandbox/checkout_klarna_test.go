@@ -142,6 +142,7 @@ func TestKlarnaKnowsThePersona(t *testing.T) {
 		{"categories@example.se", "pay_now", "Cora Categories", http.StatusOK, "Cora Categories", "card"},
 		{"categories@example.se", "direct_debit", "Cora Categories", http.StatusOK, "Cora Categories", "direct_debit"},
 		{"account-update@example.se", "klarna", "Alice Test", http.StatusOK, "Ulf Update", "klarna"}, // raise flag off: kept
+		{"address@example.se", "klarna", "Alice Test", http.StatusOK, "Alice Test", "klarna"},        // raise flag off: synced
 		{"ssn-taken@example.se", "klarna", "Alice Test", http.StatusConflict, "Tove Taken", ""},      // raised by default
 	}
 	for _, tt := range tests {

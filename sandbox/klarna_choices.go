@@ -73,8 +73,8 @@ func klarnaChoices() []choiceView {
 			Rule: "An approved authorization of a persona's Payway purchase session belongs to the persona (name, " +
 				"birth date, personal number, phone, address) whatever test e-mail is typed, so Payway's account " +
 				"sync keeps the account as it is; for the account-sync conflict personas (ssn-taken@, ssn-set@, " +
-				"account-update@example.se) and every session made through Klarna's API it is the person the " +
-				"e-mail names (customer@email.se: Alice Test).",
+				"address@, account-update@example.se) and every session made through Klarna's API it is the " +
+				"person the e-mail names (customer@email.se: Alice Test).",
 			Klarna: "Klarna identifies the real customer; the playground's test e-mails stand for test persons " +
 				"(customer@email.se is Alice Test).",
 			Confirm: "Not a playground question: a real customer is who they are. The sandbox's rule keeps demos " +

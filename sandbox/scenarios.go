@@ -48,12 +48,12 @@ type Persona struct {
 // klarnaIdentity is the person the sandbox's Klarna knows the persona as when they pay for a purchase
 // Payway opened for them: the persona's own name, birth date, personal number, phone and address, so
 // Payway's account sync (which takes Klarna's details) keeps the account as it is. ok is false for the
-// account-sync conflict personas (PurchaseSSNTaken, PurchaseSSNSet, PurchaseAccountUpdate), which exist to
-// show Klarna's details differing from the account's: for them Klarna's person is the one the e-mail typed
-// in Klarna's dialog names (Alice Test for customer@email.se, klarna_customers.go).
+// account-sync conflict personas (PurchaseSSNTaken, PurchaseSSNSet, PurchaseAccountUpdate,
+// PurchaseDeliveryAddress), which exist to show Klarna's details differing from the account's: for them
+// Klarna's person is the one the e-mail typed in Klarna's dialog names (Alice Test for customer@email.se,
+// klarna_customers.go).
 func (p Persona) klarnaIdentity() (kpCustomer, bool) {
-	switch p.Purchase {
-	case PurchaseSSNTaken, PurchaseSSNSet, PurchaseAccountUpdate:
+	if _, conflict := syncConflicts()[p.Purchase]; conflict {
 		return kpCustomer{}, false
 	}
 	return personaCustomer(p), true
