@@ -36,6 +36,20 @@ func (d demoConsolePage) StartScenario(id string) {
 	d.check(d.testID("scenario-"+id).Click(), "start scenario %s", id)
 }
 
+// ExpectClock checks what the console says about the sandbox's clock, e.g. `\(49 h ahead\)`.
+func (d demoConsolePage) ExpectClock(re string) {
+	d.t.Helper()
+	d.check(expect().Locator(d.testID("demo-clock-now")).ToHaveText(regexp.MustCompile(re)), "sandbox clock %q", re)
+}
+
+// MoveClock presses one of the clock controls: "advance" (49 h ahead) or "now" (back to real time). The
+// console comes back saying what it did.
+func (d demoConsolePage) MoveClock(control string) {
+	d.t.Helper()
+	d.check(d.testID("clock-"+control).Click(), "press the clock control %s", control)
+	d.check(expect().Locator(d.testID("demo-notice")).ToContainText("sandbox clock"), "the console says the clock moved")
+}
+
 // ExpectInstruction checks the demo strip says what to do next.
 func (b basePage) ExpectInstruction(re string) {
 	b.t.Helper()

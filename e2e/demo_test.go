@@ -84,6 +84,44 @@ func TestDemoRegularPurchaseScenario(t *testing.T) {
 	expectAccessible(t, page, "what happened (regular purchase)")
 }
 
+// TestDemoExpiryScenarioWithTheClock: the 48 h expiry from the console, without a hand-made API call: the
+// reader opens the checkout, the console's "Advance 49 h" moves the sandbox's clock (which the app reads)
+// past the purchase session's 48 hours, and the checkout says the purchase expired, with a way to start
+// again; "Back to now" puts the clock back.
+func TestDemoExpiryScenarioWithTheClock(t *testing.T) {
+	t.Parallel()
+	app := startApp(t)
+	page := newPage(t)
+	shot := newScreenshots(t, page, "demo-expiry")
+
+	console := openDemoConsole(t, page, app)
+	console.ExpectClock(`\(real time\)`)
+	console.StartScenario("expiry")
+	offers := subscribePage{console.basePage}
+	offers.ExpectInstruction(`Advance 49 h`)
+	checkout := offers.ChooseLoggedIn("monthly")
+	id := checkout.purchaseID()
+
+	console = openDemoConsole(t, page, app)
+	console.MoveClock("advance")
+	console.ExpectClock(`\(49 h ahead\)`)
+	shot("clock-advanced")
+	expectAccessible(t, page, "demo console with the clock moved")
+
+	resp, err := page.Goto(app.AppURL + "/checkout/" + id)
+	checkout.check(err, "back to the checkout")
+	if resp == nil || resp.Status() != 410 {
+		t.Errorf("checkout 49 h later: HTTP %v, want 410 Gone", statusOf(resp))
+	}
+	expired := checkout.onStatus("expired")
+	expired.check(expect().Locator(expired.testID("retry-purchase")).ToBeVisible(), "a way to start again")
+	shot("expired")
+
+	console = openDemoConsole(t, page, app)
+	console.MoveClock("now")
+	console.ExpectClock(`\(real time\)`)
+}
+
 // stepUpID is the step_up_id Klarna gave the purchase's rejected token order, as the app stored it.
 func (a *testApp) stepUpID(t *testing.T, id string) string {
 	t.Helper()

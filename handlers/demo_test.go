@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/app"
@@ -254,6 +255,8 @@ func TestDemoScenariosStartReadyToRun(t *testing.T) {
 	}{
 		{"regular", "Rita Reader", regexp.MustCompile(`^/subscribe\?offer=monthly&return=%2Farticles%2F`), "customer@email.se"},
 		{"trial", "Rita Reader", regexp.MustCompile(`^/subscribe\?offer=trial&`), "direct debit"},
+		{"categories", "Cora Categories", regexp.MustCompile(`^/subscribe\?offer=monthly&`), "four ways to pay"},
+		{"expiry", "Rita Reader", regexp.MustCompile(`^/subscribe\?offer=monthly&`), "“Advance 49 h”"},
 		{"widget-decline", "Rita Reader", regexp.MustCompile(`^/subscribe\?offer=monthly&`), "customer+denied@email.se"},
 		{"debt", "Dana Debt", regexp.MustCompile(`^/subscribe\?offer=monthly&`), "Payway refuses the order"},
 		{"ssn-conflict", "Tove Taken", regexp.MustCompile(`^/subscribe\?offer=monthly&`), "account update"},
@@ -299,14 +302,15 @@ func TestDemoScenarioResetsAUsedUpPersona(t *testing.T) {
 	tests := []struct {
 		scenario string
 		useUp    func(t *testing.T, app *testApp, c *client) string // returns the purchase that used it up
-		why      string
-		again    func(t *testing.T, app *testApp, c *client) // the flow starts as it should
+		why      string                                             // in the strip, in English
+		whySv    string                                             // in Swedish
+		again    func(t *testing.T, app *testApp, c *client)        // the flow starts as it should
 	}{
 		{"trial", func(t *testing.T, app *testApp, c *client) string {
 			id := c.startPurchase("reader@example.se", "monthly")
 			c.followSandboxRedirect(c.placeOrder(id, app.authorize(id, "customer@email.se", "klarna")).Header.Get("Location"))
 			return id
-		}, "already has the subscription", func(t *testing.T, app *testApp, c *client) {
+		}, "Rita Reader already has the subscription", "Rita Reader har redan prenumerationen", func(t *testing.T, app *testApp, c *client) {
 			if art := c.get("/articles/" + mustPremium(app)); !strings.Contains(art.Body, `data-testid="paywall"`) {
 				t.Error("the reader still has the subscription after the reset")
 			}
@@ -321,7 +325,7 @@ func TestDemoScenarioResetsAUsedUpPersona(t *testing.T) {
 				t.Fatalf("buy the archive: %d %q", res.Status, res.Header.Get("Location"))
 			}
 			return id
-		}, "already owns the E-paper archive", func(t *testing.T, app *testApp, c *client) {
+		}, "Tim Token already owns the E-paper archive", "Tim Token äger redan e-tidningsarkivet", func(t *testing.T, app *testApp, c *client) {
 			if acc := c.get("/account"); !strings.Contains(acc.Body, `data-testid="buy-oneclick-`+offerArchive+`"`) {
 				t.Error("after the reset the archive is still not offered")
 			}
@@ -333,7 +337,7 @@ func TestDemoScenarioResetsAUsedUpPersona(t *testing.T) {
 			}
 			res := c.post("/account/purchases", url.Values{"csrf": {c.csrf("/account")}, "offer": {offerUpgrade}, "with": {"klarna"}})
 			return strings.TrimPrefix(res.Header.Get("Location"), "/account/purchases/")
-		}, "was removed in an earlier run", func(t *testing.T, app *testApp, c *client) {
+		}, "Tim Token's saved Klarna token was removed in an earlier run", "Tim Tokens sparade Klarna-token togs bort", func(t *testing.T, app *testApp, c *client) {
 			if acc := c.get("/account"); !strings.Contains(acc.Body, `data-testid="saved-method-status">Active<`) {
 				t.Error("after the reset the persona's token is not active again")
 			}
@@ -345,7 +349,7 @@ func TestDemoScenarioResetsAUsedUpPersona(t *testing.T) {
 			_, auth := app.authorizeSession(app.tokenPurchase(id).KlarnaSessionID, approvedKP)
 			c.post("/account/purchases/"+id+"/order", url.Values{"csrf": {c.csrf("/account")}, "authorization_token": {auth}})
 			return id
-		}, "saved Klarna for one-click purchases in an earlier run", func(t *testing.T, app *testApp, c *client) {
+		}, "Sam Subscriber saved Klarna for one-click purchases in an earlier run", "Sam Subscriber sparade Klarna för köp med ett klick", func(t *testing.T, app *testApp, c *client) {
 			if acc := c.get("/account"); !strings.Contains(acc.Body, `data-testid="no-saved-method"`) {
 				t.Error("after the reset the reader still has a saved token")
 			}
@@ -356,7 +360,7 @@ func TestDemoScenarioResetsAUsedUpPersona(t *testing.T) {
 				t.Fatalf("HPP: %d", res.Status)
 			}
 			return id
-		}, "earlier recovery", func(t *testing.T, app *testApp, c *client) {
+		}, "Stina Stepup's saved token already carries the method of an earlier recovery", "Stina Stepups sparade token har redan betalsättet från en tidigare bekräftelse", func(t *testing.T, app *testApp, c *client) {
 			res := c.post("/account/purchases", url.Values{"csrf": {c.csrf("/account")}, "offer": {offerArchive}})
 			if !recoveryLocation.MatchString(res.Header.Get("Location")) {
 				t.Errorf("buy after the reset: %d %q, want the step-up recovery again", res.Status, res.Header.Get("Location"))
@@ -376,8 +380,11 @@ func TestDemoScenarioResetsAUsedUpPersona(t *testing.T) {
 				t.Fatalf("start %s: %d", tt.scenario, res.Status)
 			}
 			page := c.get(res.Header.Get("Location"))
-			if !strings.Contains(page.Body, `data-testid="demo-reset-note"`) || !strings.Contains(page.Body, tt.why) {
+			if !strings.Contains(page.Body, `data-testid="demo-reset-note"`) || !strings.Contains(page.Body, htmlEscape(tt.why)) {
 				t.Errorf("the strip does not say why the demo data was reset (%q)", tt.why)
+			}
+			if sv := c.get(res.Header.Get("Location"), "Accept-Language", "sv-SE"); !strings.Contains(sv.Body, htmlEscape(tt.whySv)) {
+				t.Errorf("the Swedish strip does not say why the demo data was reset (%q)", tt.whySv)
 			}
 			if list, err := app.DB.RecentPurchases(context.Background(), "", 10); err != nil || len(list) != 0 {
 				t.Errorf("purchase %s and others survived the reset: %+v", id, list)
@@ -388,6 +395,169 @@ func TestDemoScenarioResetsAUsedUpPersona(t *testing.T) {
 			}
 			tt.again(t, app, c)
 		})
+	}
+}
+
+// TestDemoStripInTheReadersLanguage: the strip the pages show while a scenario runs says what to do in the
+// reader's language, Swedish first; the console's own page stays English.
+func TestDemoStripInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	tests := []struct {
+		scenario, lang string
+		want, not      []string
+	}{
+		{"regular", "sv-SE",
+			[]string{`aria-label="Demo"`, "Demo: Vanligt köp.", "Gå vidare till betalning för månadsprenumerationen", "Demokonsolen"},
+			[]string{"Regular purchase", "Press “Continue to payment”", ">Demo console<"}},
+		{"regular", "en-GB",
+			[]string{"Demo: Regular purchase.", "Press “Continue to payment” on Digital – monthly", ">Demo console<"},
+			[]string{"Vanligt köp", "Demokonsolen"}},
+		{"token-success", "sv-SE", []string{"Demo: Sparad betalning fungerar.", "Köp e-tidningsarkivet för 29\u00a0kr"}, []string{"Buy for"}},
+		{"token-success", "en-GB", []string{"Press “Buy for SEK 29” on E-paper archive"}, []string{"Köp e-tidningsarkivet"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario+" "+tt.lang, func(t *testing.T) {
+			c := app.client()
+			res := c.post("/demo/scenarios/"+tt.scenario, url.Values{"csrf": {c.csrf("/demo")}})
+			if res.Status != http.StatusSeeOther {
+				t.Fatalf("start %s: %d", tt.scenario, res.Status)
+			}
+			strip := demoStrip(t, c.get(res.Header.Get("Location"), "Accept-Language", tt.lang).Body)
+			for _, want := range tt.want {
+				if !strings.Contains(strip, want) && !strings.Contains(strip, htmlEscape(want)) {
+					t.Errorf("the strip lacks %q", want)
+				}
+			}
+			for _, not := range tt.not {
+				if strings.Contains(strip, not) || strings.Contains(strip, htmlEscape(not)) {
+					t.Errorf("the strip has %q", not)
+				}
+			}
+		})
+	}
+}
+
+// demoStrip is the demo strip of a page's HTML.
+func demoStrip(t *testing.T, body string) string {
+	t.Helper()
+	i := strings.Index(body, `<aside class="demo-bar"`)
+	if i < 0 {
+		t.Fatal("the page has no demo strip")
+	}
+	strip, _, _ := strings.Cut(body[i:], "</aside>")
+	return strip
+}
+
+// sandboxClockOffset is how far the sandbox's clock is from real time, as its control API says.
+func (a *testApp) sandboxClockOffset() time.Duration {
+	a.t.Helper()
+	res, err := a.raw.Get(a.Sandbox.URL + "/sandbox/v1/clock")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		OffsetSeconds int64 `json:"offset_seconds"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		a.t.Fatal(err)
+	}
+	return time.Duration(out.OffsetSeconds) * time.Second
+}
+
+// TestDemoClockControls: the console's "Advance 49 h" moves the sandbox's clock past a purchase session's
+// 48 hours, the app follows (the checkout has expired), and "Back to now" puts it back; the console shows
+// the sandbox's time. The controls are CSRF-protected POSTs like the console's other actions.
+func TestDemoClockControls(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	c := app.client()
+	id := c.startPurchase("reader@example.se", "monthly")
+	move := func(to string, headers ...string) response {
+		return c.post("/demo/clock", url.Values{"csrf": {c.csrf("/demo")}, "move": {to}}, headers...)
+	}
+	if console := c.get("/demo"); !strings.Contains(console.Body, `data-testid="demo-clock-now"`) || !strings.Contains(console.Body, "(real time)") {
+		t.Fatal("the console does not show the sandbox's time on real time")
+	}
+
+	res := move("advance")
+	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/demo?done=clock-advanced#clock" {
+		t.Fatalf("advance: %d %q", res.Status, res.Header.Get("Location"))
+	}
+	if got := app.sandboxClockOffset(); got != 49*time.Hour {
+		t.Fatalf("sandbox clock offset after advance: %v, want 49h", got)
+	}
+	if console := c.get("/demo?done=clock-advanced"); !strings.Contains(console.Body, "(49 h ahead)") || !strings.Contains(console.Body, "moved 49 hours ahead") {
+		t.Error("the console does not show the clock 49 h ahead")
+	}
+	if page := c.get("/checkout/" + id); page.Status != http.StatusGone {
+		t.Errorf("checkout after the clock moved 49 h: %d, want 410 (expired)", page.Status)
+	}
+
+	if res := move("now"); res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/demo?done=clock-now#clock" {
+		t.Fatalf("back to now: %d %q", res.Status, res.Header.Get("Location"))
+	}
+	if got := app.sandboxClockOffset(); got != 0 {
+		t.Fatalf("sandbox clock offset after back to now: %v, want 0", got)
+	}
+	if console := c.get("/demo"); !strings.Contains(console.Body, "(real time)") {
+		t.Error("the console does not show the clock back on real time")
+	}
+
+	refused := []struct {
+		name string
+		form url.Values
+		want int
+	}{
+		{"no CSRF token", url.Values{"move": {"advance"}}, http.StatusBadRequest},
+		{"wrong CSRF token", url.Values{"move": {"advance"}, "csrf": {"forged"}}, http.StatusForbidden},
+		{"no such control", url.Values{"move": {"sideways"}, "csrf": {c.csrf("/demo")}}, http.StatusBadRequest},
+	}
+	for _, tt := range refused {
+		if res := c.post("/demo/clock", tt.form); res.Status != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, res.Status, tt.want)
+		}
+	}
+	if got := app.sandboxClockOffset(); got != 0 {
+		t.Errorf("refused posts moved the clock to %v", got)
+	}
+}
+
+// TestDemoCategoriesScenario: the several-categories scenario's persona gets Klarna's separate categories
+// at checkout, the trial still only direct debit.
+func TestDemoCategoriesScenario(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	c := app.client()
+	if res := c.post("/demo/scenarios/categories", url.Values{"csrf": {c.csrf("/demo")}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("start: %d", res.Status)
+	}
+	tests := []struct {
+		offer    string
+		want     []string
+		notOffer []string
+	}{
+		{"monthly", []string{"klarna", "pay_later", "pay_now", "direct_debit"}, nil},
+		{"trial", []string{"direct_debit"}, []string{"klarna", "pay_later", "pay_now"}},
+	}
+	for _, tt := range tests {
+		res := c.post("/checkout", url.Values{"csrf": {c.csrf("/subscribe")}, "offer": {tt.offer}})
+		m := checkoutPath.FindStringSubmatch(res.Header.Get("Location"))
+		if res.Status != http.StatusSeeOther || m == nil {
+			t.Fatalf("%s: POST /checkout: %d %q", tt.offer, res.Status, res.Header.Get("Location"))
+		}
+		page := c.get("/checkout/" + m[1])
+		for _, id := range tt.want {
+			if !strings.Contains(page.Body, `data-testid="category-`+id+`"`) {
+				t.Errorf("%s checkout lacks the %s category", tt.offer, id)
+			}
+		}
+		for _, id := range tt.notOffer {
+			if strings.Contains(page.Body, `data-testid="category-`+id+`"`) {
+				t.Errorf("%s checkout offers %s", tt.offer, id)
+			}
+		}
 	}
 }
 

@@ -154,3 +154,22 @@ func (s *Server) browserCSS(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(css)
 }
+
+// browserBadge serves GET /payment-method/assets/badges/generic/klarna.svg, the sandbox's stand-in for
+// Klarna's generic badge, which every payment category names as its asset (klarnaBadgePath). Merchant pages
+// show it cross-site, hence the permissive resource policy; the policy of its own keeps the SVG inert when
+// opened directly.
+func (s *Server) browserBadge(w http.ResponseWriter, r *http.Request) {
+	svg, err := browserAssets.ReadFile("assets/klarna-badge.svg")
+	if err != nil {
+		http.Error(w, "sandbox: badge missing", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "image/svg+xml")
+	h.Set("Cache-Control", "public, max-age=86400")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	_, _ = w.Write(svg)
+}

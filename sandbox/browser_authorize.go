@@ -22,7 +22,10 @@ type dialogPage struct {
 	Title, Step                           string
 	ClientToken, Category, CategoryName   string
 	Origin, RID, Email, Error, ResultText string
-	Message                               any
+	// Outcome is what the e-mail given will lead to, for the code step's note: approved, denied or
+	// malformed (emailOutcome.String).
+	Outcome string
+	Message any
 }
 
 func newDialogPage(p frameParams) dialogPage {
@@ -94,7 +97,7 @@ func (s *Server) browserAuthorizeSubmit(w http.ResponseWriter, r *http.Request) 
 	page.Email = strings.TrimSpace(r.PostForm.Get("email"))
 	switch r.PostForm.Get("step") {
 	case stepEmail:
-		page.Step = stepOTP
+		page.Step, page.Outcome = stepOTP, classifyEmail(page.Email).String()
 		if page.Email == "" {
 			page.Step, page.Error = stepEmail, "Enter your email address."
 			s.renderPage(w, r, http.StatusUnprocessableEntity, "authorize.html", page.Origin, page)
@@ -103,7 +106,7 @@ func (s *Server) browserAuthorizeSubmit(w http.ResponseWriter, r *http.Request) 
 	case stepOTP:
 		otp := strings.TrimSpace(r.PostForm.Get("otp"))
 		if !otpPattern.MatchString(otp) {
-			page.Step, page.Error = stepOTP, "Enter the 6-digit code."
+			page.Step, page.Outcome, page.Error = stepOTP, classifyEmail(page.Email).String(), "Enter the 6-digit code."
 			s.renderPage(w, r, http.StatusUnprocessableEntity, "authorize.html", page.Origin, page)
 			return
 		}

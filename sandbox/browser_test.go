@@ -283,6 +283,66 @@ func TestBrowserSDKErrors(t *testing.T) {
 	}
 }
 
+// TestBrowserDialogFitsItsContent: the authorize dialog is as tall as what it shows, on each step (no empty
+// area under the form), and never taller than the window, where it scrolls inside instead.
+func TestBrowserDialogFitsItsContent(t *testing.T) {
+	t.Parallel()
+	s, srv := startCtlSandbox(t)
+	m := startMerchant(t, srv.URL)
+	sess := newTestSession(t, s, m.URL+"/confirmation")
+	_, page := browserPage(t)
+	openCheckout(t, page, m)
+	evalJSON(t, page, initAndLoad, []any{sess.ClientToken, "klarna"})
+	evalJSON(t, page, startAuthorize, []any{"klarna"})
+	dialog := page.FrameLocator("[data-testid=klarna-dialog-frame]")
+
+	// fits waits until the dialog's frame is as tall as the dialog's page (within a pixel), or as the
+	// window when the page is taller.
+	fits := func(step string) {
+		t.Helper()
+		var frame playwright.Frame
+		for _, f := range page.Frames() {
+			if strings.Contains(f.URL(), "/kp/authorize") {
+				frame = f
+			}
+		}
+		if frame == nil {
+			t.Fatalf("%s: no dialog frame", step)
+		}
+		h, err := frame.Evaluate("() => Math.ceil(document.documentElement.getBoundingClientRect().height)")
+		if err != nil {
+			t.Fatalf("%s: content height: %v", step, err)
+		}
+		if _, err := page.WaitForFunction(`(h) => {
+			const f = document.querySelector("[data-testid=klarna-dialog-frame]").getBoundingClientRect().height;
+			return Math.abs(f - Math.min(h, window.innerHeight)) <= 1;
+		}`, h); err != nil {
+			got := evalJSON(t, page, `() => document.querySelector("[data-testid=klarna-dialog-frame]").getBoundingClientRect().height`)
+			t.Errorf("%s: the dialog is %s px tall, its content %v px: %v", step, got, h, err)
+		}
+	}
+
+	expect := playwright.NewPlaywrightAssertions(browserTimeout())
+	if err := expect.Locator(dialog.GetByTestId("klarna-email")).ToBeVisible(); err != nil {
+		t.Fatalf("email step: %v", err)
+	}
+	fits("email step")
+	if err := dialog.GetByTestId("klarna-email").Fill("customer+denied@email.se"); err != nil {
+		t.Fatal(err)
+	}
+	if err := dialog.GetByTestId("klarna-continue").Click(); err != nil {
+		t.Fatal(err)
+	}
+	if err := expect.Locator(dialog.GetByTestId("klarna-otp-hint")).ToContainText("Klarna will decline this purchase"); err != nil {
+		t.Fatalf("code step: %v", err)
+	}
+	fits("code step")
+	if err := page.SetViewportSize(375, 240); err != nil {
+		t.Fatal(err)
+	}
+	fits("code step in a small window")
+}
+
 // jsString quotes s as a JavaScript string literal.
 func jsString(s string) string {
 	b, _ := json.Marshal(s)

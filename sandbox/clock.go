@@ -41,6 +41,13 @@ func (c *clock) advance(d time.Duration) time.Duration {
 	return c.offset
 }
 
+// set puts the clock at offset d from the base clock (d = 0: back on the base clock).
+func (c *clock) set(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset = d
+}
+
 // currentOffset reports how far the sandbox clock is from the base clock.
 func (c *clock) currentOffset() time.Duration {
 	c.mu.Lock()

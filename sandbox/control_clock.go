@@ -22,29 +22,41 @@ func (s *Server) controlClock(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.clockView())
 }
 
-// clockRequest is POST /sandbox/v1/clock's body: {"advance": "49h"} (a Go duration; negative moves back).
+// clockRequest is POST /sandbox/v1/clock's body, one of: {"advance": "49h"} moves the clock by a Go
+// duration (negative moves back); {"offset": "0s"} puts it at that offset from the base clock ("0s": back
+// to now, what the demo console's "back to now" sends).
 type clockRequest struct {
 	Advance string `json:"advance"`
+	Offset  string `json:"offset"`
 }
 
 // controlAdvanceClock serves POST /sandbox/v1/clock: moves the sandbox clock, so a test or demo reaches
-// an expiry (48 h purchase session, 60 min authorization) without waiting for it.
+// an expiry (48 h purchase session, 60 min authorization) without waiting for it, and back.
 func (s *Server) controlAdvanceClock(w http.ResponseWriter, r *http.Request) {
 	var req clockRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.writePaywayErr(w, r, err)
 		return
 	}
-	if req.Advance == "" {
-		writePaywayError(w, http.StatusBadRequest, "invalid_parameter", "Missing parameter: advance (a Go duration such as \"49h\" or \"-30m\")")
+	if (req.Advance == "") == (req.Offset == "") {
+		writePaywayError(w, http.StatusBadRequest, "invalid_parameter",
+			"Send one of advance (a Go duration such as \"49h\" or \"-30m\") and offset (such as \"0s\", back to now)")
 		return
 	}
-	d, err := time.ParseDuration(req.Advance)
+	name, value := "advance", req.Advance
+	if req.Offset != "" {
+		name, value = "offset", req.Offset
+	}
+	d, err := time.ParseDuration(value)
 	if err != nil {
-		writePaywayError(w, http.StatusBadRequest, "invalid_parameter", "Invalid parameter value: advance: "+err.Error())
+		writePaywayError(w, http.StatusBadRequest, "invalid_parameter", "Invalid parameter value: "+name+": "+err.Error())
 		return
 	}
-	s.clock.advance(d)
-	s.log.InfoContext(r.Context(), "sandbox clock moved", "advance", d, "offset", s.clock.currentOffset())
+	if name == "offset" {
+		s.clock.set(d)
+	} else {
+		s.clock.advance(d)
+	}
+	s.log.InfoContext(r.Context(), "sandbox clock moved", name, d, "offset", s.clock.currentOffset())
 	writeJSON(w, http.StatusOK, s.clockView())
 }

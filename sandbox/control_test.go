@@ -129,7 +129,20 @@ func TestControlClock(t *testing.T) {
 		t.Errorf("me after moving the clock back: %d, want 200", r.status)
 	}
 
-	for _, body := range []string{`{}`, `{"advance":"2d"}`, `{"advance":49}`, `{"advance":"1h","set":"x"}`} {
+	// offset puts the clock at a distance from the base clock, whatever it was: "0s" is back to now.
+	for _, tt := range []struct{ body, want string }{
+		{`{"advance":"49h"}`, "49h0m0s"}, {`{"offset":"2h"}`, "2h0m0s"}, {`{"offset":"0s"}`, "0s"}, {`{"offset":"0s"}`, "0s"},
+	} {
+		if r := ctlCall(t, srv, "POST", "/sandbox/v1/clock", tt.body, nil); r.status != 200 || r.body["offset"] != tt.want {
+			t.Errorf("POST clock %s: %d %s, want offset %s", tt.body, r.status, r.raw, tt.want)
+		}
+	}
+	if got := s.now(); !got.Equal(ctlEpoch) {
+		t.Errorf("s.now() after offset 0s = %v, want the base clock", got)
+	}
+
+	for _, body := range []string{`{}`, `{"advance":"2d"}`, `{"advance":49}`, `{"advance":"1h","set":"x"}`,
+		`{"advance":"1h","offset":"0s"}`, `{"offset":"now"}`} {
 		if r := ctlCall(t, srv, "POST", "/sandbox/v1/clock", body, nil); r.status != 400 || r.body["code"] == "" {
 			t.Errorf("POST clock %s: %d %s, want 400 with a code", body, r.status, r.raw)
 		}

@@ -79,7 +79,7 @@ func (s *Server) klarnaCreateSession(w http.ResponseWriter, r *http.Request) {
 		SessionID               string            `json:"session_id"`
 		ClientToken             string            `json:"client_token"`
 		PaymentMethodCategories []paymentCategory `json:"payment_method_categories"`
-	}{sess.ID, sess.ClientToken, sess.Categories})
+	}{sess.ID, sess.ClientToken, categoriesAt(klarnaBase(r), sess.Categories)})
 }
 
 // klarnaReadSession serves GET /payments/v1/sessions/{id}: the request fields plus client_token, status,
@@ -105,7 +105,7 @@ func (s *Server) klarnaReadSession(w http.ResponseWriter, r *http.Request) {
 	out["client_token"] = sess.ClientToken
 	out["status"] = sess.Status
 	out["expires_at"] = sess.ExpiresAt.Format(time.RFC3339)
-	out["payment_method_categories"] = sess.Categories
+	out["payment_method_categories"] = categoriesAt(klarnaBase(r), sess.Categories)
 	customer := map[string]any{}
 	if raw, ok := extra["customer"]; ok {
 		_ = json.Unmarshal(raw, &customer) // validated as an object at create time

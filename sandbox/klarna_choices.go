@@ -59,11 +59,26 @@ func klarnaChoices() []choiceView {
 		{
 			Rule: "Payment sessions offer one category, klarna (\"Pay with Klarna\"). The merchant " +
 				KlarnaSeparateCategoriesUsername + " (same password) gets klarna, pay_later, pay_now and " +
-				"direct_debit; Payway's trial sessions offer direct_debit only.",
-			Klarna: "The current guide's example returns the single klarna category; which categories a merchant " +
-				"gets depends on its contract and market.",
+				"direct_debit, and so do the Payway purchase sessions of the persona categories@example.se; " +
+				"Payway's trial sessions offer direct_debit only. Every category's asset_urls (descriptive and " +
+				"standard) name Klarna's generic badge at the path of Klarna's CDN " + klarnaBadgePath + " on the " +
+				"sandbox's own origin, which serves it, so a checkout shows it offline.",
+			Klarna: "The current guide's example returns the single klarna category with the badge " +
+				"https://x.klarnacdn.net" + klarnaBadgePath + "; which categories a merchant gets depends on its " +
+				"contract and market.",
 			Confirm: "Playground: the payment_method_categories of a session created with the merchant's own " +
 				"credentials.",
+		},
+		{
+			Rule: "An approved authorization of a persona's Payway purchase session belongs to the persona (name, " +
+				"birth date, personal number, phone, address) whatever test e-mail is typed, so Payway's account " +
+				"sync keeps the account as it is; for the account-sync conflict personas (ssn-taken@, ssn-set@, " +
+				"address@, account-update@example.se) and every session made through Klarna's API it is the " +
+				"person the e-mail names (customer@email.se: Alice Test).",
+			Klarna: "Klarna identifies the real customer; the playground's test e-mails stand for test persons " +
+				"(customer@email.se is Alice Test).",
+			Confirm: "Not a playground question: a real customer is who they are. The sandbox's rule keeps demos " +
+				"of one persona consistent from login to confirmation.",
 		},
 	}
 }

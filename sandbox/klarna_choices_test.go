@@ -10,7 +10,8 @@ import (
 // Tests of the sandbox's Klarna choices (klarna_choices.go) that have no file of their own: the
 // idempotency key reused with another body, the step-up session's pair of fields, the token order's
 // fields, and the list itself. (The second create-order, the callback URLs and the categories are in
-// klarna_order_once_test.go, klarna_callback_urls_test.go and klarna_merchants_test.go.)
+// klarna_order_once_test.go, klarna_callback_urls_test.go and klarna_merchants_test.go; the categories'
+// badge and the persona's identity in checkout_klarna_test.go.)
 
 // apiToken makes a customer token the way a merchant does: a buy_and_tokenize session, its
 // authorization, create-customer-token. behaviour, when not ok, is then given to the token (as a persona's

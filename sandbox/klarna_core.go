@@ -92,6 +92,11 @@ type kpSessionInput struct {
 	// Categories are the offered payment categories: the merchant's (klarnaMerchant), or a restriction
 	// (Payway trials: direct_debit only); empty means the default, the one klarna category.
 	Categories []string
+	// Identity is the person who authorizes the session, when its creator knows them: Payway's purchase
+	// sessions of a persona (Persona.klarnaIdentity). Every approved authorization is theirs, with the e-mail
+	// typed in Klarna's dialog. nil (every session made through Klarna's API): the person the e-mail names
+	// (customerForEmail). The sandbox's own field: Klarna's API neither takes nor shows it.
+	Identity *kpCustomer
 }
 
 // kpSession is a stored payment session.

@@ -15,6 +15,7 @@ import (
 // follows the same patterns so demos and tests can be driven by e-mail alone:
 //
 //	customer@email.se, customer+<tag>@email.se    approved as Klarna's Swedish test person Alice Test
+//	                                              (as the persona in a persona's Payway purchase: sessionCustomer)
 //	customer+denied@email.se, customer+denied+...  hard rejection ({approved:false, show_form:false})
 //	any other well-formed e-mail                   approved as a person named after the local part
 //	a malformed e-mail                             fixable rejection, invalid_fields [billing_address.email]
@@ -29,6 +30,17 @@ const (
 	emailDenied
 	emailMalformed
 )
+
+// String names the outcome, as the authorize dialog's code step tells it (authorize.html).
+func (o emailOutcome) String() string {
+	switch o {
+	case emailDenied:
+		return "denied"
+	case emailMalformed:
+		return "malformed"
+	}
+	return "approved"
+}
 
 // otpFailing is the playground's failing one-time code.
 const otpFailing = "999999"
@@ -133,7 +145,7 @@ type testEmail struct {
 // page react to.
 func klarnaTestEmails() []testEmail {
 	return []testEmail{
-		{Email: "customer@email.se", Outcome: "approved as Alice Test (194103219202, Stockholm); any code except 999999"},
+		{Email: "customer@email.se", Outcome: "approved as Alice Test (194103219202, Stockholm), or as the persona in a persona's Payway purchase (except the account-sync conflict personas); any code except 999999"},
 		{Email: "customer+denied@email.se", Outcome: "hard rejection: {approved:false, show_form:false} (also customer+denied+<anything>@email.se)"},
 		{Email: "customer+<tag>@email.se", Outcome: "approved as Alice Test, e.g. customer+new_user@email.se"},
 		{Email: "<anything>@<domain>", Outcome: "approved as a generated person named after the local part (jane.doe -> Jane Doe)"},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -28,11 +29,14 @@ func defaultCategories() []string { return []string{"klarna"} }
 // (KlarnaSeparateCategoriesUsername): for tests and demos that choose direct debit or card by category.
 func separateCategories() []string { return []string{"klarna", "pay_later", "pay_now", "direct_debit"} }
 
-// klarnaBadge is Klarna's generic badge, the asset URL every category of the current guides carries.
-const klarnaBadge = "https://x.klarnacdn.net/payment-method/assets/badges/generic/klarna.svg"
+// klarnaBadgePath is where Klarna's generic badge lives, the asset every category of the current guides
+// carries (https://x.klarnacdn.net/payment-method/assets/badges/generic/klarna.svg). The sandbox serves its
+// own badge at the same path on its own origin (browserBadge), so a checkout shows it offline; sessions
+// store the path and every answer names it on the origin the request came to (categoriesAt).
+const klarnaBadgePath = "/payment-method/assets/badges/generic/klarna.svg"
 
-// resolveCategories turns identifiers into payment_method_categories entries; ok is false for an unknown
-// identifier.
+// resolveCategories turns identifiers into payment_method_categories entries (asset URLs as paths, see
+// categoriesAt); ok is false for an unknown identifier.
 func resolveCategories(ids []string) ([]paymentCategory, bool) {
 	if len(ids) == 0 {
 		ids = defaultCategories()
@@ -45,10 +49,28 @@ func resolveCategories(ids []string) ([]paymentCategory, bool) {
 			return nil, false
 		}
 		c := paymentCategory{Identifier: id, Name: name}
-		c.AssetURLs.Descriptive, c.AssetURLs.Standard = klarnaBadge, klarnaBadge
+		c.AssetURLs.Descriptive, c.AssetURLs.Standard = klarnaBadgePath, klarnaBadgePath
 		out = append(out, c)
 	}
 	return out, true
+}
+
+// categoriesAt is cats as an answer names them: asset URLs stored as paths become URLs on base, the
+// sandbox origin the request came to (klarnaBase), so they work on whatever address the sandbox runs.
+// Never nil, so the JSON is an array.
+func categoriesAt(base string, cats []paymentCategory) []paymentCategory {
+	out := make([]paymentCategory, 0, len(cats))
+	abs := func(u string) string {
+		if strings.HasPrefix(u, "/") {
+			return base + u
+		}
+		return u
+	}
+	for _, c := range cats {
+		c.AssetURLs.Descriptive, c.AssetURLs.Standard = abs(c.AssetURLs.Descriptive), abs(c.AssetURLs.Standard)
+		out = append(out, c)
+	}
+	return out
 }
 
 func offers(cats []paymentCategory, id string) bool {
@@ -232,6 +254,18 @@ func sixDigits(otp string) bool {
 	return true
 }
 
+// sessionCustomer is the person an approved authorization of the session belongs to: the session's
+// Identity when its creator named one, with the e-mail typed in the dialog; else the person that e-mail
+// names.
+func sessionCustomer(sess kpSession, email string) kpCustomer {
+	if sess.Input.Identity == nil {
+		return customerForEmail(email)
+	}
+	c := *sess.Input.Identity
+	c.Email = strings.TrimSpace(email)
+	return c
+}
+
 // authorizeTx decides an authorization (see kpAuthorize) and, when approved, stores it and queues the
 // session's authorization callback (merchant_urls.authorization).
 func authorizeTx(ctx context.Context, tx *txn, in authorizeInput, now time.Time) (authorizeResult, []callbackEvent, error) {
@@ -258,7 +292,7 @@ func authorizeTx(ctx context.Context, tx *txn, in authorizeInput, now time.Time)
 		return authorizeResult{}, nil, nil
 	}
 	auth := kpAuthorization{Token: newUUID(), SessionID: sess.ID, Category: category,
-		Customer: customerForEmail(in.Email), CreatedAt: now, ExpiresAt: now.Add(kpAuthorizationExpiry)}
+		Customer: sessionCustomer(sess, in.Email), CreatedAt: now, ExpiresAt: now.Add(kpAuthorizationExpiry)}
 	if err := insertAuthorization(ctx, tx, auth); err != nil {
 		return authorizeResult{}, nil, err
 	}

@@ -7,7 +7,8 @@ import (
 )
 
 // purchasePersonas are the personas of Payway's purchase side: how place_order treats them (debt,
-// account-sync conflicts) and the saved Klarna customer tokens of subscribers who buy one-click.
+// account-sync conflicts), what Klarna offers them at checkout and the saved Klarna customer tokens of
+// subscribers who buy one-click.
 // Personas() appends them; they live here so the purchase scenarios are read in one place.
 func purchasePersonas() []Persona {
 	addr := func(first, last, street, number, zip, city string) Address {
@@ -54,6 +55,14 @@ func purchasePersonas() []Persona {
 			Demonstrates:   "place_order 409 account_update_failed with raise_on_account_update_error; without it name, birth date and address stay as they were",
 			CustomerNumber: "100007", MobilePhoneNumber: "+46701740611", BirthDate: "1992-02-20",
 			SocialSecurityNumber: "920220-5671", Address: addr("Ulf", "Update", "Storgatan", "30", "90326", "Umeå"),
+		},
+		// What Klarna offers at checkout.
+		{
+			Email: "categories@example.se", Password: demoPassword, FirstName: "Cora", LastName: "Categories",
+			KlarnaCategories: separateCategories(),
+			Demonstrates:     "Klarna offers separate payment categories at checkout (Pay with Klarna, Pay later, Pay now, Direct debit) instead of the one klarna category",
+			CustomerNumber:   "100014", MobilePhoneNumber: "+46701740619", BirthDate: "1991-11-05",
+			SocialSecurityNumber: "911105-2842", Address: addr("Cora", "Categories", "Nygatan", "18", "60231", "Norrköping"),
 		},
 		// Subscribers whose one-click Klarna token the app saved earlier (the app's on-demand token; Payway
 		// keeps a subscription token of its own for their renewals).

@@ -157,10 +157,7 @@ func (s *Server) placePurchaseOrder(w http.ResponseWriter, r *http.Request, auth
 		}
 		return placeOrderItem{}, errors.Join(err, s.store.failOrder(ctx, order.ID, code, desc, nil, now))
 	}
-	order.KlarnaOrderID, order.PaymentMethod = kord.OrderID, kord.AuthorizedPaymentMethod
-	if order.PaymentMethod == "" {
-		order.PaymentMethod = authz.Category
-	}
+	order.KlarnaOrderID, order.PaymentMethod = kord.OrderID, orderPaymentMethod(authz.Category, kord.AuthorizedPaymentMethod)
 	c := completion{
 		Order: order, CustomerToken: tokenID,
 		Subscription: userProduct{AccountID: acc.ID, OrderID: order.ID, ProductCode: o.Product, Code: o.Code,
@@ -182,6 +179,17 @@ func (s *Server) placePurchaseOrder(w http.ResponseWriter, r *http.Request, auth
 		return placeOrderItem{}, err
 	}
 	return placeOrderItem{OrderID: order.OrderID, RedirectURI: kord.RedirectURL, State: "closed"}, nil
+}
+
+// orderPaymentMethod is what Payway's order records as how it was paid (payment_option_details.type):
+// "klarna" when the customer paid with the klarna category, where the way to pay is picked inside Klarna's
+// own flow, which the sandbox does not emulate, so Klarna is all that is known; else Klarna's
+// authorized_payment_method (direct_debit, card, ...), or the category when Klarna named none.
+func orderPaymentMethod(category, authorized string) string {
+	if category == "klarna" || authorized == "" {
+		return category
+	}
+	return authorized
 }
 
 func validatePlaceOrder(b placeOrderBody) error {

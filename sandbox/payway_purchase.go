@@ -92,6 +92,13 @@ func (s *Server) createPurchaseSession(w http.ResponseWriter, r *http.Request, a
 		MerchantReference1: o.Code,
 		MerchantURLs:       map[string]string{"confirmation": body.ConfirmationURL},
 	}
+	persona, isPersona := personaOfAccount(accountID)
+	if isPersona {
+		in.Categories = persona.KlarnaCategories // nil: the default, the one klarna category
+		if id, ok := persona.klarnaIdentity(); ok {
+			in.Identity = &id // Klarna knows the persona as themselves (scenarios.go)
+		}
+	}
 	if o.Trial {
 		in.Categories = []string{"direct_debit"} // Klarna only supports direct debit for 0-amount purchases
 	}
@@ -107,13 +114,10 @@ func (s *Server) createPurchaseSession(w http.ResponseWriter, r *http.Request, a
 	if err := s.store.insertPurchaseSession(ctx, ps); err != nil {
 		return createSessionItem{}, err
 	}
-	cats := kps.Categories
-	if cats == nil {
-		cats = []paymentCategory{}
-	}
 	return createSessionItem{
-		KlarnaPaymentsSessionID: kps.ID, KlarnaClientToken: kps.ClientToken, PaymentMethodCategories: cats,
-		ExpiresAt: ps.ExpiresAt.UTC().Format(time.RFC3339),
+		KlarnaPaymentsSessionID: kps.ID, KlarnaClientToken: kps.ClientToken,
+		PaymentMethodCategories: categoriesAt(klarnaBase(r), kps.Categories),
+		ExpiresAt:               ps.ExpiresAt.UTC().Format(time.RFC3339),
 	}, nil
 }
 

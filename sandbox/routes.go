@@ -56,6 +56,7 @@ func (s *Server) table() []route {
 		// (browser_*.go). No auth: browsers call these.
 		{http.MethodGet, "/kp/lib/v1/api.js", http.HandlerFunc(s.browserSDK)},
 		{http.MethodGet, "/kp/assets/sandbox.css", http.HandlerFunc(s.browserCSS)},
+		{http.MethodGet, klarnaBadgePath, http.HandlerFunc(s.browserBadge)},
 		{http.MethodGet, "/kp/widget", http.HandlerFunc(s.browserWidget)},
 		{http.MethodGet, "/kp/authorize", http.HandlerFunc(s.browserAuthorizeForm)},
 		{http.MethodPost, "/kp/authorize", http.HandlerFunc(s.browserAuthorizeSubmit)},

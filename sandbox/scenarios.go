@@ -38,6 +38,35 @@ type Persona struct {
 	// method failed) or one of the account-sync conflicts (PurchaseSSNTaken, PurchaseSSNSet,
 	// PurchaseAccountUpdate, PurchaseDeliveryAddress), raised only when the matching raise_on_* flag is set.
 	Purchase string
+	// KlarnaCategories are the payment categories Klarna offers in the persona's Payway purchase sessions
+	// of regular offers (trials stay direct debit only); nil means the default, the one klarna category of
+	// Klarna's current guide. Which categories a customer sees is Klarna's decision; a persona makes the
+	// several-categories checkout one login away.
+	KlarnaCategories []string
+}
+
+// klarnaIdentity is the person the sandbox's Klarna knows the persona as when they pay for a purchase
+// Payway opened for them: the persona's own name, birth date, personal number, phone and address, so
+// Payway's account sync (which takes Klarna's details) keeps the account as it is. ok is false for the
+// account-sync conflict personas (PurchaseSSNTaken, PurchaseSSNSet, PurchaseAccountUpdate,
+// PurchaseDeliveryAddress), which exist to show Klarna's details differing from the account's: for them
+// Klarna's person is the one the e-mail typed in Klarna's dialog names (Alice Test for customer@email.se,
+// klarna_customers.go).
+func (p Persona) klarnaIdentity() (kpCustomer, bool) {
+	if _, conflict := syncConflicts()[p.Purchase]; conflict {
+		return kpCustomer{}, false
+	}
+	return personaCustomer(p), true
+}
+
+// personaOfAccount is the persona whose Payway account has the id; ok is false for any other account.
+func personaOfAccount(accountID string) (Persona, bool) {
+	for _, p := range Personas() {
+		if personaID(p.Email) == accountID {
+			return p, true
+		}
+	}
+	return Persona{}, false
 }
 
 // PersonaToken describes the app's saved (on-demand) Klarna customer token of a persona.

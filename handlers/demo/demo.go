@@ -99,8 +99,19 @@ func New(cfg Config, deps Deps) (*Console, error) {
 
 // Session keys of the demo strip (the layout's bar while a scenario runs), on the app session.
 const (
-	keyDemoScenario = "demo_scenario" // id of the scenario started from the console
-	keyDemoReset    = "demo_reset"    // why the demo data was reset when it started
+	keyDemoScenario = "demo_scenario"  // id of the scenario started from the console
+	keyDemoReset    = "demo_reset"     // why the demo data was reset when it started: a reset* code
+	keyDemoResetWho = "demo_reset_who" // the persona it concerned, by name
+)
+
+// Why a scenario reset the demo data before it started; the strip says it in the reader's language
+// (resetText).
+const (
+	resetSubscribed   = "subscribed"    // the persona has the subscription the scenario sells
+	resetOwnsArchive  = "owns-archive"  // the persona owns the one-time item the scenario sells
+	resetRecovered    = "recovered"     // the step-up token already carries an earlier recovery's method
+	resetSavedKlarna  = "saved-klarna"  // the first-purchase persona saved a token in an earlier run
+	resetTokenRemoved = "token-removed" // the persona's token was cancelled in an earlier run
 )
 
 // demoAdminKey marks a request that passed the console's HTTP Basic check: it may see every purchase.
@@ -168,6 +179,8 @@ var demoNotices = map[string]string{
 	"disarmed":       "Fault disarmed.",
 	"faults-cleared": "Every fault is cleared.",
 	"reset":          "Demo data reset: the sandbox is as seeded, the app's purchases and logins are gone, and you are logged out.",
+	"clock-advanced": "The sandbox clock moved 49 hours ahead: purchase sessions opened before it are expired.",
+	"clock-now":      "The sandbox clock is back on real time.",
 }
 
 // console shows the console.
@@ -205,7 +218,7 @@ func (d *Console) fillSandboxConsole(ctx context.Context, v *views.DemoConsoleVi
 			name = p.Name
 		}
 		v.Scenarios = append(v.Scenarios, views.DemoScenario{ID: s.ID, Title: s.Title, Persona: s.Persona, PersonaName: name,
-			Demonstrates: s.Demonstrates, Instruction: s.Instruction})
+			Demonstrates: s.Demonstrates})
 	}
 	for _, p := range sc.Personas {
 		v.Personas = append(v.Personas, views.DemoPersona{Email: p.Email, Name: p.Name, Demonstrates: p.Demonstrates,
@@ -219,6 +232,12 @@ func (d *Console) fillSandboxConsole(ctx context.Context, v *views.DemoConsoleVi
 	}
 	for _, in := range sc.HPPChoices {
 		v.TestInputs = append(v.TestInputs, views.DemoInput{Kind: "Klarna's hosted page: button", Input: in.Choice, Outcome: in.Outcome})
+	}
+	if clk, err := d.sandbox.clock(ctx); err == nil {
+		v.Clock = &views.DemoClock{Now: clk.Now.Local().Format("2 Jan 2006 15:04"), Offset: clockOffsetText(clk.OffsetSeconds),
+			Action: demoClockPath}
+	} else if v.SandboxError == "" {
+		d.log.WarnContext(ctx, "demo: sandbox clock", "err", err)
 	}
 	armed, err := d.sandbox.faults(ctx)
 	if err != nil && v.SandboxError == "" {
@@ -282,7 +301,7 @@ func (d *Console) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := d.setScenario(c, "", ""); err != nil {
+	if err := d.setScenario(c, "", "", ""); err != nil {
 		return err
 	}
 	if err := d.passwordLogin(c, persona); err != nil {
@@ -314,20 +333,21 @@ func (d *Console) passwordLogin(c echo.Context, p sandboxPersona) error {
 	return err
 }
 
-// setScenario puts the running scenario (and why the data was reset for it) on the session, in memory:
-// the login that follows saves it with the new session id.
-func (d *Console) setScenario(c echo.Context, scenario, reset string) error {
+// setScenario puts the running scenario (and why the data was reset for it, a reset* code, and whom that
+// concerned) on the session, in memory: the login that follows saves it with the new session id.
+func (d *Console) setScenario(c echo.Context, scenario, reset, who string) error {
 	sess, err := d.sessions.Get(c.Request(), handlers.SessionName)
 	if err != nil {
 		return fmt.Errorf("demo: session: %w", err)
 	}
-	delete(sess.Values, keyDemoScenario)
-	delete(sess.Values, keyDemoReset)
+	for _, k := range []string{keyDemoScenario, keyDemoReset, keyDemoResetWho} {
+		delete(sess.Values, k)
+	}
 	if scenario != "" {
 		sess.Values[keyDemoScenario] = scenario
 	}
 	if reset != "" {
-		sess.Values[keyDemoReset] = reset
+		sess.Values[keyDemoReset], sess.Values[keyDemoResetWho] = reset, who
 	}
 	return nil
 }
@@ -346,13 +366,13 @@ func (d *Console) startScenario(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := d.setScenario(c, s.ID, ""); err != nil {
+	if err := d.setScenario(c, s.ID, "", ""); err != nil {
 		return err
 	}
 	if err := d.passwordLogin(c, persona); err != nil {
 		return err
 	}
-	why, err := d.usedUp(c, s, persona)
+	why, err := d.usedUp(c, s)
 	if err != nil {
 		return err
 	}
@@ -360,7 +380,7 @@ func (d *Console) startScenario(c echo.Context) error {
 		if err := d.resetData(ctx, true); err != nil {
 			return err
 		}
-		if err := d.setScenario(c, s.ID, "The demo data was reset before this scenario: "+why+"."); err != nil {
+		if err := d.setScenario(c, s.ID, why, persona.Name); err != nil {
 			return err
 		}
 		// The reset deleted the tokens of the first login in the sandbox: log in again.
@@ -371,8 +391,8 @@ func (d *Console) startScenario(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, d.scenarioLanding(ctx, s))
 }
 
-// usedUp says why a persona cannot show the scenario's flow any more, or "" when it can.
-func (d *Console) usedUp(c echo.Context, s demoScenario, p sandboxPersona) (string, error) {
+// usedUp says why a persona cannot show the scenario's flow any more (a reset* code), or "" when it can.
+func (d *Console) usedUp(c echo.Context, s demoScenario) (string, error) {
 	ctx := c.Request().Context()
 	switch s.Journey {
 	case journeyCheckout:
@@ -390,7 +410,7 @@ func (d *Console) usedUp(c echo.Context, s demoScenario, p sandboxPersona) (stri
 		}
 		for _, code := range products {
 			if code == offer.Product {
-				return p.Name + " already has the subscription this scenario sells", nil
+				return resetSubscribed, nil
 			}
 		}
 	case journeyOneClick, journeyRecovery, journeyFirst:
@@ -398,7 +418,7 @@ func (d *Console) usedUp(c echo.Context, s demoScenario, p sandboxPersona) (stri
 		if u == nil {
 			return "", nil
 		}
-		if why, err := d.tokenUsedUp(c, s, p); why != "" || err != nil {
+		if why, err := d.tokenUsedUp(c, s); why != "" || err != nil {
 			return why, err
 		}
 		list, err := d.db.OneClickPurchasesOf(ctx, u.AccountID)
@@ -409,19 +429,19 @@ func (d *Console) usedUp(c echo.Context, s demoScenario, p sandboxPersona) (stri
 			switch {
 			case tp.State != checkout.OneClickCompleted:
 			case s.Journey == journeyRecovery && (tp.Method == checkout.RecoveryMethodSDK || tp.Method == checkout.RecoveryMethodHPP):
-				return p.Name + "'s saved token already carries the method of an earlier recovery, so Klarna would charge it without a step-up", nil
+				return resetRecovered, nil
 			case tp.OneTime && tp.OfferID == scenarioOneClickOffer:
-				return p.Name + " already owns the " + d.offerTitle(store.KindOneClick, tp.OfferID) + ", which is sold once", nil
+				return resetOwnsArchive, nil
 			}
 		}
 	}
 	return "", nil
 }
 
-// tokenUsedUp says why the persona's saved token cannot show the scenario any more: a one-click or
-// recovery persona whose token an earlier run removed (cancelled at Klarna, which cannot be undone), or
-// the first-purchase persona who saved one already.
-func (d *Console) tokenUsedUp(c echo.Context, s demoScenario, p sandboxPersona) (string, error) {
+// tokenUsedUp says why the persona's saved token cannot show the scenario any more (a reset* code): a
+// one-click or recovery persona whose token an earlier run removed (cancelled at Klarna, which cannot be
+// undone), or the first-purchase persona who saved one already.
+func (d *Console) tokenUsedUp(c echo.Context, s demoScenario) (string, error) {
 	cust, err := d.app.Customer(c)
 	if err != nil {
 		return "", err
@@ -429,13 +449,13 @@ func (d *Console) tokenUsedUp(c echo.Context, s demoScenario, p sandboxPersona) 
 	m, err := d.oneclick.SavedMethod(c.Request().Context(), cust)
 	switch {
 	case s.Journey == journeyFirst && err == nil:
-		return p.Name + " saved Klarna for one-click purchases in an earlier run", nil
+		return resetSavedKlarna, nil
 	case s.Journey == journeyFirst, errors.Is(err, checkout.ErrNoSavedMethod):
 		return "", nil
 	case err != nil:
 		return "", nil // Klarna not answering: the scenario's own page says so
 	case !m.Usable():
-		return p.Name + "'s saved Klarna token was removed in an earlier run (Klarna cannot restore a cancelled token)", nil
+		return resetTokenRemoved, nil
 	}
 	return "", nil
 }
@@ -537,6 +557,52 @@ func (d *Console) resetData(ctx context.Context, keepFaults bool) error {
 	d.app.ForgetAppToken()
 	d.log.InfoContext(ctx, "demo data reset", "faults_kept", len(armed))
 	return nil
+}
+
+// demoClockPath is where the console's clock controls post (form field move: advance or now).
+const demoClockPath = paths.Demo + "/clock"
+
+// clockAdvance is how far "Advance 49 h" moves the sandbox's clock: past the 48 hours a Payway purchase
+// session and a Klarna payment session live, the expiry scenario.
+const clockAdvance = 49 * time.Hour
+
+// moveClock moves the sandbox's clock 49 hours ahead (move=advance) or back on real time (move=now). In
+// sandbox mode the app reads the same clock (internal/app), so its own expiry checks follow.
+func (d *Console) moveClock(c echo.Context) error {
+	ctx := c.Request().Context()
+	var err error
+	done := ""
+	switch c.FormValue("move") {
+	case "advance":
+		done, err = "clock-advanced", d.sandbox.advanceClock(ctx, clockAdvance)
+	case "now":
+		done, err = "clock-now", d.sandbox.clockToNow(ctx)
+	default:
+		return &handlers.Error{Code: handlers.EINVALID, Message: "There is no such clock control."}
+	}
+	if err != nil {
+		return sandboxDown(err)
+	}
+	return c.Redirect(http.StatusSeeOther, paths.DemoDone(done, "clock"))
+}
+
+// clockOffsetText says how far the sandbox's clock is from real time ("49 h ahead", "30 min behind"), or ""
+// on real time.
+func clockOffsetText(seconds int64) string {
+	d := time.Duration(seconds) * time.Second
+	way := "ahead"
+	if d < 0 {
+		d, way = -d, "behind"
+	}
+	switch {
+	case d == 0:
+		return ""
+	case d%time.Hour == 0:
+		return itoa(int(d/time.Hour)) + " h " + way
+	case d%time.Minute == 0:
+		return itoa(int(d/time.Minute)) + " min " + way
+	}
+	return d.String() + " " + way
 }
 
 // sandboxDown is the page for a control call that failed.

@@ -146,6 +146,28 @@ func (s *sandboxControl) reset(ctx context.Context) error {
 	return s.call(ctx, http.MethodPost, "/sandbox/v1/reset", struct{}{}, nil)
 }
 
+// sandboxClock is GET and POST /sandbox/v1/clock's answer: the sandbox's time and how far it is from the
+// real one.
+type sandboxClock struct {
+	Now           time.Time `json:"now"`
+	OffsetSeconds int64     `json:"offset_seconds"`
+}
+
+func (s *sandboxControl) clock(ctx context.Context) (sandboxClock, error) {
+	var out sandboxClock
+	return out, s.call(ctx, http.MethodGet, "/sandbox/v1/clock", nil, &out)
+}
+
+// advanceClock moves the sandbox's clock d ahead.
+func (s *sandboxControl) advanceClock(ctx context.Context, d time.Duration) error {
+	return s.call(ctx, http.MethodPost, "/sandbox/v1/clock", map[string]string{"advance": d.String()}, nil)
+}
+
+// clockToNow puts the sandbox's clock back on real time.
+func (s *sandboxControl) clockToNow(ctx context.Context) error {
+	return s.call(ctx, http.MethodPost, "/sandbox/v1/clock", map[string]string{"offset": "0s"}, nil)
+}
+
 // call sends one JSON request and decodes a 2xx answer into out (when not nil). Anything else is an error
 // carrying the sandbox's own error body, which names what was wrong.
 func (s *sandboxControl) call(ctx context.Context, method, path string, in, out any) error {

@@ -3,6 +3,8 @@ package demo
 import (
 	"net/http"
 	"time"
+
+	"github.com/paywall/paywall/internal/i18n"
 )
 
 // The demo console's scenario picker and fault switches, as data: adding a scenario or a fault is a row
@@ -16,49 +18,76 @@ const (
 	journeyRecovery = "recovery"       // one-click rejected with a step-up: the persona's token changes on success
 )
 
-// demoScenario is one button of the picker: who to log in as, where the flow starts and what to do there.
+// demoScenario is one button of the picker: who to log in as, where the flow starts and what it shows.
+// What to do next, shown on every page while the scenario runs, is in the reader's language: stripText.
 type demoScenario struct {
 	ID           string
-	Title        string
+	Title        string // on the console (English, for the product team); the strip has its own (stripText)
 	Persona      string // a sandbox persona's email
 	Journey      string
 	Offer        string // checkout journeys: the offer highlighted on the offers page
 	Demonstrates string
-	Instruction  string // shown on every page while the scenario runs
 }
 
 // demoScenarios are the flows DESIGN.md section 5 promises, each one click from the console.
 var demoScenarios = []demoScenario{
 	{ID: "regular", Title: "Regular purchase", Persona: "reader@example.se", Journey: journeyCheckout, Offer: "monthly",
-		Demonstrates: "The whole Payway purchase flow: create_session, Klarna's widget and dialog, place_order, device recognition, confirmation.",
-		Instruction:  "Press “Continue to payment” on Digital – monthly, then Buy. In Klarna's dialog use customer@email.se and any 6-digit code."},
+		Demonstrates: "The whole Payway purchase flow: create_session, Klarna's widget and dialog, place_order, device recognition, confirmation."},
 	{ID: "trial", Title: "Free trial", Persona: "reader@example.se", Journey: journeyCheckout, Offer: "trial",
-		Demonstrates: "place_trial_order: a free first month, paid by direct debit only.",
-		Instruction:  "Press “Continue to payment” on First month free, then Buy (direct debit is the only method). In Klarna's dialog use customer@email.se and any 6-digit code."},
+		Demonstrates: "place_trial_order: a free first month, paid by direct debit only."},
+	{ID: "categories", Title: "Several payment categories", Persona: "categories@example.se", Journey: journeyCheckout, Offer: "monthly",
+		Demonstrates: "Klarna offers separate categories (Pay with Klarna, Pay later, Pay now, Direct debit) instead of the one klarna category: the checkout lists each with Klarna's name and badge."},
+	{ID: "expiry", Title: "Purchase session expires (48 h)", Persona: "reader@example.se", Journey: journeyCheckout, Offer: "monthly",
+		Demonstrates: "Payway's purchase session and Klarna's payment session live 48 hours: the console's clock moves past them and the checkout says the purchase expired, with a way to start again."},
 	{ID: "widget-decline", Title: "Declined in Klarna's dialog", Persona: "reader@example.se", Journey: journeyCheckout, Offer: "monthly",
-		Demonstrates: "Klarna rejects the customer in the browser: no order is placed, nothing reaches Payway.",
-		Instruction:  "Press “Continue to payment” on Digital – monthly, then Buy. In Klarna's dialog use customer+denied@email.se: Klarna declines and the page says so."},
+		Demonstrates: "Klarna rejects the customer in the browser: no order is placed, nothing reaches Payway."},
 	{ID: "debt", Title: "Debt: payment method failed", Persona: "debt@example.se", Journey: journeyCheckout, Offer: "monthly",
-		Demonstrates: "place_order answers 403 payment_method_failed (Klarna finds debt); the subscription is terminated and a clear page offers a way forward.",
-		Instruction:  "Press “Continue to payment” on Digital – monthly, then Buy. In Klarna's dialog use customer@email.se and any 6-digit code: Payway refuses the order."},
+		Demonstrates: "place_order answers 403 payment_method_failed (Klarna finds debt); the subscription is terminated and a clear page offers a way forward."},
 	{ID: "ssn-conflict", Title: "SSN belongs to another account", Persona: "ssn-taken@example.se", Journey: journeyCheckout, Offer: "monthly",
-		Demonstrates: "place_order answers 409 ssn_already_taken while Payway syncs the account (PAYWALL_RAISE_ON_SSN_ALREADY_TAKEN, on by default).",
-		Instruction:  "Press “Continue to payment” on Digital – monthly, then Buy. In Klarna's dialog use customer@email.se and any 6-digit code: Payway stops at the account update."},
+		Demonstrates: "place_order answers 409 ssn_already_taken while Payway syncs the account (PAYWALL_RAISE_ON_SSN_ALREADY_TAKEN, on by default)."},
 	{ID: "first-oneclick", Title: "First one-click purchase: save Klarna", Persona: "subscriber@example.se", Journey: journeyFirst,
-		Demonstrates: "No saved token yet: Klarna Payments on our page (intent buy_and_tokenize with the reader's consent), the order and the customer token from the authorization; the next add-on is one click.",
-		Instruction:  "Press “Pay 29 kr with Klarna” on E-paper archive, tick “Save Klarna for one-click purchases”, press Buy and use customer@email.se and any 6-digit code. Then buy the Digital+ upgrade in one click."},
+		Demonstrates: "No saved token yet: Klarna Payments on our page (intent buy_and_tokenize with the reader's consent), the order and the customer token from the authorization; the next add-on is one click."},
 	{ID: "token-success", Title: "Saved token charges fine", Persona: "token@example.se", Journey: journeyOneClick,
-		Demonstrates: "A one-click purchase: Klarna charges the saved customer token at once.",
-		Instruction:  "Press “Buy for 29 kr” on E-paper archive: the saved card is charged in one click."},
+		Demonstrates: "A one-click purchase: Klarna charges the saved customer token at once."},
 	{ID: "recovery-sdk", Title: "Recovery through Klarna's dialog (SDK)", Persona: "stepup@example.se", Journey: journeyRecovery,
-		Demonstrates: "The token charge is rejected with a step_up_id; a new payment session, Klarna's dialog on our page, then the order. The token gets the new method.",
-		Instruction:  "Press “Buy for 29 kr” on E-paper archive. Klarna asks the customer to confirm: press Continue with Klarna and use customer@email.se and any 6-digit code."},
+		Demonstrates: "The token charge is rejected with a step_up_id; a new payment session, Klarna's dialog on our page, then the order. The token gets the new method."},
 	{ID: "recovery-hpp", Title: "Recovery through Klarna's hosted page (HPP)", Persona: "stepup@example.se", Journey: journeyRecovery,
-		Demonstrates: "The token charge is rejected with a step_up_id; a new payment session, an HPP session, Klarna's page, then the order.",
-		Instruction:  "Press “Buy for 29 kr” on E-paper archive. On the recovery page choose Klarna's page, then pay there with customer@email.se and any 6-digit code."},
+		Demonstrates: "The token charge is rejected with a step_up_id; a new payment session, an HPP session, Klarna's page, then the order."},
 	{ID: "token-rejected", Title: "Token rejected without step-up", Persona: "token-failed@example.se", Journey: journeyOneClick,
-		Demonstrates: "Klarna rejects the token with 403 PAYMENT_METHOD_FAILED and no step-up trigger: an error page with a retry or the regular checkout.",
-		Instruction:  "Press “Buy for 29 kr” on E-paper archive: Klarna refuses the saved card and the page explains what to do."},
+		Demonstrates: "Klarna rejects the token with 403 PAYMENT_METHOD_FAILED and no step-up trigger: an error page with a retry or the regular checkout."},
+}
+
+// stripText is a scenario's title and what to do next, in the reader's language, for the demo strip;
+// archivePrice is what the one-click scenarios' item costs, as the pages write it. ok is false for an
+// unknown scenario. Every scenario of demoScenarios has a case (TestEveryScenarioHasStripText).
+func stripText(l *i18n.Localizer, id, archivePrice string) (title, instruction string, ok bool) {
+	switch id {
+	case "regular":
+		return l.T("DemoRegularTitle"), l.T("DemoRegularDo"), true
+	case "trial":
+		return l.T("DemoTrialTitle"), l.T("DemoTrialDo"), true
+	case "categories":
+		return l.T("DemoCategoriesTitle"), l.T("DemoCategoriesDo"), true
+	case "expiry":
+		return l.T("DemoExpiryTitle"), l.T("DemoExpiryDo"), true
+	case "widget-decline":
+		return l.T("DemoDeclineTitle"), l.T("DemoDeclineDo"), true
+	case "debt":
+		return l.T("DemoDebtTitle"), l.T("DemoDebtDo"), true
+	case "ssn-conflict":
+		return l.T("DemoSSNTitle"), l.T("DemoSSNDo"), true
+	case "first-oneclick":
+		return l.T("DemoFirstOneClickTitle"), l.T("DemoFirstOneClickDo", "Price", archivePrice), true
+	case "token-success":
+		return l.T("DemoTokenSuccessTitle"), l.T("DemoTokenSuccessDo", "Price", archivePrice), true
+	case "recovery-sdk":
+		return l.T("DemoRecoverySDKTitle"), l.T("DemoRecoverySDKDo", "Price", archivePrice), true
+	case "recovery-hpp":
+		return l.T("DemoRecoveryHPPTitle"), l.T("DemoRecoveryHPPDo", "Price", archivePrice), true
+	case "token-rejected":
+		return l.T("DemoTokenRejectedTitle"), l.T("DemoTokenRejectedDo", "Price", archivePrice), true
+	}
+	return "", "", false
 }
 
 // scenarioOneClickOffer is what the one-click and recovery scenarios tell the customer to buy: a one-time

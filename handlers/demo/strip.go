@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/handlers"
+	"github.com/paywall/paywall/internal/i18n"
 	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
@@ -39,11 +40,12 @@ func (d *Console) strip(c echo.Context) *views.DemoBar {
 		return nil
 	}
 	var bar views.DemoBar
+	l := i18n.From(c.Request().Context())
 	if sess, err := d.sessions.Get(c.Request(), handlers.SessionName); err == nil {
-		if s, ok := scenarioByID(stringValue(sess.Values[keyDemoScenario])); ok {
-			bar.Scenario, bar.Instruction = s.Title, s.Instruction
+		if title, instruction, ok := stripText(l, stringValue(sess.Values[keyDemoScenario]), d.archivePrice(l)); ok {
+			bar.Scenario, bar.Instruction = title, instruction
 		}
-		bar.Reset = stringValue(sess.Values[keyDemoReset])
+		bar.Reset = resetText(l, stringValue(sess.Values[keyDemoReset]), stringValue(sess.Values[keyDemoResetWho]))
 	}
 	if purchasePageRoutes[c.Path()] {
 		bar.WhatHappened = d.whatHappenedHref(c, c.Param("id"))
@@ -52,6 +54,34 @@ func (d *Console) strip(c echo.Context) *views.DemoBar {
 		return nil
 	}
 	return &bar
+}
+
+// archivePrice is the price of the one-click scenarios' item, as the pages write it in the reader's
+// language.
+func (d *Console) archivePrice(l *i18n.Localizer) string {
+	o, _ := d.oneclick.Offer(scenarioOneClickOffer)
+	return l.Money(float64(o.AmountMinor) / 100)
+}
+
+// resetText says why the demo data was reset before the running scenario (a reset* code, the persona's
+// name), in the reader's language; "" when it was not (or the code is unknown).
+func resetText(l *i18n.Localizer, code, name string) string {
+	var why string
+	switch code {
+	case resetSubscribed:
+		why = l.T("DemoResetSubscribed", "Name", name)
+	case resetOwnsArchive:
+		why = l.T("DemoResetOwnsArchive", "Name", name)
+	case resetRecovered:
+		why = l.T("DemoResetRecovered", "Name", name)
+	case resetSavedKlarna:
+		why = l.T("DemoResetSavedKlarna", "Name", name)
+	case resetTokenRemoved:
+		why = l.T("DemoResetTokenRemoved", "Name", name)
+	default:
+		return ""
+	}
+	return l.T("DemoResetNote", "Reason", why)
 }
 
 // whatHappenedHref is the console's page about a purchase (a subscription or a one-click purchase), for

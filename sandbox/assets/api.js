@@ -216,8 +216,11 @@
     });
     iframe.title = "Klarna: confirm your purchase";
     iframe.setAttribute("data-testid", "klarna-dialog-frame");
+    // Sized to its content: the dialog reports its height (kind "height") and the frame follows, never
+    // taller than the window (the dialog scrolls inside then).
     Object.assign(iframe.style, {
-      width: "min(440px, 100vw)", height: "min(560px, 100vh)", border: "0", borderRadius: "12px", background: "#fff"
+      width: "min(440px, 100vw)", height: "min(320px, 100vh)", maxHeight: "100vh", border: "0",
+      borderRadius: "12px", background: "#fff"
     });
     overlay.appendChild(iframe);
     document.body.appendChild(overlay);
@@ -282,6 +285,9 @@
     if (d && event.source === d.iframe.contentWindow && m.rid === d.rid) {
       if (m.kind === "authorize") { closeDialog(m.result); }
       if (m.kind === "close") { closeDialog({ approved: false, show_form: true }); }
+      if (m.kind === "height" && typeof m.height === "number" && m.height > 0) {
+        d.iframe.style.height = m.height + "px";
+      }
       return;
     }
     Object.keys(state.instances).forEach(function (key) {
