@@ -26,7 +26,7 @@ const (
 	approvedEmail = "customer@email.se"
 	deniedEmail   = "customer+denied@email.se"
 	anyCode       = "123456"
-	klarnaName    = "Alice Test" // the person Klarna's test emails belong to; Payway syncs the account from it
+	readerName    = "Rita Reader" // the sandbox's Klarna knows the persona: Payway syncs the account from it
 
 	debtEmail     = "debt@example.se"      // place_order 403 payment method failed
 	ssnTakenEmail = "ssn-taken@example.se" // place_order 409 ssn_already_taken (the harness raises on it)
@@ -80,7 +80,7 @@ func TestRegularPurchaseUnlocksArticle(t *testing.T) {
 	confirmation.ExpectOrder(monthlyTitle)
 	confirmation.ExpectPrice(`^` + monthlyPrice + ` per month$`)
 	confirmation.ExpectPaidWith(`^Klarna \(Invoice\)$`) // Pay with Klarna: Klarna's invoice
-	confirmation.ExpectAccountName(klarnaName)          // the account details as synced from Klarna
+	confirmation.ExpectAccountName(readerName)          // the account details as synced from Klarna
 	shot("confirmation")
 	expectAccessible(t, page, "confirmation")
 

@@ -181,7 +181,7 @@ func TestOrderToConfirmation(t *testing.T) {
 		t.Fatalf("device recognition went to %q", confirmation)
 	}
 	page := c.get(strings.TrimPrefix(confirmation, app.URL))
-	for _, want := range []string{`data-testid="confirmation-order-id">SANDBOX-`, "Digital – monthly", "139 kr", "Alice"} {
+	for _, want := range []string{`data-testid="confirmation-order-id">SANDBOX-`, "Digital – monthly", "139 kr", "Rita"} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("confirmation lacks %q", want)
 		}

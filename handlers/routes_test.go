@@ -62,6 +62,7 @@ func TestBuildersFollowTheNamedRoutes(t *testing.T) {
 		{"demo.faults.clear", http.MethodPost, paths.DemoFaultsClear},
 		{"demo.faults.disarm", http.MethodPost, paths.DemoFaultDisarm("f1")},
 		{"demo.reset", http.MethodPost, paths.DemoReset},
+		{"demo.clock", http.MethodPost, paths.DemoClock},
 		{"demo.lookup", http.MethodGet, paths.DemoPurchases},
 		{"demo.purchase", http.MethodGet, paths.DemoPurchase(id)},
 		{"ops.healthz", http.MethodGet, paths.Healthz},

@@ -199,7 +199,7 @@ func TestPaymentSessionLifecycle(t *testing.T) {
 	}
 	// Klarna's current guide: one category, klarna.
 	if !slices.Equal(ids, []string{"klarna"}) || s.PaymentMethodCategories[0].Name != "Pay with Klarna" ||
-		s.PaymentMethodCategories[0].AssetURLs.Standard != "https://x.klarnacdn.net/payment-method/assets/badges/generic/klarna.svg" {
+		!strings.HasSuffix(s.PaymentMethodCategories[0].AssetURLs.Standard, "/payment-method/assets/badges/generic/klarna.svg") {
 		t.Errorf("categories = %v", s.PaymentMethodCategories)
 	}
 

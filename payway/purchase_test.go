@@ -312,20 +312,20 @@ func TestPurchasePlaceOrder(t *testing.T) {
 			t.Errorf("Order by id = %+v, %v", byID.OrderID, err)
 		}
 	})
-	t.Run("account synced from Klarna", func(t *testing.T) {
+	t.Run("account synced from Klarna: the persona", func(t *testing.T) {
 		me, err := e.client.Me(ctx, tok)
 		if err != nil {
 			t.Fatal(err)
 		}
 		checks := []struct{ field, got, want string }{
-			{"FirstName", me.FirstName, "Alice"},
-			{"LastName", me.LastName, "Test"},
-			{"BirthDate", me.BirthDate, "1941-03-21"},
-			{"SocialSecurityNumber", me.SocialSecurityNumber, "410321-9202"},
-			{"MobilePhoneNumber", me.MobilePhoneNumber, "+46701740615"},
-			{"Address.Street", me.Address.Street, "Södra Blasieholmshamnen"},
-			{"Address.StreetNumber", me.Address.StreetNumber, "2"},
-			{"Address.ZipCode", me.Address.ZipCode, "11148"},
+			{"FirstName", me.FirstName, "Rita"},
+			{"LastName", me.LastName, "Reader"},
+			{"BirthDate", me.BirthDate, "1985-03-14"},
+			{"SocialSecurityNumber", me.SocialSecurityNumber, "850314-1239"},
+			{"MobilePhoneNumber", me.MobilePhoneNumber, "+46701740605"},
+			{"Address.Street", me.Address.Street, "Storgatan"},
+			{"Address.StreetNumber", me.Address.StreetNumber, "12"},
+			{"Address.ZipCode", me.Address.ZipCode, "11122"},
 			{"Address.City", me.Address.City, "Stockholm"},
 			{"Address.CountryCode", me.Address.CountryCode, "SE"},
 			{"Email (never synced)", me.Email, "reader@example.se"},

@@ -235,7 +235,7 @@ func (d *Console) fillSandboxConsole(ctx context.Context, v *views.DemoConsoleVi
 	}
 	if clk, err := d.sandbox.clock(ctx); err == nil {
 		v.Clock = &views.DemoClock{Now: clk.Now.Local().Format("2 Jan 2006 15:04"), Offset: clockOffsetText(clk.OffsetSeconds),
-			Action: demoClockPath}
+			Action: paths.DemoClock}
 	} else if v.SandboxError == "" {
 		d.log.WarnContext(ctx, "demo: sandbox clock", "err", err)
 	}
@@ -558,9 +558,6 @@ func (d *Console) resetData(ctx context.Context, keepFaults bool) error {
 	d.log.InfoContext(ctx, "demo data reset", "faults_kept", len(armed))
 	return nil
 }
-
-// demoClockPath is where the console's clock controls post (form field move: advance or now).
-const demoClockPath = paths.Demo + "/clock"
 
 // clockAdvance is how far "Advance 49 h" moves the sandbox's clock: past the 48 hours a Payway purchase
 // session and a Klarna payment session live, the expiry scenario.

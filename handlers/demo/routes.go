@@ -34,7 +34,7 @@ func (d *Console) Register(e *echo.Echo, a *handlers.App) {
 		{"demo.faults.clear", http.MethodPost, paths.DemoFaultsClear, d.clearFaults, d.mw(true)},
 		{"demo.faults.disarm", http.MethodPost, paths.DemoFaultDisarmPattern, d.disarmFault, d.mw(true)},
 		{"demo.reset", http.MethodPost, paths.DemoReset, d.reset, d.mw(true)},
-		{"demo.clock", http.MethodPost, demoClockPath, d.moveClock, d.mw(true)},
+		{"demo.clock", http.MethodPost, paths.DemoClock, d.moveClock, d.mw(true)},
 		{"demo.lookup", http.MethodGet, paths.DemoPurchases, d.lookup, d.mw(false)},
 		{"demo.purchase", http.MethodGet, paths.DemoPurchasePattern, d.purchase, d.mw(false)},
 	}

@@ -46,7 +46,7 @@ func TestDemoConsoleOnlyWhenEnabled(t *testing.T) {
 					demoRoutes++
 				}
 			}
-			if want := map[bool]int{true: 9, false: 0}[tt.console]; demoRoutes != want {
+			if want := map[bool]int{true: 10, false: 0}[tt.console]; demoRoutes != want {
 				t.Errorf("%d demo routes registered, want %d", demoRoutes, want)
 			}
 			if status, _ := get(a, "/demo"); status != tt.demoStatus {

@@ -31,6 +31,7 @@ const (
 	DemoFaults        = "/demo/faults"
 	DemoFaultsClear   = "/demo/faults/clear"
 	DemoReset         = "/demo/reset"
+	DemoClock         = "/demo/clock"     // POST move=advance|now: the sandbox clock
 	DemoPurchases     = "/demo/purchases" // GET ?id= looks a purchase up
 	Language          = "/language"       // GET ?to=sv|en&return=: the reader's language, kept in a cookie
 	Healthz           = "/healthz"
