@@ -54,7 +54,8 @@ func openPurchase(t *testing.T, s *Server, srv *httptest.Server, bearer http.Hea
 
 // categoryIDs checks every payment_method_categories entry has Klarna's shape (identifier, name,
 // asset_urls{descriptive, standard}) with the badge on the sandbox's origin, and returns the identifiers.
-func categoryIDs(t *testing.T, srv *httptest.Server, raw any) []string {
+// The names are Klarna's in the session's locale.
+func categoryIDs(t *testing.T, srv *httptest.Server, raw any, locale string) []string {
 	t.Helper()
 	list, ok := raw.([]any)
 	if !ok {
@@ -65,7 +66,7 @@ func categoryIDs(t *testing.T, srv *httptest.Server, raw any) []string {
 		m, _ := c.(map[string]any)
 		id, _ := m["identifier"].(string)
 		assets, _ := m["asset_urls"].(map[string]any)
-		if len(m) != 3 || m["name"] != categoryNames()[id] || len(assets) != 2 ||
+		if len(m) != 3 || m["name"] != categoryNames(locale)[id] || len(assets) != 2 ||
 			assets["descriptive"] != srv.URL+klarnaBadgePath || assets["standard"] != srv.URL+klarnaBadgePath {
 			t.Errorf("category %v: want {identifier, name, asset_urls{descriptive, standard}} with the sandbox's badge", m)
 		}
@@ -82,22 +83,28 @@ func TestPaymentCategoriesAsKlarnaNamesThem(t *testing.T) {
 	t.Parallel()
 	s, srv := startCtlSandbox(t)
 	tests := []struct {
-		name  string
-		email string // "": a session the merchant creates through Klarna's API
-		trial bool
-		want  []string
+		name   string
+		email  string // "": a session the merchant creates through Klarna's API
+		locale string // "": the test cart's (sv-SE); Payway's sessions are always sv-SE
+		trial  bool
+		want   []string
 	}{
-		{"Klarna API session", "", false, []string{"klarna"}},
-		{"regular offer", "reader@example.se", false, []string{"klarna"}},
-		{"trial", "reader@example.se", true, []string{"direct_debit"}},
-		{"several categories persona, regular offer", "categories@example.se", false, []string{"klarna", "pay_later", "pay_now", "direct_debit"}},
-		{"several categories persona, trial", "categories@example.se", true, []string{"direct_debit"}},
+		{"Klarna API session", "", "", false, []string{"klarna"}},
+		{"Klarna API session in English", "", "en-SE", false, []string{"klarna"}},
+		{"regular offer", "reader@example.se", "", false, []string{"klarna"}},
+		{"trial", "reader@example.se", "", true, []string{"direct_debit"}},
+		{"several categories persona, regular offer", "categories@example.se", "", false, []string{"klarna", "pay_later", "pay_now", "direct_debit"}},
+		{"several categories persona, trial", "categories@example.se", "", true, []string{"direct_debit"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var cats any
 			if tt.email == "" {
-				r := klarnaCall(t, srv, KlarnaUsername, http.MethodPost, "/payments/v1/sessions", sessionJSON(t, nil), nil)
+				var extra map[string]any
+				if tt.locale != "" {
+					extra = map[string]any{"locale": tt.locale}
+				}
+				r := klarnaCall(t, srv, KlarnaUsername, http.MethodPost, "/payments/v1/sessions", sessionJSON(t, extra), nil)
 				if r.status != http.StatusOK {
 					t.Fatalf("create session: %d %s", r.status, r.raw)
 				}
@@ -105,7 +112,11 @@ func TestPaymentCategoriesAsKlarnaNamesThem(t *testing.T) {
 			} else {
 				cats = openPurchase(t, s, srv, paywayUser(t, srv, tt.email), tt.trial)["payment_method_categories"]
 			}
-			if got := categoryIDs(t, srv, cats); !slices.Equal(got, tt.want) {
+			locale := tt.locale
+			if locale == "" {
+				locale = "sv-SE"
+			}
+			if got := categoryIDs(t, srv, cats, locale); !slices.Equal(got, tt.want) {
 				t.Errorf("categories %v, want %v", got, tt.want)
 			}
 		})

@@ -52,7 +52,7 @@ var paymentSessionPath = regexp.MustCompile(`/payments/v1/sessions/([^/]+)$`)
 // hppCategory maps HPP's category enum (DIRECT_DEBIT, ...; guides also use lowercase) to KP identifiers.
 func hppCategory(v string) (string, bool) {
 	id := strings.ToLower(v)
-	_, ok := categoryNames()[id]
+	_, ok := categoryNames("")[id] // the identifiers; any language names them all
 	return id, ok
 }
 

@@ -12,8 +12,16 @@ import (
 // Payment sessions and authorizations: the rules behind kpCreateSession, kpAuthorize and the session
 // endpoints.
 
-// categoryNames are the payment categories Klarna documents, with the names the widget shows.
-func categoryNames() map[string]string {
+// categoryNames are the payment categories Klarna documents, with the names the widget shows in the
+// session's language: Klarna answers in the session's locale, so a Swedish session (sv-SE, and every
+// session Payway opens, see purchaseLocale) names them in Swedish, any other in English.
+func categoryNames(locale string) map[string]string {
+	if strings.HasPrefix(strings.ToLower(locale), "sv") {
+		return map[string]string{
+			"klarna": "Betala med Klarna", "pay_later": "Betala senare", "pay_now": "Betala nu",
+			"pay_over_time": "Delbetalning", "direct_bank_transfer": "Direktbetalning via bank", "direct_debit": "Autogiro",
+		}
+	}
 	return map[string]string{
 		"klarna": "Pay with Klarna", "pay_later": "Pay later", "pay_now": "Pay now",
 		"pay_over_time": "Financing", "direct_bank_transfer": "Direct bank transfer", "direct_debit": "Direct debit",
@@ -35,13 +43,13 @@ func separateCategories() []string { return []string{"klarna", "pay_later", "pay
 // store the path and every answer names it on the origin the request came to (categoriesAt).
 const klarnaBadgePath = "/payment-method/assets/badges/generic/klarna.svg"
 
-// resolveCategories turns identifiers into payment_method_categories entries (asset URLs as paths, see
-// categoriesAt); ok is false for an unknown identifier.
-func resolveCategories(ids []string) ([]paymentCategory, bool) {
+// resolveCategories turns identifiers into payment_method_categories entries named in the session's locale
+// (asset URLs as paths, see categoriesAt); ok is false for an unknown identifier.
+func resolveCategories(ids []string, locale string) ([]paymentCategory, bool) {
 	if len(ids) == 0 {
 		ids = defaultCategories()
 	}
-	names := categoryNames()
+	names := categoryNames(locale)
 	out := make([]paymentCategory, 0, len(ids))
 	for _, id := range ids {
 		name, ok := names[id]
@@ -137,7 +145,7 @@ func prepareSessionInput(in *kpSessionInput) ([]paymentCategory, *klarnaError) {
 	if in.StepUpID != "" && in.CustomerToken == "" {
 		return nil, badValue("customer.customer_token")
 	}
-	cats, ok := resolveCategories(in.Categories)
+	cats, ok := resolveCategories(in.Categories, in.Cart.Locale)
 	if !ok {
 		return nil, badValue("payment_method_categories")
 	}
