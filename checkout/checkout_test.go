@@ -73,7 +73,16 @@ func (f *fakePayway) CreateSession(_ context.Context, _ string, req payway.Creat
 		return payway.Session{}, f.sessionErr
 	}
 	return payway.Session{KlarnaSessionID: "ks-1", ClientToken: "a.b.c",
-		PaymentMethodCategories: []payway.PaymentMethodCategory{{Identifier: "klarna"}, {Identifier: "direct_debit"}}}, nil
+		PaymentMethodCategories: []payway.PaymentMethodCategory{klarnaCategory(), {Identifier: "direct_debit"}}}, nil
+}
+
+// klarnaCategory is Klarna's single category as its current guide returns it (Payway passing it on as an
+// object; the fake's second category is a bare identifier, the other shape Payway may use).
+func klarnaCategory() payway.PaymentMethodCategory {
+	c := payway.PaymentMethodCategory{Identifier: "klarna", Name: "Betala med Klarna"}
+	c.AssetURLs.Descriptive = "https://x.klarnacdn.net/payment-method/assets/badges/generic/klarna.svg"
+	c.AssetURLs.Standard = "javascript:alert(1)"
+	return c
 }
 
 func (f *fakePayway) place(req payway.PlaceOrderRequest) (payway.Placed, error) {

@@ -123,7 +123,8 @@ func (o *OneClick) newOneClickPurchase(c Customer, offer OneClickOffer, token st
 	now := o.cfg.Now()
 	return OneClickPurchase{
 		ID: id, AccountID: c.AccountID, OfferID: offer.ID, TokenID: token, IdempotencyKey: key,
-		OrderRequest: string(body), OneTime: offer.OneTime, State: OneClickCreated, CreatedAt: now, UpdatedAt: now,
+		OrderRequest: string(body), OneTime: offer.OneTime, State: OneClickCreated, Locale: cmpOr(c.Locale, o.cfg.Locale),
+		CreatedAt: now, UpdatedAt: now,
 	}, nil
 }
 

@@ -87,7 +87,7 @@ func (o *OneClick) newFirstPurchase(c Customer, offer OneClickOffer) (OneClickPu
 	now := o.cfg.Now()
 	return OneClickPurchase{
 		ID: id, AccountID: c.AccountID, OfferID: offer.ID, IdempotencyKey: key, OrderRequest: string(body),
-		OneTime: offer.OneTime, State: OneClickPaying, CreatedAt: now, UpdatedAt: now,
+		OneTime: offer.OneTime, State: OneClickPaying, Locale: cmpOr(c.Locale, o.cfg.Locale), CreatedAt: now, UpdatedAt: now,
 	}, nil
 }
 
@@ -147,9 +147,10 @@ func (o *OneClick) firstPurchase(ctx context.Context, id string) (OneClickPurcha
 	default:
 		return public(p), klarnaUnavailable("create payment session", err)
 	}
-	var categories []string
+	var categories []Category
 	for _, cat := range sess.PaymentMethodCategories {
-		categories = append(categories, cat.Identifier)
+		categories = append(categories, Category{Identifier: cat.Identifier, Name: cat.Name,
+			AssetURL: assetURL(cat.AssetURLs.Descriptive, cat.AssetURLs.Standard)})
 	}
 	p, err = o.store.UpdateOneClickPurchase(ctx, id, func(q *OneClickPurchase) error {
 		if q.State != OneClickPaying || q.KlarnaSessionID != "" {
@@ -170,7 +171,7 @@ func (o *OneClick) firstPurchase(ctx context.Context, id string) (OneClickPurcha
 // references and the purchase's page as the confirmation URL.
 func (o *OneClick) firstSessionRequest(p OneClickPurchase, req klarna.TokenOrderRequest) klarna.SessionRequest {
 	return klarna.SessionRequest{
-		Cart: req.Cart(o.cfg.Country, o.cfg.Locale), Intent: firstIntent(p.SaveConsent),
+		Cart: req.Cart(o.cfg.Country, o.locale(p)), Intent: firstIntent(p.SaveConsent),
 		MerchantReference1: p.ID, MerchantReference2: req.MerchantReference2,
 		MerchantURLs: &klarna.MerchantURLs{Confirmation: o.confirmationURL(p.ID)},
 	}
@@ -241,7 +242,9 @@ func (o *OneClick) SetSaveConsent(ctx context.Context, c Customer, id string, sa
 // becomes the account's saved token (a token it replaces is cancelled at Klarna). A token Klarna will
 // not create leaves the purchase completed, without a saved token: the money part stands on its own. A
 // completed purchase is returned as it is; ErrNoAuthorization without a token; ErrNotPaying otherwise.
-func (o *OneClick) FirstOrder(ctx context.Context, c Customer, id, authorizationToken string) (OneClickPurchase, error) {
+// category is the payment_method_category the widget authorized, kept (when the session offered it) so
+// the confirmation names it as Klarna did.
+func (o *OneClick) FirstOrder(ctx context.Context, c Customer, id, authorizationToken, category string) (OneClickPurchase, error) {
 	p, err := o.get(ctx, c, id)
 	if err != nil {
 		return OneClickPurchase{}, err
@@ -263,7 +266,7 @@ func (o *OneClick) FirstOrder(ctx context.Context, c Customer, id, authorization
 	ctx = context.WithoutCancel(ctx)
 	done := o.calls.begin()
 	defer done()
-	p, err = o.placeOrder(ctx, id, authorizationToken, MethodKlarna)
+	p, err = o.placeOrder(ctx, id, authorizationToken, MethodKlarna, category)
 	if err != nil || p.State != OneClickCompleted || p.Method != MethodKlarna || !p.SaveConsent || p.TokenSaved {
 		return public(p), err
 	}
@@ -275,7 +278,7 @@ func (o *OneClick) FirstOrder(ctx context.Context, c Customer, id, authorization
 func (o *OneClick) saveFirstToken(ctx context.Context, p OneClickPurchase, authorizationToken string) OneClickPurchase {
 	tok, err := o.klarna.CreateCustomerToken(WithPurchase(ctx, p.ID), authorizationToken, klarna.CustomerTokenRequest{
 		Description: o.cfg.TokenDescription, IntendedUse: intendedUse,
-		Locale: o.cfg.Locale, PurchaseCountry: o.cfg.Country, PurchaseCurrency: o.cfg.Currency,
+		Locale: o.locale(p), PurchaseCountry: o.cfg.Country, PurchaseCurrency: o.cfg.Currency,
 	})
 	if err != nil {
 		o.cfg.Logger.WarnContext(ctx, "create customer token", "purchase", p.ID, "err", err)

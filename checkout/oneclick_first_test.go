@@ -65,12 +65,12 @@ func TestFirstPurchase(t *testing.T) {
 				t.Errorf("%d session updates, want one only with consent", updates)
 			}
 
-			got, err := e.oc.FirstOrder(t.Context(), c, p.ID, auth)
+			got, err := e.oc.FirstOrder(t.Context(), c, p.ID, auth, "")
 			if err != nil || got.State != checkout.OneClickCompleted || got.Method != checkout.MethodKlarna || got.OrderID == "" {
 				t.Fatalf("first order: %+v, %v", got, err)
 			}
 			// A double submit gets the first outcome: one order, one token.
-			if again, err := e.oc.FirstOrder(t.Context(), c, p.ID, auth); err != nil || again.OrderID != got.OrderID {
+			if again, err := e.oc.FirstOrder(t.Context(), c, p.ID, auth, ""); err != nil || again.OrderID != got.OrderID {
 				t.Errorf("again: %+v, %v", again, err)
 			}
 			if n := e.klarnaOrders(p.ID); n != 1 {
@@ -119,7 +119,7 @@ func TestFirstPurchaseReplacesUnusableToken(t *testing.T) {
 		t.Fatalf("the persona's token: %+v, %v; want a cancelled one", m, err)
 	}
 	p, auth := e.firstPurchase(c, "digital-plus", true)
-	if got, err := e.oc.FirstOrder(t.Context(), c, p.ID, auth); err != nil || !got.TokenSaved {
+	if got, err := e.oc.FirstOrder(t.Context(), c, p.ID, auth, ""); err != nil || !got.TokenSaved {
 		t.Fatalf("first order: %+v, %v", got, err)
 	}
 	if now := e.savedToken(c); now == "" || now == old {
@@ -188,7 +188,7 @@ func TestFirstPurchaseOrderAnswerLost(t *testing.T) {
 	p, auth := e.firstPurchase(c, "epaper-archive", true)
 	e.control("/sandbox/v1/faults", map[string]any{"target": "POST /payments/v1/authorizations/{token}/order",
 		"after": true, "drop": true, "count": 1}, nil)
-	got, err := e.oc.FirstOrder(t.Context(), c, p.ID, auth)
+	got, err := e.oc.FirstOrder(t.Context(), c, p.ID, auth, "")
 	if err != nil || got.State != checkout.OneClickPaying || e.stored(p.ID).OrderingSince.IsZero() {
 		t.Fatalf("order with the answer lost: %+v, %v; want paying with its claim", got, err)
 	}

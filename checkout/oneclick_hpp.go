@@ -200,7 +200,7 @@ func (o *OneClick) actOnHPP(ctx context.Context, p OneClickPurchase, st klarna.H
 		case st.OrderID != "":
 			return o.complete(ctx, p.ID, st.OrderID, RecoveryMethodHPP)
 		case st.AuthorizationToken != "":
-			return o.placeOrder(ctx, p.ID, st.AuthorizationToken, RecoveryMethodHPP)
+			return o.placeOrder(ctx, p.ID, st.AuthorizationToken, RecoveryMethodHPP, "")
 		}
 		o.cfg.Logger.ErrorContext(ctx, "hosted page completed without order or authorization", "purchase", p.ID)
 		return o.setOutcome(ctx, p.ID, p.HPPSessionID, OutcomeError, st.Status)

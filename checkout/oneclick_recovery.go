@@ -91,7 +91,7 @@ func (o *OneClick) ensureSession(ctx context.Context, id string, renew bool) (On
 	}
 	ctx = context.WithoutCancel(ctx) // a session made is a session kept
 	sess, err := o.klarna.CreateSession(WithPurchase(ctx, id), klarna.SessionRequest{
-		Cart: req.Cart(o.cfg.Country, o.cfg.Locale), Intent: o.cfg.Intent,
+		Cart: req.Cart(o.cfg.Country, o.locale(p)), Intent: o.cfg.Intent,
 		MerchantReference1: p.ID, MerchantReference2: req.MerchantReference2,
 		MerchantURLs: &klarna.MerchantURLs{Confirmation: o.confirmationURL(p.ID)},
 		Customer:     &klarna.SessionCustomer{CustomerToken: p.TokenID},
@@ -161,7 +161,7 @@ func (o *OneClick) recoveryOrder(ctx context.Context, c Customer, id, authorizat
 		return public(p), err
 	}
 	defer unlock()
-	p, err = o.placeOrder(ctx, id, authorizationToken, RecoveryMethodSDK)
+	p, err = o.placeOrder(ctx, id, authorizationToken, RecoveryMethodSDK, "")
 	return public(p), err
 }
 
@@ -169,7 +169,9 @@ func (o *OneClick) recoveryOrder(ctx context.Context, c Customer, id, authorizat
 // hosted page's in mode NONE, or the first purchase's widget). Only the request that claims the purchase
 // in the database calls Klarna; any other (double click, the return racing the status callback) gets the
 // purchase as it stands, pending or completed, so one purchase makes one order whatever arrives twice.
-func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, method string) (OneClickPurchase, error) {
+// category is the payment category a first purchase's widget authorized ("" for a recovery, whose
+// Klarna flow chooses inside Klarna).
+func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, method, category string) (OneClickPurchase, error) {
 	claimed := false
 	p, err := o.store.UpdateOneClickPurchase(ctx, id, func(p *OneClickPurchase) error {
 		now := o.cfg.Now()
@@ -179,6 +181,9 @@ func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, metho
 		// The method is kept with the claim: if the answer is lost, the reconciler completes the
 		// purchase with it.
 		p.OrderingSince, p.LastOutcome, p.Method, p.UpdatedAt, claimed = now, OutcomePending, method, now, true
+		if category != "" {
+			p.ChosenCategory = chooseCategory(p.Categories, category)
+		}
 		return nil
 	})
 	if err != nil {
@@ -196,7 +201,7 @@ func (o *OneClick) placeOrder(ctx context.Context, id, authorizationToken, metho
 	done := o.calls.begin()
 	defer done()
 	order, kerr := o.klarna.CreateOrder(WithPurchase(ctx, id), authorizationToken, klarna.OrderRequest{
-		Cart: req.Cart(o.cfg.Country, o.cfg.Locale), MerchantReference1: p.ID, MerchantReference2: req.MerchantReference2,
+		Cart: req.Cart(o.cfg.Country, o.locale(p)), MerchantReference1: p.ID, MerchantReference2: req.MerchantReference2,
 		MerchantURLs: &klarna.MerchantURLs{Confirmation: o.confirmationURL(p.ID)},
 	})
 	switch {

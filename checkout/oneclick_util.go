@@ -136,3 +136,7 @@ func (k *keyedMutex) lock(ctx context.Context, key string) (unlock func(), err e
 		return nil, fmt.Errorf("checkout: wait for purchase %s: %w", key, ctx.Err())
 	}
 }
+
+// locale is Klarna's locale of the purchase's sessions, orders and token: the reader's, kept with the
+// purchase when it began, or the configured one for purchases from before.
+func (o *OneClick) locale(p OneClickPurchase) string { return cmpOr(p.Locale, o.cfg.Locale) }

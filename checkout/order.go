@@ -15,6 +15,9 @@ type OrderInput struct {
 	BrowserIP          string
 	BrowserLanguage    string
 	BrowserUserAgent   string
+	// Category is the payment_method_category the widget authorized (the form's chosen category), kept
+	// so the confirmation can say what was paid with in Klarna's words.
+	Category string
 }
 
 // ErrNoAuthorization means the order form arrived without Klarna's authorization token.
@@ -67,6 +70,7 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 			return nil
 		}
 		p.State, p.AuthorizationToken, p.UpdatedAt, claimed = StatePlacing, in.AuthorizationToken, s.cfg.Now(), true
+		p.ChosenCategory = chooseCategory(p.Categories, in.Category)
 		return nil
 	})
 	if err != nil {

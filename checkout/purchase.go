@@ -72,7 +72,8 @@ type Purchase struct {
 	ReturnPath         string // the article the reader came from
 	KlarnaSessionID    string
 	ClientToken        string
-	Categories         []string // Klarna payment_method_categories identifiers
+	Categories         []Category // the Klarna session's payment_method_categories, as Klarna named them
+	ChosenCategory     string     // the category the reader authorized with (PaidWith); "" before issue 15
 	State              State
 	FailureCode        string
 	AuthorizationToken string
@@ -119,9 +120,15 @@ type OneClickPurchase struct {
 	// buy_and_tokenize, else buy), and whether the customer token was then created and saved.
 	SaveConsent bool
 	TokenSaved  bool
-	Categories  []string // a first purchase's payment_method_categories identifiers, for the widget
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	Categories  []Category // a first purchase's payment_method_categories, for the widget and the confirmation
+	// ChosenCategory is the identifier of the category a first purchase was authorized with.
+	ChosenCategory string
+	// Locale is Klarna's locale of the purchase's payment sessions, orders and token (sv-SE, en-SE): the
+	// reader's language when the purchase began (Customer.Locale). "" (purchases from before) means the
+	// configured one.
+	Locale    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // First reports whether the purchase is a first purchase, paid with Klarna Payments on our page, rather
@@ -173,4 +180,36 @@ type Event struct {
 	IDs map[string]string
 	// Note is a short human note: the failure code, "retryable", or the call's error.
 	Note string
+}
+
+// Category is a payment method category as the Klarna session returned it: Klarna's identifier, the name
+// Klarna gives it (in the session's language) and its descriptive asset, a badge image URL. Pages show the
+// name and the image as they are, never a name of ours. Name and AssetURL are "" for categories read from
+// purchases stored before they were kept, or from a Payway session that passes bare identifiers.
+type Category struct {
+	Identifier string
+	Name       string
+	AssetURL   string
+}
+
+// PaidWith is the category a purchase was paid with: the one the reader chose, or the session's only one.
+// False when neither is known (several categories and no choice recorded).
+func PaidWith(categories []Category, chosen string) (Category, bool) {
+	for _, c := range categories {
+		if chosen != "" && c.Identifier == chosen {
+			return c, true
+		}
+	}
+	if len(categories) == 1 {
+		return categories[0], true
+	}
+	return Category{}, false
+}
+
+// chooseCategory is the category identifier to record for an order posted with posted: posted when the
+// session offers it, the session's only category when it has one, else "" (a form naming a category the
+// session never offered records nothing rather than something untrue).
+func chooseCategory(categories []Category, posted string) string {
+	c, _ := PaidWith(categories, posted)
+	return c.Identifier
 }

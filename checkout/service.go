@@ -109,10 +109,17 @@ func New(cfg Config, pw Payway, st Store, cat Catalogue) (*Service, error) {
 // Catalogue is the offers on sale.
 func (s *Service) Catalogue() Catalogue { return s.catalogue }
 
-// Customer is the logged-in buyer: their Payway account and a valid access token.
+// Customer is the logged-in buyer: their Payway account and a valid access token, and the language they
+// read the pages in.
 type Customer struct {
 	AccountID   string
 	AccessToken string
+	// Locale is Klarna's locale for the reader's language (i18n's Lang().Tag(): sv-SE or en-SE), given to
+	// the Klarna payment sessions the app creates itself, so Klarna's widget, dialog and hosted page speak
+	// the language of the page around them. "" means the configured one (OneClickConfig.Locale). Regular
+	// purchases cannot pass it on: Payway creates their Klarna session, and its create_session has no
+	// locale field.
+	Locale string
 }
 
 // Error is an error of the purchase journeys. Its Code says what kind of failure it is, which is all the

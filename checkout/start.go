@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/paywall/paywall/payway"
@@ -156,9 +157,9 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 		}
 		return failed, nil
 	}
-	cats := make([]string, 0, len(sess.PaymentMethodCategories))
+	cats := make([]Category, 0, len(sess.PaymentMethodCategories))
 	for _, c := range sess.PaymentMethodCategories {
-		cats = append(cats, c.Identifier)
+		cats = append(cats, Category{Identifier: c.Identifier, Name: c.Name, AssetURL: assetURL(c.AssetURLs.Descriptive, c.AssetURLs.Standard)})
 	}
 	return s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *Purchase) error {
 		p.KlarnaSessionID, p.ClientToken, p.Categories = sess.KlarnaSessionID, sess.ClientToken, cats
@@ -209,4 +210,15 @@ func (s *Service) RunPriceRefresh(ctx context.Context) {
 			s.cfg.Logger.WarnContext(ctx, "refresh prices: the cached ones serve until they lapse", "err", err)
 		}
 	}
+}
+
+// assetURL is the image a payment category is shown with: Klarna's descriptive asset, else its standard
+// one; only an absolute https URL (or http, which the sandbox may use), never anything a page could run.
+func assetURL(descriptive, standard string) string {
+	for _, u := range []string{descriptive, standard} {
+		if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+			return u
+		}
+	}
+	return ""
 }

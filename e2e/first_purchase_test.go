@@ -8,8 +8,8 @@ import "testing"
 
 const (
 	upgradeTitle     = "Digital+ upgrade"
-	upgradePrice     = "49 kr"
-	firstPaidWith    = `^Klarna$`
+	upgradePrice     = "SEK 49"
+	firstPaidWith    = `^Pay with Klarna$` // the category as Klarna's session named it
 	savedFromInvoice = `^Klarna: Invoice$` // the sandbox's widget category "klarna" authorizes Klarna's invoice
 )
 

@@ -198,12 +198,14 @@ func (b basePage) onOneClickConfirmation() oneClickConfirmationPage {
 	return c
 }
 
-// ExpectOrder checks what was bought, for how much, and that Klarna's order number is shown.
+// ExpectOrder checks what was bought, for how much, and that our short order number is shown, with
+// Klarna's for customer service.
 func (c oneClickConfirmationPage) ExpectOrder(offerTitle, price string) {
 	c.t.Helper()
 	c.check(expect().Locator(c.testID("oneclick-offer")).ToHaveText(offerTitle), "bought offer")
 	c.check(expect().Locator(c.testID("oneclick-price")).ToContainText(price), "price")
-	c.check(expect().Locator(c.testID("oneclick-order-id")).Not().ToBeEmpty(), "order number")
+	c.check(expect().Locator(c.testID("oneclick-reference")).ToHaveText(referencePattern), "our order number")
+	c.check(expect().Locator(c.testID("oneclick-order-id")).Not().ToBeEmpty(), "Klarna's order number")
 }
 
 // ExpectPaidWith checks how the purchase was paid.

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -105,12 +106,17 @@ func (b basePage) onConfirmation() confirmationPage {
 	return c
 }
 
-// ExpectOrder checks what was bought and that an order number is shown.
+// ExpectOrder checks what was bought and that our short order number is shown, with Payway's for
+// customer service.
 func (c confirmationPage) ExpectOrder(offerTitle string) {
 	c.t.Helper()
 	c.check(expect().Locator(c.testID("confirmation-offer")).ToHaveText(offerTitle), "bought offer")
-	c.check(expect().Locator(c.testID("confirmation-order-id")).ToHaveText(regexp.MustCompile(`^SANDBOX-\d+$`)), "order number")
+	c.check(expect().Locator(c.testID("confirmation-reference")).ToHaveText(referencePattern), "our order number")
+	c.check(expect().Locator(c.testID("confirmation-order-id")).ToHaveText(regexp.MustCompile(`^SANDBOX-\d+$`)), "Payway's order number")
 }
+
+// referencePattern is the short order reference readers see (checkout.Reference): "NT-7K3M-Q9XA".
+var referencePattern = regexp.MustCompile(`^NT-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$`)
 
 // ContinueReading follows the link back to the article.
 func (c confirmationPage) ContinueReading(slug string) articlePage {
@@ -218,6 +224,40 @@ func (c checkoutPage) ExpectWidget(categoryName string) {
 	c.t.Helper()
 	widget := c.page.FrameLocator(`iframe[data-testid="klarna-widget-frame"]`)
 	c.check(expect().Locator(widget.GetByTestId("klarna-widget-category")).ToHaveText(categoryName), "Klarna widget shows %q", categoryName)
+}
+
+// ExpectOnFirstScreen checks the elements (by test id) are whole within the first screen, unscrolled: on a
+// phone, Klarna's widget and the buy button must not start below it.
+func (c checkoutPage) ExpectOnFirstScreen(testIDs ...string) {
+	c.t.Helper()
+	size := c.page.ViewportSize()
+	if size == nil {
+		c.t.Fatal("no viewport size")
+	}
+	scrolled, err := c.page.Evaluate(`() => window.scrollY`)
+	c.check(err, "read the scroll position")
+	if fmt.Sprint(scrolled) != "0" {
+		c.t.Fatalf("the page is scrolled by %v px", scrolled)
+	}
+	for _, id := range testIDs {
+		box, err := c.testID(id).BoundingBox()
+		c.check(err, "where %s is", id)
+		if box == nil || box.Y < 0 || box.Y+box.Height > float64(size.Height) {
+			c.t.Errorf("%s is at %+v, not within the first %d×%d screen", id, box, size.Width, size.Height)
+		}
+	}
+}
+
+// ExpectSummaryFolded checks the order summary shows its one line, and that it opens on demand to show the
+// details (who is buying).
+func (c checkoutPage) ExpectSummaryFolded(offerTitle string) {
+	c.t.Helper()
+	line := c.testID("summary-compact")
+	c.check(expect().Locator(line).ToContainText(offerTitle), "the summary's line names %q", offerTitle)
+	buyer := c.testID("order-summary").GetByText(regexp.MustCompile(`^Buying as `))
+	c.check(expect().Locator(buyer).Not().ToBeVisible(), "the details are folded")
+	c.check(line.Click(), "open the summary")
+	c.check(expect().Locator(buyer).ToBeVisible(), "the details open on demand")
 }
 
 // ExpectBackLink checks the link back to the article the reader came from.

@@ -35,6 +35,9 @@ const (
 
 	monthlyTitle = "Digital – monthly"
 	monthlyPrice = "139 kr"
+	// monthlyPer is the monthly price on the checkout and confirmation pages, in the reader's language
+	// (the browser tests read English: "SEK 139/month"; Swedish reads "139 kr/mån").
+	monthlyPer = "SEK 139/month"
 )
 
 // TestRegularPurchaseUnlocksArticle is the product's main job: from a premium article, through the offers,
@@ -63,9 +66,9 @@ func TestRegularPurchaseUnlocksArticle(t *testing.T) {
 	expectAccessible(t, page, "login")
 	login.Login(readerEmail, demoPassword)
 	checkout := login.onCheckout() // straight from the login to the chosen offer's checkout: no second click
-	checkout.ExpectSummary(monthlyTitle, monthlyPrice+` per month`)
+	checkout.ExpectSummary(monthlyTitle, monthlyPer)
 	checkout.ExpectCategories("klarna") // Klarna's current guide: one category
-	checkout.ExpectWidget("Pay with Klarna")
+	checkout.ExpectWidget("Betala med Klarna") // Payway opens Swedish Klarna sessions (no locale field)
 	shot("checkout")
 	expectAccessible(t, page, "checkout")
 
@@ -78,9 +81,9 @@ func TestRegularPurchaseUnlocksArticle(t *testing.T) {
 	confirmation := checkout.onConfirmation()
 	id := confirmation.purchaseID()
 	confirmation.ExpectOrder(monthlyTitle)
-	confirmation.ExpectPrice(`^` + monthlyPrice + ` per month$`)
-	confirmation.ExpectPaidWith(`^Klarna \(Invoice\)$`) // Pay with Klarna: Klarna's invoice
-	confirmation.ExpectAccountName(readerName)          // the account details as synced from Klarna
+	confirmation.ExpectPrice(`^` + monthlyPer + `$`)
+	confirmation.ExpectPaidWith(`^Betala med Klarna$`) // the category as Klarna's (Swedish) session named it
+	confirmation.ExpectAccountName(readerName)         // the account details as synced from Klarna
 	shot("confirmation")
 	expectAccessible(t, page, "confirmation")
 
@@ -89,6 +92,25 @@ func TestRegularPurchaseUnlocksArticle(t *testing.T) {
 	shot("article-unlocked")
 	expectAccessible(t, page, "unlocked article")
 	app.expectOrderCalls(t, id, 1, 0)
+}
+
+// TestPhoneCheckoutBuyOnFirstScreen: on a 375×740 phone the order summary folds into one line, so Klarna's
+// widget and the buy button are on the first screen, for a subscription and for a free trial (whose page
+// also explains direct debit); the details open on demand.
+func TestPhoneCheckoutBuyOnFirstScreen(t *testing.T) {
+	t.Parallel()
+	app := startApp(t)
+	art := app.premiumArticle(t)
+	page := newPage(t)
+	if err := page.SetViewportSize(375, 740); err != nil {
+		t.Fatalf("phone viewport: %v", err)
+	}
+	loginAs(t, page, app, readerEmail)
+	for _, o := range []struct{ id, title string }{{"monthly", monthlyTitle}, {"trial", "First month free"}} {
+		checkout := openArticle(t, page, app, art.Slug).ChooseSubscription().ChooseLoggedIn(o.id)
+		checkout.ExpectOnFirstScreen("klarna-container", "buy-button")
+		checkout.ExpectSummaryFolded(o.title)
+	}
 }
 
 // TestTrialPurchaseWithDirectDebit: the free month is paid by direct debit only, placed with
@@ -106,9 +128,9 @@ func TestTrialPurchaseWithDirectDebit(t *testing.T) {
 
 	checkout := offers.ChooseLoggedIn("trial")
 	checkout.ExpectCategories("direct_debit")
-	checkout.ExpectWidget("Direct debit")
-	checkout.ExpectSummary("First month free", `0 kr today, free for the first month`)
-	checkout.ExpectSummary("First month free", `Then `+monthlyPrice+` per month until you cancel`)
+	checkout.ExpectWidget("Autogiro")
+	checkout.ExpectSummary("First month free", `SEK 0 today, free for the first month`)
+	checkout.ExpectSummary("First month free", `Then `+monthlyPer+` until you cancel`)
 	checkout.ExpectBuyLabel("Start free trial")
 	expectAccessible(t, page, "trial checkout")
 	checkout.Buy().Approve(approvedEmail, anyCode)
@@ -121,8 +143,8 @@ func TestTrialPurchaseWithDirectDebit(t *testing.T) {
 		t.Fatalf("read purchase %s: %v", id, err)
 	}
 	freeUntil := p.CreatedAt.AddDate(0, 1, 0).Format("2 January 2006")
-	confirmation.ExpectPrice(`^Free until ` + regexp.QuoteMeta(freeUntil) + `, then ` + monthlyPrice + ` per month$`)
-	confirmation.ExpectPaidWith(`^Klarna \(Direct debit\)$`)
+	confirmation.ExpectPrice(`^Free until ` + regexp.QuoteMeta(freeUntil) + `, then ` + monthlyPer + `$`)
+	confirmation.ExpectPaidWith(`^Autogiro$`)
 	app.expectOrderCalls(t, id, 0, 1)
 
 	confirmation.ContinueReading(art.Slug).ExpectWholeArticle(art)
@@ -188,7 +210,7 @@ func TestDebtPersonaGetsPaymentMethodFailedPage(t *testing.T) {
 	if again.purchaseID() == id {
 		t.Fatalf("the way forward reopened the failed purchase %s instead of a fresh checkout", id)
 	}
-	again.ExpectSummary(monthlyTitle, monthlyPrice+` per month`)
+	again.ExpectSummary(monthlyTitle, monthlyPer)
 	again.ExpectCategories("klarna") // Klarna's current guide: one category
 
 	openArticle(t, page, app, art.Slug).PaywallVisible(art)
@@ -399,8 +421,8 @@ func TestExpiredSessionStartsAgainInOneClick(t *testing.T) {
 	if fresh.purchaseID() == first {
 		t.Fatalf("Start again reopened the expired purchase %s", first)
 	}
-	fresh.ExpectSummary(monthlyTitle, monthlyPrice+` per month`)
-	fresh.ExpectWidget("Pay with Klarna")
+	fresh.ExpectSummary(monthlyTitle, monthlyPer)
+	fresh.ExpectWidget("Betala med Klarna")
 	fresh.Buy().Approve(approvedEmail, anyCode)
 	confirmation := fresh.onConfirmation()
 	confirmation.ExpectOrder(monthlyTitle)
@@ -424,7 +446,7 @@ func TestLoggedOutReaderGoesFromLoginToTheChosenOffer(t *testing.T) {
 
 	checkout := login.onCheckout()
 	checkout.ExpectLoggedInAs(firstName(t, readerEmail))
-	checkout.ExpectSummary("Digital – yearly", `1390 kr per year`)
+	checkout.ExpectSummary("Digital – yearly", `SEK 1,390/year`)
 	checkout.ExpectBackLink("/articles/" + art.Slug)
 	checkout.Buy().Approve(approvedEmail, anyCode)
 	confirmation := checkout.onConfirmation()

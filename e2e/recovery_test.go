@@ -14,7 +14,7 @@ const (
 	stepUpEmail    = "stepup@example.se" // token rejected with a step-up trigger
 	archiveOffer   = "epaper-archive"
 	archiveTitle   = "E-paper archive"
-	archivePrice   = "29 kr"
+	archivePrice   = "SEK 29"
 	upgradeOffer   = "digital-plus"
 	savedCardType  = `^Klarna: Card$`
 	recoveredType  = `^Klarna: Invoice$` // the sandbox's dialog and hosted page authorize Klarna's invoice

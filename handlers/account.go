@@ -4,12 +4,15 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/klarna"
+	"github.com/paywall/paywall/store"
 	"github.com/paywall/paywall/views"
 )
 
@@ -25,12 +28,12 @@ func (a *App) account(c echo.Context) error {
 	if err != nil {
 		return paywayUnavailable(err)
 	}
-	v := views.AccountView{Subscriptions: productNames(products)}
+	v := views.AccountView{Subscriptions: productNames(c, products), Bought: a.bought(c, cust)}
 	if u := currentUser(c); u != nil {
 		v.Email = u.Email
 	}
 	if c.QueryParam(paths.RemovedParam) != "" {
-		v.Notice = "Your saved Klarna payment method is removed, and Klarna has cancelled it. Your subscription is not affected."
+		v.Notice = tr(c, "AccountRemoved")
 	}
 	if len(products) > 0 {
 		v.SubscriptionPayments, v.PaymentsError = a.subscriptionPayments(c, cust)
@@ -41,9 +44,9 @@ func (a *App) account(c echo.Context) error {
 	case errors.Is(err, checkout.ErrNoSavedMethod):
 	case err != nil:
 		a.log.WarnContext(ctx, "read saved payment method", "err", err, "request_id", requestID(c))
-		v.MethodError = "We could not read your saved Klarna payment method right now, so the add-ons are not shown. Please reload the page in a moment."
+		v.MethodError = tr(c, "AccountMethodError")
 	default:
-		v.Method, usable = savedMethodView(m), m.Usable()
+		v.Method, usable = savedMethodView(c, m), m.Usable()
 	}
 	// Add-ons are for subscribers, and for anyone with a saved method; not while the method is unreadable
 	// (a one-click button might charge a method the page cannot show).
@@ -57,7 +60,34 @@ func (a *App) account(c echo.Context) error {
 		}
 		v.PayWithKlarna = !usable
 	}
-	return a.render(c, http.StatusOK, views.Account(a.page(c, "Your account"), v))
+	return a.render(c, http.StatusOK, views.Account(a.page(c, tr(c, "AccountTitle")), v))
+}
+
+// boughtShown is how many of the latest purchases the account page lists.
+const boughtShown = 10
+
+// bought is the account's latest completed purchases with their short references; a failure to read
+// them only leaves the list out.
+func (a *App) bought(c echo.Context, cust checkout.Customer) []views.BoughtView {
+	list, err := a.db.BoughtBy(c.Request().Context(), cust.AccountID, boughtShown)
+	if err != nil {
+		a.log.WarnContext(c.Request().Context(), "read purchases", "err", err, "request_id", requestID(c))
+		return nil
+	}
+	out := make([]views.BoughtView, 0, len(list))
+	for _, b := range list {
+		v := views.BoughtView{Date: b.At, Reference: checkout.Reference(b.ID), OrderID: b.OrderID}
+		if b.Kind == store.KindOneClick {
+			v.Title, v.Service = a.oneClickOffer(b.OfferID).Title, "Klarna"
+		} else {
+			v.Title, v.Service = b.OfferID, "Payway"
+			if o, ok := a.checkout.Catalogue().Offer(b.OfferID); ok {
+				v.Title = o.Title
+			}
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // subscriptionPayments are Payway's payment profiles in words: how the subscription is paid. A failure
@@ -66,28 +96,32 @@ func (a *App) subscriptionPayments(c echo.Context, cust checkout.Customer) ([]vi
 	profiles, err := a.paymentProfiles(c.Request().Context(), cust)
 	if err != nil {
 		a.log.WarnContext(c.Request().Context(), "read payment profiles", "err", err, "request_id", requestID(c))
-		return nil, "We could not read how your subscription is paid right now."
+		return nil, tr(c, "AccountPaymentsError")
 	}
 	var out []views.SubscriptionPaymentView
 	for _, p := range profiles {
-		out = append(out, views.SubscriptionPaymentView{Type: profileTypeName(p.PaymentOption, p.Type, p.Brand()),
+		out = append(out, views.SubscriptionPaymentView{Type: profileTypeName(c, p.PaymentOption, p.Type, p.Brand()),
 			MaskedNumber: p.MaskedNumber(), Active: strings.EqualFold(p.State, "active"), Default: p.DefaultProfile})
 	}
 	return out, ""
 }
 
 // profileTypeName is a Payway payment profile's type in words: "klarna_card" with brand "visa" ->
-// "Klarna: card (Visa)", Payway's documented "klarna_paynow" -> "Klarna: pay now"; other types keep
-// their payment option as the provider.
-func profileTypeName(option, typ, brand string) string {
+// "Klarna: card (Visa)", Payway's documented "klarna_paynow" -> "Klarna: pay now" (in the reader's
+// language, "Klarna: kort (Visa)"); other types keep their payment option as the provider.
+func profileTypeName(c echo.Context, option, typ, brand string) string {
 	provider, kind := strings.TrimSpace(option), strings.ToLower(strings.TrimSpace(typ))
 	if rest, ok := strings.CutPrefix(kind, "klarna_"); ok {
 		provider, kind = "Klarna", rest
 	}
-	if kind == "paynow" {
-		kind = "pay now"
+	out := ""
+	if kind != "" {
+		out = methodTypeName(c, kind)
+		if provider != "" { // "Klarna: card", "Klarna: kort"
+			r, size := utf8.DecodeRuneInString(out)
+			out = string(unicode.ToLower(r)) + out[size:]
+		}
 	}
-	out := strings.ReplaceAll(kind, "_", " ")
 	if provider != "" && out != "" {
 		out = provider + ": " + out
 	} else if out == "" {
@@ -97,7 +131,7 @@ func profileTypeName(option, typ, brand string) string {
 		out += " (" + strings.ToUpper(brand[:1]) + strings.ToLower(brand[1:]) + ")"
 	}
 	if out == "" {
-		return "A saved payment method"
+		return tr(c, "AccountTypeUnknown")
 	}
 	return out
 }
@@ -109,7 +143,7 @@ func profileTypeName(option, typ, brand string) string {
 // the customer to step up, or the page explaining a rejection. Repeated posts are the journey's business
 // (one idempotency key per attempt, one open first purchase per offer), not the handler's.
 func (a *App) buyOneClick(c echo.Context) error {
-	cust := customerOf(c)
+	cust := readerCustomer(c)
 	ctx := c.Request().Context()
 	offer := c.FormValue("offer")
 	var (
@@ -147,7 +181,7 @@ func (a *App) removeSavedMethod(c echo.Context) error {
 	case err == nil, errors.Is(err, checkout.ErrNoSavedMethod):
 		return c.Redirect(http.StatusSeeOther, paths.AccountRemoved())
 	case unavailable(err):
-		return &Error{Code: EUNAVAILABLE, Message: "Klarna is not answering right now, so your saved payment method is kept for now. Please try again in a moment.", Err: err}
+		return &Error{Code: EUNAVAILABLE, Message: msg("AccountRemoveUnavailable"), Err: err}
 	}
 	return err
 }
@@ -173,27 +207,30 @@ func (a *App) oneClickPurchase(c echo.Context) error {
 		return a.renderOneClickStatus(c, p, offer)
 	}
 	v := views.OneClickConfirmationView{
-		OfferTitle: offer.Title, Price: kronorOf(offer.AmountMinor), OrderID: p.OrderID,
+		OfferTitle: offer.Title, Price: kronorOf(offer.AmountMinor), Reference: checkout.Reference(p.ID), OrderID: p.OrderID,
 		Recovered: p.Method == checkout.RecoveryMethodSDK || p.Method == checkout.RecoveryMethodHPP,
-		Date:      p.UpdatedAt.Format("2 January 2006"),
+		Date:      p.UpdatedAt,
 	}
 	switch p.Method {
 	case checkout.RecoveryMethodSDK:
-		v.PaidWith = "Klarna, confirmed by you on this site"
+		v.PaidWith = tr(c, "OneClickPaidSDK")
 	case checkout.RecoveryMethodHPP:
-		v.PaidWith = "Klarna, confirmed by you on Klarna's page"
+		v.PaidWith = tr(c, "OneClickPaidHPP")
 	case checkout.MethodKlarna:
-		v.PaidWith = "Klarna"
+		v.PaidWith = tr(c, "OneClickPaidKlarna")
+		if paid, ok := checkout.PaidWith(p.Categories, p.ChosenCategory); ok {
+			v.PaidWith = categoryName(c, paid)
+		}
 		switch {
 		case p.TokenSaved:
-			v.TokenNote, v.TokenSaved = "Klarna is saved for one-click purchases: your next add-ons are one click away. You can remove it on your account page.", true
+			v.TokenNote, v.TokenSaved = tr(c, "OneClickTokenSaved"), true
 		case p.SaveConsent:
-			v.TokenNote = "Your purchase is complete, but Klarna could not be saved for one-click purchases this time. You can save it with your next purchase."
+			v.TokenNote = tr(c, "OneClickTokenNotSaved")
 		}
 	default:
-		v.PaidWith = "Your saved Klarna payment method"
+		v.PaidWith = tr(c, "OneClickPaidSaved")
 	}
-	return a.render(c, http.StatusOK, views.OneClickConfirmation(a.page(c, "Thank you"), v))
+	return a.render(c, http.StatusOK, views.OneClickConfirmation(a.page(c, tr(c, "OneClickThanksTitle")), v))
 }
 
 // renderOneClickStatus explains a one-click purchase that did not complete: in words a customer
@@ -206,23 +243,21 @@ func (a *App) renderOneClickStatus(c echo.Context, p checkout.OneClickPurchase, 
 		// The charge is on its way to Klarna (another tab, a double click): its answer is recorded even if
 		// nobody waits for it, so checking again shows the outcome.
 		v.State = "charging"
-		v.Heading = "We are charging your saved payment method"
-		v.Message = "This takes a few seconds, and the page checks again by itself. You will not be charged twice."
-		v.LinkHref, v.LinkLabel, v.Refresh = paths.OneClick(p.ID), "Check again", true
+		v.Heading, v.Message = tr(c, "OneClickChargingHeading"), tr(c, "OneClickChargingMessage")
+		v.LinkHref, v.LinkLabel, v.Refresh = paths.OneClick(p.ID), tr(c, "PayCheckAgain"), true
 		status = http.StatusAccepted
 	case checkout.OneClickUnknown:
 		// Sent and not answered: Klarna may have charged. The reconciler asks again with the same
 		// idempotency key; nobody may say nothing was charged until it knows.
 		v.State = "checking"
-		v.Heading = "We are checking your payment with Klarna"
-		v.Message = "Klarna did not answer in time, so we are asking Klarna whether the payment went through. This page updates by itself. You will not be charged twice."
-		v.LinkHref, v.LinkLabel, v.Refresh = paths.OneClick(p.ID), "Check again", true
+		v.Heading, v.Message = tr(c, "OneClickCheckingHeading"), tr(c, "OneClickCheckingMessage")
+		v.LinkHref, v.LinkLabel, v.Refresh = paths.OneClick(p.ID), tr(c, "PayCheckAgain"), true
 		status = http.StatusAccepted
 	case checkout.OneClickFailed:
-		var retry, payAnew bool
-		v.Heading, v.Message, retry, payAnew = oneClickFailureCopy(p.FailureCode)
+		heading, message, retry, payAnew := oneClickFailureCopy(p.FailureCode)
+		v.Heading, v.Message = tr(c, heading), tr(c, message)
 		if retry {
-			v.RetryOfferID, v.RetryLabel = p.OfferID, "Try again"
+			v.RetryOfferID, v.RetryLabel = p.OfferID, tr(c, "PayTryAgain")
 		}
 		if payAnew {
 			v.PayAnewOfferID = p.OfferID
@@ -236,83 +271,90 @@ func (a *App) renderOneClickStatus(c echo.Context, p checkout.OneClickPurchase, 
 }
 
 // oneClickFailureCopy is what a one-click rejection without a step-up trigger says, per Klarna error
-// code, and which way forward makes sense: a retry (of the same one-click purchase, or of the first
-// purchase that expired) where that can work, or paying with Klarna anew (a first purchase, which can save
-// a new method) where the saved one is gone.
+// code (the heading's and the message's ids), and which way forward makes sense: a retry (of the same
+// one-click purchase, or of the first purchase that expired) where that can work, or paying with Klarna
+// anew (a first purchase, which can save a new method) where the saved one is gone.
 func oneClickFailureCopy(code string) (heading, message string, retry, payAnew bool) {
 	switch code {
 	case checkout.FailTokenCancelled:
-		return "Your saved payment method has been cancelled",
-			"Klarna no longer accepts the payment method saved on your account, so nothing was charged. Pay with Klarna instead: you choose how to pay, and you can save the new method for one-click purchases.", false, true
+		return msg("OneClickCancelledHeading"), msg("OneClickCancelledMessage"), false, true
 	case checkout.FailTokenSuspended:
-		return "Klarna has paused your saved payment method",
-			"Klarna has suspended the payment method saved on your account, so nothing was charged. Contact Klarna to find out why, or pay with Klarna instead and choose another way to pay.", false, true
+		return msg("OneClickSuspendedHeading"), msg("OneClickSuspendedMessage"), false, true
 	case checkout.FailTokenNotFound:
-		return "Klarna does not know your saved payment method",
-			"The payment method saved on your account is not known to Klarna, so nothing was charged. Pay with Klarna instead: you choose how to pay, and you can save the new method for one-click purchases.", false, true
+		return msg("OneClickNotFoundHeading"), msg("OneClickNotFoundMessage"), false, true
 	case checkout.FailTokenPayment:
-		return "Klarna could not charge your saved payment method",
-			"Klarna declined this payment, and nothing was charged. You can try again, or pay with Klarna instead and choose another way to pay.", true, true
+		return msg("OneClickDeclinedHeading"), msg("OneClickDeclinedMessage"), true, true
 	case checkout.FailKlarnaDown:
-		return "Klarna is not answering right now",
-			"We could not reach Klarna, so the payment was not sent and nothing was charged. Please try again in a few minutes.", true, false
+		return msg("OneClickKlarnaDownHeading"), msg("OneClickKlarnaDownMessage"), true, false
 	case checkout.FailSessionExpired:
-		return "The payment was not finished in time",
-			"Klarna keeps a payment open for two days, and this one was not finished, so nothing was charged. Start again to pay with Klarna.", true, false
+		return msg("OneClickExpiredHeading"), msg("OneClickExpiredMessage"), true, false
 	}
-	return "We could not complete the purchase",
-		"Klarna did not accept the payment, and nothing was charged. You can try again, or pay with Klarna instead.", true, true
+	return msg("OneClickFailedHeading"), msg("OneClickFailedMessage"), true, true
 }
 
 // savedMethodView is a saved method in words, with what a status other than active means for the customer.
-func savedMethodView(m checkout.SavedMethod) *views.SavedMethodView {
-	v := &views.SavedMethodView{Type: methodTypeName(m.Type), MaskedNumber: m.MaskedNumber, Status: m.Status}
+func savedMethodView(c echo.Context, m checkout.SavedMethod) *views.SavedMethodView {
+	v := &views.SavedMethodView{Type: methodTypeName(c, m.Type), MaskedNumber: m.MaskedNumber, Status: m.Status}
 	switch m.Status {
 	case klarna.TokenActive:
-		v.StatusLabel = "Active"
+		v.StatusLabel = tr(c, "AccountStatusActive")
 	case klarna.TokenCancelled:
-		v.StatusLabel = "Cancelled"
-		v.Note = "Klarna has cancelled this payment method, so one-click purchases are not possible. Pay for an add-on with Klarna below to choose a new way to pay, which you can save instead."
+		v.StatusLabel, v.Note = tr(c, "AccountStatusCancelled"), tr(c, "AccountNoteCancelled")
 	case klarna.TokenSuspended:
-		v.StatusLabel = "Suspended"
-		v.Note = "Klarna has suspended this payment method, so one-click purchases are not possible. Contact Klarna, or pay for an add-on with Klarna below and choose another way to pay."
+		v.StatusLabel, v.Note = tr(c, "AccountStatusSuspended"), tr(c, "AccountNoteSuspended")
 	case checkout.TokenNotFound:
-		v.StatusLabel = "Not known to Klarna"
-		v.Note = "Klarna does not know this payment method any more, so one-click purchases are not possible. Pay for an add-on with Klarna below to choose a new way to pay, which you can save instead."
+		v.StatusLabel, v.Note = tr(c, "AccountStatusNotFound"), tr(c, "AccountNoteNotFound")
 	default:
 		v.StatusLabel = strings.ToLower(m.Status)
-		v.Note = "Klarna reports this payment method as " + v.StatusLabel + ", so one-click purchases are not possible. Pay for an add-on with Klarna below to choose a way to pay."
+		v.Note = tr(c, "AccountNoteOther", "Status", v.StatusLabel)
 	}
 	return v
 }
 
-// methodTypeName is a customer token's payment_method_type in words ("CARD" -> "Card").
-func methodTypeName(typ string) string {
-	names := map[string]string{
-		"CARD": "Card", "INVOICE": "Invoice", "DIRECT_DEBIT": "Direct debit", "DIRECT_BANK_TRANSFER": "Bank transfer",
-		"ACCOUNT": "Klarna account", "PIX": "Pix",
-	}
-	if n, ok := names[strings.ToUpper(typ)]; ok {
-		return n
-	}
-	if typ == "" {
-		return "Klarna"
+// methodTypeName is a payment method type in words, in the reader's language: a customer token's
+// payment_method_type ("CARD" -> "Card", "Kort") or the kind of a Payway payment profile ("pay_now",
+// "paynow"); a type we do not know is shown as it is, in lower case.
+func methodTypeName(c echo.Context, typ string) string {
+	switch strings.ToUpper(strings.TrimSpace(typ)) {
+	case "":
+		return tr(c, "AccountTypeKlarna")
+	case "CARD":
+		return tr(c, "AccountTypeCard")
+	case "INVOICE":
+		return tr(c, "AccountTypeInvoice")
+	case "DIRECT_DEBIT":
+		return tr(c, "AccountTypeDirectDebit")
+	case "DIRECT_BANK_TRANSFER", "BANK_TRANSFER":
+		return tr(c, "AccountTypeBankTransfer")
+	case "ACCOUNT":
+		return tr(c, "AccountTypeAccount")
+	case "PAYNOW", "PAY_NOW":
+		return tr(c, "AccountTypePayNow")
+	case "PIX":
+		return "Pix"
 	}
 	return strings.ReplaceAll(strings.ToLower(typ), "_", " ")
 }
 
 // productNames are the customer's active Payway products in words.
-func productNames(codes []string) []string {
-	names := map[string]string{"digital": "Digital: every article on " + views.SiteName}
+func productNames(c echo.Context, codes []string) []string {
 	out := make([]string, 0, len(codes))
 	for _, code := range codes {
-		if n, ok := names[code]; ok {
-			out = append(out, n)
+		if code == "digital" {
+			out = append(out, tr(c, "AccountProductDigital", "Site", views.SiteName))
 		} else {
 			out = append(out, code)
 		}
 	}
 	return out
+}
+
+// readerCustomer is the customer of the request (requireCustomer) with the reader's language as Klarna's
+// locale, for the Klarna payment sessions the app creates itself (a first purchase's, a recovery's).
+func readerCustomer(c echo.Context) checkout.Customer {
+	cust := customerOf(c)
+	cust.Locale = localizer(c).Lang().Tag()
+	return cust
 }
 
 // oneClickOffer is a one-click offer by id; a purchase of an offer since withdrawn still shows its id.

@@ -27,7 +27,7 @@ func (a *App) startCheckout(c echo.Context) error {
 func (a *App) knownOffer(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if _, ok := a.checkout.Catalogue().Offer(c.FormValue("offer")); !ok {
-			return &Error{Code: EINVALID, Message: "Choose one of the subscriptions on offer."}
+			return &Error{Code: EINVALID, Message: msg("CheckoutChooseOffer")}
 		}
 		return next(c)
 	}
@@ -63,12 +63,9 @@ func (a *App) checkoutPage(c echo.Context) error {
 		PeriodType: offer.Period.IterationType, PeriodLen: offer.Period.IterationLength, Trial: p.Trial,
 		TurnsInto: priced.TurnsIntoPrice, TurnsType: priced.TurnsIntoPeriod.IterationType, TurnsLen: priced.TurnsIntoPeriod.IterationLength,
 		ClientToken: p.ClientToken, SDKURL: a.cfg.KlarnaSDKURL, ReturnPath: p.ReturnPath,
-		CustomerName: currentUser(c).Name,
+		CustomerName: currentUser(c).Name, Categories: categoryViews(c, p.Categories),
 	}
-	for _, id := range p.Categories {
-		view.Categories = append(view.Categories, views.Category{Identifier: id, Name: categoryName(id)})
-	}
-	return a.render(c, http.StatusOK, views.Checkout(a.page(c, "Checkout"), view))
+	return a.render(c, http.StatusOK, views.Checkout(a.page(c, tr(c, "CheckoutTitle")), view))
 }
 
 // pricedOffer is the offer with Payway's prices; a pricing failure only leaves the prices out of the
@@ -86,16 +83,38 @@ func (a *App) pricedOffer(c echo.Context, cust checkout.Customer, offerID string
 	return checkout.PricedOffer{}
 }
 
-// categoryName is how a Klarna payment_method_category is shown.
-func categoryName(id string) string {
-	names := map[string]string{
-		"klarna": "Pay with Klarna", "pay_later": "Pay later", "pay_now": "Pay now",
-		"pay_over_time": "Financing", "direct_debit": "Direct debit", "direct_bank_transfer": "Bank transfer",
+// categoryViews are the session's payment categories as the page shows them: Klarna's names and badges as
+// the session returned them.
+func categoryViews(c echo.Context, cats []checkout.Category) []views.Category {
+	out := make([]views.Category, 0, len(cats))
+	for _, cat := range cats {
+		out = append(out, views.Category{Identifier: cat.Identifier, Name: categoryName(c, cat), AssetURL: cat.AssetURL})
 	}
-	if n, ok := names[id]; ok {
-		return n
+	return out
+}
+
+// categoryName is Klarna's name of a payment category. A category Klarna gave no name (a purchase stored
+// before names were kept, or Payway passing bare identifiers) gets a stand-in in the reader's language,
+// the brand and the kind; an identifier we do not know is shown as it is.
+func categoryName(c echo.Context, cat checkout.Category) string {
+	if cat.Name != "" {
+		return cat.Name
 	}
-	return id
+	switch cat.Identifier {
+	case "klarna":
+		return tr(c, "PayCategoryKlarna")
+	case "pay_later":
+		return tr(c, "PayCategoryPayLater")
+	case "pay_now":
+		return tr(c, "PayCategoryPayNow")
+	case "pay_over_time":
+		return tr(c, "PayCategoryPayOverTime")
+	case "direct_debit":
+		return tr(c, "PayCategoryDirectDebit")
+	case "direct_bank_transfer":
+		return tr(c, "PayCategoryBankTransfer")
+	}
+	return cat.Identifier
 }
 
 // renderPreparing is the checkout of a purchase whose Payway session another request (a second click on
@@ -103,9 +122,9 @@ func categoryName(id string) string {
 func (a *App) renderPreparing(c echo.Context, p checkout.Purchase) error {
 	v := views.PurchaseStatusView{
 		PurchaseID: p.ID, State: "preparing", ReturnPath: p.ReturnPath, Refresh: true,
-		Heading:  "We are preparing your checkout",
-		Message:  "Klarna's payment form is being set up. The page updates by itself.",
-		LinkHref: paths.Checkout(p.ID), LinkLabel: "Check again",
+		Heading:  tr(c, "StatusPreparingHeading"),
+		Message:  tr(c, "StatusPreparingMessage"),
+		LinkHref: paths.Checkout(p.ID), LinkLabel: tr(c, "PayCheckAgain"),
 	}
 	return a.render(c, http.StatusOK, views.PurchaseStatus(a.page(c, v.Heading), v))
 }

@@ -44,42 +44,34 @@ func (a *App) confirmation(c echo.Context) error {
 		OfferTitle: o.Title, Trial: p.Trial, Price: conf.Order.OrderDetail.Price,
 		PeriodType: o.Period.IterationType, PeriodLen: o.Period.IterationLength,
 		TurnsInto: priced.TurnsIntoPrice, TurnsType: priced.TurnsIntoPeriod.IterationType, TurnsLen: priced.TurnsIntoPeriod.IterationLength,
-		OrderID: conf.Order.OrderID, PaymentLabel: paymentLabel(conf.Order),
+		Reference: checkout.Reference(p.ID), OrderID: conf.Order.OrderID,
 		Name: strings.TrimSpace(acc.FirstName + " " + acc.LastName), Address: addressLines(acc.Address),
-		BirthDate: acc.BirthDate, Mobile: acc.MobilePhoneNumber, ReturnPath: p.ReturnPath,
-		ReturnTitle: a.articleTitle(ctx, p.ReturnPath),
+		Mobile: acc.MobilePhoneNumber, ReturnPath: p.ReturnPath, ReturnTitle: a.articleTitle(ctx, p.ReturnPath),
 	}
+	if v.OrderID == "" {
+		v.OrderID = p.OrderID
+	}
+	if paid, ok := checkout.PaidWith(p.Categories, p.ChosenCategory); ok {
+		v.PaidWith = categoryName(c, paid)
+	}
+	v.BirthDate, v.BirthDateText = birthDate(acc.BirthDate)
 	if v.Price == 0 && !p.Trial {
 		v.Price = priced.Price
 	}
 	if p.Trial {
-		v.TrialEnds = p.CreatedAt.AddDate(0, o.Period.IterationLength, 0).Format("2 January 2006")
+		v.TrialEnds = p.CreatedAt.AddDate(0, o.Period.IterationLength, 0)
 	}
-	return a.render(c, http.StatusOK, views.Confirmation(a.page(c, "Thank you"), v))
+	return a.render(c, http.StatusOK, views.Confirmation(a.page(c, tr(c, "ConfirmationTitle")), v))
 }
 
-// paymentLabel describes how the order was paid, e.g. "Klarna (Direct debit)": the payment method's type in
-// words, else its name unless that only repeats "Klarna".
-func paymentLabel(o payway.Order) string {
-	label := "Klarna"
-	d := paymentMethodName(o.PaymentOptionDetails.Type)
-	if n := o.PaymentOptionDetails.Name; d == "" && !strings.EqualFold(n, label) {
-		d = n
+// birthDate is Payway's birth date as a date to format in the reader's language, or, when it is not
+// yyyy-mm-dd, as the text Payway gave ("" and zero when there is none).
+func birthDate(s string) (time.Time, string) {
+	s = strings.TrimSpace(s)
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		return d, ""
 	}
-	if d != "" {
-		label += " (" + d + ")"
-	}
-	return label
-}
-
-// paymentMethodName is how an order's payment method type (Klarna's authorized_payment_method) is shown, or
-// "" for an unknown one.
-func paymentMethodName(typ string) string {
-	names := map[string]string{
-		"invoice": "Invoice", "card": "Card", "direct_debit": "Direct debit", "direct_bank_transfer": "Bank transfer",
-		"fixed_amount": "Part payment",
-	}
-	return names[strings.ToLower(typ)]
+	return time.Time{}, s
 }
 
 // addressLines is a Payway address as lines for display.

@@ -23,9 +23,9 @@ func (a *App) firstPurchasePage(c echo.Context, p checkout.OneClickPurchase, off
 	if !p.OrderingSince.IsZero() {
 		v := views.OneClickStatusView{
 			State: "checking", OfferTitle: offer.Title, Refresh: true,
-			Heading:  "We are checking your payment with Klarna",
-			Message:  "Your order is being created with Klarna. This page updates by itself. You will not be charged twice.",
-			LinkHref: paths.OneClick(p.ID), LinkLabel: "Check again",
+			Heading:  tr(c, "OneClickCheckingHeading"),
+			Message:  tr(c, "FirstCheckingMessage"),
+			LinkHref: paths.OneClick(p.ID), LinkLabel: tr(c, "PayCheckAgain"),
 		}
 		return a.render(c, http.StatusAccepted, views.OneClickStatus(a.page(c, v.Heading), v))
 	}
@@ -39,14 +39,12 @@ func (a *App) firstPurchasePage(c echo.Context, p checkout.OneClickPurchase, off
 	v := views.FirstPurchaseView{
 		PurchaseID: p.ID, OfferTitle: offer.Title, Summary: offer.Summary, Price: kronorOf(offer.AmountMinor),
 		ClientToken: p.ClientToken, SDKURL: a.cfg.KlarnaSDKURL, SaveConsent: p.SaveConsent,
-	}
-	for _, id := range p.Categories {
-		v.Categories = append(v.Categories, views.Category{Identifier: id, Name: categoryName(id)})
+		Categories: categoryViews(c, p.Categories),
 	}
 	if strings.EqualFold(p.LastOutcome, checkout.OutcomeError) {
-		v.Notice = "Klarna did not accept the payment, and nothing was charged. Please try again."
+		v.Notice = tr(c, "FirstNotAccepted")
 	}
-	return a.render(c, http.StatusOK, views.FirstPurchase(a.page(c, "Pay with Klarna"), v))
+	return a.render(c, http.StatusOK, views.FirstPurchase(a.page(c, tr(c, "CheckoutTitle")), v))
 }
 
 // firstPurchaseConsent records the reader's choice on "Save Klarna for one-click purchases" (save=1 when
@@ -70,12 +68,13 @@ func (a *App) firstPurchaseConsent(c echo.Context) error {
 // payment page again when Klarna refused.
 func (a *App) firstPurchaseOrder(c echo.Context) error {
 	id := c.Param("id")
-	_, err := a.oneclick.FirstOrder(c.Request().Context(), customerOf(c), id, strings.TrimSpace(c.FormValue("authorization_token")))
+	_, err := a.oneclick.FirstOrder(c.Request().Context(), customerOf(c), id, strings.TrimSpace(c.FormValue("authorization_token")),
+		c.FormValue("payment_method_category"))
 	switch {
 	case err == nil, errors.Is(err, checkout.ErrNotPaying):
 		return c.Redirect(http.StatusSeeOther, paths.OneClick(id))
 	case errors.Is(err, checkout.ErrNoAuthorization):
-		return &Error{Code: EINVALID, Message: "Klarna has not approved the payment yet. Go back and press Buy again. Nothing was charged.", Err: err}
+		return &Error{Code: EINVALID, Message: msg("FirstNotApprovedYet"), Err: err}
 	case errors.Is(err, checkout.ErrNotFound):
 		return err // handleError: journeyErrors
 	}
@@ -89,9 +88,9 @@ func (a *App) firstPurchaseFailure(c echo.Context, id string, err error) error {
 		a.log.WarnContext(c.Request().Context(), "first purchase: Klarna unavailable", "err", err, "purchase", id, "request_id", requestID(c))
 		v := views.OneClickStatusView{
 			State:    "unavailable",
-			Heading:  "Klarna is not answering right now",
-			Message:  "We could not reach Klarna, and nothing was charged. Please try again in a moment.",
-			LinkHref: paths.OneClick(id), LinkLabel: "Try again",
+			Heading:  tr(c, "RecoveryKlarnaDownHeading"),
+			Message:  tr(c, "RecoveryKlarnaDownMessage"),
+			LinkHref: paths.OneClick(id), LinkLabel: tr(c, "PayTryAgain"),
 		}
 		return a.render(c, http.StatusServiceUnavailable, views.OneClickStatus(a.page(c, v.Heading), v))
 	}

@@ -116,7 +116,7 @@ func TestFirstOneClickPurchase(t *testing.T) {
 			p := app.tokenPurchase(id)
 			page := c.get("/account/purchases/" + id)
 			for _, want := range []string{`data-client-token="` + p.ClientToken + `"`, `data-testid="save-klarna"`,
-				"Save Klarna for one-click purchases", `data-testid="buy-button"`, "E-paper archive", "29 kr",
+				"Save Klarna for one-click purchases", `data-testid="buy-button"`, "E-paper archive", "SEK 29",
 				app.Sandbox.URL + "/kp/lib/v1/api.js", "/static/js/firstpurchase."} {
 				if page.Status != http.StatusOK || !strings.Contains(page.Body, want) {
 					t.Errorf("payment page: %d, lacks %q", page.Status, want)
@@ -153,8 +153,11 @@ func TestFirstOneClickPurchase(t *testing.T) {
 				t.Errorf("%d orders from the authorization, want 1", n)
 			}
 			confirmation := c.get("/account/purchases/" + id)
-			if !strings.Contains(confirmation.Body, `data-testid="oneclick-confirmation"`) || !strings.Contains(confirmation.Body, `data-testid="oneclick-paid-with">Klarna<`) {
-				t.Fatalf("confirmation: %d", confirmation.Status)
+			// Paid with: the category as Klarna's session named it, never a name of ours.
+			paid := app.tokenPurchase(id).Categories[0]
+			if !strings.Contains(confirmation.Body, `data-testid="oneclick-confirmation"`) ||
+				!strings.Contains(confirmation.Body, `data-testid="oneclick-paid-with">`+paid.Name+`<`) {
+				t.Fatalf("confirmation: %d, want paid with %q", confirmation.Status, paid.Name)
 			}
 			if got := strings.Contains(confirmation.Body, `data-saved="true"`); got != tt.consent {
 				t.Errorf("the confirmation says Klarna is saved: %v, want %v", got, tt.consent)
@@ -279,5 +282,71 @@ func TestFirstPurchaseOwnershipAndCSRF(t *testing.T) {
 	}
 	if app.savedToken(tokenPersona) == "" {
 		t.Error("refused POSTs removed the saved token")
+	}
+}
+
+// TestKlarnaSessionsInTheReadersLanguage: the Klarna payment sessions the app creates itself carry the
+// reader's language as Klarna's locale (sv-SE or en-SE), in the Swedish market: a first purchase's (and
+// its order and token), and a step-up recovery's. The bodies are read from the app's API log, which is
+// what Klarna (the sandbox) received.
+func TestKlarnaSessionsInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, acceptLanguage, locale string }{
+		{"a Swedish reader", "sv-SE", "sv-SE"},
+		{"an English reader", "en-GB,en;q=0.9", "en-SE"},
+		{"no preference: Swedish", "fi-FI", "sv-SE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			app := newTestApp(t)
+			lang := []string{"Accept-Language", tt.acceptLanguage}
+			want := []string{`"locale":"` + tt.locale + `"`, `"purchase_country":"SE"`}
+
+			c := app.client()
+			c.login("subscriber@example.se", demoPassword, "/")
+			res := c.post("/account/purchases", url.Values{"csrf": {c.csrf("/account")}, "offer": {offerArchive}, "with": {"klarna"}}, lang...)
+			m := oneClickLocation.FindStringSubmatch(res.Header.Get("Location"))
+			if m == nil {
+				t.Fatalf("pay with Klarna: %d %q", res.Status, res.Header.Get("Location"))
+			}
+			id := m[1]
+			c.post("/account/purchases/"+id+"/consent", url.Values{"csrf": {c.csrf("/account")}, "save": {"1"}}, lang...)
+			ok, auth := app.authorizeSession(app.tokenPurchase(id).KlarnaSessionID, approvedKP)
+			if !ok {
+				t.Fatal("Klarna did not approve")
+			}
+			c.post("/account/purchases/"+id+"/order", url.Values{"csrf": {c.csrf("/account")}, "authorization_token": {auth},
+				"payment_method_category": {app.tokenPurchase(id).Categories[0].Identifier}}, lang...)
+			for _, call := range []struct{ what, method, path string }{
+				{"payment session", http.MethodPost, "/payments/v1/sessions"},
+				{"order", http.MethodPost, "/order"},
+				{"customer token", http.MethodPost, "/customer-token"},
+			} {
+				body := app.klarnaRequest(id, call.method, call.path)
+				for _, w := range want {
+					if !strings.Contains(body, w) {
+						t.Errorf("%s: %s lacks %s", call.what, body, w)
+					}
+				}
+			}
+
+			s := app.client()
+			s.login(stepUpPersona, demoPassword, "/")
+			res = s.post("/account/purchases", url.Values{"csrf": {s.csrf("/account")}, "offer": {offerArchive}}, lang...)
+			m = recoveryLocation.FindStringSubmatch(res.Header.Get("Location"))
+			if m == nil {
+				t.Fatalf("step-up purchase: %d %q", res.Status, res.Header.Get("Location"))
+			}
+			if page := s.get("/recovery/"+m[1], lang...); page.Status != http.StatusOK {
+				t.Fatalf("recovery page: %d", page.Status)
+			}
+			body := app.klarnaRequest(m[1], http.MethodPost, "/payments/v1/sessions")
+			for _, w := range want {
+				if !strings.Contains(body, w) {
+					t.Errorf("step-up session: %s lacks %s", body, w)
+				}
+			}
+		})
 	}
 }

@@ -152,7 +152,7 @@ func (c *client) expectCompleted(id, method string, authOrders int) {
 		c.t.Errorf("purchase %s: %d orders from an authorization, want %d", id, n, authOrders)
 	}
 	page := c.get("/account/purchases/" + id)
-	for _, want := range []string{`data-testid="oneclick-confirmation"`, `data-testid="oneclick-order-id">` + p.OrderID + "<", "E-paper archive", "29 kr"} {
+	for _, want := range []string{`data-testid="oneclick-confirmation"`, `data-testid="oneclick-order-id">` + p.OrderID + "<", "E-paper archive", "SEK 29"} {
 		if page.Status != http.StatusOK || !strings.Contains(page.Body, want) {
 			c.t.Errorf("confirmation of %s: %d, lacks %q", id, page.Status, want)
 		}
@@ -623,4 +623,36 @@ func TestRecoveryDefaultFromConfig(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOneClickPagesInSwedish: a Swedish reader's one-click purchase ends on a Swedish confirmation with the
+// price the Swedish way, our short order number, Klarna's order id for customer service, and the purchase
+// listed on the account page under the same number.
+func TestOneClickPagesInSwedish(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	c := app.client()
+	sv := []string{"Accept-Language", "sv-SE"}
+	if res := c.login(tokenPersona, demoPassword, "/"); res.Status != http.StatusSeeOther {
+		t.Fatalf("login: %d", res.Status)
+	}
+	res := c.post("/account/purchases", url.Values{"csrf": {c.csrf("/account")}, "offer": {offerArchive}}, sv...)
+	m := oneClickLocation.FindStringSubmatch(res.Header.Get("Location"))
+	if m == nil {
+		t.Fatalf("one click: %d %q", res.Status, res.Header.Get("Location"))
+	}
+	p := app.tokenPurchase(m[1])
+	ref := checkout.Reference(p.ID)
+	expectPage(t, "one-click confirmation", c.get("/account/purchases/"+p.ID, sv...), []string{
+		`<html lang="sv"`, "Tack för ditt köp", "29" + nbsp + "kr (inklusive moms)", "Ordernummer",
+		`data-testid="oneclick-reference">` + ref + "<", "För kundtjänst: ordernummer hos Klarna",
+		`data-testid="oneclick-order-id">` + p.OrderID + "<", "Ditt sparade betalsätt hos Klarna", "Tillbaka till ditt konto",
+	}, []string{"Thank you", "VAT", "Order number"})
+	if len(ref) != len("NT-XXXX-XXXX") || len(p.OrderID) <= len(ref) {
+		t.Errorf("reference %q for Klarna's order %q: want it short", ref, p.OrderID)
+	}
+	expectPage(t, "account", c.get("/account", sv...), []string{
+		`data-testid="bought-reference">` + ref + "<", `data-testid="bought-order-id">` + p.OrderID + "<",
+		"Klarna för köp med ett klick", "Lägg till i din prenumeration",
+	}, []string{"Add to your subscription", "Buy for"})
 }

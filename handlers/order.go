@@ -23,6 +23,7 @@ func (a *App) placeOrder(c echo.Context) error {
 		BrowserIP:          c.RealIP(),
 		BrowserLanguage:    browserLanguage(c.Request().Header.Get("Accept-Language")),
 		BrowserUserAgent:   c.Request().UserAgent(),
+		Category:           c.FormValue("payment_method_category"),
 	})
 	if errors.Is(err, checkout.ErrUnavailable) {
 		return a.renderOrderUnavailable(c, id)
@@ -46,33 +47,26 @@ func browserLanguage(header string) string {
 	return strings.TrimSpace(first)
 }
 
-// failureCopy is what a failed purchase says, per Payway error code, in words a reader understands.
+// failureCopy is what a failed purchase says, per Payway error code, in words a reader understands: the
+// heading's and the message's ids, and whether starting again can help.
 func failureCopy(code string) (heading, message string, retry bool) {
 	switch code {
 	case checkout.FailPaymentMethod:
-		return "Klarna could not approve the payment",
-			"Klarna declined this payment, for example after a credit check. No money was taken and no subscription was started. You can choose another payment method, or try again later.", true
+		return msg("StatusDeclinedHeading"), msg("StatusDeclinedMessage"), true
 	case checkout.FailSSNTaken:
-		return "Your personal identity number belongs to another account",
-			"The personal identity number in your Klarna details is already registered on another of our accounts. Log in with that account to subscribe, or contact customer service and we will merge them. Nothing was charged.", false
+		return msg("StatusSSNTakenHeading"), msg("StatusSSNTakenMessage"), false
 	case checkout.FailSSNSet:
-		return "Your account has a different personal identity number",
-			"Your account already has a personal identity number that differs from the one Klarna gave us, so we stopped the purchase. Contact customer service to correct it. Nothing was charged.", false
+		return msg("StatusSSNSetHeading"), msg("StatusSSNSetMessage"), false
 	case checkout.FailAccountUpdate:
-		return "We could not update your account",
-			"We could not save your name, address or date of birth from Klarna, so we stopped the purchase. Check your details with customer service and try again. Nothing was charged.", true
+		return msg("StatusAccountUpdateHeading"), msg("StatusAccountUpdateMessage"), true
 	case checkout.FailDeliveryAddress:
-		return "We could not use your delivery address",
-			"The delivery address from Klarna could not be validated, so we stopped the purchase. Try again with another address in Klarna, or contact customer service. Nothing was charged.", true
+		return msg("StatusDeliveryAddressHeading"), msg("StatusDeliveryAddressMessage"), true
 	case checkout.FailAlreadyActive:
-		return "You already have this subscription",
-			"Your account already has this subscription, so there is nothing to buy. Log out and in again if an article is still locked.", false
+		return msg("StatusAlreadyActiveHeading"), msg("StatusAlreadyActiveMessage"), false
 	case checkout.FailSessionCompleted:
-		return "This purchase is already complete",
-			"This payment session has already been used for a purchase. Check your subscriptions before buying again.", false
+		return msg("StatusSessionCompletedHeading"), msg("StatusSessionCompletedMessage"), false
 	}
-	return "We could not complete the purchase",
-		"Something stopped the purchase. Nothing was charged. You can try again.", true
+	return msg("StatusFailedHeading"), msg("StatusFailedMessage"), true
 }
 
 // renderStatus explains a purchase that is not open for payment.
@@ -81,23 +75,20 @@ func (a *App) renderStatus(c echo.Context, p checkout.Purchase) error {
 	status := http.StatusOK
 	switch p.State {
 	case checkout.StatePlacing:
-		v.Heading, v.Message, v.Refresh = "We are placing your order", "This takes a few seconds. The page updates by itself.", true
-		v.LinkHref, v.LinkLabel = paths.Checkout(p.ID), "Check again"
+		v.Heading, v.Message, v.Refresh = tr(c, "StatusPlacingHeading"), tr(c, "StatusPlacingMessage"), true
+		v.LinkHref, v.LinkLabel = paths.Checkout(p.ID), tr(c, "PayCheckAgain")
 	case checkout.StateUnknown:
-		v.Heading = "We are checking your order with Payway"
-		v.Message = "Payway did not answer in time, so we are asking Payway whether your order went through. " +
-			"This page updates by itself. You will not be charged twice."
-		v.Refresh, v.LinkHref, v.LinkLabel = true, paths.Checkout(p.ID), "Check again"
+		v.Heading, v.Message = tr(c, "StatusUnknownHeading"), tr(c, "StatusUnknownMessage")
+		v.Refresh, v.LinkHref, v.LinkLabel = true, paths.Checkout(p.ID), tr(c, "PayCheckAgain")
 	case checkout.StateExpired:
-		v.Heading = "This payment session has expired"
-		v.Message = "Payment sessions stay open for 48 hours. Start again: it takes one click, and nothing was charged."
-		v.RetryOfferID, v.RetryLabel = p.OfferID, "Start again"
+		v.Heading, v.Message = tr(c, "StatusExpiredHeading"), tr(c, "StatusExpiredMessage")
+		v.RetryOfferID, v.RetryLabel = p.OfferID, tr(c, "StatusStartAgain")
 		status = http.StatusGone
 	case checkout.StateFailed:
-		var retry bool
-		v.Heading, v.Message, retry = failureCopy(p.FailureCode)
+		heading, message, retry := failureCopy(p.FailureCode)
+		v.Heading, v.Message = tr(c, heading), tr(c, message)
 		if retry {
-			v.RetryOfferID, v.RetryLabel = p.OfferID, "Choose another payment method"
+			v.RetryOfferID, v.RetryLabel = p.OfferID, tr(c, "StatusChooseAnother")
 		}
 		status = http.StatusUnprocessableEntity
 	}
@@ -111,9 +102,9 @@ func (a *App) renderStatus(c echo.Context, p checkout.Purchase) error {
 func (a *App) renderOrderUnavailable(c echo.Context, id string) error {
 	v := views.PurchaseStatusView{
 		PurchaseID: id, State: "unavailable", ReturnPath: paths.Home,
-		Heading:  "Our subscription service is not answering",
-		Message:  "We could not reach Payway, so your order was not sent and nothing was charged. Please try again in a moment.",
-		LinkHref: paths.Checkout(id), LinkLabel: "Try again",
+		Heading:  tr(c, "StatusUnavailableHeading"),
+		Message:  tr(c, "StatusUnavailableMessage"),
+		LinkHref: paths.Checkout(id), LinkLabel: tr(c, "PayTryAgain"),
 	}
 	return a.render(c, http.StatusServiceUnavailable, views.PurchaseStatus(a.page(c, v.Heading), v))
 }

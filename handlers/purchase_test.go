@@ -145,7 +145,7 @@ func TestStartCheckout(t *testing.T) {
 	}
 	page := c.get("/checkout/" + id)
 	p, _ := app.DB.Purchase(context.Background(), id)
-	for _, want := range []string{`data-client-token="` + p.ClientToken + `"`, `data-testid="category-klarna"`, `data-testid="buy-button"`, "1390 kr", app.Sandbox.URL + "/kp/lib/v1/api.js"} {
+	for _, want := range []string{`data-client-token="` + p.ClientToken + `"`, `data-testid="category-klarna"`, `data-testid="buy-button"`, "SEK 1,390/year", app.Sandbox.URL + "/kp/lib/v1/api.js"} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("checkout page lacks %q", want)
 		}
@@ -181,7 +181,7 @@ func TestOrderToConfirmation(t *testing.T) {
 		t.Fatalf("device recognition went to %q", confirmation)
 	}
 	page := c.get(strings.TrimPrefix(confirmation, app.URL))
-	for _, want := range []string{`data-testid="confirmation-order-id">SANDBOX-`, "Digital – monthly", "139 kr", "Rita"} {
+	for _, want := range []string{`data-testid="confirmation-order-id">SANDBOX-`, "Digital – monthly", "SEK 139/month", "Rita"} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("confirmation lacks %q", want)
 		}
@@ -577,6 +577,143 @@ func TestPlaceOrderAnswerLostIsNotCalledUncharged(t *testing.T) {
 			if n := app.paywayOrders(p.AccountID); n != 1 {
 				t.Fatalf("Payway holds %d orders at the end, want 1", n)
 			}
+		})
+	}
+}
+
+// klarnaRequest is the body of the first call to Klarna with method and a path containing part on the
+// purchase's timeline (the app's API log): what Klarna received.
+func (a *testApp) klarnaRequest(id, method, part string) string {
+	a.t.Helper()
+	events, err := a.DB.Events(context.Background(), id)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.Kind == checkout.EventCall && e.Service == "klarna" && e.Method == method && strings.Contains(e.Path, part) {
+			return e.Request
+		}
+	}
+	a.t.Fatalf("no %s %s to Klarna on the timeline of %s", method, part, id)
+	return ""
+}
+
+// nbsp is the no-break space Swedish prices keep together with ("139 kr/mån").
+const nbsp = "\u00a0"
+
+// TestPayingPagesInSwedish: a reader whose browser asks for Swedish, or for a language the site lacks,
+// pays in Swedish from the checkout to the account page: prices the Swedish way, Klarna's payment choice
+// as the session named it, the short order number with Payway's beside it, and not one English sentence.
+func TestPayingPagesInSwedish(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, acceptLanguage string }{
+		{"a Swedish browser", "sv-SE,sv;q=0.9"},
+		{"a browser in a language we lack: Swedish by default", "fi-FI"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			app := newTestApp(t)
+			c := app.client()
+			id := c.startPurchase("reader@example.se", "monthly")
+			p, err := app.DB.Purchase(t.Context(), id)
+			if err != nil || len(p.Categories) == 0 || p.Categories[0].Name == "" {
+				t.Fatalf("purchase %+v, %v: want Klarna's categories with names", p, err)
+			}
+			cat := p.Categories[0]
+			lang := []string{"Accept-Language", tt.acceptLanguage}
+			expectPage(t, "checkout", c.get("/checkout/"+id, lang...), []string{
+				`<html lang="sv"`, "<h1 class=\"page-title\">Betala med Klarna</h1>", "Din beställning",
+				"139" + nbsp + "kr/mån", "Köp prenumerationen", "Tillbaka till artikeln", "Du köper som",
+				`data-testid="category-` + cat.Identifier + `"`, `src="` + cat.AssetURL + `" alt="` + cat.Name + `"`,
+				`data-text-declined="Klarna kunde inte godkänna betalningen.`,
+			}, []string{"Buy subscription", "Your order", "Back to the article", "SEK"})
+
+			auth := app.authorize(id, "customer@email.se", cat.Identifier)
+			res := c.post("/checkout/"+id+"/order", url.Values{"csrf": {c.csrf("/")}, "authorization_token": {auth},
+				"payment_method_category": {cat.Identifier}}, lang...)
+			confirmation := strings.TrimPrefix(c.followSandboxRedirect(res.Header.Get("Location")), app.URL)
+			expectPage(t, "confirmation", c.get(confirmation, lang...), []string{
+				`<html lang="sv"`, "Välkommen, nu är du prenumerant", "139" + nbsp + "kr/mån", "Ordernummer",
+				`data-testid="confirmation-reference">` + checkout.Reference(id) + "<",
+				"För kundtjänst: ordernummer hos Payway", `data-testid="confirmation-order-id">SANDBOX-`,
+				"Betalat med", `data-testid="confirmation-paid-with">` + cat.Name + "<", "Fortsätt läsa", "Födelsedatum",
+			}, []string{"Paid with", "Order number", "(Invoice)", "Continue reading"})
+
+			expectPage(t, "account", c.get("/account", lang...), []string{
+				`<html lang="sv"`, `<h1 class="page-title">Ditt konto</h1>`, "Dina köp", `data-testid="bought-reference">` + checkout.Reference(id) + "<",
+				`data-testid="bought-order-id">SANDBOX-`, "Digital: alla artiklar på Norrby Tidning",
+			}, []string{"Your purchases", "Subscriptions", "How your subscription is paid"}) // the header is the layout's
+		})
+	}
+}
+
+// expectPage checks a page has every want and none of notWant.
+func expectPage(t *testing.T, name string, res response, want, notWant []string) {
+	t.Helper()
+	if res.Status != http.StatusOK {
+		t.Fatalf("%s: status %d", name, res.Status)
+	}
+	for _, w := range want {
+		if !strings.Contains(res.Body, w) {
+			t.Errorf("%s lacks %q", name, w)
+		}
+	}
+	for _, w := range notWant {
+		if strings.Contains(res.Body, w) {
+			t.Errorf("%s has %q", name, w)
+		}
+	}
+}
+
+// TestCheckoutCategoriesAsKlarnaNamesThem: the checkout shows each payment category with the name and
+// badge the session returned; a purchase stored before names were kept (bare identifiers) still shows,
+// with a stand-in name and no image; the confirmation names the category paid with, never "(Invoice)".
+func TestCheckoutCategoriesAsKlarnaNamesThem(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	c := app.client()
+	id := c.startPurchase("reader@example.se", "monthly")
+	p, _ := app.DB.Purchase(t.Context(), id)
+	cat := p.Categories[0]
+	expectPage(t, "checkout", c.get("/checkout/"+id), []string{
+		`src="` + cat.AssetURL + `" alt="` + cat.Name + `"`, `data-testid="category-name-` + cat.Identifier + `"`, ">" + cat.Name + "<",
+	}, nil)
+
+	if _, err := app.DB.Writer().Exec(`UPDATE purchases SET categories_json = ? WHERE id = ?`, `["`+cat.Identifier+`"]`, id); err != nil {
+		t.Fatal(err)
+	}
+	expectPage(t, "checkout of an old row", c.get("/checkout/"+id), []string{
+		`data-testid="category-` + cat.Identifier + `"`, `data-testid="category-name-` + cat.Identifier + `">Klarna<`,
+	}, []string{`class="category-badge"`})
+
+	auth := app.authorize(id, "customer@email.se", cat.Identifier)
+	res := c.placeOrder(id, auth) // no category posted: the session's only one is what was paid with
+	page := c.get(strings.TrimPrefix(c.followSandboxRedirect(res.Header.Get("Location")), app.URL))
+	expectPage(t, "confirmation", page, []string{`data-testid="confirmation-paid-with">Klarna<`}, []string{"(Invoice)"})
+}
+
+// TestBackLinkOnlyToAnArticle: the checkout offers "Back to the article" only when the purchase began on
+// an article; from anywhere else it offers the front page, named as such.
+func TestBackLinkOnlyToAnArticle(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, ret, want, notWant string }{
+		{"from an article", "/articles/x", `<a href="/articles/x" data-testid="back-to-article">Back to the article</a>`, "back-to-front-page"},
+		{"from the offers alone", "/", `<a href="/" data-testid="back-to-front-page">Go to the front page</a>`, "Back to the article"},
+		{"from the account", "/account", `<a href="/" data-testid="back-to-front-page">Go to the front page</a>`, "Back to the article"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			app := newTestApp(t)
+			c := app.client()
+			c.login("reader@example.se", demoPassword, "/")
+			res := c.post("/checkout", url.Values{"csrf": {c.csrf("/subscribe")}, "offer": {"monthly"}, "return": {tt.ret}})
+			m := checkoutPath.FindStringSubmatch(res.Header.Get("Location"))
+			if m == nil {
+				t.Fatalf("POST /checkout: %d %q", res.Status, res.Header.Get("Location"))
+			}
+			expectPage(t, "checkout", c.get("/checkout/"+m[1]), []string{tt.want}, []string{tt.notWant})
 		})
 	}
 }

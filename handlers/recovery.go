@@ -40,8 +40,10 @@ func (a *App) recoveryPage(c echo.Context) error {
 		ClientToken: p.ClientToken, SDKURL: a.cfg.KlarnaSDKURL,
 		HPPFirst: a.cfg.Recovery == RecoveryHPP, Sandbox: a.cfg.Env != "live",
 	}
-	v.Notice, v.NoticeKind = recoveryNotice(p.LastOutcome)
-	return a.render(c, http.StatusOK, views.Recovery(a.page(c, "Confirm your payment with Klarna"), v))
+	if notice, kind := recoveryNotice(p.LastOutcome); notice != "" {
+		v.Notice, v.NoticeKind = tr(c, notice), kind
+	}
+	return a.render(c, http.StatusOK, views.Recovery(a.page(c, tr(c, "RecoveryTitle")), v))
 }
 
 // recoveryOrder creates the order from the SDK's authorization token. The journey makes it exactly one
@@ -54,7 +56,7 @@ func (a *App) recoveryOrder(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, paths.OneClick(id))
 	}
 	if errors.Is(err, checkout.ErrNoAuthorization) {
-		return &Error{Code: EINVALID, Message: "Klarna has not approved the payment yet. Go back and press Continue with Klarna again. Nothing was charged.", Err: err}
+		return &Error{Code: EINVALID, Message: msg("RecoveryNotApprovedYet"), Err: err}
 	}
 	if err != nil {
 		return a.recoveryFailure(c, id, err)
@@ -77,13 +79,13 @@ func (a *App) startHPP(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, paths.OneClick(id))
 	}
 	if errors.Is(err, checkout.ErrInvalidMode) {
-		return &Error{Code: EINVALID, Message: "That is not a way to pay on Klarna's page. Go back and try again.", Err: err}
+		return &Error{Code: EINVALID, Message: msg("RecoveryBadMode"), Err: err}
 	}
 	if err != nil {
 		return a.recoveryFailure(c, id, err)
 	}
 	if u, perr := url.Parse(redirect); perr != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return &Error{Code: EINTERNAL, Message: "Klarna's page could not be opened. Go back and try again, or pay here with Klarna instead.", Err: errors.New("HPP redirect_url is not an absolute URL: " + redirect)}
+		return &Error{Code: EINTERNAL, Message: msg("RecoveryPageNotOpened"), Err: errors.New("HPP redirect_url is not an absolute URL: " + redirect)}
 	}
 	return c.Redirect(http.StatusSeeOther, redirect)
 }
@@ -105,9 +107,9 @@ func (a *App) returnFromHPP(c echo.Context) error {
 	if p.State == checkout.OneClickRecovering && hppPending(p.LastOutcome) {
 		v := views.OneClickStatusView{
 			State: "pending", OfferTitle: a.oneClickOffer(p.OfferID).Title, Refresh: true,
-			Heading:  "Klarna is still working on your payment",
-			Message:  "This usually takes a few seconds, and the page checks again by itself. If you left Klarna's page before finishing, go back to the payment choices.",
-			LinkHref: paths.Recovery(id), LinkLabel: "Back to the payment choices",
+			Heading:  tr(c, "RecoveryPendingHeading"),
+			Message:  tr(c, "RecoveryPendingMessage"),
+			LinkHref: paths.Recovery(id), LinkLabel: tr(c, "RecoveryBackToChoices"),
 		}
 		return a.render(c, http.StatusOK, views.OneClickStatus(a.page(c, v.Heading), v))
 	}
@@ -120,7 +122,7 @@ func (a *App) returnFromHPP(c echo.Context) error {
 func (a *App) hppCallback(c echo.Context) error {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
-		return &Error{Code: EINVALID, Message: "The callback body could not be read.", Err: err}
+		return &Error{Code: EINVALID, Message: msg("RecoveryBadCallback"), Err: err}
 	}
 	err = a.oneclick.HPPCallback(c.Request().Context(), c.Param("id"), c.QueryParam("secret"), body)
 	switch {
@@ -129,7 +131,7 @@ func (a *App) hppCallback(c echo.Context) error {
 	case errors.Is(err, checkout.ErrBadCallback), errors.Is(err, checkout.ErrNotFound):
 		return err // handleError: journeyErrors (a wrong secret is told apart from nothing)
 	case unavailable(err):
-		return &Error{Code: EUNAVAILABLE, Message: "Klarna could not be read back; send the update again.", Err: err}
+		return &Error{Code: EUNAVAILABLE, Message: msg("RecoveryCallbackAgain"), Err: err}
 	}
 	return err
 }
@@ -150,25 +152,25 @@ func hppPending(outcome string) bool {
 }
 
 // recoveryNotice is what the recovery page says about the customer's last attempt (the journey's
-// Outcome* values, compared case-insensitively), and its alert style.
-func recoveryNotice(outcome string) (text, kind string) {
+// Outcome* values, compared case-insensitively), as a message id, and its alert style.
+func recoveryNotice(outcome string) (id, kind string) {
 	switch strings.ToLower(outcome) {
 	case "":
 		return "", ""
 	case strings.ToLower(checkout.OutcomePending):
-		return "Your last attempt is still being processed. Wait a moment and reload this page, or finish on Klarna's page if it is still open: you will not be charged twice.", "info"
+		return msg("RecoveryNoticePending"), "info"
 	case strings.ToLower(checkout.OutcomeDeclined):
-		return "Klarna did not approve the payment, and nothing was charged. Try again with other details, or choose another way to pay below.", "error"
+		return msg("RecoveryNoticeDeclined"), "error"
 	case strings.ToLower(checkout.OutcomeCancelled):
-		return "You cancelled the payment on Klarna's page, and nothing was charged. Choose how you want to pay below.", "info"
+		return msg("RecoveryNoticeCancelled"), "info"
 	case strings.ToLower(checkout.OutcomeBack):
-		return "You came back from Klarna's page before paying, and nothing was charged. Choose how you want to pay below.", "info"
+		return msg("RecoveryNoticeBack"), "info"
 	case strings.ToLower(checkout.OutcomeError):
-		return "Something went wrong with Klarna, and nothing was charged. Please try again below.", "error"
+		return msg("RecoveryNoticeError"), "error"
 	case strings.ToLower(checkout.OutcomeExpired):
-		return "Klarna's payment page is no longer open, and nothing was charged. Choose how you want to pay below.", "info"
+		return msg("RecoveryNoticeExpired"), "info"
 	}
-	return "Your last attempt did not go through, and nothing was charged. Choose how you want to pay below.", "info"
+	return msg("RecoveryNoticeOther"), "info"
 }
 
 // recoveryFailure turns a failed recovery step into a page: not found, Klarna unavailable (with the way
@@ -181,9 +183,9 @@ func (a *App) recoveryFailure(c echo.Context, id string, err error) error {
 		a.log.WarnContext(c.Request().Context(), "recovery: Klarna unavailable", "err", err, "purchase", id, "request_id", requestID(c))
 		v := views.OneClickStatusView{
 			State:    "unavailable",
-			Heading:  "Klarna is not answering right now",
-			Message:  "We could not reach Klarna, and nothing was charged. Please try again in a moment.",
-			LinkHref: paths.Recovery(id), LinkLabel: "Try again",
+			Heading:  tr(c, "RecoveryKlarnaDownHeading"),
+			Message:  tr(c, "RecoveryKlarnaDownMessage"),
+			LinkHref: paths.Recovery(id), LinkLabel: tr(c, "PayTryAgain"),
 		}
 		return a.render(c, http.StatusServiceUnavailable, views.OneClickStatus(a.page(c, v.Heading), v))
 	}
@@ -192,9 +194,9 @@ func (a *App) recoveryFailure(c echo.Context, id string, err error) error {
 		a.log.WarnContext(c.Request().Context(), "recovery: Klarna refused", "err", err, "purchase", id, "request_id", requestID(c))
 		v := views.OneClickStatusView{
 			State:    "refused",
-			Heading:  "Klarna did not accept this step",
-			Message:  "Nothing was charged. Go back to the payment choices and try again; if it happens again, choose the other way to pay.",
-			LinkHref: paths.Recovery(id), LinkLabel: "Back to the payment choices",
+			Heading:  tr(c, "RecoveryRefusedHeading"),
+			Message:  tr(c, "RecoveryRefusedMessage"),
+			LinkHref: paths.Recovery(id), LinkLabel: tr(c, "RecoveryBackToChoices"),
 		}
 		return a.render(c, http.StatusUnprocessableEntity, views.OneClickStatus(a.page(c, v.Heading), v))
 	}

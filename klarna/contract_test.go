@@ -197,8 +197,8 @@ func TestPaymentSessionLifecycle(t *testing.T) {
 	for _, c := range s.PaymentMethodCategories {
 		ids = append(ids, c.Identifier)
 	}
-	// Klarna's current guide: one category, klarna.
-	if !slices.Equal(ids, []string{"klarna"}) || s.PaymentMethodCategories[0].Name != "Pay with Klarna" ||
+	// Klarna's current guide: one category, klarna, named in the session's language (this cart's sv-SE).
+	if !slices.Equal(ids, []string{"klarna"}) || s.PaymentMethodCategories[0].Name != "Betala med Klarna" ||
 		!strings.HasSuffix(s.PaymentMethodCategories[0].AssetURLs.Standard, "/payment-method/assets/badges/generic/klarna.svg") {
 		t.Errorf("categories = %v", s.PaymentMethodCategories)
 	}

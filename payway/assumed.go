@@ -21,6 +21,13 @@ import (
 //     id (sent back as klarna_payments_session_id), the payment method categories, the expiry and the
 //     item envelope itself are assumed. One create_session on stage (harmless: a session costs nothing and
 //     expires in 48 h) would confirm or correct all four.
+//   - create_session's payment_method_categories (issue 15): assumed to pass on Klarna's own list, each
+//     {identifier, name, asset_urls{descriptive, standard}} as Klarna's create-session answers (the pages
+//     show Klarna's name and badge, and the confirmation says what was paid with by that name); a list of
+//     bare identifier strings is read too (PaymentMethodCategory.UnmarshalJSON), and the pages then have
+//     no name of Klarna's to show. The same stage create_session confirms which. create_session has no
+//     locale field, so the language of Klarna's names and widget for regular purchases is Payway's
+//     choice, not the reader's.
 //   - place_order / place_trial_order: item.order_id, item.redirect_uri (guide step 7: "redirect the
 //     user to the redirect uri that you received") and item.state are assumed. Only a purchase on stage
 //     would confirm them (a Klarna playground authorization of a stage session); until then the app reads

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -222,12 +223,15 @@ func TestFirstPurchaseRoundTrip(t *testing.T) {
 	ctx := t.Context()
 	p := newOneClickPurchase(t, "acc1", "epaper-archive", checkout.OneClickPaying, t0)
 	p.TokenID, p.KlarnaSessionID, p.ClientToken = "", "ks", "ct"
-	p.SaveConsent, p.Categories = true, []string{"klarna", "pay_now"}
+	p.SaveConsent, p.Locale = true, "en-SE"
+	p.Categories = []checkout.Category{{Identifier: "klarna", Name: "Pay with Klarna", AssetURL: "https://x.klarnacdn.net/k.svg"},
+		{Identifier: "pay_now", Name: "Pay now"}}
 	if err := db.CreateOneClickPurchase(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.UpdateOneClickPurchase(ctx, p.ID, func(q *checkout.OneClickPurchase) error {
 		q.State, q.OrderID, q.Method, q.TokenSaved, q.UpdatedAt = checkout.OneClickCompleted, "o1", checkout.MethodKlarna, true, t0
+		q.ChosenCategory = "pay_now"
 		return nil
 	})
 	if err != nil {
@@ -235,7 +239,8 @@ func TestFirstPurchaseRoundTrip(t *testing.T) {
 	}
 	again, err := db.OneClickPurchase(ctx, p.ID)
 	if err != nil || again.TokenID != "" || !again.SaveConsent || !again.TokenSaved || again.Method != checkout.MethodKlarna ||
-		len(again.Categories) != 2 || again.Categories[1] != "pay_now" || again.State != got.State {
+		!reflect.DeepEqual(again.Categories, p.Categories) || again.ChosenCategory != "pay_now" || again.Locale != "en-SE" ||
+		again.State != got.State {
 		t.Errorf("first purchase = %+v, %v", again, err)
 	}
 }

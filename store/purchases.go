@@ -42,7 +42,7 @@ var errPurchaseNotFound = fmt.Errorf("%w: %w", ErrNotFound, checkout.ErrNotFound
 
 const purchaseColumns = `id, account_id, offer_id, code, period_id, trial, return_path, klarna_session_id,
 	client_token, categories_json, state, failure_code, authorization_token, order_id, redirect_uri,
-	expires_at, created_at, updated_at, product`
+	expires_at, created_at, updated_at, product, chosen_category`
 
 // CreatePurchase stores a new purchase with its first timeline event.
 func (db *DB) CreatePurchase(ctx context.Context, p checkout.Purchase) error {
@@ -62,15 +62,15 @@ func (db *DB) CreatePurchase(ctx context.Context, p checkout.Purchase) error {
 
 // insertPurchase writes a new purchase and its first timeline event (checkout.PurchaseCreated) in tx.
 func insertPurchase(ctx context.Context, tx *sql.Tx, p checkout.Purchase) error {
-	cats, err := json.Marshal(nonNil(p.Categories))
+	cats, err := categoriesJSON(p.Categories)
 	if err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO purchases (`+purchaseColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.AccountID, p.OfferID, p.Code, p.PeriodID, p.Trial, p.ReturnPath, p.KlarnaSessionID,
-		p.ClientToken, string(cats), p.State, p.FailureCode, p.AuthorizationToken, p.OrderID, p.RedirectURI,
-		p.ExpiresAt.Unix(), p.CreatedAt.Unix(), p.UpdatedAt.Unix(), p.Product)
+		p.ClientToken, cats, p.State, p.FailureCode, p.AuthorizationToken, p.OrderID, p.RedirectURI,
+		p.ExpiresAt.Unix(), p.CreatedAt.Unix(), p.UpdatedAt.Unix(), p.Product, p.ChosenCategory)
 	if err != nil {
 		return err
 	}
@@ -140,15 +140,15 @@ func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.P
 		return checkout.Purchase{}, err
 	}
 	p.ForgetSecrets()
-	cats, err := json.Marshal(nonNil(p.Categories))
+	cats, err := categoriesJSON(p.Categories)
 	if err != nil {
 		return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE purchases SET klarna_session_id = ?, client_token = ?, categories_json = ?,
 		state = ?, failure_code = ?, authorization_token = ?, order_id = ?, redirect_uri = ?, expires_at = ?,
-		updated_at = ? WHERE id = ?`,
-		p.KlarnaSessionID, p.ClientToken, string(cats), p.State, p.FailureCode, p.AuthorizationToken, p.OrderID,
-		p.RedirectURI, p.ExpiresAt.Unix(), p.UpdatedAt.Unix(), p.ID)
+		updated_at = ?, chosen_category = ? WHERE id = ?`,
+		p.KlarnaSessionID, p.ClientToken, cats, p.State, p.FailureCode, p.AuthorizationToken, p.OrderID,
+		p.RedirectURI, p.ExpiresAt.Unix(), p.UpdatedAt.Unix(), p.ChosenCategory, p.ID)
 	if err != nil {
 		return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", err)
 	}
@@ -174,22 +174,15 @@ func scanPurchase(s scanner) (checkout.Purchase, error) {
 	)
 	err := s.Scan(&p.ID, &p.AccountID, &p.OfferID, &p.Code, &p.PeriodID, &p.Trial, &p.ReturnPath, &p.KlarnaSessionID,
 		&p.ClientToken, &cats, &p.State, &p.FailureCode, &p.AuthorizationToken, &p.OrderID, &p.RedirectURI,
-		&expires, &created, &updated, &p.Product)
+		&expires, &created, &updated, &p.Product, &p.ChosenCategory)
 	if err != nil {
 		return checkout.Purchase{}, err
 	}
-	if err := json.Unmarshal([]byte(cats), &p.Categories); err != nil {
-		return checkout.Purchase{}, fmt.Errorf("categories: %w", err)
+	if p.Categories, err = decodeCategories(cats); err != nil {
+		return checkout.Purchase{}, err
 	}
 	p.ExpiresAt, p.CreatedAt, p.UpdatedAt = time.Unix(expires, 0).UTC(), time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
 	return p, nil
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // AddEvent appends an event to a purchase's timeline: an API exchange, or a note. State changes are

@@ -21,7 +21,9 @@ func newPurchase(t *testing.T, account, offer string, state checkout.State, expi
 	}
 	return checkout.Purchase{
 		ID: id, AccountID: account, OfferID: offer, Code: "digital", PeriodID: "p1", ReturnPath: "/articles/a",
-		KlarnaSessionID: "ks-" + id, ClientToken: "ct", Categories: []string{"klarna", "direct_debit"},
+		KlarnaSessionID: "ks-" + id, ClientToken: "ct",
+		Categories: []checkout.Category{{Identifier: "klarna", Name: "Pay with Klarna", AssetURL: "https://x.klarnacdn.net/k.svg"},
+			{Identifier: "direct_debit", Name: "Direct debit"}},
 		State: state, ExpiresAt: expires, CreatedAt: t0, UpdatedAt: t0,
 	}
 }
@@ -30,7 +32,7 @@ func TestPurchaseRoundTrip(t *testing.T) {
 	t.Parallel()
 	db := openTestDB(t)
 	p := newPurchase(t, "acc1", "monthly", checkout.StateCreated, t0.Add(48*time.Hour))
-	p.Trial = true
+	p.Trial, p.ChosenCategory = true, "direct_debit"
 	if err := db.CreatePurchase(t.Context(), p); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,7 +13,8 @@ import (
 
 const tokenPurchaseColumns = `id, account_id, offer_id, token_id, idempotency_key, order_request, state, failure_code,
 	step_up_id, klarna_session_id, client_token, hpp_session_id, hpp_redirect_url, hpp_mode, callback_hash, method,
-	last_outcome, ordering_since, order_id, created_at, updated_at, one_time, save_consent, token_saved, categories_json`
+	last_outcome, ordering_since, order_id, created_at, updated_at, one_time, save_consent, token_saved, categories_json,
+	chosen_category, locale`
 
 // CreateOneClickPurchase stores a new token purchase.
 func (db *DB) CreateOneClickPurchase(ctx context.Context, p checkout.OneClickPurchase) error {
@@ -60,24 +60,12 @@ func (db *DB) insertOneClickRow(ctx context.Context, x execer, p checkout.OneCli
 		return err
 	}
 	_, err = x.ExecContext(ctx, `INSERT INTO token_purchases (`+tokenPurchaseColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.AccountID, p.OfferID, sealed, p.IdempotencyKey, p.OrderRequest, p.State, p.FailureCode,
 		p.StepUpID, p.KlarnaSessionID, clientToken, p.HPPSessionID, p.HPPRedirectURL, p.HPPMode, secret,
 		p.Method, p.LastOutcome, unixOrZero(p.OrderingSince), p.OrderID, p.CreatedAt.Unix(), p.UpdatedAt.Unix(), p.OneTime,
-		p.SaveConsent, p.TokenSaved, categories)
+		p.SaveConsent, p.TokenSaved, categories, p.ChosenCategory, p.Locale)
 	return err
-}
-
-// categoriesJSON is a first purchase's payment categories as stored ("[]" for none).
-func categoriesJSON(categories []string) (string, error) {
-	if categories == nil {
-		categories = []string{}
-	}
-	b, err := json.Marshal(categories)
-	if err != nil {
-		return "", fmt.Errorf("store: encode categories: %w", err)
-	}
-	return string(b), nil
 }
 
 // checkout.OneClickPurchase reads one token purchase, or an error wrapping ErrNotFound.
@@ -232,11 +220,11 @@ func (db *DB) saveOneClickPurchase(ctx context.Context, tx *sql.Tx, before, p ch
 	_, err = tx.ExecContext(ctx, `UPDATE token_purchases SET state = ?, failure_code = ?, step_up_id = ?,
 		klarna_session_id = ?, client_token = ?, hpp_session_id = ?, hpp_redirect_url = ?, hpp_mode = ?,
 		callback_hash = ?, method = ?, last_outcome = ?, ordering_since = ?, order_id = ?, updated_at = ?,
-		save_consent = ?, token_saved = ?, categories_json = ?
+		save_consent = ?, token_saved = ?, categories_json = ?, chosen_category = ?
 		WHERE id = ?`,
 		p.State, p.FailureCode, p.StepUpID, p.KlarnaSessionID, clientToken, p.HPPSessionID, p.HPPRedirectURL,
 		p.HPPMode, secret, p.Method, p.LastOutcome, unixOrZero(p.OrderingSince), p.OrderID,
-		p.UpdatedAt.Unix(), p.SaveConsent, p.TokenSaved, categories, p.ID)
+		p.UpdatedAt.Unix(), p.SaveConsent, p.TokenSaved, categories, p.ChosenCategory, p.ID)
 	if err != nil {
 		return err
 	}
@@ -282,7 +270,7 @@ func (db *DB) scanOneClickPurchase(s scanner) (checkout.OneClickPurchase, error)
 	err := s.Scan(&p.ID, &p.AccountID, &p.OfferID, &sealed, &p.IdempotencyKey, &p.OrderRequest, &p.State,
 		&p.FailureCode, &p.StepUpID, &p.KlarnaSessionID, &p.ClientToken, &p.HPPSessionID, &p.HPPRedirectURL,
 		&p.HPPMode, &p.CallbackHash, &p.Method, &p.LastOutcome, &ordering, &p.OrderID, &created, &updated, &p.OneTime,
-		&p.SaveConsent, &p.TokenSaved, &categories)
+		&p.SaveConsent, &p.TokenSaved, &categories, &p.ChosenCategory, &p.Locale)
 	if err != nil {
 		return checkout.OneClickPurchase{}, err
 	}
@@ -301,11 +289,8 @@ func (db *DB) scanOneClickPurchase(s scanner) (checkout.OneClickPurchase, error)
 		}
 		p.CallbackHash = checkout.CallbackHash(secret)
 	}
-	if err := json.Unmarshal([]byte(categories), &p.Categories); err != nil {
-		return checkout.OneClickPurchase{}, fmt.Errorf("store: categories of %s: %w", p.ID, err)
-	}
-	if len(p.Categories) == 0 {
-		p.Categories = nil
+	if p.Categories, err = decodeCategories(categories); err != nil {
+		return checkout.OneClickPurchase{}, fmt.Errorf("store: %s: %w", p.ID, err)
 	}
 	if ordering != 0 {
 		p.OrderingSince = time.Unix(ordering, 0).UTC()

@@ -1,8 +1,11 @@
 /*
  * Drives Klarna's JS SDK on the checkout page and on a first one-click purchase's page: init with the
  * session's client token, load the chosen payment category into the widget, authorize on the buy button,
- * then post the authorization token to our server. No framework; works with the sandbox stand-in and with
- * Klarna's real SDK alike.
+ * then post the authorization token (and the category it authorized) to our server. No framework; works
+ * with the sandbox stand-in and with Klarna's real SDK alike. Every word it shows comes from the page, in
+ * the reader's language: the form's data-text-* attributes ({error} and {fields} are filled in here).
+ * On a phone it also folds the order summary into its one line, so the widget and the buy button are on
+ * the first screen.
  */
 (function () {
   "use strict";
@@ -15,10 +18,16 @@
   var started = false;
   var loaded = null; // the category shown in the widget
 
-  function say(kind, text) {
-    message.textContent = text;
+  function text(name, fill) {
+    var s = form.getAttribute("data-text-" + name) || "";
+    Object.keys(fill || {}).forEach(function (k) { s = s.split("{" + k + "}").join(fill[k]); });
+    return s;
+  }
+
+  function say(kind, words) {
+    message.textContent = words;
     message.className = "alert " + kind;
-    message.hidden = !text;
+    message.hidden = !words;
   }
 
   function category() {
@@ -33,7 +42,7 @@
   }
 
   function load(cat) {
-    busy(true, "Loading Klarna…");
+    busy(true, text("loading"));
     loaded = null;
     try {
       window.Klarna.Payments.load({ container: "#klarna-container", payment_method_category: cat }, {}, function (res) {
@@ -44,12 +53,12 @@
         } else {
           button.disabled = true;
           button.textContent = buttonLabel;
-          say("error", "This payment method is not available for you. Please choose another one.");
+          say("error", text("unavailable"));
         }
       });
     } catch (e) {
       button.disabled = true;
-      say("error", "Klarna could not show this payment method (" + e.name + "). Please choose another one or reload the page.");
+      say("error", text("cannot-show", { error: e.name }));
     }
   }
 
@@ -59,17 +68,24 @@
     try {
       window.Klarna.Payments.init({ client_token: form.getAttribute("data-client-token") });
     } catch (e) {
-      say("error", "Klarna could not start (" + e.name + "). Please reload the page.");
+      say("error", text("cannot-start", { error: e.name }));
       return;
     }
     load(category());
   }
 
+  // The posted category is the one Klarna authorized, whatever the radio buttons say by now.
+  function postAuthorized(token) {
+    tokenInput.value = token;
+    var radio = form.querySelector("input[name=payment_method_category][value=\"" + loaded + "\"]");
+    if (radio) { radio.checked = true; }
+    busy(true, text("placing"));
+    form.submit();
+  }
+
   function authorized(res) {
     if (res && res.approved && res.authorization_token) {
-      tokenInput.value = res.authorization_token;
-      busy(true, "Placing your order…");
-      form.submit();
+      postAuthorized(res.authorization_token);
       return;
     }
     busy(false);
@@ -78,11 +94,11 @@
       return;
     }
     if (res && res.show_form === false) {
-      say("error", "Klarna could not approve this payment. You can try again with other details, or choose another payment method.");
+      say("error", text("declined"));
     } else if (res && res.error && res.error.invalid_fields && res.error.invalid_fields.length) {
-      say("error", "Please check these details in the Klarna window and try again: " + res.error.invalid_fields.join(", ") + ".");
+      say("error", text("check-fields", { fields: res.error.invalid_fields.join(", ") }));
     } else {
-      say("info", "The payment was not completed. Press the button to try again.");
+      say("info", text("not-completed"));
     }
   }
 
@@ -95,14 +111,40 @@
     event.preventDefault();
     // data-hold: another script on the page (firstpurchase.js) is saving something the payment depends on.
     if (!loaded || button.disabled || form.hasAttribute("data-hold")) { return; }
-    busy(true, "Waiting for Klarna…");
+    busy(true, text("waiting"));
     say("", "");
     try {
       window.Klarna.Payments.authorize({ payment_method_category: loaded }, {}, authorized);
     } catch (e) {
       busy(false);
-      say("error", "Klarna could not open (" + e.name + "). Please reload the page.");
+      say("error", text("cannot-open", { error: e.name }));
     }
+  });
+
+  // On a phone (below the stylesheet's 48rem breakpoint) the order summary shows its one line and opens on
+  // demand; on wider screens it is open beside the payment. The server renders it open, for pages read
+  // without this script.
+  var summary = document.querySelector("details[data-phone-collapse]");
+  if (summary && window.matchMedia) {
+    var phone = window.matchMedia("(max-width: 47.99rem)");
+    var toggle = summary.querySelector("summary");
+    var fit = function () {
+      summary.open = !phone.matches;
+      toggle.tabIndex = phone.matches ? 0 : -1; // nothing to open or close beside the payment
+    };
+    fit();
+    if (phone.addEventListener) { phone.addEventListener("change", fit); }
+  }
+
+  // A badge that cannot be shown (blocked, offline) gives way to Klarna's name written next to it, which
+  // then names the choice for screen readers too.
+  Array.prototype.forEach.call(form.querySelectorAll("img.category-badge"), function (img) {
+    var giveWay = function () {
+      img.hidden = true;
+      var name = img.nextElementSibling;
+      if (name) { name.removeAttribute("aria-hidden"); }
+    };
+    if (img.complete && img.naturalWidth === 0) { giveWay(); } else { img.addEventListener("error", giveWay); }
   });
 
   window.klarnaAsyncCallback = start;

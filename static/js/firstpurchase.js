@@ -3,7 +3,8 @@
  * posted (with the form's CSRF token) before the reader can pay, because the server switches the Klarna
  * payment session's intent to match (buy_and_tokenize when ticked, buy when not); meanwhile checkout.js,
  * which runs the widget, holds the buy button (data-hold). A change that could not be saved is undone on
- * the page, so what the page shows is what the server will do.
+ * the page, so what the page shows is what the server will do. Its words come from the consent form's
+ * data-text-* attributes, in the reader's language.
  */
 (function () {
   "use strict";
@@ -13,10 +14,12 @@
   var message = document.getElementById("consent-message");
   if (!consent || !box || !pay) { return; }
 
-  function say(text) {
-    message.textContent = text;
-    message.hidden = !text;
+  function say(words) {
+    message.textContent = words;
+    message.hidden = !words;
   }
+
+  function text(name) { return consent.getAttribute("data-text-" + name) || ""; }
 
   box.addEventListener("change", function () {
     var save = box.checked;
@@ -25,15 +28,15 @@
     body.set("save", save ? "1" : "0");
     pay.setAttribute("data-hold", "consent");
     box.disabled = true;
-    say("Saving your choice…");
+    say(text("saving"));
     fetch(consent.action, { method: "POST", body: body, credentials: "same-origin" })
       .then(function (res) {
         if (!res.ok) { throw new Error("status " + res.status); }
-        say(save ? "Klarna will be saved for one-click purchases when you pay." : "Nothing will be saved.");
+        say(text(save ? "will-save" : "no-save"));
       })
       .catch(function () {
         box.checked = !save;
-        say("Your choice could not be saved, so it is as it was. Please try again.");
+        say(text("not-saved"));
       })
       .then(function () {
         box.disabled = false;

@@ -2,7 +2,8 @@
  * Drives Klarna's JS SDK on the step-up recovery page: init with the step-up session's client token, and
  * on the customer's click authorize at once (Klarna's recovery flow opens its purchase flow without load),
  * then post the authorization token, with the form's CSRF token, to our server, which creates the order.
- * Klarna's hosted page is the other choice on the page and needs none of this.
+ * Klarna's hosted page is the other choice on the page and needs none of this. Every word it shows comes
+ * from the form's data-text-* attributes, in the reader's language ({error} and {fields} are filled in here).
  */
 (function () {
   "use strict";
@@ -14,10 +15,16 @@
   var buttonLabel = button.textContent.trim();
   var ready = false;
 
-  function say(kind, text) {
-    message.textContent = text;
+  function text(name, fill) {
+    var s = form.getAttribute("data-text-" + name) || "";
+    Object.keys(fill || {}).forEach(function (k) { s = s.split("{" + k + "}").join(fill[k]); });
+    return s;
+  }
+
+  function say(kind, words) {
+    message.textContent = words;
     message.className = "alert " + kind;
-    message.hidden = !text;
+    message.hidden = !words;
   }
 
   function busy(on, label) {
@@ -31,7 +38,7 @@
     try {
       window.Klarna.Payments.init({ client_token: form.getAttribute("data-client-token") });
     } catch (e) {
-      say("error", "Klarna could not start (" + e.name + "). Reload the page, or pay on Klarna's page instead.");
+      say("error", text("cannot-start", { error: e.name }));
       return;
     }
     ready = true;
@@ -41,19 +48,19 @@
   function authorized(res) {
     if (res && res.approved && res.authorization_token) {
       tokenInput.value = res.authorization_token;
-      busy(true, "Completing your purchase…");
+      busy(true, text("completing"));
       form.submit();
       return;
     }
     busy(false);
     if (res && res.show_form === false) {
       // Hard rejection: these details will not pass, but other details or another method may.
-      say("error", "Klarna could not approve this payment, and nothing was charged. You can try again with other details, or pay on Klarna's page instead.");
+      say("error", text("declined"));
     } else if (res && res.error && res.error.invalid_fields && res.error.invalid_fields.length) {
       // Fixable rejection: Klarna names what to correct.
-      say("error", "Please check these details in the Klarna window and try again: " + res.error.invalid_fields.join(", ") + ".");
+      say("error", text("check-fields", { fields: res.error.invalid_fields.join(", ") }));
     } else {
-      say("info", "The payment was not completed, and nothing was charged. Press Continue with Klarna to try again.");
+      say("info", text("not-completed"));
     }
   }
 
@@ -61,20 +68,20 @@
     if (tokenInput.value) { return; } // the authorized submit itself
     event.preventDefault();
     if (!ready || button.disabled) { return; }
-    busy(true, "Waiting for Klarna…");
+    busy(true, text("waiting"));
     say("", "");
     try {
       window.Klarna.Payments.authorize({}, {}, authorized);
     } catch (e) {
       busy(false);
-      say("error", "Klarna could not open (" + e.name + "). Reload the page, or pay on Klarna's page instead.");
+      say("error", text("cannot-open", { error: e.name }));
     }
   });
 
   // The SDK's own script failing to load (blocked, offline) would leave the button disabled in silence.
   document.addEventListener("error", function (event) {
     if (!ready && event.target && event.target.tagName === "SCRIPT") {
-      say("error", "Klarna could not be loaded. Reload the page, or pay on Klarna's page instead.");
+      say("error", text("not-loaded"));
     }
   }, true);
 
