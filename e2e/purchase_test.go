@@ -67,7 +67,7 @@ func TestRegularPurchaseUnlocksArticle(t *testing.T) {
 	login.Login(readerEmail, demoPassword)
 	checkout := login.onCheckout() // straight from the login to the chosen offer's checkout: no second click
 	checkout.ExpectSummary(monthlyTitle, monthlyPer)
-	checkout.ExpectCategories("klarna") // Klarna's current guide: one category
+	checkout.ExpectCategories("klarna")        // Klarna's current guide: one category
 	checkout.ExpectWidget("Betala med Klarna") // Payway opens Swedish Klarna sessions (no locale field)
 	shot("checkout")
 	expectAccessible(t, page, "checkout")
