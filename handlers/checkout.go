@@ -12,14 +12,9 @@ import (
 
 // startCheckout opens a purchase of the chosen offer (Payway create_session) and goes to its checkout page.
 // Its route checks the offer first (knownOffer); a reader who is not logged in then logs in and comes back
-// to the offers with their choice kept (requireCustomer with chosenOffer).
+// straight on to this offer's checkout (requireCustomer with chosenOffer; login.go opens it the same way).
 func (a *App) startCheckout(c echo.Context) error {
-	cust := customerOf(c)
-	p, err := a.checkout.Start(c.Request().Context(), cust, c.FormValue("offer"), safeReturn(c.FormValue("return")))
-	if err != nil {
-		return err // handleError: journeyErrors
-	}
-	return c.Redirect(http.StatusSeeOther, paths.Checkout(p.ID))
+	return a.openCheckout(c, customerOf(c), c.FormValue("offer"), c.FormValue("return"))
 }
 
 // knownOffer refuses an offer that is not in the catalogue before anything else, logged in or not: a bad
