@@ -38,6 +38,30 @@ type Offer struct {
 	Product   string   `json:"product"` // the product code it unlocks
 	TurnsInto string   `json:"turns_into,omitempty"`
 	Featured  bool     `json:"featured,omitempty"`
+	// Translations are the offer's texts in other languages than the base texts above, by language
+	// ("sv", "en"): the readers' pages show them in their language (Offer.In).
+	Translations map[string]OfferText `json:"translations,omitempty"`
+}
+
+// OfferText is an offer's words in one language; an empty field keeps the base text.
+type OfferText struct {
+	Title    string   `json:"title,omitempty"`
+	Summary  string   `json:"summary,omitempty"`
+	Benefits []string `json:"benefits,omitempty"`
+}
+
+// In is the offer with its texts in lang (the base texts where the catalogue has none in lang).
+func (o Offer) In(lang string) Offer {
+	t, ok := o.Translations[lang]
+	if !ok {
+		return o
+	}
+	o.Title = cmpOr(t.Title, o.Title)
+	o.Summary = cmpOr(t.Summary, o.Summary)
+	if len(t.Benefits) > 0 {
+		o.Benefits = t.Benefits
+	}
+	return o
 }
 
 // Trial reports whether the offer is a free trial (place_trial_order, direct debit only).

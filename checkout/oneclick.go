@@ -128,6 +128,16 @@ type OneClickOffer struct {
 	// OneTime marks an item bought once and kept (the e-paper archive): an account that owns it is
 	// neither offered it nor charged for it again.
 	OneTime bool `json:"one_time,omitempty"`
+	// Translations are the title and summary in other languages than the base texts (Offer's).
+	Translations map[string]OfferText `json:"translations,omitempty"`
+}
+
+// In is the offer with its texts in lang (the base texts where there are none in lang).
+func (o OneClickOffer) In(lang string) OneClickOffer {
+	if t, ok := o.Translations[lang]; ok {
+		o.Title, o.Summary = cmpOr(t.Title, o.Title), cmpOr(t.Summary, o.Summary)
+	}
+	return o
 }
 
 // SavedMethod is the customer's saved Klarna payment method, read from the customer token.

@@ -56,6 +56,7 @@ func (a *App) account(c echo.Context) error {
 			return err
 		}
 		for _, o := range offers {
+			o = o.In(langOf(c))
 			v.Offers = append(v.Offers, views.OneClickOfferCard{ID: o.ID, Title: o.Title, Summary: o.Summary, Price: kronorOf(o.AmountMinor)})
 		}
 		v.PayWithKlarna = !usable
@@ -78,10 +79,11 @@ func (a *App) bought(c echo.Context, cust checkout.Customer) []views.BoughtView 
 	for _, b := range list {
 		v := views.BoughtView{Date: b.At, Reference: checkout.Reference(b.ID), OrderID: b.OrderID}
 		if b.Kind == store.KindOneClick {
-			v.Title, v.Service = a.oneClickOffer(b.OfferID).Title, "Klarna"
+			v.Title, v.Service = a.oneClickOffer(c, b.OfferID).Title, "Klarna"
 		} else {
 			v.Title, v.Service = b.OfferID, "Payway"
 			if o, ok := a.checkout.Catalogue().Offer(b.OfferID); ok {
+				o = o.In(langOf(c))
 				v.Title = o.Title
 			}
 		}
@@ -195,7 +197,7 @@ func (a *App) oneClickPurchase(c echo.Context) error {
 	if err != nil {
 		return err // handleError: journeyErrors
 	}
-	offer := a.oneClickOffer(p.OfferID)
+	offer := a.oneClickOffer(c, p.OfferID)
 	switch p.State {
 	case checkout.OneClickCompleted:
 		a.forgetAccount(cust.AccountID) // bought, perhaps by the reconciler with nobody posting
@@ -358,10 +360,10 @@ func readerCustomer(c echo.Context) checkout.Customer {
 }
 
 // oneClickOffer is a one-click offer by id; a purchase of an offer since withdrawn still shows its id.
-func (a *App) oneClickOffer(id string) checkout.OneClickOffer {
+func (a *App) oneClickOffer(c echo.Context, id string) checkout.OneClickOffer {
 	for _, o := range a.oneclick.Offers() {
 		if o.ID == id {
-			return o
+			return o.In(langOf(c))
 		}
 	}
 	return checkout.OneClickOffer{ID: id, Title: id}

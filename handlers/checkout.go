@@ -52,6 +52,7 @@ func (a *App) checkoutPage(c echo.Context) error {
 		return a.renderStatus(c, p)
 	}
 	offer, _ := a.checkout.Catalogue().Offer(p.OfferID)
+	offer = offer.In(langOf(c))
 	priced := a.pricedOffer(c, cust, offer.ID)
 	view := views.CheckoutView{
 		PurchaseID: p.ID, OfferTitle: offer.Title, Price: priced.Price,

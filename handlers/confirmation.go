@@ -38,7 +38,7 @@ func (a *App) confirmation(c echo.Context) error {
 	if err := a.refreshName(c, acc); err != nil {
 		return err
 	}
-	p, o := conf.Purchase, conf.Offer
+	p, o := conf.Purchase, conf.Offer.In(langOf(c))
 	priced := a.pricedOffer(c, cust, o.ID)
 	v := views.ConfirmationView{
 		OfferTitle: o.Title, Trial: p.Trial, Price: conf.Order.OrderDetail.Price,

@@ -32,6 +32,9 @@ func (a *App) localize(next echo.HandlerFunc) echo.HandlerFunc {
 // localizer is the request's language (localize).
 func localizer(c echo.Context) *i18n.Localizer { return i18n.From(c.Request().Context()) }
 
+// langOf is the reader's language as the catalogues name their translations ("sv", "en").
+func langOf(c echo.Context) string { return string(localizer(c).Lang()) }
+
 // tr is the message with the id in the reader's language (i18n.Localizer.T).
 func tr(c echo.Context, id string, kv ...any) string { return localizer(c).T(id, kv...) }
 

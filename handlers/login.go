@@ -27,7 +27,7 @@ func (a *App) loginForm(c echo.Context) error {
 // renderLogin is the login page, saying so when the login goes straight on to a chosen offer's checkout.
 func (a *App) renderLogin(c echo.Context, status int, form views.LoginForm) error {
 	if offer, _, ok := a.chosenOfferIn(form.Return); ok {
-		form.Offer = offer.Title
+		form.Offer = offer.In(langOf(c)).Title
 	}
 	return a.render(c, status, views.Login(a.page(c, tr(c, "LoginTitle")), form))
 }

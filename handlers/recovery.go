@@ -34,7 +34,7 @@ func (a *App) recoveryPage(c echo.Context) error {
 	if err != nil {
 		return a.recoveryFailure(c, id, err)
 	}
-	offer := a.oneClickOffer(p.OfferID)
+	offer := a.oneClickOffer(c, p.OfferID)
 	v := views.RecoveryView{
 		PurchaseID: p.ID, OfferTitle: offer.Title, Price: kronorOf(offer.AmountMinor),
 		ClientToken: p.ClientToken, SDKURL: a.cfg.KlarnaSDKURL,
@@ -106,7 +106,7 @@ func (a *App) returnFromHPP(c echo.Context) error {
 	}
 	if p.State == checkout.OneClickRecovering && hppPending(p.LastOutcome) {
 		v := views.OneClickStatusView{
-			State: "pending", OfferTitle: a.oneClickOffer(p.OfferID).Title, Refresh: true,
+			State: "pending", OfferTitle: a.oneClickOffer(c, p.OfferID).Title, Refresh: true,
 			Heading:  tr(c, "RecoveryPendingHeading"),
 			Message:  tr(c, "RecoveryPendingMessage"),
 			LinkHref: paths.Recovery(id), LinkLabel: tr(c, "RecoveryBackToChoices"),

@@ -33,6 +33,7 @@ func (a *App) subscribe(c echo.Context) error {
 	chosen := c.QueryParam("offer")
 	view := views.SubscribeView{ReturnPath: ret, LoggedIn: currentUser(c) != nil}
 	for _, o := range offers {
+		o.Offer = o.Offer.In(langOf(c))
 		view.Offers = append(view.Offers, views.OfferCard{
 			ID: o.ID, Title: o.Title, Summary: o.Summary, Benefits: o.Benefits, Kind: o.Kind, Price: o.Price,
 			PeriodType: o.Period.IterationType, PeriodLen: o.Period.IterationLength,
