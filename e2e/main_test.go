@@ -88,7 +88,15 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
 // timeouts and tracing on. When the test fails, a full-page screenshot and a Playwright trace
 // (open with `npx playwright-core show-trace <file>`) are saved as e2e/artifacts/<TestName>.png/.zip.
 // The context is closed when the test ends.
+// newPage is a fresh browser tab (its own context: cookies, storage) of a British English reader.
 func newPage(t *testing.T) playwright.Page {
+	t.Helper()
+	return newPageIn(t, "en-GB")
+}
+
+// newPageIn is a fresh browser tab whose browser speaks locale (Accept-Language, navigator.language), e.g.
+// "sv-SE" for a Swedish reader.
+func newPageIn(t *testing.T, locale string) playwright.Page {
 	t.Helper()
 	if suite == nil || suite.skip != "" {
 		reason := "browser not started"
@@ -98,7 +106,7 @@ func newPage(t *testing.T) playwright.Page {
 		t.Skipf("browser tests off: %s", reason)
 	}
 	bctx, err := suite.browser.NewContext(playwright.BrowserNewContextOptions{
-		Locale:     playwright.String("en-GB"),
+		Locale:     playwright.String(locale),
 		TimezoneId: playwright.String("Europe/Stockholm"),
 		Viewport:   &playwright.Size{Width: 1280, Height: 900},
 	})
