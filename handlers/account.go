@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -70,7 +71,9 @@ const boughtShown = 10
 // bought is the account's latest completed purchases with their short references; a failure to read
 // them only leaves the list out.
 func (a *App) bought(c echo.Context, cust checkout.Customer) []views.BoughtView {
-	list, err := a.db.BoughtBy(c.Request().Context(), cust.AccountID, boughtShown)
+	list, err := a.upstream.bought.Get(c.Request().Context(), cust.AccountID, func(ctx context.Context) ([]store.Bought, error) {
+		return a.db.BoughtBy(ctx, cust.AccountID, boughtShown)
+	})
 	if err != nil {
 		a.log.WarnContext(c.Request().Context(), "read purchases", "err", err, "request_id", requestID(c))
 		return nil

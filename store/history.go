@@ -19,7 +19,7 @@ type Bought struct {
 // BoughtBy lists the account's completed purchases of both kinds (subscriptions Payway placed, one-click
 // purchases Klarna ordered), newest first, at most limit (at least 1).
 func (db *DB) BoughtBy(ctx context.Context, accountID string, limit int) ([]Bought, error) {
-	rows, err := db.reader.QueryContext(ctx, `
+	rows, err := db.query(ctx, `
 		SELECT id, kind, offer_id, order_id, updated_at FROM (
 			SELECT id, ? AS kind, offer_id, order_id, updated_at, rowid AS r FROM purchases
 			WHERE account_id = ? AND state IN ('placed', 'confirmed')

@@ -86,13 +86,13 @@ func New() (*Bundle, error) {
 	}
 	out := &Bundle{bundle: b, matcher: language.NewMatcher([]language.Tag{language.Swedish, language.English}),
 		localizers: map[Lang]*Localizer{}, preferred: map[string]Lang{}}
-	ids, err := Messages()
+	sources, err := messageSources()
 	if err != nil {
 		return nil, err
 	}
 	for _, l := range Langs() {
 		loc := newLocalizer(b, l)
-		loc.warm(ids[l])
+		loc.warm(sources[l])
 		out.localizers[l] = loc
 	}
 	return out, nil
@@ -170,14 +170,32 @@ func From(ctx context.Context) *Localizer {
 	return &Localizer{lang: Swedish}
 }
 
-// Messages are the message ids of each language, read from the message files (for the warm-up and for
+// Messages are the message ids of each language, read from the message files (for
 // TestEveryMessageIsTranslated).
 func Messages() (map[Lang][]string, error) {
+	sources, err := messageSources()
+	if err != nil {
+		return nil, err
+	}
+	out := map[Lang][]string{}
+	for l, msgs := range sources {
+		for id := range msgs {
+			out[l] = append(out[l], id)
+		}
+	}
+	return out, nil
+}
+
+// messageSource is a message as its file writes it: one text, or plural forms (one, other).
+type messageSource struct{ one, other string }
+
+// messageSources reads every message file: the messages of each language by id.
+func messageSources() (map[Lang]map[string]messageSource, error) {
 	files, err := fs.Glob(localeFiles, "locales/*.toml")
 	if err != nil {
 		return nil, fmt.Errorf("i18n: %w", err)
 	}
-	out := map[Lang][]string{}
+	out := map[Lang]map[string]messageSource{}
 	for _, f := range files {
 		l, ok := fileLang(f)
 		if !ok {
@@ -191,8 +209,20 @@ func Messages() (map[Lang][]string, error) {
 		if err := toml.Unmarshal(raw, &m); err != nil {
 			return nil, fmt.Errorf("i18n: %s: %w", f, err)
 		}
-		for id := range m {
-			out[l] = append(out[l], id)
+		if out[l] == nil {
+			out[l] = map[string]messageSource{}
+		}
+		for id, v := range m {
+			switch v := v.(type) {
+			case string:
+				out[l][id] = messageSource{other: v}
+			case map[string]any:
+				one, _ := v["one"].(string)
+				other, _ := v["other"].(string)
+				out[l][id] = messageSource{one: one, other: other}
+			default:
+				return nil, fmt.Errorf("i18n: %s: %s is neither a text nor plural forms", f, id)
+			}
 		}
 	}
 	return out, nil

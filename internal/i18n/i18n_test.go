@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 )
 
 // TestEveryMessageIsTranslated fails when a message exists in one language and not the other, or when code
@@ -163,5 +165,53 @@ func TestFormats(t *testing.T) {
 	}
 	if !slices.Contains(Langs(), Swedish) || Langs()[0] != Swedish {
 		t.Error("Swedish must come first")
+	}
+}
+
+// TestSimpleMessagesMatchGoI18n: the messages T fills in itself (simple placeholders only) read exactly
+// as go-i18n renders them, for every such message in both languages, with the one and the other plural form.
+func TestSimpleMessagesMatchGoI18n(t *testing.T) {
+	b, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources, err := messageSources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, lang := range Langs() {
+		loc := b.Localizer(lang)
+		for id := range loc.simple {
+			names := map[string]bool{}
+			for _, m := range simplePlaceholder.FindAllStringSubmatch(sources[lang][id].one+sources[lang][id].other, -1) {
+				names[m[1]] = true
+			}
+			for _, count := range []int{1, 3} {
+				kv := []any{"Count", count}
+				data := map[string]any{"Count": count}
+				for n := range names {
+					if n != "Count" {
+						kv = append(kv, n, "«"+n+"»")
+						data[n] = "«" + n + "»"
+					}
+				}
+				cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
+				if sources[lang][id].one != "" {
+					cfg.PluralCount = count
+				}
+				want, err := loc.l.Localize(cfg)
+				if err != nil {
+					t.Fatalf("%s %s: %v", lang, id, err)
+				}
+				if got := loc.T(id, kv...); got != want {
+					t.Errorf("%s %s (Count %d) = %q, go-i18n says %q", lang, id, count, got, want)
+				}
+				checked++
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no simple message was checked")
 	}
 }
