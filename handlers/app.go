@@ -85,9 +85,10 @@ type App struct {
 	sessions  *store.SessionStore
 	payway    *payway.Client
 	checkout  *checkout.Service
-	upstream  upstreamCache // Payway's per-account answers, kept for a minute (upstream_cache.go)
-	csp       string        // the Content-Security-Policy every response carries
-	logins    *loginLimits  // login attempts per IP and wrong passwords per account (ratelimit.go)
+	upstream  upstreamCache     // Payway's per-account answers, kept for a minute (upstream_cache.go)
+	csp       string            // the Content-Security-Policy every response carries
+	headers   map[string]string // the security headers every response carries (securityHeaders)
+	logins    *loginLimits      // login attempts per IP and wrong passwords per account (ratelimit.go)
 	oneclick  *checkout.OneClick
 	appTokens *payway.AppTokens
 	log       *slog.Logger
@@ -160,6 +161,7 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 		i18n:      messages,
 	}
 	a.csp = contentSecurityPolicy(klarnaSources(a.sdkOrigin, a.cfg.KlarnaOrigins))
+	a.headers = securityHeaderValues(a.csp)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

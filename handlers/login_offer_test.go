@@ -122,17 +122,27 @@ func TestLoginContinuesToTheChosenOffer(t *testing.T) {
 }
 
 // TestChoosingAnOfferThenLoggingInIsOneClick is the journey as a reader walks it: from the offers, choosing
-// an offer asks them to log in, the login page says where it goes next, and logging in opens the checkout
-// of that offer, coming back to the article (no second "Continue to payment"). A reader who reaches the
-// offers another way, with the offer in the address, still sees it marked.
+// an offer (a link to the login for a reader who is not logged in) asks them to log in, the login page says
+// where it goes next, and logging in opens the checkout of that offer, coming back to the article (no second
+// "Continue to payment"). A reader who reaches the offers another way, with the offer in the address, still
+// sees it marked.
 func TestChoosingAnOfferThenLoggingInIsOneClick(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
-	res := c.post("/checkout", url.Values{"csrf": {c.csrf("/subscribe?return=/articles/x")}, "offer": {"yearly"}, "return": {"/articles/x"}})
-	loginPage := res.Header.Get("Location")
-	if res.Status != http.StatusSeeOther || !strings.HasPrefix(loginPage, "/login?") {
-		t.Fatalf("choosing an offer logged out: %d %q", res.Status, loginPage)
+	offers := c.get("/subscribe?return=/articles/x")
+	link := regexp.MustCompile(`href="([^"]*)" data-testid="choose-yearly"`).FindStringSubmatch(offers.Body)
+	if link == nil {
+		t.Fatal("the offers page has no link for the yearly offer")
+	}
+	loginPage := strings.ReplaceAll(link[1], "&amp;", "&")
+	if !strings.HasPrefix(loginPage, "/login?") {
+		t.Fatalf("choosing an offer logged out leads to %q, want the login page", loginPage)
+	}
+	// POST /checkout still sends a reader who is not logged in the same way (a page from before, another client).
+	res := c.post("/checkout", url.Values{"csrf": {c.csrf("/login")}, "offer": {"yearly"}, "return": {"/articles/x"}})
+	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != loginPage {
+		t.Fatalf("POST /checkout logged out: %d %q, want %q", res.Status, res.Header.Get("Location"), loginPage)
 	}
 	form := c.get(loginPage)
 	if !strings.Contains(form.Body, `data-testid="login-continues"`) || !strings.Contains(form.Body, "paying for Digital – yearly") {

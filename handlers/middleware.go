@@ -134,22 +134,31 @@ func (a *App) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 // and the configured Klarna SDK origin only: the SDK's script, its widget iframes and the redirect to Klarna
 // after placing an order.
 //
-// Echo wraps its Use middleware around the handler on every request, so the policy is built once, in
-// New (a.csp), not here.
+// Echo wraps its Use middleware around the handler on every request, so the headers are built once, in
+// New (a.headers, securityHeaderValues), not here.
 func (a *App) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", a.csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		for name, value := range a.headers {
+			h[name] = []string{value} // canonical names, set once per response: no Set's canonicalising
+		}
 		// Only a TLS connection, or a trusted proxy's X-Forwarded-Proto, says https: echo's Scheme() also
 		// believes the header from any client.
 		if c.Request().TLS != nil || (a.cfg.TrustProxy && c.Scheme() == "https") {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		return next(c)
+	}
+}
+
+// securityHeaderValues are the headers every response carries, by canonical name, for the policy csp.
+func securityHeaderValues(csp string) map[string]string {
+	return map[string]string{
+		"Content-Security-Policy": csp,
+		"X-Content-Type-Options":  "nosniff",
+		"X-Frame-Options":         "DENY",
+		"Referrer-Policy":         "strict-origin-when-cross-origin",
+		"Permissions-Policy":      "camera=(), microphone=(), geolocation=()",
 	}
 }
 

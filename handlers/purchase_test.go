@@ -129,12 +129,12 @@ func TestStartCheckout(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t)
 	anon := app.client()
-	res := anon.post("/checkout", url.Values{"csrf": {anon.csrf("/subscribe")}, "offer": {"yearly"}, "return": {"/articles/x"}})
+	res := anon.post("/checkout", url.Values{"csrf": {anon.csrf("/login")}, "offer": {"yearly"}, "return": {"/articles/x"}})
 	wantLogin := "/login?return=" + url.QueryEscape("/subscribe?offer=yearly&return=%2Farticles%2Fx")
 	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != wantLogin {
 		t.Fatalf("anonymous POST /checkout: %d %q, want %q", res.Status, res.Header.Get("Location"), wantLogin)
 	}
-	if bad := anon.post("/checkout", url.Values{"csrf": {anon.csrf("/subscribe")}, "offer": {"gift"}}); bad.Status != http.StatusBadRequest {
+	if bad := anon.post("/checkout", url.Values{"csrf": {anon.csrf("/login")}, "offer": {"gift"}}); bad.Status != http.StatusBadRequest {
 		t.Errorf("unknown offer: %d", bad.Status)
 	}
 

@@ -44,6 +44,9 @@ type sessionUser struct {
 // loadSession reads the session once per request and, when someone is logged in, puts them on the context.
 func (a *App) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if _, err := c.Request().Cookie(sessionName); err != nil {
+			return next(c) // no session cookie, nobody logged in: nothing to read (most anonymous views)
+		}
 		sess, err := a.sessions.Get(c.Request(), sessionName)
 		if err != nil {
 			return fmt.Errorf("load session: %w", err)

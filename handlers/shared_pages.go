@@ -50,7 +50,9 @@ func newSharedPages(now func() time.Time) *sharedPages {
 }
 
 // sharedRoute reports whether the route's pages are shared by readers without a session.
-func sharedRoute(route string) bool { return route == paths.Home || route == paths.ArticlePattern }
+func sharedRoute(route string) bool {
+	return route == paths.Home || route == paths.ArticlePattern || route == paths.SubscribePage
+}
 
 // servesShared reports whether this request gets the shared page: a GET or HEAD without a session cookie
 // (a reader with a session may be logged in or running a demo scenario, and sees a page of their own).
@@ -72,7 +74,13 @@ func sharedPageKey(c echo.Context) string {
 // reader without a session) the first time and after sharedPageTTL. A failing build is not kept: the
 // error goes to the error handler, and the next request tries again.
 func (a *App) renderShared(c echo.Context, build func(ctx context.Context) (templ.Component, error)) error {
-	body, err := a.shared.Get(c.Request().Context(), sharedPageKey(c), func(ctx context.Context) ([]byte, error) {
+	return a.renderSharedAs(c, sharedPageKey(c), build)
+}
+
+// renderSharedAs is renderShared under a key of the caller's: one that names everything the page shows
+// (the offers page: language, chosen offer, way back).
+func (a *App) renderSharedAs(c echo.Context, key string, build func(ctx context.Context) (templ.Component, error)) error {
+	body, err := a.shared.Get(c.Request().Context(), key, func(ctx context.Context) ([]byte, error) {
 		comp, err := build(ctx)
 		if err != nil {
 			return nil, err

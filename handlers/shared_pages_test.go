@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestSharedPages: readers without a session get the home page and articles rendered once and shared:
+// TestSharedPages: readers without a session get the home page, articles and offers rendered once and shared:
 // the same bytes for each, no cookie set, nothing of anyone's own on them. A reader with a session gets a
 // page of their own, and a subscriber still gets the whole article.
 func TestSharedPages(t *testing.T) {
@@ -20,6 +20,8 @@ func TestSharedPages(t *testing.T) {
 	}{
 		{"home", "/"},
 		{"premium article", article},
+		{"offers", "/subscribe?return=" + article},
+		{"offers with one chosen", "/subscribe?offer=yearly&return=" + article},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
