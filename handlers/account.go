@@ -52,7 +52,9 @@ func (a *App) account(c echo.Context) error {
 	// Add-ons are for subscribers, and for anyone with a saved method; not while the method is unreadable
 	// (a one-click button might charge a method the page cannot show).
 	if v.MethodError == "" && (len(products) > 0 || v.Method != nil) {
-		offers, err := a.oneclick.OffersFor(ctx, cust)
+		offers, err := a.upstream.addOns.Get(ctx, cust.AccountID, func(ctx context.Context) ([]checkout.OneClickOffer, error) {
+			return a.oneclick.OffersFor(ctx, cust)
+		})
 		if err != nil {
 			return err
 		}

@@ -19,12 +19,14 @@ import (
 // made elsewhere (customer service, a renewal failing) is seen.
 const entitlementTTL = time.Minute
 
-// upstreamCache keeps the per-account answers the pages read on every view: Payway's, and the account's
-// list of completed purchases (a UNION over both purchase tables, a tenth of an account page's CPU).
+// upstreamCache keeps the per-account answers the pages read on every view: Payway's, and from the store
+// the account's completed purchases and the add-ons it does not own yet (each a tenth of an account
+// page's CPU). Buying is a POST, which drops them (forgetOnChange).
 type upstreamCache struct {
-	products *cache.TTL[string, []string]                // active product codes, by account id
-	profiles *cache.TTL[string, []payway.PaymentProfile] // how the subscription is paid, by account id
-	bought   *cache.TTL[string, []store.Bought]          // completed purchases, newest first, by account id
+	products *cache.TTL[string, []string]                 // active product codes, by account id
+	profiles *cache.TTL[string, []payway.PaymentProfile]  // how the subscription is paid, by account id
+	bought   *cache.TTL[string, []store.Bought]           // completed purchases, newest first, by account id
+	addOns   *cache.TTL[string, []checkout.OneClickOffer] // one-click offers not yet owned, by account id
 }
 
 func newUpstreamCache(now func() time.Time) upstreamCache {
@@ -32,6 +34,7 @@ func newUpstreamCache(now func() time.Time) upstreamCache {
 		products: cache.New[string, []string](entitlementTTL, 0, now),
 		profiles: cache.New[string, []payway.PaymentProfile](entitlementTTL, 0, now),
 		bought:   cache.New[string, []store.Bought](entitlementTTL, 0, now),
+		addOns:   cache.New[string, []checkout.OneClickOffer](entitlementTTL, 0, now),
 	}
 }
 
@@ -58,6 +61,7 @@ func (a *App) forgetAccount(accountID string) {
 	a.upstream.products.Delete(accountID)
 	a.upstream.profiles.Delete(accountID)
 	a.upstream.bought.Delete(accountID)
+	a.upstream.addOns.Delete(accountID)
 	a.oneclick.ForgetSavedMethod(accountID)
 }
 
