@@ -14,6 +14,7 @@ import (
 
 	"github.com/pressly/goose/v3"
 
+	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/cache"
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
@@ -41,6 +42,10 @@ type DB struct {
 	// articles and summaries keep what the article pages and the home page show (articles.go).
 	articles  *cache.TTL[string, Article]
 	summaries *cache.TTL[struct{}, []Article]
+	// purchases keeps subscription purchases as this process last read or wrote them (purchases.go): the
+	// checkout and its status pages read theirs on every view. Every write goes through the store and
+	// replaces the entry (write-through), so a read is as fresh as the database for one process.
+	purchases *cache.TTL[string, checkout.Purchase]
 }
 
 // Open creates the directory and database file if needed, opens the single writer connection
@@ -100,7 +105,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		reads: newStmtCache(reader), writes: newStmtCache(writer),
 		sessions:  cache.New[string, cachedSession](sessionCacheTTL, 0, nil),
 		articles:  cache.New[string, Article](articleCacheTTL, 1000, nil),
-		summaries: cache.New[struct{}, []Article](articleCacheTTL, 1, nil)}
+		summaries: cache.New[struct{}, []Article](articleCacheTTL, 1, nil),
+		purchases: cache.New[string, checkout.Purchase](purchaseCacheTTL, 10_000, nil)}
 	if err := db.checkTokenKey(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
@@ -182,4 +188,14 @@ func (db *DB) Check(ctx context.Context) error {
 		return fmt.Errorf("store: check schema version: database at %d, binary expects %d", current, target)
 	}
 	return nil
+}
+
+// ForgetCached drops everything the store keeps in memory (sessions, articles, purchases), so the next
+// reads ask the database: after someone changed the file behind the app's back (a restore, a fix by hand
+// with the sqlite3 shell, a test that plants an old row).
+func (db *DB) ForgetCached() {
+	db.sessions.Clear()
+	db.articles.Clear()
+	db.summaries.Clear()
+	db.purchases.Clear()
 }

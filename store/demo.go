@@ -69,7 +69,8 @@ var demoTables = []string{"purchase_events", "token_purchase_callbacks", "token_
 // pairs it with the sandbox's reset, after which no purchase or token may point at a Payway or Klarna
 // session or token that no longer exists (the personas' tokens are adopted again at their next login).
 func (db *DB) ResetDemoData(ctx context.Context) error {
-	defer db.sessions.Clear() // every session row goes below
+	defer db.sessions.Clear()  // every session row goes below
+	defer db.purchases.Clear() // and every purchase
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: reset demo data: begin: %w", err)

@@ -78,7 +78,18 @@ func insertPurchase(ctx context.Context, tx *sql.Tx, p checkout.Purchase) error 
 }
 
 // Purchase reads one purchase, or an error wrapping ErrNotFound.
+//
+// Served from memory (DB.purchases) for purchaseCacheTTL: UpdatePurchase replaces the entry on every write.
 func (db *DB) Purchase(ctx context.Context, id string) (checkout.Purchase, error) {
+	return db.purchases.Get(ctx, id, func(ctx context.Context) (checkout.Purchase, error) { return db.readPurchase(ctx, id) })
+}
+
+// purchaseCacheTTL bounds how long a purchase is served from memory. Writes replace entries at once, so it
+// only matters for a write made by another process on the same file (none in one deployment).
+const purchaseCacheTTL = 30 * time.Second
+
+// readPurchase reads a purchase from the database.
+func (db *DB) readPurchase(ctx context.Context, id string) (checkout.Purchase, error) {
 	p, err := scanPurchase(db.queryRow(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return checkout.Purchase{}, fmt.Errorf("store: purchase: %w", errPurchaseNotFound)
@@ -161,8 +172,10 @@ func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.P
 		}
 	}
 	if err := tx.Commit(); err != nil {
+		db.purchases.Delete(id) // committed or not: the next read asks the database
 		return checkout.Purchase{}, fmt.Errorf("store: update purchase: commit: %w", err)
 	}
+	db.purchases.Set(id, p)
 	return p, nil
 }
 
