@@ -27,7 +27,10 @@ func TestFirstOneClickPurchaseSavesKlarnaThenOneClick(t *testing.T) {
 	first.ExpectSaveKlarna(false) // nothing is saved unless the reader asks
 	expectAccessible(t, page, "first purchase")
 	first.SaveKlarna()
-	first.Buy().Approve(approvedEmail, anyCode)
+	dialog := first.Buy()
+	dialog.EnterEmail(approvedEmail)
+	dialog.ExpectCodeHeading("Enter the code we sent") // the app's own session, in the (English) reader's locale
+	dialog.EnterCode(anyCode)
 
 	confirmation := first.onOneClickConfirmation()
 	id := confirmation.oneClickID()

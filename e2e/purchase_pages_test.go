@@ -89,6 +89,14 @@ func (k klarnaDialog) Approve(email, otp string) {
 	k.check(k.frame.GetByTestId("klarna-confirm").Click(), "confirm in Klarna")
 }
 
+// ExpectCodeHeading checks the code step's heading, in the language of Klarna's session: Swedish for
+// Payway's sessions, the reader's for the app's own.
+func (k klarnaDialog) ExpectCodeHeading(heading string) {
+	k.t.Helper()
+	k.check(expect().Locator(k.frame.GetByRole("heading", playwright.FrameLocatorGetByRoleOptions{Level: playwright.Int(1)})).
+		ToHaveText(heading), "Klarna's code step says %q", heading)
+}
+
 // ExpectClosed waits for the dialog to go away.
 func (k klarnaDialog) ExpectClosed() {
 	k.t.Helper()

@@ -75,6 +75,7 @@ func TestRegularPurchaseUnlocksArticle(t *testing.T) {
 	dialog := checkout.Buy()
 	shot("klarna-email")
 	dialog.EnterEmail(approvedEmail)
+	dialog.ExpectCodeHeading("Ange koden vi skickade") // Klarna speaks the session's Swedish, not the reader's English
 	shot("klarna-code")
 	dialog.EnterCode(anyCode)
 

@@ -30,10 +30,26 @@ func expectSwedish(t *testing.T, page playwright.Page, name string) {
 	}
 }
 
+// expectSwedishFrame checks one of Klarna's frames is Swedish as well (the reader's session is): html
+// lang="sv" and no English word.
+func expectSwedishFrame(t *testing.T, frame playwright.FrameLocator, name string) {
+	t.Helper()
+	if err := expect().Locator(frame.Locator("html")).ToHaveAttribute("lang", "sv"); err != nil {
+		t.Fatalf("%s: not a Swedish frame: %v", name, err)
+	}
+	text, err := frame.Locator("body").InnerText()
+	if err != nil {
+		t.Fatalf("%s: read the frame: %v", name, err)
+	}
+	if found := englishWords.FindAllString(text, -1); len(found) > 0 {
+		t.Errorf("%s: English words in a Swedish session's frame: %q\n%s", name, found, text)
+	}
+}
+
 // TestSwedishReaderBuysWithoutAnEnglishWord is issue 15's "done when": a reader whose browser speaks
 // Swedish goes from a locked article to reading it, through the offers, the login (which goes straight on to
 // the chosen offer's checkout: no extra click), Klarna's widget and dialog and the confirmation, and every
-// page of ours on the way is Swedish, without one English word.
+// page of ours on the way is Swedish, without one English word; so are Klarna's widget and dialog.
 func TestSwedishReaderBuysWithoutAnEnglishWord(t *testing.T) {
 	t.Parallel()
 	app := startApp(t)
@@ -53,7 +69,12 @@ func TestSwedishReaderBuysWithoutAnEnglishWord(t *testing.T) {
 
 	checkout := login.onCheckout()
 	expectSwedish(t, page, "checkout")
-	checkout.Buy().Approve(approvedEmail, anyCode)
+	expectSwedishFrame(t, page.FrameLocator(`iframe[data-testid="klarna-widget-frame"]`), "Klarna's widget")
+	dialog := checkout.Buy()
+	expectSwedishFrame(t, dialog.frame, "Klarna's email step")
+	dialog.EnterEmail(approvedEmail)
+	expectSwedishFrame(t, dialog.frame, "Klarna's code step")
+	dialog.EnterCode(anyCode)
 
 	confirmation := checkout.onConfirmation()
 	expectSwedish(t, page, "confirmation")

@@ -106,6 +106,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 // messagePage is message.html's data: a plain page with a heading and a sentence.
 type messagePage struct {
 	Title, Heading, Text, TestID, Status string
+	T                                    frameTexts // the copy around the text; English when not set
 }
 
 // renderMessage shows a plain sandbox page (errors, HPP results) that nobody may frame.
@@ -115,6 +116,9 @@ func (s *Server) renderMessage(w http.ResponseWriter, r *http.Request, status in
 	}
 	if p.TestID == "" {
 		p.TestID = "klarna-message"
+	}
+	if p.T.Lang == "" {
+		p.T = enFrameTexts()
 	}
 	s.renderPage(w, r, status, "message.html", "", p)
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -26,16 +27,18 @@ type dialogPage struct {
 	// malformed (emailOutcome.String).
 	Outcome string
 	Message any
+	T       frameTexts // the copy, in the session's locale
 }
 
 func newDialogPage(p frameParams) dialogPage {
-	return dialogPage{Title: "Klarna", ClientToken: p.ClientToken, Category: p.Category, Origin: p.Origin, RID: p.RID}
+	return dialogPage{Title: "Klarna", ClientToken: p.ClientToken, Category: p.Category, Origin: p.Origin, RID: p.RID,
+		T: enFrameTexts()}
 }
 
 // dialogFailed ends the dialog with a problem the customer cannot fix here: the SDK gets a hard rejection
 // ({approved:false, show_form:false}), never a token.
 func (s *Server) dialogFailed(w http.ResponseWriter, r *http.Request, page dialogPage, problem string) {
-	page.Step, page.ResultText, page.Error = stepResult, "Klarna cannot be used for this purchase", problem
+	page.Step, page.ResultText, page.Error = stepResult, page.T.Unusable, problem
 	page.Message = newFrameMessage("authorize", page.RID, authorizeResult{})
 	s.renderPage(w, r, http.StatusOK, "authorize.html", page.Origin, page)
 }
@@ -48,7 +51,8 @@ func (s *Server) prepareDialog(w http.ResponseWriter, r *http.Request, v url.Val
 		return dialogPage{}, false
 	}
 	page = newDialogPage(p)
-	sess, problem := s.frameSession(r.Context(), p)
+	sess, t, problem := s.frameSession(r.Context(), p)
+	page.T = t
 	if problem != "" {
 		s.dialogFailed(w, r, page, problem)
 		return page, false
@@ -58,7 +62,7 @@ func (s *Server) prepareDialog(w http.ResponseWriter, r *http.Request, v url.Val
 	}
 	name, offered := categoryName(sess, page.Category)
 	if !offered {
-		s.dialogFailed(w, r, page, "The payment method "+page.Category+" is not offered for this purchase.")
+		s.dialogFailed(w, r, page, fmt.Sprintf(t.CategoryNotOffered, page.Category))
 		return page, false
 	}
 	page.CategoryName = name
@@ -99,14 +103,14 @@ func (s *Server) browserAuthorizeSubmit(w http.ResponseWriter, r *http.Request) 
 	case stepEmail:
 		page.Step, page.Outcome = stepOTP, classifyEmail(page.Email).String()
 		if page.Email == "" {
-			page.Step, page.Error = stepEmail, "Enter your email address."
+			page.Step, page.Error = stepEmail, page.T.EnterEmail
 			s.renderPage(w, r, http.StatusUnprocessableEntity, "authorize.html", page.Origin, page)
 			return
 		}
 	case stepOTP:
 		otp := strings.TrimSpace(r.PostForm.Get("otp"))
 		if !otpPattern.MatchString(otp) {
-			page.Step, page.Outcome, page.Error = stepOTP, classifyEmail(page.Email).String(), "Enter the 6-digit code."
+			page.Step, page.Outcome, page.Error = stepOTP, classifyEmail(page.Email).String(), page.T.EnterCode
 			s.renderPage(w, r, http.StatusUnprocessableEntity, "authorize.html", page.Origin, page)
 			return
 		}
@@ -115,7 +119,7 @@ func (s *Server) browserAuthorizeSubmit(w http.ResponseWriter, r *http.Request) 
 			s.dialogFailed(w, r, page, firstMessage(kerr))
 			return
 		}
-		page.Step, page.ResultText = stepResult, resultText(res)
+		page.Step, page.ResultText = stepResult, resultText(page.T, res)
 		page.Message = newFrameMessage("authorize", page.RID, res)
 	default:
 		page.Step, page.Email = stepEmail, ""
@@ -130,13 +134,13 @@ func sessionIDOrEmpty(token string) string {
 }
 
 // resultText is what the dialog shows for the moment before it closes.
-func resultText(res authorizeResult) string {
+func resultText(t frameTexts, res authorizeResult) string {
 	switch {
 	case res.Approved:
-		return "Approved: returning to the shop"
+		return t.Approved
 	case res.ShowForm:
-		return "Not approved: check your details and try again"
+		return t.NotApproved
 	default:
-		return "Klarna cannot accept this purchase"
+		return t.Rejected
 	}
 }

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -40,20 +41,22 @@ func readFrameParams(v url.Values) (frameParams, string) {
 
 // frameSession resolves the client token to its session and checks that the merchant page may use it:
 // when the session registered a confirmation URL, the page must be on that URL's origin, so an
-// authorization token is never posted to a page of another site. The problem text is shown in the frame.
-func (s *Server) frameSession(ctx context.Context, p frameParams) (kpSession, string) {
+// authorization token is never posted to a page of another site. It also returns the copy in the session's
+// locale (English without a session). The problem text is shown in the frame.
+func (s *Server) frameSession(ctx context.Context, p frameParams) (kpSession, frameTexts, string) {
 	id, ok := sessionIDFromClientToken(p.ClientToken)
 	if !ok {
-		return kpSession{}, "The client token is not valid."
+		return kpSession{}, enFrameTexts(), "The client token is not valid."
 	}
 	sess, kerr := s.kpSession(ctx, id)
 	if kerr != nil {
-		return kpSession{}, "The payment session is not available: " + firstMessage(kerr)
+		return kpSession{}, enFrameTexts(), "The payment session is not available: " + firstMessage(kerr)
 	}
+	t := frameTextsFor(sess.Input.Cart.Locale)
 	if allowed := originOf(sess.Input.MerchantURLs["confirmation"]); allowed != "" && allowed != p.Origin {
-		return kpSession{}, "This page (" + p.Origin + ") is not on the origin of the purchase's confirmation URL (" + allowed + ")."
+		return kpSession{}, t, fmt.Sprintf(t.WrongOrigin, p.Origin, allowed)
 	}
-	return sess, ""
+	return sess, t, ""
 }
 
 // firstMessage is a Klarna error's first message, or its code.
@@ -93,6 +96,7 @@ type widgetPage struct {
 	Title, Origin, RID, Category, CategoryName, Error string
 	ShowForm                                          bool
 	Message                                           any
+	T                                                 frameTexts
 }
 
 // loadResult is load's callback payload.
@@ -110,13 +114,14 @@ func (s *Server) browserWidget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := widgetPage{Title: "Klarna", Origin: p.Origin, RID: p.RID, Category: p.Category}
-	sess, problem := s.frameSession(r.Context(), p)
+	sess, t, problem := s.frameSession(r.Context(), p)
+	page.T = t
 	if problem == "" {
 		name, ok := categoryName(sess, p.Category)
 		if ok {
 			page.ShowForm, page.CategoryName = true, name
 		} else {
-			problem = "The payment method " + p.Category + " is not offered for this purchase."
+			problem = fmt.Sprintf(t.CategoryNotOffered, p.Category)
 		}
 	}
 	page.Error = problem

@@ -25,6 +25,7 @@ type hppLine struct {
 type hppPage struct {
 	Title, ID, Total, Email, Error string
 	Lines                          []hppLine
+	T                              frameTexts // the copy, in the payment session's locale
 }
 
 // formatAmount shows minor units as Klarna's pages do: "139.00 SEK".
@@ -38,37 +39,49 @@ func formatAmount(minor int64, currency string) string {
 
 // hppPageFor builds the page of an HPP session from its payment session's cart.
 func (s *Server) hppPageFor(r *http.Request, h hppSession) hppPage {
-	page := hppPage{Title: "Klarna: pay", ID: h.ID}
+	page := hppPage{ID: h.ID, T: enFrameTexts()}
 	if sess, kerr := s.kpSession(r.Context(), h.KPSessionID); kerr == nil {
 		c := sess.Input.Cart
+		page.T = frameTextsFor(c.Locale)
 		page.Total = formatAmount(c.OrderAmount, c.PurchaseCurrency)
 		for _, l := range c.OrderLines {
 			page.Lines = append(page.Lines, hppLine{Name: l.Name, Quantity: l.Quantity,
 				Amount: formatAmount(l.TotalAmount, c.PurchaseCurrency)})
 		}
 	}
+	page.Title = page.T.HPPTitle
 	return page
+}
+
+// hppTexts is the copy of an HPP session's pages: in its payment session's locale, English when that
+// session is gone.
+func (s *Server) hppTexts(r *http.Request, h hppSession) frameTexts {
+	sess, kerr := s.kpSession(r.Context(), h.KPSessionID)
+	if kerr != nil {
+		return enFrameTexts()
+	}
+	return frameTextsFor(sess.Input.Cart.Locale)
 }
 
 // hppStatusPage is the generic page Klarna shows when the merchant gave no URL for an outcome, or when a
 // session can no longer be paid.
-func hppStatusPage(h hppSession) messagePage {
-	p := messagePage{TestID: "hpp-result", Status: h.Status}
+func hppStatusPage(t frameTexts, h hppSession) messagePage {
+	p := messagePage{Title: t.HPPResultTitle, TestID: "hpp-result", Status: h.Status, T: t}
 	switch h.Status {
 	case "COMPLETED":
-		p.Heading, p.Text = "Payment approved", "You can close this page and return to the shop."
+		p.Heading, p.Text = t.StatusCompleted, t.StatusCompletedText
 	case "FAILED":
-		p.Heading, p.Text = "Payment not approved", "Klarna could not accept this purchase. Return to the shop to choose another way to pay."
+		p.Heading, p.Text = t.StatusFailed, t.StatusFailedText
 	case "CANCELLED":
-		p.Heading, p.Text = "Payment cancelled", "Nothing was charged."
+		p.Heading, p.Text = t.StatusCancelled, t.StatusNothingTaken
 	case "BACK":
-		p.Heading, p.Text = "Returned to the shop", "Nothing was charged."
+		p.Heading, p.Text = t.StatusBack, t.StatusNothingTaken
 	case "ERROR":
-		p.Heading, p.Text = "Something went wrong", "Nothing was charged. Return to the shop and try again."
+		p.Heading, p.Text = t.StatusError, t.StatusErrorText
 	case "DISABLED":
-		p.Heading, p.Text = "This payment link is no longer active", "The shop has disabled it."
+		p.Heading, p.Text = t.StatusDisabled, t.StatusDisabledText
 	default:
-		p.Heading = "Payment " + strings.ToLower(h.Status)
+		p.Heading = fmt.Sprintf(t.StatusOther, strings.ToLower(h.Status))
 	}
 	return p
 }
@@ -88,7 +101,7 @@ func (s *Server) browserHPP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch h.Status {
 	case "COMPLETED", "CANCELLED", "DISABLED":
-		s.renderMessage(w, r, http.StatusOK, hppStatusPage(h))
+		s.renderMessage(w, r, http.StatusOK, hppStatusPage(s.hppTexts(r, h), h))
 		return
 	}
 	s.renderPage(w, r, http.StatusOK, "hpp.html", "", s.hppPageFor(r, h))
@@ -116,7 +129,7 @@ func (s *Server) browserHPPSubmit(w http.ResponseWriter, r *http.Request) {
 	case "pay":
 		email, otp := strings.TrimSpace(r.PostForm.Get("email")), strings.TrimSpace(r.PostForm.Get("otp"))
 		if email == "" || !otpPattern.MatchString(otp) {
-			s.hppFormError(w, r, id, email, "Enter your email address and the 6-digit code.")
+			s.hppFormError(w, r, id, email, func(t frameTexts) string { return t.EnterEmailAndCode })
 			return
 		}
 		target, kerr = s.hppComplete(r.Context(), klarnaBase(r), id, email, otp)
@@ -129,7 +142,7 @@ func (s *Server) browserHPPSubmit(w http.ResponseWriter, r *http.Request) {
 	case "error":
 		target, kerr = s.hppFinish(r.Context(), id, "ERROR")
 	default:
-		s.hppFormError(w, r, id, "", "Choose one of the buttons.")
+		s.hppFormError(w, r, id, "", func(t frameTexts) string { return t.ChooseButton })
 		return
 	}
 	if kerr != nil {
@@ -143,15 +156,15 @@ func (s *Server) browserHPPSubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
-// hppFormError shows the payment form again with a problem to fix.
-func (s *Server) hppFormError(w http.ResponseWriter, r *http.Request, id, email, problem string) {
+// hppFormError shows the payment form again with a problem to fix, picked from the page's copy.
+func (s *Server) hppFormError(w http.ResponseWriter, r *http.Request, id, email string, problem func(frameTexts) string) {
 	h, kerr := s.hppSessionByID(r.Context(), id)
 	if kerr != nil {
 		s.hppKlarnaErrorPage(w, r, kerr)
 		return
 	}
 	page := s.hppPageFor(r, h)
-	page.Email, page.Error = email, problem
+	page.Email, page.Error = email, problem(page.T)
 	s.renderPage(w, r, http.StatusUnprocessableEntity, "hpp.html", "", page)
 }
 
@@ -162,5 +175,5 @@ func (s *Server) browserHPPResult(w http.ResponseWriter, r *http.Request) {
 		s.hppKlarnaErrorPage(w, r, kerr)
 		return
 	}
-	s.renderMessage(w, r, http.StatusOK, hppStatusPage(h))
+	s.renderMessage(w, r, http.StatusOK, hppStatusPage(s.hppTexts(r, h), h))
 }

@@ -166,7 +166,7 @@ func TestBrowserSDKAuthorize(t *testing.T) {
 				if err := dialog.GetByTestId("klarna-otp").Fill(tt.otp); err != nil {
 					t.Fatalf("otp: %v", err)
 				}
-				if err := dialog.GetByLabel("One-time code").Press("Enter"); err != nil {
+				if err := dialog.GetByLabel("Engångskod").Press("Enter"); err != nil {
 					t.Fatalf("confirm: %v", err)
 				}
 			}
@@ -193,7 +193,7 @@ func TestBrowserSDKAuthorize(t *testing.T) {
 
 // TestBrowserSDKStepUpAuthorize is the step-up flow of DESIGN.md section 3: init and authorize at once,
 // without load, with the customer's email passed as billing address; then finalize hands back the same
-// authorization.
+// authorization. The session is Swedish, and so is the dialog's copy.
 func TestBrowserSDKStepUpAuthorize(t *testing.T) {
 	t.Parallel()
 	s, srv := startCtlSandbox(t)
@@ -215,13 +215,24 @@ func TestBrowserSDKStepUpAuthorize(t *testing.T) {
 	if err := expect.Locator(email).ToBeFocused(); err != nil {
 		t.Errorf("focus did not move into the dialog: %v", err)
 	}
-	if err := dialog.GetByRole("button", playwright.FrameLocatorGetByRoleOptions{Name: "Continue"}).Click(); err != nil {
+	// The session is Swedish (sv-SE), so is the dialog: the steps are found by their Swedish names.
+	if err := expect.Locator(dialog.GetByRole("button", playwright.FrameLocatorGetByRoleOptions{Name: "Stäng"})).ToBeVisible(); err != nil {
+		t.Errorf("close button of a Swedish session: %v", err)
+	}
+	if err := dialog.GetByRole("button", playwright.FrameLocatorGetByRoleOptions{Name: "Fortsätt"}).Click(); err != nil {
 		t.Fatalf("continue: %v", err)
 	}
-	if err := dialog.GetByLabel("One-time code").Fill("123456"); err != nil {
+	if err := expect.Locator(dialog.GetByRole("heading", playwright.FrameLocatorGetByRoleOptions{Level: playwright.Int(1)})).
+		ToHaveText("Ange koden vi skickade"); err != nil {
+		t.Errorf("code step heading of a Swedish session: %v", err)
+	}
+	if err := expect.Locator(dialog.GetByTestId("klarna-otp-hint")).ToContainText("Testmiljö: alla sexsiffriga koder godkänns"); err != nil {
+		t.Errorf("code step hint of a Swedish session: %v", err)
+	}
+	if err := dialog.GetByLabel("Engångskod").Fill("123456"); err != nil {
 		t.Fatalf("otp: %v", err)
 	}
-	if err := dialog.GetByRole("button", playwright.FrameLocatorGetByRoleOptions{Name: "Confirm and pay"}).Click(); err != nil {
+	if err := dialog.GetByRole("button", playwright.FrameLocatorGetByRoleOptions{Name: "Bekräfta och betala"}).Click(); err != nil {
 		t.Fatalf("confirm: %v", err)
 	}
 	res := authResult(t, page)
@@ -333,7 +344,7 @@ func TestBrowserDialogFitsItsContent(t *testing.T) {
 	if err := dialog.GetByTestId("klarna-continue").Click(); err != nil {
 		t.Fatal(err)
 	}
-	if err := expect.Locator(dialog.GetByTestId("klarna-otp-hint")).ToContainText("Klarna will decline this purchase"); err != nil {
+	if err := expect.Locator(dialog.GetByTestId("klarna-otp-hint")).ToContainText("Klarna kommer att neka det här köpet"); err != nil {
 		t.Fatalf("code step: %v", err)
 	}
 	fits("code step")
@@ -417,6 +428,10 @@ func TestBrowserHPP(t *testing.T) {
 			if tt.noURLs {
 				if err := expect.Locator(page.GetByTestId("hpp-result")).ToHaveAttribute("data-status", tt.wantStatus); err != nil {
 					t.Errorf("generic result page: %v", err)
+				}
+				// The session is Swedish, so is Klarna's own result page.
+				if err := expect.Locator(page.GetByTestId("hpp-result")).ToHaveText("Betalningen är godkänd"); err != nil {
+					t.Errorf("generic result page of a Swedish session: %v", err)
 				}
 			} else {
 				if err := expect.Locator(page.GetByTestId("landed")).ToHaveText(tt.wantPath); err != nil {

@@ -213,7 +213,7 @@ func personaOf(email string) (Persona, bool) {
 
 // TestDialogSaysWhatWillHappen: the code step of Klarna's dialog says what the e-mail given will lead to:
 // a decline (and why) for the decline e-mail, a correction for a malformed one, the approval rule
-// otherwise.
+// otherwise; in Swedish, the test session's locale, with the e-mail escaped.
 func TestDialogSaysWhatWillHappen(t *testing.T) {
 	t.Parallel()
 	s, srv := startCtlSandbox(t)
@@ -222,11 +222,12 @@ func TestDialogSaysWhatWillHappen(t *testing.T) {
 		email     string
 		want, not string
 	}{
-		{"customer@email.se", "any 6 digits approve", "decline"},
-		{"customer+denied@email.se", "is the test email of a customer Klarna does not approve. Use <code>customer@email.se</code>", "any 6 digits approve"},
-		{"Customer+Denied+x@Email.se", "Klarna will decline this purchase", "any 6 digits approve"},
-		{"not-an-email", "is not a valid email address: Klarna will not approve it", "any 6 digits approve"},
-		{"jane.doe@example.se", "any 6 digits approve", "decline"},
+		{"customer@email.se", "alla sexsiffriga koder godkänns", "neka"},
+		{"customer+denied@email.se", "är e-postadressen till en testkund som Klarna inte godkänner. Använd <code>customer@email.se</code>", "alla sexsiffriga koder godkänns"},
+		{"Customer+Denied+x@Email.se", "Klarna kommer att neka det här köpet", "alla sexsiffriga koder godkänns"},
+		{"not-an-email", "<code>not-an-email</code> är inte en giltig e-postadress: Klarna godkänner den inte", "alla sexsiffriga koder godkänns"},
+		{"<b>x</b>", "<code>&lt;b&gt;x&lt;/b&gt;</code> är inte en giltig e-postadress", "<b>"},
+		{"jane.doe@example.se", "alla sexsiffriga koder godkänns", "neka"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.email, func(t *testing.T) {
