@@ -718,18 +718,19 @@ func backLink(returnPath string) templ.Component {
 
 // payTexts are the words static/js/checkout.js shows, in the reader's language, as the form's data-text-*
 // attributes ({error} and {fields} are filled in by the script).
-func payTexts(ctx context.Context) templ.Attributes {
-	return templ.Attributes{
-		"data-text-loading":       t(ctx, "PayJSLoading"),
-		"data-text-unavailable":   t(ctx, "PayJSUnavailableCategory"),
-		"data-text-cannot-show":   t(ctx, "PayJSCannotShow"),
-		"data-text-cannot-start":  t(ctx, "PayJSCannotStart"),
-		"data-text-placing":       t(ctx, "PayJSPlacing"),
-		"data-text-declined":      t(ctx, "PayJSDeclined"),
-		"data-text-check-fields":  t(ctx, "PayJSCheckFields"),
-		"data-text-not-completed": t(ctx, "PayJSNotCompleted"),
-		"data-text-waiting":       t(ctx, "PayJSWaiting"),
-		"data-text-cannot-open":   t(ctx, "PayJSCannotOpen"),
+func payTexts(ctx context.Context) templ.OrderedAttributes {
+	// Ordered attributes: rendered as listed, without the sort a map needs on every checkout view.
+	return templ.OrderedAttributes{
+		{Key: "data-text-loading", Value: t(ctx, "PayJSLoading")},
+		{Key: "data-text-unavailable", Value: t(ctx, "PayJSUnavailableCategory")},
+		{Key: "data-text-cannot-show", Value: t(ctx, "PayJSCannotShow")},
+		{Key: "data-text-cannot-start", Value: t(ctx, "PayJSCannotStart")},
+		{Key: "data-text-placing", Value: t(ctx, "PayJSPlacing")},
+		{Key: "data-text-declined", Value: t(ctx, "PayJSDeclined")},
+		{Key: "data-text-check-fields", Value: t(ctx, "PayJSCheckFields")},
+		{Key: "data-text-not-completed", Value: t(ctx, "PayJSNotCompleted")},
+		{Key: "data-text-waiting", Value: t(ctx, "PayJSWaiting")},
+		{Key: "data-text-cannot-open", Value: t(ctx, "PayJSCannotOpen")},
 	}
 }
 
