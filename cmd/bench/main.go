@@ -25,6 +25,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/paywall/paywall/internal/app"
 )
 
 // options are the command's flags.
@@ -47,6 +49,7 @@ func main() {
 	baselineDB := fs.String("baseline-db", "", "internal: the baseline's SQLite file, with -serve-baseline")
 	o := parseFlags(fs, os.Args[1:])
 	if *serveAddr != "" {
+		app.TuneGC(os.Getenv) // the same collector settings as the paywall binary: like with like
 		if err := serveBaseline(ctx, *serveAddr, *baselineDB); err != nil {
 			fmt.Fprintln(os.Stderr, "bench baseline:", err)
 			os.Exit(1)

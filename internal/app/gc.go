@@ -1,0 +1,31 @@
+package app
+
+import "runtime/debug"
+
+// The garbage collector's defaults for the paywall's processes. A page view allocates 25–35 KB, and with
+// Go's default (GOGC=100) about a third of a logged-in page's CPU went to allocation and collection;
+// GOGC=300 cut the checkout's CPU per request by about a quarter in `make bench` (124 → 86 µs) for about
+// 10 MB more RSS (49 → 59 MB at peak), and the memory limit keeps the heap bounded under larger loads:
+// near it the collector runs as often as it must, whatever GOGC says.
+const (
+	DefaultGCPercent   = 300
+	DefaultMemoryLimit = 64 << 20 // bytes: a soft limit on the Go runtime's memory
+)
+
+// gcDefaults says which of the defaults apply: those the environment does not set itself (GOGC,
+// GOMEMLIMIT are the Go runtime's own variables, read before main).
+func gcDefaults(getenv func(string) string) (percent, limit bool) {
+	return getenv("GOGC") == "", getenv("GOMEMLIMIT") == ""
+}
+
+// TuneGC applies DefaultGCPercent and DefaultMemoryLimit where the environment leaves them to us. The
+// paywall binary and the bench's bare baseline both call it, so `make bench` compares like with like.
+func TuneGC(getenv func(string) string) {
+	percent, limit := gcDefaults(getenv)
+	if percent {
+		debug.SetGCPercent(DefaultGCPercent)
+	}
+	if limit {
+		debug.SetMemoryLimit(DefaultMemoryLimit)
+	}
+}
