@@ -49,7 +49,7 @@ func (db *DB) SaveToken(ctx context.Context, t checkout.SavedToken) (checkout.Sa
 	if err != nil {
 		return checkout.SavedToken{}, err
 	}
-	tx, err := db.writer.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return checkout.SavedToken{}, fmt.Errorf("store: save token: begin: %w", err)
 	}
@@ -95,7 +95,7 @@ func (db *DB) AdoptToken(ctx context.Context, t checkout.SavedToken) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	res, err := db.writer.ExecContext(ctx, `INSERT INTO customer_tokens (account_id, sealed_token, purchase_id, created_at)
+	res, err := db.exec(ctx, `INSERT INTO customer_tokens (account_id, sealed_token, purchase_id, created_at)
 		VALUES (?, ?, '', ?) ON CONFLICT (account_id) DO NOTHING`, t.AccountID, sealed, t.CreatedAt.Unix())
 	if err != nil {
 		return false, fmt.Errorf("store: adopt token: %w", err)
@@ -110,7 +110,7 @@ func (db *DB) AdoptToken(ctx context.Context, t checkout.SavedToken) (bool, erro
 // ForgetToken deletes the account's token if it is still tokenID (a token saved meanwhile by another
 // purchase stays) and reports whether it did.
 func (db *DB) ForgetToken(ctx context.Context, accountID, tokenID string) (bool, error) {
-	tx, err := db.writer.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return false, fmt.Errorf("store: forget token: begin: %w", err)
 	}

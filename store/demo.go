@@ -71,7 +71,7 @@ var demoTables = []string{"purchase_events", "token_purchase_callbacks", "token_
 func (db *DB) ResetDemoData(ctx context.Context) error {
 	defer db.sessions.Clear()  // every session row goes below
 	defer db.purchases.Clear() // and every purchase
-	tx, err := db.writer.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store: reset demo data: begin: %w", err)
 	}

@@ -15,7 +15,7 @@ import (
 // in-flight state (checkout.InFlight) inserts the account's claim on the product, which the primary key
 // refuses while another purchase holds it (checkout.ErrInFlight, and the caller's transaction is rolled
 // back); leaving it deletes the claim.
-func claim(ctx context.Context, tx *sql.Tx, before, after checkout.Purchase) error {
+func claim(ctx context.Context, tx *writeTx, before, after checkout.Purchase) error {
 	was, is := checkout.InFlight(before.State), checkout.InFlight(after.State)
 	switch {
 	case !was && is:
@@ -46,7 +46,7 @@ const purchaseColumns = `id, account_id, offer_id, code, period_id, trial, retur
 
 // CreatePurchase stores a new purchase with its first timeline event.
 func (db *DB) CreatePurchase(ctx context.Context, p checkout.Purchase) error {
-	tx, err := db.writer.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store: create purchase: begin: %w", err)
 	}
@@ -61,7 +61,7 @@ func (db *DB) CreatePurchase(ctx context.Context, p checkout.Purchase) error {
 }
 
 // insertPurchase writes a new purchase and its first timeline event (checkout.PurchaseCreated) in tx.
-func insertPurchase(ctx context.Context, tx *sql.Tx, p checkout.Purchase) error {
+func insertPurchase(ctx context.Context, tx *writeTx, p checkout.Purchase) error {
 	cats, err := categoriesJSON(p.Categories)
 	if err != nil {
 		return err
@@ -105,7 +105,7 @@ func (db *DB) readPurchase(ctx context.Context, id string) (checkout.Purchase, e
 // single writer serialises these transactions, concurrent "buy" clicks for one offer share one purchase,
 // and so one Payway session: only the request that created it opens the session.
 func (db *DB) OpenOrCreatePurchase(ctx context.Context, fresh checkout.Purchase, now time.Time) (checkout.Purchase, bool, error) {
-	tx, err := db.writer.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return checkout.Purchase{}, false, fmt.Errorf("store: open purchase: begin: %w", err)
 	}
@@ -134,7 +134,7 @@ func (db *DB) OpenOrCreatePurchase(ctx context.Context, fresh checkout.Purchase,
 // double click or a second tab see "placing" and back off. An error from fn aborts without saving and is
 // returned as is.
 func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.Purchase) error) (checkout.Purchase, error) {
-	tx, err := db.writer.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return checkout.Purchase{}, fmt.Errorf("store: update purchase: begin: %w", err)
 	}

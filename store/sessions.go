@@ -128,7 +128,7 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 	}
 	if sess.Options.MaxAge < 0 {
 		if sess.ID != "" {
-			if _, err := s.db.Writer().ExecContext(r.Context(), `DELETE FROM sessions WHERE id = ?`, sess.ID); err != nil {
+			if _, err := s.db.exec(r.Context(), `DELETE FROM sessions WHERE id = ?`, sess.ID); err != nil {
 				return fmt.Errorf("store: delete session: %w", err)
 			}
 			s.db.sessions.Delete(sess.ID)
@@ -161,7 +161,7 @@ func (s *SessionStore) Renew(r *http.Request, w http.ResponseWriter, sess *sessi
 
 // Cleanup deletes expired rows and returns how many, so expired sessions do not accumulate.
 func (s *SessionStore) Cleanup(ctx context.Context) (int64, error) {
-	res, err := s.db.Writer().ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, s.now().Unix())
+	res, err := s.db.exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, s.now().Unix())
 	if err != nil {
 		return 0, fmt.Errorf("store: clean up sessions: %w", err)
 	}
@@ -243,7 +243,7 @@ func (s *SessionStore) persist(ctx context.Context, w http.ResponseWriter, sess 
 
 	now := s.now()
 	expires := now.Add(s.ttl(sess.Options)).Unix()
-	tx, err := s.db.Writer().BeginTx(ctx, nil)
+	tx, err := s.db.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store: save session: %w", err)
 	}

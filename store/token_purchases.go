@@ -18,7 +18,7 @@ const tokenPurchaseColumns = `id, account_id, offer_id, token_id, idempotency_ke
 
 // CreateOneClickPurchase stores a new token purchase.
 func (db *DB) CreateOneClickPurchase(ctx context.Context, p checkout.OneClickPurchase) error {
-	tx, err := db.writer.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store: create one-click purchase: begin: %w", err)
 	}
@@ -37,7 +37,7 @@ type execer interface {
 }
 
 // insertOneClickPurchase writes a new one-click purchase and its first timeline event (in tx).
-func (db *DB) insertOneClickPurchase(ctx context.Context, tx *sql.Tx, p checkout.OneClickPurchase) error {
+func (db *DB) insertOneClickPurchase(ctx context.Context, tx *writeTx, p checkout.OneClickPurchase) error {
 	if err := db.insertOneClickRow(ctx, tx, p); err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (db *DB) OneClickPurchasesOf(ctx context.Context, accountID string) ([]chec
 // double click on "buy" find the first click's purchase, and so its idempotency key, instead of opening a
 // second purchase with a key of its own.
 func (db *DB) ReuseOrCreateOneClickPurchase(ctx context.Context, fresh checkout.OneClickPurchase, since time.Time, reuse func(*checkout.OneClickPurchase) bool) (checkout.OneClickPurchase, bool, error) {
-	tx, err := db.writer.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return checkout.OneClickPurchase{}, false, fmt.Errorf("store: start token purchase: begin: %w", err)
 	}
@@ -180,7 +180,7 @@ func (db *DB) ReuseOrCreateOneClickPurchase(ctx context.Context, fresh checkout.
 // concurrent requests claim the recovery's order. An error from fn aborts without saving and is returned
 // as is.
 func (db *DB) UpdateOneClickPurchase(ctx context.Context, id string, fn func(*checkout.OneClickPurchase) error) (checkout.OneClickPurchase, error) {
-	tx, err := db.writer.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return checkout.OneClickPurchase{}, fmt.Errorf("store: update token purchase: begin: %w", err)
 	}
@@ -208,7 +208,7 @@ func (db *DB) UpdateOneClickPurchase(ctx context.Context, id string, fn func(*ch
 // saveOneClickPurchase writes the mutable columns of a one-click purchase that was before and is now p,
 // with the timeline event of its state change (checkout.OneClickChange), if any, in the same tx. The
 // charged token is not among them: it never changes.
-func (db *DB) saveOneClickPurchase(ctx context.Context, tx *sql.Tx, before, p checkout.OneClickPurchase) error {
+func (db *DB) saveOneClickPurchase(ctx context.Context, tx *writeTx, before, p checkout.OneClickPurchase) error {
 	categories, err := categoriesJSON(p.Categories)
 	if err != nil {
 		return err
@@ -237,7 +237,7 @@ func (db *DB) saveOneClickPurchase(ctx context.Context, tx *sql.Tx, before, p ch
 // AddHPPCallback records that an HPP status callback (by Klarna's event_id) has been handled for a
 // token purchase. added is false when that event was recorded before: a duplicate.
 func (db *DB) AddHPPCallback(ctx context.Context, purchaseID, eventID, status string, at time.Time) (added bool, err error) {
-	res, err := db.writer.ExecContext(ctx, `INSERT INTO token_purchase_callbacks (purchase_id, event_id, status, received_at)
+	res, err := db.exec(ctx, `INSERT INTO token_purchase_callbacks (purchase_id, event_id, status, received_at)
 		VALUES (?, ?, ?, ?) ON CONFLICT (purchase_id, event_id) DO NOTHING`, purchaseID, eventID, status, at.Unix())
 	if err != nil {
 		return false, fmt.Errorf("store: add token callback: %w", err)

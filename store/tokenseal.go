@@ -149,7 +149,7 @@ func (db *DB) checkTokenKey(ctx context.Context) error {
 	if db.tokens == nil {
 		return nil
 	}
-	tx, err := db.writer.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store: token key: begin: %w", err)
 	}
@@ -182,7 +182,7 @@ func (db *DB) checkTokenKey(ctx context.Context) error {
 }
 
 // sealClearTokens seals token_purchases.token_id values written in the clear (before migration 8).
-func (db *DB) sealClearTokens(ctx context.Context, tx *sql.Tx) error {
+func (db *DB) sealClearTokens(ctx context.Context, tx *writeTx) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, token_id FROM token_purchases WHERE token_id <> '' AND token_id NOT LIKE 'v1.%'`)
 	if err != nil {
 		return fmt.Errorf("store: seal clear tokens: %w", err)
@@ -246,7 +246,7 @@ func sealedColumns() []sealedColumn {
 
 // rotateTokenKey seals every sealed value again under the current key (they were sealed with old) and
 // records the current key's fingerprint, inside tx: a rotation is all done or not at all.
-func (db *DB) rotateTokenKey(ctx context.Context, tx *sql.Tx, old *sealer) error {
+func (db *DB) rotateTokenKey(ctx context.Context, tx *writeTx, old *sealer) error {
 	n := 0
 	for _, col := range sealedColumns() {
 		rows, err := tx.QueryContext(ctx, `SELECT `+col.key+`, CAST(`+col.column+` AS TEXT) FROM `+col.table+

@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -39,6 +40,7 @@ type options struct {
 	readers         int
 	countViews      int // views per target for the Payway call count; 0 skips the count
 	keep            bool
+	cpuProfile      string // the measured app start writes its CPU profile here (PAYWALL_CPUPROFILE)
 }
 
 func main() {
@@ -78,6 +80,7 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 	fs.IntVar(&o.readers, "readers", 10000, "readers cloned for the journeys (one purchase each)")
 	fs.IntVar(&o.countViews, "count-views", 10, "views per target for the Payway call count (0: skip the count)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the databases")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the measured app's CPU profile (pages and journeys) to this file, for go tool pprof bin/paywall FILE")
 	_ = fs.Parse(args)
 	for f := range strings.SplitSeq(workers, ",") {
 		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
@@ -175,7 +178,15 @@ func run(ctx context.Context, o options, logw io.Writer) (*report, error) {
 	}
 	logf("cloned %d readers for the journeys in %s", len(emails), time.Since(t0).Round(time.Millisecond))
 	pool := &readerPool{emails: emails, password: passwords[readerEmail]}
-	server, err := startChild(ctx, app.spec("app", "warn", "text"))
+	measured := app.spec("app", "warn", "text")
+	if o.cpuProfile != "" {
+		abs, err := filepath.Abs(o.cpuProfile)
+		if err != nil {
+			return nil, err
+		}
+		measured.env = append(measured.env, "PAYWALL_CPUPROFILE="+abs)
+	}
+	server, err := startChild(ctx, measured)
 	if err != nil {
 		return nil, err
 	}

@@ -67,6 +67,7 @@ type config struct {
 	Raise             raiseFlags
 	LogLevel          string
 	LogFormat         string
+	CPUProfile        string // file the whole run's CPU profile is written to (PAYWALL_CPUPROFILE); "" is none
 }
 
 // raiseFlags are Payway's raise_on_* flags sent with every order.
@@ -124,6 +125,7 @@ func settings() []setting {
 		{"PAYWALL_ALLOW_HTTP", "false", false, "live: accept http:// public, Payway and Klarna URLs (development against local stand-ins only; Payway needs HTTPS on the purchase page, Klarna HTTPS callbacks)"},
 		{"PAYWALL_LOG_LEVEL", "info", false, "debug, info, warn or error"},
 		{"PAYWALL_LOG_FORMAT", "text", false, "text or json"},
+		{"PAYWALL_CPUPROFILE", "", false, "development: write a CPU profile of the whole run to this file (go tool pprof; `make bench BENCHFLAGS=-cpuprofile=F` sets it)"},
 	}
 }
 
@@ -175,6 +177,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		KlarnaPassword: vals["PAYWALL_KLARNA_PASSWORD"], KlarnaSDKURL: vals["PAYWALL_KLARNA_SDK_URL"],
 		PublicURL: vals["PAYWALL_PUBLIC_URL"],
 		LogLevel:  strings.ToLower(vals["PAYWALL_LOG_LEVEL"]), LogFormat: strings.ToLower(vals["PAYWALL_LOG_FORMAT"]),
+		CPUProfile: vals["PAYWALL_CPUPROFILE"],
 	}
 	cfg.SessionMaxAge = dur("PAYWALL_SESSION_MAX_AGE")
 	cfg.RequestTimeout = dur("PAYWALL_REQUEST_TIMEOUT")

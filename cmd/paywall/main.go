@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -59,6 +60,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			"/demo/login as any persona and /demo/reset are open to anyone who reaches it", "addrs", exposed)
 	}
 
+	if cfg.CPUProfile != "" {
+		stopProfile, err := startCPUProfile(cfg.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
 	if sandboxOnly {
 		return runSandbox(ctx, cfg, log)
 	}
@@ -190,4 +198,21 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// startCPUProfile writes the CPU profile of the run to path until the returned function is called: how the
+// bench profiles the real binary under load (`make bench BENCHFLAGS=-cpuprofile=cpu.out`).
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("PAYWALL_CPUPROFILE: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("PAYWALL_CPUPROFILE: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
