@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -214,6 +215,53 @@ func TestOffersArePricedByPayway(t *testing.T) {
 	for _, o := range offers {
 		if o.ID == "campaign-3for99" {
 			t.Error("an offer Payway stopped selling is still shown after the prices lapsed")
+		}
+	}
+}
+
+// TestPricedOfferIsOffersOne: the checkout and confirmation pages price only their own offer; the answer
+// must be the one the catalogue's pricing gives, and nothing for an offer that is unknown or not sold.
+func TestPricedOfferIsOffersOne(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	all, err := f.svc.Offers(t.Context(), "app-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]checkout.PricedOffer{}
+	for _, o := range all {
+		byID[o.ID] = o
+	}
+	f.pw.mu.Lock()
+	f.pw.periods["digital_3for99"] = nil // no longer sold once the prices lapse
+	f.pw.mu.Unlock()
+	tests := []struct {
+		id     string
+		lapsed bool // after the prices lapsed
+		sold   bool
+	}{
+		{"monthly", false, true},
+		{"yearly", false, true},
+		{"campaign-3for99", false, true},
+		{"trial", false, true},
+		{"nope", false, false},
+		{"campaign-3for99", true, false},
+		{"monthly", true, true},
+	}
+	for _, tt := range tests {
+		if tt.lapsed {
+			f.clock.Advance(f.svc.PriceTTL())
+		}
+		got, ok, err := f.svc.PricedOffer(t.Context(), "app-token", tt.id)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.id, err)
+		}
+		if ok != tt.sold {
+			t.Errorf("%s (lapsed %v): sold %v, want %v", tt.id, tt.lapsed, ok, tt.sold)
+			continue
+		}
+		if ok && !reflect.DeepEqual(got, byID[tt.id]) {
+			t.Errorf("%s: %+v, want Offers' %+v", tt.id, got, byID[tt.id])
 		}
 	}
 }

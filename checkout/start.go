@@ -26,33 +26,52 @@ type PricedOffer struct {
 // Offers prices the catalogue with Payway's payment_periods. token may be a customer's or the app's own
 // (payment_periods needs no identity). Offers Payway does not sell (no matching enabled period) are left out.
 func (s *Service) Offers(ctx context.Context, token string) ([]PricedOffer, error) {
-	periods := map[string][]payway.PaymentPeriod{}
-	for _, o := range s.catalogue.Offers {
-		if _, done := periods[o.Code]; done {
-			continue
-		}
-		ps, err := s.periodsOf(ctx, token, o.Code)
-		if err != nil {
-			return nil, unavailable("payment periods", err)
-		}
-		periods[o.Code] = ps
-	}
 	var out []PricedOffer
 	for _, o := range s.catalogue.Offers {
-		p, ok := matchPeriod(periods[o.Code], o.Period)
-		if !ok {
-			s.cfg.Logger.WarnContext(ctx, "offer not sold by Payway", "offer", o.ID, "code", o.Code)
-			continue
+		po, ok, err := s.price(ctx, token, o)
+		if err != nil {
+			return nil, err
 		}
-		po := PricedOffer{Offer: o, PeriodID: p.ID, Price: p.Price}
-		if next, ok := s.catalogue.Offer(o.TurnsInto); ok {
-			if np, ok := matchPeriod(periods[next.Code], next.Period); ok {
-				po.TurnsIntoPrice, po.TurnsIntoPeriod = np.Price, next.Period
-			}
+		if ok {
+			out = append(out, po)
 		}
-		out = append(out, po)
 	}
 	return out, nil
+}
+
+// PricedOffer is one offer of the catalogue with its price, as Offers prices it: the checkout and
+// confirmation pages show one offer, and pricing the whole catalogue for it was most of their work.
+// ok is false for an offer the catalogue does not have or Payway does not sell.
+func (s *Service) PricedOffer(ctx context.Context, token, id string) (po PricedOffer, ok bool, err error) {
+	o, found := s.catalogue.Offer(id)
+	if !found {
+		return PricedOffer{}, false, nil
+	}
+	return s.price(ctx, token, o)
+}
+
+// price is o with the price of its payment period (and of the offer it turns into), from the price cache.
+func (s *Service) price(ctx context.Context, token string, o Offer) (PricedOffer, bool, error) {
+	periods, err := s.periodsOf(ctx, token, o.Code)
+	if err != nil {
+		return PricedOffer{}, false, unavailable("payment periods", err)
+	}
+	p, ok := matchPeriod(periods, o.Period)
+	if !ok {
+		s.cfg.Logger.WarnContext(ctx, "offer not sold by Payway", "offer", o.ID, "code", o.Code)
+		return PricedOffer{}, false, nil
+	}
+	po := PricedOffer{Offer: o, PeriodID: p.ID, Price: p.Price}
+	if next, ok := s.catalogue.Offer(o.TurnsInto); ok {
+		nextPeriods, err := s.periodsOf(ctx, token, next.Code)
+		if err != nil {
+			return PricedOffer{}, false, unavailable("payment periods", err)
+		}
+		if np, ok := matchPeriod(nextPeriods, next.Period); ok {
+			po.TurnsIntoPrice, po.TurnsIntoPeriod = np.Price, next.Period
+		}
+	}
+	return po, true, nil
 }
 
 // periodsOf is a package's payment periods from the price cache: Payway is asked at most once per code

@@ -67,16 +67,11 @@ func (a *App) checkoutPage(c echo.Context) error {
 // pricedOffer is the offer with Payway's prices; a pricing failure only leaves the prices out of the
 // summary (the purchase session already carries the amount).
 func (a *App) pricedOffer(c echo.Context, cust checkout.Customer, offerID string) checkout.PricedOffer {
-	offers, err := a.checkout.Offers(c.Request().Context(), cust.AccessToken)
+	o, _, err := a.checkout.PricedOffer(c.Request().Context(), cust.AccessToken, offerID)
 	if err != nil {
-		a.log.WarnContext(c.Request().Context(), "price offers", "err", err)
+		a.log.WarnContext(c.Request().Context(), "price offer", "offer", offerID, "err", err)
 	}
-	for _, o := range offers {
-		if o.ID == offerID {
-			return o
-		}
-	}
-	return checkout.PricedOffer{}
+	return o
 }
 
 // categoryViews are the session's payment categories as the page shows them: Klarna's names and badges as

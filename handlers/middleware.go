@@ -3,7 +3,6 @@ package handlers
 import (
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
@@ -14,7 +13,7 @@ import (
 	"github.com/paywall/paywall/payway"
 )
 
-// csrfContextKey is where the CSRF middleware leaves the token that forms render.
+// csrfContextKey is where checkCSRF leaves the token that forms render.
 const csrfContextKey = "csrf"
 
 // middleware installs the chain every request goes through, outermost first.
@@ -34,17 +33,7 @@ func (a *App) middleware(e *echo.Echo) {
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
 		Skipper: func(c echo.Context) bool { return c.Path() == paths.Metrics },
 	}))
-	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:csrf,header:X-CSRF-Token",
-		ContextKey:     csrfContextKey,
-		CookieName:     csrfCookie,
-		CookieSecure:   a.cfg.SecureCookies,
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteLaxMode,
-		// Shared pages (shared_pages.go) carry no form and no token: no cookie to make for them.
-		Skipper: func(c echo.Context) bool { return csrfSkipped(c.Path()) || (sharedRoute(c.Path()) && servesShared(c)) },
-	}))
+	e.Use(a.checkCSRF)
 	e.Use(a.loadSession)
 	e.Use(a.bindCSRFToSession)
 	e.Use(a.renewRejectedTokens)

@@ -44,32 +44,34 @@ type sessionUser struct {
 // loadSession reads the session once per request and, when someone is logged in, puts them on the context.
 func (a *App) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if _, err := c.Request().Cookie(sessionName); err != nil {
-			return next(c) // no session cookie, nobody logged in: nothing to read (most anonymous views)
-		}
-		sess, err := a.sessions.Get(c.Request(), sessionName)
+		// Without a session cookie (most anonymous views) Peek answers at once, reading nothing.
+		values, found, err := a.sessions.Peek(c.Request(), sessionName)
 		if err != nil {
 			return fmt.Errorf("load session: %w", err)
 		}
-		if u, ok := userFromSession(sess); ok {
+		if !found {
+			return next(c)
+		}
+		if u, ok := userFromValues(values); ok {
 			c.Set(userContextKey, u)
 		}
 		return next(c)
 	}
 }
 
-func userFromSession(sess *sessions.Session) (*sessionUser, bool) {
-	id, _ := sess.Values[keyAccountID].(string)
-	at, _ := sess.Values[keyAccessToken].(string)
+// userFromValues is the logged-in customer a session's values name (read, never changed).
+func userFromValues(values map[any]any) (*sessionUser, bool) {
+	id, _ := values[keyAccountID].(string)
+	at, _ := values[keyAccessToken].(string)
 	if id == "" || at == "" {
 		return nil, false
 	}
 	u := &sessionUser{AccountID: id, AccessToken: at}
-	u.Name, _ = sess.Values[keyName].(string)
-	u.Email, _ = sess.Values[keyEmail].(string)
-	u.RefreshToken, _ = sess.Values[keyRefreshToken].(string)
-	u.CSRF, _ = sess.Values[keyCSRF].(string)
-	if exp, ok := sess.Values[keyExpiresAt].(int64); ok {
+	u.Name, _ = values[keyName].(string)
+	u.Email, _ = values[keyEmail].(string)
+	u.RefreshToken, _ = values[keyRefreshToken].(string)
+	u.CSRF, _ = values[keyCSRF].(string)
+	if exp, ok := values[keyExpiresAt].(int64); ok {
 		u.ExpiresAt = time.Unix(exp, 0)
 	}
 	return u, true

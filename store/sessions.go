@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gorilla/securecookie"
@@ -43,6 +44,35 @@ type SessionStore struct {
 	maxAge time.Duration
 	secure bool
 	now    func() time.Time
+	// verified maps cookie values whose signature checked out to the session id they carry: checking
+	// the HMAC and decoding the cookie was a tenth of a logged-in page view, for the same cookie each time.
+	verified verifiedCookies
+}
+
+// maxVerifiedCookies bounds SessionStore.verified; when it is full it starts again empty.
+const maxVerifiedCookies = 10000
+
+// verifiedCookies remembers signed cookie values that were verified, with the id each carries. Only a
+// value this process verified (or signed) gets in, so a lookup never trusts an unverified cookie.
+type verifiedCookies struct {
+	mu  sync.RWMutex
+	ids map[string]string
+}
+
+func (v *verifiedCookies) get(value string) (string, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	id, ok := v.ids[value]
+	return id, ok
+}
+
+func (v *verifiedCookies) put(value, id string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.ids == nil || len(v.ids) >= maxVerifiedCookies {
+		v.ids = make(map[string]string)
+	}
+	v.ids[value] = id
 }
 
 var _ sessions.Store = (*SessionStore)(nil)
@@ -97,12 +127,8 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	sess.Options = &opts
 	sess.IsNew = true
 
-	c, err := r.Cookie(name)
-	if err != nil {
-		return sess, nil
-	}
-	var id string
-	if err := s.codec.Decode(name, c.Value, &id); err != nil || id == "" {
+	id, ok := s.cookieID(r, name)
+	if !ok {
 		return sess, nil
 	}
 	values, found, err := s.load(r.Context(), id)
@@ -116,6 +142,40 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	sess.Values = values
 	sess.IsNew = false
 	return sess, nil
+}
+
+// cookieID is the session id the request's signed cookie carries; false when there is none or its
+// signature does not check out.
+func (s *SessionStore) cookieID(r *http.Request, name string) (string, bool) {
+	c, err := r.Cookie(name)
+	if err != nil || c.Value == "" {
+		return "", false
+	}
+	if id, ok := s.verified.get(c.Value); ok {
+		return id, true
+	}
+	var id string
+	if err := s.codec.Decode(name, c.Value, &id); err != nil || id == "" {
+		return "", false
+	}
+	s.verified.put(c.Value, id)
+	return id, true
+}
+
+// Peek returns the values of the live session the request's cookie names, for reading only: the
+// caller must not change the map (it is the store's decoded copy). It is how every request finds who is
+// logged in without building a gorilla session (Get, for the requests that change one). found is false
+// without a valid cookie or when the session is unknown or expired.
+func (s *SessionStore) Peek(r *http.Request, name string) (values map[any]any, found bool, err error) {
+	id, ok := s.cookieID(r, name)
+	if !ok {
+		return nil, false, nil
+	}
+	row, err := s.row(r.Context(), id)
+	if err != nil || !row.found {
+		return nil, false, err
+	}
+	return row.values, true, nil
 }
 
 // Save writes the session row (creating an id on first save) and sets the signed cookie. A negative
@@ -240,6 +300,7 @@ func (s *SessionStore) persist(ctx context.Context, w http.ResponseWriter, sess 
 	if err != nil {
 		return fmt.Errorf("store: sign session cookie: %w", err)
 	}
+	s.verified.put(encoded, sess.ID)
 
 	now := s.now()
 	expires := now.Add(s.ttl(sess.Options)).Unix()
@@ -287,19 +348,26 @@ type cachedSession struct {
 // load reads an unexpired session's values; found is false for unknown or expired ids. Each caller gets
 // its own copy of the values (handlers change them before a save).
 func (s *SessionStore) load(ctx context.Context, id string) (values map[any]any, found bool, err error) {
+	row, err := s.row(ctx, id)
+	if err != nil || !row.found {
+		return nil, false, err
+	}
+	return maps.Clone(row.values), true, nil
+}
+
+// row is the decoded session row for id, from memory when it is there; an expired row counts as not found.
+func (s *SessionStore) row(ctx context.Context, id string) (cachedSession, error) {
 	row, err := s.db.sessions.Get(ctx, id, func(ctx context.Context) (cachedSession, error) {
 		return s.read(ctx, id)
 	})
 	if err != nil {
-		return nil, false, err
+		return cachedSession{}, err
 	}
-	if !row.found || !s.now().Before(row.expires) {
-		if row.found {
-			s.db.sessions.Delete(id)
-		}
-		return nil, false, nil
+	if row.found && !s.now().Before(row.expires) {
+		s.db.sessions.Delete(id)
+		return cachedSession{}, nil
 	}
-	return maps.Clone(row.values), true, nil
+	return row, nil
 }
 
 // read loads and decodes the session row.

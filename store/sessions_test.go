@@ -272,6 +272,11 @@ func TestBadCookieGivesFreshSession(t *testing.T) {
 			if !sess.IsNew || sess.ID != "" || len(sess.Values) != 0 {
 				t.Errorf("session = {IsNew:%v ID:%q Values:%v}, want a fresh empty one", sess.IsNew, sess.ID, sess.Values)
 			}
+			// Peek, every request's way to find who is logged in, answers the same (the good cookie is
+			// among the verified ones since the login: its tampered copies must not pass for it).
+			if values, found, err := s.Peek(r, cookieName); err != nil || found || values != nil {
+				t.Errorf("Peek = %v, %v, %v; want nothing", values, found, err)
+			}
 		})
 	}
 
@@ -280,6 +285,11 @@ func TestBadCookieGivesFreshSession(t *testing.T) {
 	clock.Set(testStart)
 	if sess, _ := roundTrip(t, s, good, nil); sess.IsNew || sess.ID != goodID {
 		t.Errorf("good cookie: IsNew=%v ID=%q, want %q", sess.IsNew, sess.ID, goodID)
+	}
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.AddCookie(good[0])
+	if values, found, err := s.Peek(r, cookieName); err != nil || !found || values["user"] != "subscriber@example.se" {
+		t.Errorf("Peek with the good cookie = %v, %v, %v; want the session's values", values, found, err)
 	}
 }
 

@@ -41,11 +41,15 @@ func (d *Console) strip(c echo.Context) *views.DemoBar {
 	}
 	var bar views.DemoBar
 	l := i18n.From(c.Request().Context())
-	if sess, err := d.sessions.Get(c.Request(), handlers.SessionName); err == nil {
-		if title, instruction, ok := stripText(l, stringValue(sess.Values[keyDemoScenario]), d.archivePrice(l)); ok {
-			bar.Scenario, bar.Instruction = title, instruction
+	// Read only (Peek): the strip changes nothing, and building a gorilla session per page view cost more
+	// than the strip itself.
+	if values, found, err := d.sessions.Peek(c.Request(), handlers.SessionName); err == nil && found {
+		if id := stringValue(values[keyDemoScenario]); id != "" {
+			if title, instruction, ok := stripText(l, id, d.archivePrice(l)); ok {
+				bar.Scenario, bar.Instruction = title, instruction
+			}
 		}
-		bar.Reset = resetText(l, stringValue(sess.Values[keyDemoReset]), stringValue(sess.Values[keyDemoResetWho]))
+		bar.Reset = resetText(l, stringValue(values[keyDemoReset]), stringValue(values[keyDemoResetWho]))
 	}
 	if purchasePageRoutes[c.Path()] {
 		bar.WhatHappened = d.whatHappenedHref(c, c.Param("id"))
