@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Masked replaces every secret value.
@@ -54,9 +55,23 @@ func MaskHeader(name, value string) string {
 	return maskText(value)
 }
 
-// maskText masks credentials quoted in free text.
+// maskText masks credentials quoted in free text. Text without "basic" or "bearer" in any case (nearly
+// every string value of a body) is returned without running the expression.
 func maskText(s string) string {
+	if !containsFold(s, "basic") && !containsFold(s, "bearer") {
+		return s
+	}
 	return credentialsInText.ReplaceAllString(s, "${1} "+Masked)
+}
+
+// containsFold reports whether s contains the lower-case ASCII word in any case.
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i]|0x20 == word[0] && strings.EqualFold(s[i:i+len(word)], word) {
+			return true
+		}
+	}
+	return false
 }
 
 // MaskBody returns body with the values of secret keys replaced by "***", for bodies that are reported
@@ -177,13 +192,63 @@ func maskString(s string) string {
 	return maskText(s)
 }
 
-// writeJSONString writes s as a JSON string without HTML escaping, so URLs stay readable (& not \u0026).
+// writeJSONString writes s as a JSON string the way encoding/json does with HTML escaping off, so URLs stay
+// readable (& not \u0026): quotes, backslashes and control characters escaped, invalid UTF-8 as U+FFFD,
+// U+2028 and U+2029 escaped. Written out because a json.Encoder per string value was most of the cost of
+// masking a body (TestWriteJSONStringIsEncodingJSONs holds it to encoding/json).
 func writeJSONString(b *strings.Builder, s string) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // encoding a string cannot fail
-	b.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b.WriteString(s[start:i])
+			switch c {
+			case '"', '\\':
+				b.WriteByte('\\')
+				b.WriteByte(c)
+			case '\n':
+				b.WriteString(`\n`)
+			case '\r':
+				b.WriteString(`\r`)
+			case '\t':
+				b.WriteString(`\t`)
+			case '\b':
+				b.WriteString(`\b`)
+			case '\f':
+				b.WriteString(`\f`)
+			default:
+				b.WriteString(`\u00`)
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteString(s[start:i])
+			b.WriteString(`\ufffd`)
+		case r == '\u2028' || r == '\u2029':
+			b.WriteString(s[start:i])
+			b.WriteString(`\u202`)
+			b.WriteByte(hex[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b.WriteString(s[start:])
+	b.WriteByte('"')
 }
 
 // MaskForm masks an application/x-www-form-urlencoded body, field by field, keeping everything else

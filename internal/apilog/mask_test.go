@@ -1,7 +1,11 @@
 package apilog
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -93,5 +97,56 @@ func TestObserverFunc(t *testing.T) {
 	o.Observe(t.Context(), Exchange{Service: "klarna"})
 	if got.Service != "klarna" {
 		t.Errorf("ObserverFunc did not pass the exchange on: %+v", got)
+	}
+}
+
+// TestWriteJSONStringIsEncodingJSONs: the hand-written string encoder writes what encoding/json writes
+// with HTML escaping off, for ordinary text and every kind of character it escapes.
+func TestWriteJSONStringIsEncodingJSONs(t *testing.T) {
+	t.Parallel()
+	tests := []string{
+		"", "plain", "https://example.se/cb?a=1&b=<2>", `quote " and backslash \`, "tab\tnew\nline\rcr",
+		"\b\f\x00\x01\x1f\x7f", "åäö Ö €", "bad \xff utf8 \xc3", "line sep \u2028 para sep \u2029",
+		"emoji 😀 end", strings.Repeat("x", 300) + "\x02",
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200 { // and arbitrary bytes
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+		}
+		tests = append(tests, string(b))
+	}
+	for _, s := range tests {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		var got strings.Builder
+		writeJSONString(&got, s)
+		if got.String() != strings.TrimSuffix(want.String(), "\n") {
+			t.Errorf("%q: wrote %s, encoding/json %s", s, got.String(), want.String())
+		}
+	}
+}
+
+// TestMaskTextFindsCredentialsInAnyCase: the quick look for "basic"/"bearer" before the expression must
+// not let a credential through whatever its case or place.
+func TestMaskTextFindsCredentialsInAnyCase(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"no credentials here", "no credentials here"},
+		{"Bearer abcdefgh12345", "Bearer ***"},
+		{"header: bEaReR abcdefgh12345 rest", "header: bEaReR *** rest"},
+		{"BASIC dXNlcjpwYXNzd29yZA==", "BASIC ***"},
+		{"basic short", "basic short"},
+		{"ends with bearer", "ends with bearer"},
+	}
+	for _, tt := range tests {
+		if got := maskText(tt.in); got != tt.want {
+			t.Errorf("maskText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
