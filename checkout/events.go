@@ -115,6 +115,12 @@ func NewRecorder(st EventStore, now func() time.Time, log *slog.Logger) *Recorde
 	return &Recorder{store: st, now: now, log: log}
 }
 
+// Records reports whether an exchange made under ctx is kept: only those made for a purchase are
+// (apilog.Selective, so the client does not mask the bodies of the others).
+func (r *Recorder) Records(ctx context.Context) bool { return PurchaseFrom(ctx) != "" }
+
+var _ apilog.Selective = (*Recorder)(nil)
+
 // Observe records one exchange; exchanges outside a purchase are ignored.
 func (r *Recorder) Observe(ctx context.Context, ex apilog.Exchange) {
 	id := PurchaseFrom(ctx)

@@ -37,3 +37,12 @@ type ObserverFunc func(ctx context.Context, ex Exchange)
 
 // Observe calls f.
 func (f ObserverFunc) Observe(ctx context.Context, ex Exchange) { f(ctx, ex) }
+
+// Selective is an Observer that keeps only some exchanges (the purchase timeline keeps those made for a
+// purchase). Do asks it first and, for an exchange it would not keep, neither masks the bodies nor
+// reports it: masking was a twentieth of a purchase journey's CPU, much of it for logins it threw away.
+type Selective interface {
+	Observer
+	// Records reports whether an exchange made under ctx would be kept.
+	Records(ctx context.Context) bool
+}

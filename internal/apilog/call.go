@@ -72,13 +72,19 @@ func Do(ctx context.Context, hc *http.Client, obs Observer, req Request, decode 
 	if hc == nil {
 		hc = http.DefaultClient
 	}
+	if s, ok := obs.(Selective); ok && !s.Records(ctx) {
+		obs = nil // nothing to mask or report
+	}
 	limit := req.MaxResponseBytes
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
 	}
 
 	start := time.Now() // wall clock, not a client's clock: durations must be real even under a test clock
-	ex := Exchange{Service: req.Service, Call: req.Call, Method: req.Method, Path: MaskPath(req.Path), RequestBody: MaskBody(req.Body)}
+	var ex Exchange
+	if obs != nil {
+		ex = Exchange{Service: req.Service, Call: req.Call, Method: req.Method, Path: MaskPath(req.Path), RequestBody: MaskBody(req.Body)}
+	}
 	defer func() {
 		if obs != nil {
 			ex.Duration, ex.Err = time.Since(start), err
@@ -99,7 +105,9 @@ func Do(ctx context.Context, hc *http.Client, obs Observer, req Request, decode 
 	if int64(len(body)) > limit {
 		return fmt.Errorf("read response: body exceeds %d bytes", limit)
 	}
-	ex.ResponseBody, ex.IDs = MaskBody(body), IDs(body)
+	if obs != nil {
+		ex.ResponseBody, ex.IDs = MaskBody(body), IDs(body)
+	}
 	if decode == nil {
 		return nil
 	}

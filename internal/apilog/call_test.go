@@ -233,3 +233,46 @@ func TestNotSent(t *testing.T) {
 		})
 	}
 }
+
+// selective keeps only the exchanges made under a context that carries keepKey.
+type selective struct{ exchanges }
+
+type keepKey struct{}
+
+func (s *selective) Records(ctx context.Context) bool { return ctx.Value(keepKey{}) != nil }
+
+// TestDoAsksASelectiveObserver: an exchange the observer would not keep is not reported (nor masked);
+// the call itself is the same either way.
+func TestDoAsksASelectiveObserver(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, `{"order_id":"o1","client_token":"secret"}`)
+	}))
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name string
+		ctx  context.Context
+		kept int
+	}{
+		{"not for a purchase", context.Background(), 0},
+		{"for a purchase", context.WithValue(context.Background(), keepKey{}, true), 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obs := &selective{}
+			var got string
+			err := Do(tt.ctx, srv.Client(), obs, Request{Service: "test", Call: "test.get", Method: http.MethodGet, Base: srv.URL, Path: "/x"},
+				func(r Response) error { got = string(r.Body); return nil })
+			if err != nil || !strings.Contains(got, `"order_id":"o1"`) {
+				t.Fatalf("Do = %v, body %q", err, got)
+			}
+			all := obs.list()
+			if len(all) != tt.kept {
+				t.Fatalf("%d exchanges reported, want %d", len(all), tt.kept)
+			}
+			if tt.kept == 1 && (all[0].ResponseBody != `{"order_id":"o1","client_token":"***"}` || all[0].IDs["order_id"] != "o1") {
+				t.Errorf("kept exchange %+v: want the masked body and its ids", all[0])
+			}
+		})
+	}
+}
