@@ -41,6 +41,7 @@ type options struct {
 	countViews      int // views per target for the Payway call count; 0 skips the count
 	keep            bool
 	cpuProfile      string // the measured app start writes its CPU profile here (PAYWALL_CPUPROFILE)
+	memProfile      string // and its heap profile at the end here (PAYWALL_MEMPROFILE)
 }
 
 func main() {
@@ -81,6 +82,7 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 	fs.IntVar(&o.countViews, "count-views", 10, "views per target for the Payway call count (0: skip the count)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the databases")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the measured app's CPU profile (pages and journeys) to this file, for go tool pprof bin/paywall FILE")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write the measured app's heap profile, taken when it is stopped after the journeys, to this file")
 	_ = fs.Parse(args)
 	for f := range strings.SplitSeq(workers, ",") {
 		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
@@ -179,12 +181,15 @@ func run(ctx context.Context, o options, logw io.Writer) (*report, error) {
 	logf("cloned %d readers for the journeys in %s", len(emails), time.Since(t0).Round(time.Millisecond))
 	pool := &readerPool{emails: emails, password: passwords[readerEmail]}
 	measured := app.spec("app", "warn", "text")
-	if o.cpuProfile != "" {
-		abs, err := filepath.Abs(o.cpuProfile)
+	for name, file := range map[string]string{"PAYWALL_CPUPROFILE": o.cpuProfile, "PAYWALL_MEMPROFILE": o.memProfile} {
+		if file == "" {
+			continue
+		}
+		abs, err := filepath.Abs(file)
 		if err != nil {
 			return nil, err
 		}
-		measured.env = append(measured.env, "PAYWALL_CPUPROFILE="+abs)
+		measured.env = append(measured.env, name+"="+abs)
 	}
 	server, err := startChild(ctx, measured)
 	if err != nil {

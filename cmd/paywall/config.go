@@ -68,6 +68,7 @@ type config struct {
 	LogLevel          string
 	LogFormat         string
 	CPUProfile        string // file the whole run's CPU profile is written to (PAYWALL_CPUPROFILE); "" is none
+	MemProfile        string // file the heap profile is written to at shutdown (PAYWALL_MEMPROFILE); "" is none
 }
 
 // raiseFlags are Payway's raise_on_* flags sent with every order.
@@ -126,6 +127,7 @@ func settings() []setting {
 		{"PAYWALL_LOG_LEVEL", "info", false, "debug, info, warn or error"},
 		{"PAYWALL_LOG_FORMAT", "text", false, "text or json"},
 		{"PAYWALL_CPUPROFILE", "", false, "development: write a CPU profile of the whole run to this file (go tool pprof; `make bench BENCHFLAGS=-cpuprofile=F` sets it)"},
+		{"PAYWALL_MEMPROFILE", "", false, "development: write a heap profile to this file at shutdown (what is still held then; `make bench BENCHFLAGS=-memprofile=F` sets it)"},
 	}
 }
 
@@ -177,7 +179,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		KlarnaPassword: vals["PAYWALL_KLARNA_PASSWORD"], KlarnaSDKURL: vals["PAYWALL_KLARNA_SDK_URL"],
 		PublicURL: vals["PAYWALL_PUBLIC_URL"],
 		LogLevel:  strings.ToLower(vals["PAYWALL_LOG_LEVEL"]), LogFormat: strings.ToLower(vals["PAYWALL_LOG_FORMAT"]),
-		CPUProfile: vals["PAYWALL_CPUPROFILE"],
+		CPUProfile: vals["PAYWALL_CPUPROFILE"], MemProfile: vals["PAYWALL_MEMPROFILE"],
 	}
 	cfg.SessionMaxAge = dur("PAYWALL_SESSION_MAX_AGE")
 	cfg.RequestTimeout = dur("PAYWALL_REQUEST_TIMEOUT")

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"syscall"
 	"time"
@@ -27,7 +28,7 @@ import (
 )
 
 func main() {
-	app.TuneGC(os.Getenv) // GOGC=300 and a 64 MiB soft memory limit unless the environment says otherwise
+	app.TuneGC(os.Getenv) // GOGC=300 and a 44 MiB soft memory limit unless the environment says otherwise
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
@@ -98,6 +99,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	log.Info("paywall listening", "url", cfg.PublicURL)
 
 	<-ctx.Done()
+	if cfg.MemProfile != "" {
+		if err := writeHeapProfile(cfg.MemProfile); err != nil {
+			log.Error("heap profile", "err", err)
+		}
+	}
 	log.Info("shutting down", "grace", cfg.ShutdownGrace.String())
 	// First no new requests; then the money calls still under way (they run detached from their requests,
 	// up to their client's timeout, which may be longer than the grace) get to record their outcome; the
@@ -215,4 +221,19 @@ func startCPUProfile(path string) (func(), error) {
 		pprof.StopCPUProfile()
 		f.Close()
 	}, nil
+}
+
+// writeHeapProfile writes what the heap holds now (the caches of a run under load, before shutdown lets
+// them go) to path: how the bench finds what makes the app's memory grow.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("PAYWALL_MEMPROFILE: %w", err)
+	}
+	defer f.Close()
+	runtime.GC() // the live heap, not what the last cycle left
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		return fmt.Errorf("PAYWALL_MEMPROFILE: %w", err)
+	}
+	return f.Close()
 }
