@@ -8,6 +8,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/paywall/paywall/internal/cookie"
 )
 
 // The CSRF check has two parts. checkCSRF compares the form's token with the _csrf cookie (double
@@ -45,8 +47,8 @@ func (a *App) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		r := c.Request()
 		token := ""
-		if k, err := r.Cookie(csrfCookie); err == nil {
-			token = k.Value
+		if v, ok := cookie.Value(r, csrfCookie); ok {
+			token = v
 		}
 		if !safeMethod(r.Method) {
 			switch r.Header.Get("Sec-Fetch-Site") {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/paywall/paywall/internal/cookie"
 	"github.com/paywall/paywall/internal/i18n"
 )
 
@@ -19,8 +20,8 @@ func (a *App) localize(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		chosen := ""
-		if ck, err := r.Cookie(langCookie); err == nil {
-			chosen = ck.Value
+		if v, ok := cookie.Value(r, langCookie); ok {
+			chosen = v
 		}
 		loc := a.i18n.Localizer(a.i18n.Negotiate(chosen, r.Header.Get("Accept-Language")))
 		c.SetRequest(r.WithContext(i18n.With(r.Context(), loc)))

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paywall/paywall/internal/cache"
+	"github.com/paywall/paywall/internal/cookie"
 	"github.com/paywall/paywall/internal/paths"
 )
 
@@ -61,8 +62,8 @@ func servesShared(c echo.Context) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
-	_, err := r.Cookie(sessionName)
-	return err != nil
+	_, has := cookie.Value(r, sessionName)
+	return !has
 }
 
 // sharedPageKey names a shared page: its language and the request path (one page per article).

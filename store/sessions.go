@@ -18,6 +18,8 @@ import (
 
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
+
+	"github.com/paywall/paywall/internal/cookie"
 )
 
 // DefaultSessionMaxAge is how long a session lives when SessionOptions.MaxAge is zero.
@@ -147,18 +149,18 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 // cookieID is the session id the request's signed cookie carries; false when there is none or its
 // signature does not check out.
 func (s *SessionStore) cookieID(r *http.Request, name string) (string, bool) {
-	c, err := r.Cookie(name)
-	if err != nil || c.Value == "" {
+	value, ok := cookie.Value(r, name)
+	if !ok || value == "" {
 		return "", false
 	}
-	if id, ok := s.verified.get(c.Value); ok {
+	if id, ok := s.verified.get(value); ok {
 		return id, true
 	}
 	var id string
-	if err := s.codec.Decode(name, c.Value, &id); err != nil || id == "" {
+	if err := s.codec.Decode(name, value, &id); err != nil || id == "" {
 		return "", false
 	}
-	s.verified.put(c.Value, id)
+	s.verified.put(value, id)
 	return id, true
 }
 
