@@ -80,27 +80,29 @@ type Deps struct {
 
 // App holds the dependencies every handler method uses.
 type App struct {
-	cfg       Config
-	db        *store.DB
-	sessions  *store.SessionStore
-	payway    *payway.Client
-	checkout  *checkout.Service
-	upstream  upstreamCache     // Payway's per-account answers, kept for a minute (upstream_cache.go)
-	csp       string            // the Content-Security-Policy every response carries
-	headers   map[string]string // the security headers every response carries (securityHeaders)
-	logins    *loginLimits      // login attempts per IP and wrong passwords per account (ratelimit.go)
-	oneclick  *checkout.OneClick
-	appTokens *payway.AppTokens
-	log       *slog.Logger
-	registry  *prometheus.Registry
-	now       func() time.Time
-	assets    *static.Assets
-	sdkOrigin string
-	metrics   *metrics
-	buffers   *bufferPool  // render buffers (render.go)
-	shared    *sharedPages // the pages of readers without a session, rendered once (shared_pages.go)
-	fragments *fragments   // parts of pages shared by many readers (shared_pages.go)
-	i18n      *i18n.Bundle // the pages' messages in Swedish and English (language.go)
+	cfg      Config
+	db       *store.DB
+	sessions *store.SessionStore
+	payway   *payway.Client
+	checkout *checkout.Service
+	upstream upstreamCache       // Payway's per-account answers, kept for a minute (upstream_cache.go)
+	csp      string              // the Content-Security-Policy every response carries
+	headers  map[string][]string // the security headers every response carries (securityHeaders)
+	// pageHeaders are the shared values of the other headers most pages set (middleware.go).
+	pageHeaders pageHeaders
+	logins      *loginLimits // login attempts per IP and wrong passwords per account (ratelimit.go)
+	oneclick    *checkout.OneClick
+	appTokens   *payway.AppTokens
+	log         *slog.Logger
+	registry    *prometheus.Registry
+	now         func() time.Time
+	assets      *static.Assets
+	sdkOrigin   string
+	metrics     *metrics
+	buffers     *bufferPool  // render buffers (render.go)
+	shared      *sharedPages // the pages of readers without a session, rendered once (shared_pages.go)
+	fragments   *fragments   // parts of pages shared by many readers (shared_pages.go)
+	i18n        *i18n.Bundle // the pages' messages in Swedish and English (language.go)
 }
 
 // New builds the Echo app with every route, middleware and the error handler.
@@ -162,6 +164,7 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 	}
 	a.csp = contentSecurityPolicy(klarnaSources(a.sdkOrigin, a.cfg.KlarnaOrigins))
 	a.headers = securityHeaderValues(a.csp)
+	a.pageHeaders = newPageHeaders(string(i18n.Swedish), string(i18n.English))
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

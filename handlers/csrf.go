@@ -74,7 +74,7 @@ func (a *App) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		} else {
 			c.Set(csrfContextKey, token)
 		}
-		c.Response().Header().Add(echo.HeaderVary, echo.HeaderCookie) // the page holds the cookie's token
+		addVary(c.Response().Header(), a.pageHeaders.varyCookie) // the page holds the cookie's token
 		return next(c)
 	}
 }

@@ -25,7 +25,11 @@ func (a *App) localize(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		loc := a.i18n.Localizer(a.i18n.Negotiate(chosen, r.Header.Get("Accept-Language")))
 		c.SetRequest(r.WithContext(i18n.With(r.Context(), loc)))
-		c.Response().Header().Set("Content-Language", string(loc.Lang()))
+		if v, ok := a.pageHeaders.language[string(loc.Lang())]; ok {
+			c.Response().Header()["Content-Language"] = v
+		} else {
+			c.Response().Header().Set("Content-Language", string(loc.Lang()))
+		}
 		return next(c)
 	}
 }

@@ -45,7 +45,7 @@ func (a *App) render(c echo.Context, status int, comp templ.Component) error {
 	if err := comp.Render(context.WithoutCancel(c.Request().Context()), buf); err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().Header()["Cache-Control"] = a.pageHeaders.noStore
 	return c.HTMLBlob(status, buf.Bytes())
 }
 

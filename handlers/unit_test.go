@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -112,5 +113,34 @@ func TestClassify(t *testing.T) {
 				t.Error("internal error text leaked into the message")
 			}
 		})
+	}
+}
+
+// TestSharedHeaderValuesAreNeverWrittenInto: responses share their constant header values (sharedValue);
+// adding to a header that holds one must leave the shared slice as it was for every other response.
+func TestSharedHeaderValuesAreNeverWrittenInto(t *testing.T) {
+	t.Parallel()
+	shared := sharedValue("Cookie")
+	tests := []struct {
+		name   string
+		before []string // the response's Vary before addVary
+		want   []string
+	}{
+		{"no Vary yet: the shared value itself", nil, []string{"Cookie"}},
+		{"after gzip's Vary", []string{"Accept-Encoding"}, []string{"Accept-Encoding", "Cookie"}},
+	}
+	for _, tt := range tests {
+		h := http.Header{}
+		if tt.before != nil {
+			h["Vary"] = tt.before
+		}
+		addVary(h, shared)
+		h.Add("Vary", "Origin") // a later middleware adding its own
+		if got := h["Vary"]; !slices.Equal(got, append(tt.want, "Origin")) {
+			t.Errorf("%s: Vary %q, want %q", tt.name, got, append(tt.want, "Origin"))
+		}
+		if !slices.Equal(shared, []string{"Cookie"}) {
+			t.Fatalf("%s: the shared value became %q", tt.name, shared)
+		}
 	}
 }
