@@ -122,8 +122,8 @@ func (a *App) bindCSRFToSession(next echo.HandlerFunc) echo.HandlerFunc {
 		switch {
 		case safeMethod(r.Method):
 			if u != nil && u.CSRF != "" && csrfToken(c) != u.CSRF {
-				// The _csrf cookie outlived (a day) or lost its pair with the session (a week): its
-				// forms would post a token the check below refuses, so the cookie gets the session's.
+				// The _csrf cookie expired (a week after it was made) or lost its pair with the session:
+				// its forms would post a token the check below refuses, so the cookie gets the session's.
 				a.setCSRFCookie(c, u.CSRF)
 			}
 		case u == nil || u.CSRF == "":
