@@ -201,7 +201,7 @@ func scanPurchase(s scanner) (checkout.Purchase, error) {
 // AddEvent appends an event to a purchase's timeline: an API exchange, or a note. State changes are
 // written by the methods that change the state.
 func (db *DB) AddEvent(ctx context.Context, e checkout.Event) error {
-	if err := insertEvent(ctx, db.writer, e); err != nil {
+	if err := insertEvent(ctx, preparedWriter{db}, e); err != nil {
 		return fmt.Errorf("store: add event: %w", err)
 	}
 	return nil

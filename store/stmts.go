@@ -155,6 +155,14 @@ func (t *writeTx) prepareUnknown() {
 	t.unknown = nil
 }
 
+// preparedWriter is an execer (insertEvent's) writing outside a transaction through the writer's prepared
+// statements: AddEvent, the purchase timeline's API exchanges, parsed its INSERT on every call.
+type preparedWriter struct{ db *DB }
+
+func (w preparedWriter) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return w.db.exec(ctx, query, args...)
+}
+
 // exec runs a write outside a transaction through the writer's prepared statement for query.
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	st, err := db.writes.get(ctx, query)
