@@ -99,10 +99,11 @@ type App struct {
 	assets      *static.Assets
 	sdkOrigin   string
 	metrics     *metrics
-	buffers     *bufferPool  // render buffers (render.go)
-	shared      *sharedPages // the pages of readers without a session, rendered once (shared_pages.go)
-	fragments   *fragments   // parts of pages shared by many readers (shared_pages.go)
-	i18n        *i18n.Bundle // the pages' messages in Swedish and English (language.go)
+	buffers     *bufferPool   // render buffers (render.go)
+	shared      *sharedPages  // the pages of readers without a session, rendered once (shared_pages.go)
+	fragments   *fragments    // parts of pages shared by many readers (shared_pages.go)
+	frames      *views.Frames // the layout, rendered once per variant (views/frame.go)
+	i18n        *i18n.Bundle  // the pages' messages in Swedish and English (language.go)
 }
 
 // New builds the Echo app with every route, middleware and the error handler.
@@ -160,6 +161,7 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 		buffers:   newBufferPool(),
 		shared:    newSharedPages(deps.Now),
 		fragments: newFragments(deps.Now),
+		frames:    &views.Frames{},
 		i18n:      messages,
 	}
 	a.csp = contentSecurityPolicy(klarnaSources(a.sdkOrigin, a.cfg.KlarnaOrigins))

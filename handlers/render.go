@@ -67,5 +67,5 @@ func (a *App) page(c echo.Context, title string) views.Page {
 // sharedPage is the layout model of a page every reader without a session sees alike (shared_pages.go):
 // nobody logged in, no CSRF token, no request id, no demo strip (it needs a session to say anything).
 func (a *App) sharedPage(title string, c echo.Context) views.Page {
-	return views.Page{Title: title, Env: a.envLabel(), Asset: a.assets.Path, Path: c.Request().URL.Path}
+	return views.Page{Title: title, Env: a.envLabel(), Asset: a.assets.Path, Path: c.Request().URL.Path, Frames: a.frames}
 }

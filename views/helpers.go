@@ -69,3 +69,13 @@ func (s text) Render(_ context.Context, w io.Writer) error {
 	_, err := io.WriteString(w, templ.EscapeString(string(s)))
 	return err
 }
+
+// classes is a class attribute with the names as given, written as a spread attribute
+// (`<dd { classes("a b")... }>`): templ's class={ ... } puts the names in a set (a map) on every render, a
+// twentieth of the account page.
+type classes string
+
+// Items is the one class attribute.
+func (c classes) Items() []templ.KeyValue[string, any] {
+	return []templ.KeyValue[string, any]{{Key: "class", Value: string(c)}}
+}

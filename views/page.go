@@ -20,6 +20,11 @@ type Page struct {
 	Wide bool
 	// Path is this page's address (path and query), where the footer's language switch comes back to.
 	Path string
+	// Frames, when set, keeps the layout rendered once per variant (frame.go); the app sets one for all its
+	// pages.
+	Frames *Frames
+
+	framing bool // the layout is being rendered with placeholders, to cut a frame from it
 }
 
 // User is the logged-in customer as shown in the header.

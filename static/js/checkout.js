@@ -3,7 +3,8 @@
  * session's client token, load the chosen payment category into the widget, authorize on the buy button,
  * then post the authorization token (and the category it authorized) to our server. No framework; works
  * with the sandbox stand-in and with Klarna's real SDK alike. Every word it shows comes from the page, in
- * the reader's language: the form's data-text-* attributes ({error} and {fields} are filled in here).
+ * the reader's language: the data-text-* attributes of the form's #pay-texts ({error} and {fields} are
+ * filled in here).
  * On a phone it also folds the order summary into its one line, so the widget and the buy button are on
  * the first screen.
  */
@@ -13,13 +14,14 @@
   if (!form) { return; }
   var button = document.getElementById("buy-button");
   var tokenInput = document.getElementById("authorization-token");
+  var texts = document.getElementById("pay-texts");
   var message = document.getElementById("checkout-message");
   var buttonLabel = button.textContent.trim();
   var started = false;
   var loaded = null; // the category shown in the widget
 
   function text(name, fill) {
-    var s = form.getAttribute("data-text-" + name) || "";
+    var s = texts.getAttribute("data-text-" + name) || "";
     Object.keys(fill || {}).forEach(function (k) { s = s.split("{" + k + "}").join(fill[k]); });
     return s;
   }
