@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -46,7 +47,14 @@ func (a *App) render(c echo.Context, status int, comp templ.Component) error {
 		return fmt.Errorf("render: %w", err)
 	}
 	c.Response().Header()["Cache-Control"] = a.pageHeaders.noStore
-	return c.HTMLBlob(status, buf.Bytes())
+	return writeHTML(c, status, buf.Bytes())
+}
+
+// writeHTML sends a whole page with its length: without one, net/http sends a page over 2 KB chunked,
+// a write more per response (gzip drops the length when it compresses).
+func writeHTML(c echo.Context, status int, body []byte) error {
+	c.Response().Header()[echo.HeaderContentLength] = []string{strconv.Itoa(len(body))}
+	return c.HTMLBlob(status, body)
 }
 
 // page is the layout model for this request.

@@ -97,5 +97,5 @@ func (a *App) renderSharedAs(c echo.Context, key string, build func(ctx context.
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.HTMLBlob(http.StatusOK, body)
+	return writeHTML(c, http.StatusOK, body)
 }
