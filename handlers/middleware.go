@@ -30,7 +30,7 @@ func (a *App) middleware(e *echo.Echo) {
 	e.Use(a.localize)
 	e.Use(a.securityHeaders)
 	e.Use(middleware.BodyLimit("1M"))
-	e.Use(middleware.ContextTimeout(a.cfg.RequestTimeout))
+	e.Use(a.timeout)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
 		Skipper: func(c echo.Context) bool { return c.Path() == paths.Metrics },
 	}))

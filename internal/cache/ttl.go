@@ -43,10 +43,6 @@ func New[K comparable, V any](ttl time.Duration, max int, now func() time.Time) 
 // at a time; the others wait for it (or for their ctx). A failed load is returned to its waiters and not
 // kept, so the next Get tries again.
 func (c *TTL[K, V]) Get(ctx context.Context, key K, load func(context.Context) (V, error)) (V, error) {
-	if err := ctx.Err(); err != nil { // the caller is gone: nobody to answer
-		var zero V
-		return zero, err
-	}
 	c.mu.Lock()
 	e, ok := c.entries[key]
 	if ok {
@@ -61,6 +57,13 @@ func (c *TTL[K, V]) Get(ctx context.Context, key K, load func(context.Context) (
 		}
 	}
 	if !ok {
+		// A caller that is gone starts no load: nobody to answer. (Not asked before a fresh answer: a
+		// request context's timer starts when it is first asked, handlers/timeout.go.)
+		if err := ctx.Err(); err != nil {
+			c.mu.Unlock()
+			var zero V
+			return zero, err
+		}
 		c.evictIfFull()
 		e = &entry[V]{ready: make(chan struct{})}
 		c.entries[key] = e

@@ -122,6 +122,20 @@ func TestTTL(t *testing.T) {
 		close(release)
 	})
 
+	t.Run("a caller that is gone starts no load", func(t *testing.T) {
+		t.Parallel()
+		c := New[string, int](time.Minute, 0, nil)
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		loads := 0
+		if _, err := c.Get(ctx, "a", func(context.Context) (int, error) { loads++; return 1, nil }); !errors.Is(err, context.Canceled) || loads != 0 {
+			t.Errorf("err = %v after %d loads, want canceled and none", err, loads)
+		}
+		if v, err := c.Get(t.Context(), "a", func(context.Context) (int, error) { loads++; return 2, nil }); err != nil || v != 2 {
+			t.Errorf("next caller got %d, %v; want a load of its own", v, err)
+		}
+	})
+
 	t.Run("a full cache makes room", func(t *testing.T) {
 		t.Parallel()
 		c := New[int, int](time.Minute, 3, nil)
