@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -50,6 +51,7 @@ func main() {
 	fs := flag.NewFlagSet("bench", flag.ExitOnError)
 	serveAddr := fs.String("serve-baseline", "", "internal: serve the bare-Echo baseline on this address (the bench starts itself so)")
 	baselineDB := fs.String("baseline-db", "", "internal: the baseline's SQLite file, with -serve-baseline")
+	selfProfile := fs.String("self-cpuprofile", "", "write the bench's own CPU profile (the load generator and the journeys' client) to this file")
 	o := parseFlags(fs, os.Args[1:])
 	if *serveAddr != "" {
 		app.TuneGC(os.Getenv) // the same collector settings as the paywall binary: like with like
@@ -58,6 +60,18 @@ func main() {
 			os.Exit(1)
 		}
 		return
+	}
+	if *selfProfile != "" { // the load generator's own CPU: it shares the machine with what it measures
+		f, err := os.Create(*selfProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench: -self-cpuprofile:", err)
+			os.Exit(2)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
 	}
 	r, err := run(ctx, o, os.Stderr)
 	if err != nil {
