@@ -103,6 +103,7 @@ type App struct {
 	shared      *sharedPages  // the pages of readers without a session, rendered once (shared_pages.go)
 	fragments   *fragments    // parts of pages shared by many readers (shared_pages.go)
 	frames      *views.Frames // the layout, rendered once per variant (views/frame.go)
+	requestIDs  *requestIDs   // requestid.go
 	i18n        *i18n.Bundle  // the pages' messages in Swedish and English (language.go)
 }
 
@@ -163,6 +164,9 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 		fragments: newFragments(deps.Now),
 		frames:    &views.Frames{},
 		i18n:      messages,
+	}
+	if a.requestIDs, err = newRequestIDs(); err != nil {
+		return nil, fmt.Errorf("handlers: %w", err)
 	}
 	a.csp = contentSecurityPolicy(klarnaSources(a.sdkOrigin, a.cfg.KlarnaOrigins))
 	a.headers = securityHeaderValues(a.csp)

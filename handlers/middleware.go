@@ -19,7 +19,7 @@ const csrfContextKey = "csrf"
 
 // middleware installs the chain every request goes through, outermost first.
 func (a *App) middleware(e *echo.Echo) {
-	e.Use(middleware.RequestID())
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: a.requestIDs.next}))
 	e.Use(a.requestLog)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {

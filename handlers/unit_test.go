@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -142,5 +143,44 @@ func TestSharedHeaderValuesAreNeverWrittenInto(t *testing.T) {
 		if !slices.Equal(shared, []string{"Cookie"}) {
 			t.Fatalf("%s: the shared value became %q", tt.name, shared)
 		}
+	}
+}
+
+// TestRequestIDsAreUnique: request ids never repeat within a process, across goroutines, and two processes
+// (generators) do not share a prefix.
+func TestRequestIDsAreUnique(t *testing.T) {
+	t.Parallel()
+	a, err := newRequestIDs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := newRequestIDs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.prefix == b.prefix {
+		t.Fatalf("two generators share the prefix %q", a.prefix)
+	}
+	const workers, each = 4, 1000
+	ids := make(chan string, workers*each)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for range each {
+				ids <- a.next()
+			}
+		})
+	}
+	wg.Wait()
+	close(ids)
+	seen := map[string]bool{}
+	for id := range ids {
+		if seen[id] || !strings.HasPrefix(id, a.prefix) {
+			t.Fatalf("id %q repeated or without the prefix %q", id, a.prefix)
+		}
+		seen[id] = true
+	}
+	if len(seen) != workers*each {
+		t.Errorf("%d ids, want %d", len(seen), workers*each)
 	}
 }
