@@ -26,8 +26,9 @@ func Layout(p Page) templ.Component {
 // the CSRF token, the demo strip, the page itself, the language switch's way back and the request id. A page
 // then writes a few slices and escapes five strings instead of rendering the layout's forty expressions
 // again: the layout was an eighth of a logged-in page's CPU. TestFramedLayoutIsTheLayout holds the result
-// to the template's, byte for byte. One Frames serves one app (its assets and environment); the zero value
-// is ready to use.
+// to the template's, byte for byte. A frame is cut from a page holding only placeholders (cutFrame), never
+// from a reader's: a value added to the layout without a hole here would show empty, not another reader's.
+// One Frames serves one app (its assets and environment); the zero value is ready to use.
 type Frames struct {
 	mu    sync.RWMutex
 	m     map[frameKey]*frame
