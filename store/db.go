@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 
 	"github.com/pressly/goose/v3"
 
@@ -46,6 +47,10 @@ type DB struct {
 	// checkout and its status pages read theirs on every view. Every write goes through the store and
 	// replaces the entry (write-through), so a read is as fresh as the database for one process.
 	purchases *cache.TTL[string, checkout.Purchase]
+	// purchaseWrites orders the writes of purchases into memory as their commits are ordered: held from
+	// before a commit until its purchase is in memory, so a writer that committed first cannot put its
+	// older purchase there after the next one (UpdatePurchase).
+	purchaseWrites sync.Mutex
 }
 
 // Open creates the directory and database file if needed, opens the single writer connection

@@ -171,7 +171,12 @@ func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.P
 			return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	// The next writer can commit as soon as this commit returns: the purchase goes into memory before it
+	// may (purchaseWrites), or memory could keep this older purchase after the next one. The statements
+	// are prepared after the unlock (the deferred Rollback): the next writer holds the connection then.
+	db.purchaseWrites.Lock()
+	defer db.purchaseWrites.Unlock()
+	if err := tx.commitFirst(); err != nil {
 		db.purchases.Delete(id) // committed or not: the next read asks the database
 		return checkout.Purchase{}, fmt.Errorf("store: update purchase: commit: %w", err)
 	}

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
+	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -173,6 +176,79 @@ func TestUpdatePurchaseSerialisesTransitions(t *testing.T) {
 	}
 	if _, err := db.UpdatePurchase(t.Context(), "nope", func(*checkout.Purchase) error { return nil }); !errors.Is(err, ErrNotFound) {
 		t.Errorf("update missing: %v", err)
+	}
+}
+
+// TestPurchaseInMemoryIsTheLastWrite: concurrent updates of one purchase leave in memory what the database
+// holds, the last committed write, not an earlier one whose writer reached the cache late (the checkout and
+// status pages read purchases from memory).
+func TestPurchaseInMemoryIsTheLastWrite(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	p := newPurchase(t, "acc1", "monthly", checkout.StateCreated, t0.Add(time.Hour))
+	p.ClientToken = "0"
+	if err := db.CreatePurchase(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	const workers, each = 8, 60
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	watched := make(chan error, 1)
+	go func() { // what a reader sees never goes back
+		seen := 0
+		for {
+			select {
+			case <-done:
+				watched <- nil
+				return
+			default:
+			}
+			got, err := db.Purchase(t.Context(), p.ID)
+			if err == nil {
+				var n int
+				n, err = strconv.Atoi(got.ClientToken)
+				if err == nil && n < seen {
+					err = fmt.Errorf("a reader saw write %d after write %d", n, seen)
+				}
+				seen = max(seen, n)
+			}
+			if err != nil {
+				watched <- err
+				return
+			}
+		}
+	}()
+	for range workers {
+		wg.Go(func() {
+			for range each {
+				_, err := db.UpdatePurchase(t.Context(), p.ID, func(p *checkout.Purchase) error {
+					n, err := strconv.Atoi(p.ClientToken)
+					p.ClientToken = strconv.Itoa(n + 1) // each write sees the one before it
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				runtime.Gosched() // let another writer in between a commit and its cache write
+			}
+		})
+	}
+	wg.Wait()
+	close(done)
+	if err := <-watched; err != nil {
+		t.Error(err)
+	}
+	inMemory, err := db.Purchase(t.Context(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := db.readPurchase(t.Context(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strconv.Itoa(workers * each); stored.ClientToken != want || inMemory.ClientToken != stored.ClientToken {
+		t.Errorf("in memory %s, stored %s, want both %s", inMemory.ClientToken, stored.ClientToken, want)
 	}
 }
 

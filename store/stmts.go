@@ -139,6 +139,11 @@ func (t *writeTx) Commit() error {
 	return err
 }
 
+// commitFirst commits without preparing the queries the transaction ran unprepared: Rollback, deferred by
+// every caller, prepares them. For a caller holding a lock until something after the commit is done, which
+// the next transaction may wait for while it holds the connection (UpdatePurchase's purchaseWrites).
+func (t *writeTx) commitFirst() error { return t.tx.Commit() }
+
 // Rollback aborts the transaction; after Commit it is a no-op that returns sql.ErrTxDone.
 func (t *writeTx) Rollback() error {
 	err := t.tx.Rollback()
