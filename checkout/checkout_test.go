@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/apilog"
 	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/internal/testdb"
 	"github.com/paywall/paywall/internal/testenv"
@@ -39,6 +40,15 @@ type fakePayway struct {
 	orders      []payway.Order // what OrdersOfAccount answers
 	ordersErr   error
 	lookups     atomic.Int32
+	// observe, when set, sees each call's exchange as the real clients' Observer does (the Recorder).
+	observe func(ctx context.Context, ex apilog.Exchange)
+}
+
+// exchanged hands observe the exchange of one call, as the real clients do once its answer is read.
+func (f *fakePayway) exchanged(ctx context.Context, call string, err error) {
+	if f.observe != nil {
+		f.observe(ctx, apilog.Exchange{Service: "payway", Call: call, Method: http.MethodPost, Status: http.StatusOK, Err: err})
+	}
 }
 
 func newFakePayway() *fakePayway {
@@ -66,7 +76,8 @@ func (f *fakePayway) PaymentPeriods(_ context.Context, _, code string) ([]payway
 	return ps, nil
 }
 
-func (f *fakePayway) CreateSession(_ context.Context, _ string, req payway.CreateSessionRequest) (payway.Session, error) {
+func (f *fakePayway) CreateSession(ctx context.Context, _ string, req payway.CreateSessionRequest) (payway.Session, error) {
+	defer f.exchanged(ctx, "payway.create_session", nil)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.lastSession = req
@@ -102,9 +113,11 @@ func (f *fakePayway) place(req payway.PlaceOrderRequest) (payway.Placed, error) 
 	return payway.Placed{OrderID: "SANDBOX-1001", RedirectURI: "http://127.0.0.1:8081/kp/redirect/o1"}, nil
 }
 
-func (f *fakePayway) PlaceOrder(_ context.Context, _ string, req payway.PlaceOrderRequest) (payway.Placed, error) {
+func (f *fakePayway) PlaceOrder(ctx context.Context, _ string, req payway.PlaceOrderRequest) (payway.Placed, error) {
 	f.places.Add(1)
-	return f.place(req)
+	placed, err := f.place(req)
+	f.exchanged(ctx, "payway.place_order", err)
+	return placed, err
 }
 
 func (f *fakePayway) PlaceTrialOrder(_ context.Context, _ string, req payway.PlaceOrderRequest) (payway.Placed, error) {
@@ -125,7 +138,8 @@ type fakeAppTokens struct{}
 func (fakeAppTokens) Get(context.Context) (string, error) { return "app-token", nil }
 func (fakeAppTokens) Forget()                             {}
 
-func (f *fakePayway) Order(_ context.Context, _, orderID string) (payway.Order, error) {
+func (f *fakePayway) Order(ctx context.Context, _, orderID string) (payway.Order, error) {
+	f.exchanged(ctx, "payway.order", nil)
 	return payway.Order{OrderID: orderID, State: "closed"}, nil
 }
 

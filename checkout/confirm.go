@@ -25,14 +25,16 @@ func (s *Service) Confirm(ctx context.Context, c Customer, id string) (Confirmat
 	if p.State != StatePlaced && p.State != StateConfirmed {
 		return Confirmation{Purchase: p, Offer: offer}, ErrNotPlaced
 	}
+	callCtx, held := hold(ctx, id)
+	defer s.flush(ctx, held)
 	var order payway.Order
 	if p.OrderID != "" { // "" when Payway's answer was lost and only session_completed told us it bought
-		if order, err = s.payway.Order(WithPurchase(ctx, id), c.AccessToken, p.OrderID); err != nil {
+		if order, err = s.payway.Order(callCtx, c.AccessToken, p.OrderID); err != nil {
 			return Confirmation{Purchase: p, Offer: offer}, unavailable("order", err)
 		}
 	}
 	if p.State == StatePlaced {
-		p, err = s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *Purchase) error {
+		p, err = s.update(context.WithoutCancel(ctx), id, held, func(p *Purchase) error {
 			if p.State == StatePlaced {
 				p.State, p.UpdatedAt = StateConfirmed, s.cfg.Now()
 			}

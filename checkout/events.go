@@ -3,6 +3,7 @@ package checkout
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/paywall/paywall/internal/apilog"
@@ -121,7 +122,8 @@ func (r *Recorder) Records(ctx context.Context) bool { return PurchaseFrom(ctx) 
 
 var _ apilog.Selective = (*Recorder)(nil)
 
-// Observe records one exchange; exchanges outside a purchase are ignored.
+// Observe records one exchange; exchanges outside a purchase are ignored, and those of a step that holds
+// them (heldEvents) wait for the step's change of the purchase.
 func (r *Recorder) Observe(ctx context.Context, ex apilog.Exchange) {
 	id := PurchaseFrom(ctx)
 	if id == "" {
@@ -135,7 +137,82 @@ func (r *Recorder) Observe(ctx context.Context, ex apilog.Exchange) {
 	if ex.Err != nil {
 		e.Note = ex.Err.Error()
 	}
+	if h := heldFrom(ctx); h != nil {
+		h.add(e) // written with the purchase's change (heldEvents)
+		return
+	}
 	if err := r.store.AddEvent(context.WithoutCancel(ctx), e); err != nil {
 		r.log.ErrorContext(ctx, "record API exchange", "purchase", id, "err", err)
+	}
+}
+
+type heldKey struct{}
+
+// heldEvents keeps the API exchanges made for a purchase until the change of the purchase they lead to
+// is saved, so the exchange and the change are written in one transaction (one commit less per
+// exchange: a purchase journey made three). Exchanges no change takes are written on their own by
+// flush. A process that dies between the exchange and the change loses both, never one of them.
+type heldEvents struct {
+	mu     sync.Mutex
+	events []Event
+}
+
+// hold marks ctx as belonging to purchase id (WithPurchase) with its exchanges held in the returned
+// heldEvents; give it to update, and flush it when the step ends.
+func hold(ctx context.Context, id string) (context.Context, *heldEvents) {
+	h := &heldEvents{}
+	return context.WithValue(WithPurchase(ctx, id), heldKey{}, h), h
+}
+
+// heldFrom is the heldEvents of ctx, or nil when its exchanges are written as they happen.
+func heldFrom(ctx context.Context) *heldEvents {
+	h, _ := ctx.Value(heldKey{}).(*heldEvents)
+	return h
+}
+
+func (h *heldEvents) add(e Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.events = append(h.events, e)
+}
+
+// take empties h and returns what it held (nil on a nil h).
+func (h *heldEvents) take() []Event {
+	if h == nil {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := h.events
+	h.events = nil
+	return out
+}
+
+// giveBack returns events a failed transaction did not write, for flush.
+func (h *heldEvents) giveBack(events []Event) {
+	if h == nil || len(events) == 0 {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.events = append(events, h.events...)
+}
+
+// update saves a change to a purchase with the exchanges held for it (h may be nil).
+func (s *Service) update(ctx context.Context, id string, h *heldEvents, fn func(*Purchase) error) (Purchase, error) {
+	events := h.take()
+	p, err := s.store.UpdatePurchase(ctx, id, fn, events...)
+	if err != nil {
+		h.giveBack(events)
+	}
+	return p, err
+}
+
+// flush writes the exchanges no change took (a repeat view, a failed save).
+func (s *Service) flush(ctx context.Context, h *heldEvents) {
+	for _, e := range h.take() {
+		if err := s.store.AddEvent(context.WithoutCancel(ctx), e); err != nil {
+			s.cfg.Logger.ErrorContext(ctx, "record API exchange", "purchase", e.PurchaseID, "err", err)
+		}
 	}
 }

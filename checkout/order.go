@@ -97,11 +97,13 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 	ctx = context.WithoutCancel(ctx)
 	done := s.calls.begin()
 	defer done()
-	placed, perr := place(WithPurchase(ctx, id), c.AccessToken, req)
+	callCtx, held := hold(ctx, id)
+	defer s.flush(ctx, held)
+	placed, perr := place(callCtx, c.AccessToken, req)
 
 	switch {
 	case perr == nil:
-		p, err = s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
+		p, err = s.update(ctx, id, held, func(p *Purchase) error {
 			p.State, p.OrderID, p.RedirectURI, p.UpdatedAt = StatePlaced, placed.OrderID, placed.RedirectURI, s.cfg.Now()
 			return nil
 		})
@@ -113,7 +115,7 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 		// A Payway session dies at its first successful purchase, and this session is this purchase's
 		// alone: an earlier place_order whose answer was lost did buy. The reader paid; show the
 		// confirmation, without the order id Payway did not give us.
-		p, err = s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
+		p, err = s.update(ctx, id, held, func(p *Purchase) error {
 			p.State, p.UpdatedAt = StatePlaced, s.cfg.Now()
 			return nil
 		})
@@ -122,7 +124,7 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 		}
 		return p, nil
 	case payway.IsCode(perr, payway.CodeSessionExpired):
-		p, err = s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
+		p, err = s.update(ctx, id, held, func(p *Purchase) error {
 			p.State, p.UpdatedAt = StateExpired, s.cfg.Now()
 			return nil
 		})
@@ -131,11 +133,11 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 		}
 		return p, nil
 	case payway.Refused(perr) && !payway.IsTokenRejected(perr):
-		return s.fail(ctx, id, payway.Code(perr))
+		return s.fail(ctx, id, held, payway.Code(perr))
 	case payway.IsTokenRejected(perr) || apilog.NotSent(perr):
 		// Known not done: Payway refused our access token (401; the handler retries with a renewed one),
 		// or the request never reached Payway. The purchase is open again and nothing was bought.
-		if _, err := s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
+		if _, err := s.update(ctx, id, held, func(p *Purchase) error {
 			p.State, p.AuthorizationToken, p.UpdatedAt = StateCreated, "", s.cfg.Now()
 			return nil
 		}); err != nil {
@@ -147,7 +149,7 @@ func (s *Service) PlaceOrder(ctx context.Context, c Customer, id string, in Orde
 		// the order and lost its answer. The purchase says so until the reconciler has read Payway's orders;
 		// the reader sees "we are checking", never "nothing was charged".
 		s.cfg.Logger.WarnContext(ctx, "place_order outcome unknown", "purchase", id, "err", perr)
-		p, err = s.store.UpdatePurchase(ctx, id, func(p *Purchase) error {
+		p, err = s.update(ctx, id, held, func(p *Purchase) error {
 			if p.State != StatePlacing {
 				return nil
 			}

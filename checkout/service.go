@@ -43,7 +43,9 @@ type Store interface {
 	CreatePurchase(ctx context.Context, p Purchase) error
 	Purchase(ctx context.Context, id string) (Purchase, error)
 	OpenOrCreatePurchase(ctx context.Context, fresh Purchase, now time.Time) (Purchase, bool, error)
-	UpdatePurchase(ctx context.Context, id string, fn func(*Purchase) error) (Purchase, error)
+	// UpdatePurchase saves fn's change of a purchase and writes events (API exchanges that led to it)
+	// in the same transaction, before the change's own event.
+	UpdatePurchase(ctx context.Context, id string, fn func(*Purchase) error, events ...Event) (Purchase, error)
 	AddEvent(ctx context.Context, e Event) error
 	PurchasesInFlightSince(ctx context.Context, before time.Time) ([]Purchase, error)
 }

@@ -156,7 +156,9 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 		return p, nil
 	}
 
-	sess, err := s.payway.CreateSession(WithPurchase(ctx, id), c.AccessToken, payway.CreateSessionRequest{
+	callCtx, held := hold(ctx, id)
+	defer s.flush(ctx, held)
+	sess, err := s.payway.CreateSession(callCtx, c.AccessToken, payway.CreateSessionRequest{
 		Code: offer.Code, PeriodType: "recurring", PeriodID: period.ID, ConfirmationURL: s.cfg.ConfirmationURL(id),
 	})
 	if err != nil {
@@ -166,7 +168,7 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 		if payway.Refused(err) && !payway.IsTokenRejected(err) && payway.IsCode(err, payway.Code(err)) {
 			code = payway.Code(err) // Payway's own code; a bare status stays session_unavailable
 		}
-		failed, uerr := s.fail(ctx, id, code)
+		failed, uerr := s.fail(ctx, id, held, code)
 		switch {
 		case uerr != nil:
 			return Purchase{}, uerr
@@ -180,7 +182,7 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 	for _, c := range sess.PaymentMethodCategories {
 		cats = append(cats, Category{Identifier: c.Identifier, Name: c.Name, AssetURL: assetURL(c.AssetURLs.Descriptive, c.AssetURLs.Standard)})
 	}
-	return s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *Purchase) error {
+	return s.update(context.WithoutCancel(ctx), id, held, func(p *Purchase) error {
 		p.KlarnaSessionID, p.ClientToken, p.Categories = sess.KlarnaSessionID, sess.ClientToken, cats
 		if !sess.ExpiresAt.IsZero() {
 			p.ExpiresAt = sess.ExpiresAt
@@ -190,9 +192,9 @@ func (s *Service) Start(ctx context.Context, c Customer, offerID, returnPath str
 	})
 }
 
-// fail ends a purchase in the failed state with a code and records it.
-func (s *Service) fail(ctx context.Context, id, code string) (Purchase, error) {
-	p, err := s.store.UpdatePurchase(context.WithoutCancel(ctx), id, func(p *Purchase) error {
+// fail ends a purchase in the failed state with a code and records it, with the exchanges held for it.
+func (s *Service) fail(ctx context.Context, id string, held *heldEvents, code string) (Purchase, error) {
+	p, err := s.update(context.WithoutCancel(ctx), id, held, func(p *Purchase) error {
 		p.State, p.FailureCode, p.UpdatedAt = StateFailed, code, s.cfg.Now()
 		return nil
 	})

@@ -129,11 +129,12 @@ func (db *DB) OpenOrCreatePurchase(ctx context.Context, fresh checkout.Purchase,
 }
 
 // UpdatePurchase reads the purchase and applies fn to it inside one IMMEDIATE transaction, then saves it
-// with the timeline event of its state change (checkout.PurchaseChange), if any, in the same transaction.
+// with events (the API exchanges that led to the change) and the timeline event of its state change
+// (checkout.PurchaseChange), if any, in the same transaction.
 // Because the single writer serialises these transactions, fn sees the latest state: that is what makes a
 // double click or a second tab see "placing" and back off. An error from fn aborts without saving and is
 // returned as is.
-func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.Purchase) error) (checkout.Purchase, error) {
+func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.Purchase) error, events ...checkout.Event) (checkout.Purchase, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return checkout.Purchase{}, fmt.Errorf("store: update purchase: begin: %w", err)
@@ -165,6 +166,11 @@ func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.P
 	}
 	if err := claim(ctx, tx, before, p); err != nil {
 		return checkout.Purchase{}, err
+	}
+	for _, e := range events { // the exchanges that led to the change come before it on the timeline
+		if err := insertEvent(ctx, tx, e); err != nil {
+			return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", err)
+		}
 	}
 	if ev := checkout.PurchaseChange(before, p); ev != nil {
 		if err := insertEvent(ctx, tx, *ev); err != nil {
