@@ -123,10 +123,10 @@ var articleLink = regexp.MustCompile(`href="(/articles/[^"?#]+)"`)
 // article and, the purchase being still open, the same checkout page.
 func prepareApp(ctx context.Context, app appInstance, passwords map[string]string) (appSessions, error) {
 	var s appSessions
-	transport := newTransport(4)
-	defer transport.CloseIdleConnections()
+	client := newClient(4)
+	defer client.CloseIdleConnections()
 
-	anon := newBrowser(app.url(), transport)
+	anon := newBrowser(app.url(), client)
 	home, err := anon.expect(ctx, http.StatusOK, http.MethodGet, "/", nil)
 	if err != nil {
 		return s, err
@@ -145,7 +145,7 @@ func prepareApp(ctx context.Context, app appInstance, passwords map[string]strin
 		return s, fmt.Errorf("no premium article linked from the home page")
 	}
 
-	sub := newBrowser(app.url(), transport)
+	sub := newBrowser(app.url(), client)
 	if err := sub.login(ctx, subscriberEmail, passwords[subscriberEmail]); err != nil {
 		return s, err
 	}
@@ -156,7 +156,7 @@ func prepareApp(ctx context.Context, app appInstance, passwords map[string]strin
 	}
 	s.subscriberCookie = sub.cookieHeader()
 
-	reader := newBrowser(app.url(), transport)
+	reader := newBrowser(app.url(), client)
 	if err := reader.login(ctx, readerEmail, passwords[readerEmail]); err != nil {
 		return s, err
 	}

@@ -164,14 +164,14 @@ func countCalls(ctx context.Context, app appInstance, counter *callCounter, targ
 		}
 		out[t.name] = n
 	}
-	transport := newTransport(2)
-	defer transport.CloseIdleConnections()
+	journeyClient := newClient(2)
+	defer journeyClient.CloseIdleConnections()
 	perJourney, err := counter.count(ctx, app.sandboxURL(), 2, func() error {
 		email, ok := pool.take()
 		if !ok {
 			return errNoReaders
 		}
-		return journey(ctx, app, transport, email, pool.password)
+		return journey(ctx, app, journeyClient, email, pool.password)
 	})
 	if err != nil {
 		return nil, calls{}, fmt.Errorf("count calls of a journey: %w", err)

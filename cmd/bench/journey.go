@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/valyala/fasthttp"
 )
 
 // journeyRequests is how many HTTP requests one purchase journey makes (see journey).
@@ -41,8 +43,8 @@ func (p *readerPool) take() (string, bool) {
 // login, POST /checkout with an offer, the checkout page (Klarna's client token), the authorization,
 // POST .../order, Klarna's device-recognition redirect on the sandbox, and the confirmation page. Each
 // journey is a new browser (cookie jar) for a reader of its own.
-func journey(ctx context.Context, app appInstance, transport http.RoundTripper, email, password string) error {
-	b := newBrowser(app.url(), transport)
+func journey(ctx context.Context, app appInstance, client *fasthttp.Client, email, password string) error {
+	b := newBrowser(app.url(), client)
 	if err := b.login(ctx, email, password); err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
@@ -62,7 +64,7 @@ func journey(ctx context.Context, app appInstance, transport http.RoundTripper, 
 		Approved           bool   `json:"approved"`
 		AuthorizationToken string `json:"authorization_token"`
 	}
-	err = postJSON(ctx, b.http, app.sandboxURL()+"/sandbox/v1/authorize",
+	err = b.postJSON(ctx, app.sandboxURL()+"/sandbox/v1/authorize",
 		map[string]string{"client_token": m[1], "email": klarnaEmail, "category": "klarna"}, &auth)
 	if err != nil {
 		return fmt.Errorf("authorize: %w", err)
@@ -137,8 +139,8 @@ func runJourneys(ctx context.Context, app appInstance, server *child, pool *read
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			transport := newTransport(2)
-			defer transport.CloseIdleConnections()
+			client := newClient(2)
+			defer client.CloseIdleConnections()
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				email, ok := pool.take()
 				if !ok {
@@ -146,7 +148,7 @@ func runJourneys(ctx context.Context, app appInstance, server *child, pool *read
 					return
 				}
 				t0 := time.Now()
-				err := journey(ctx, app, transport, email, pool.password)
+				err := journey(ctx, app, client, email, pool.password)
 				record(time.Since(t0), err)
 			}
 		})

@@ -157,9 +157,9 @@ func median(runs []stat) stat {
 
 // bodySize is the size of a page's body, for the templ page's row name.
 func bodySize(ctx context.Context, url string) (int, error) {
-	transport := newTransport(1)
-	defer transport.CloseIdleConnections()
-	b := newBrowser(url, transport)
+	client := newClient(1)
+	defer client.CloseIdleConnections()
+	b := newBrowser(url, client)
 	p, err := b.expect(ctx, http.StatusOK, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, err
