@@ -51,6 +51,8 @@ type DB struct {
 	// before a commit until its purchase is in memory, so a writer that committed first cannot put its
 	// older purchase there after the next one (UpdatePurchase).
 	purchaseWrites sync.Mutex
+	// sessionWrites does the same for the session rows this process saves (SessionStore.persist).
+	sessionWrites sync.Mutex
 }
 
 // Open creates the directory and database file if needed, opens the single writer connection

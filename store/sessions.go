@@ -322,13 +322,20 @@ ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expir
 		sess.ID, data, expires, now.Unix(), now.Unix()); err != nil {
 		return fmt.Errorf("store: save session: %w", err)
 	}
-	if err := tx.Commit(); err != nil {
+	// The saved values go into memory (a copy: the caller may change its map without saving), so the
+	// next request does not read and decode the row it just wrote. In the order of the commits
+	// (sessionWrites, held from before this commit until the values are in memory): two saves of one
+	// session racing cannot leave the older values in memory after the newer. The statements the
+	// transaction ran unprepared are prepared after the unlock (the deferred Rollback).
+	s.db.sessionWrites.Lock()
+	if err := tx.commitFirst(); err != nil {
+		s.db.sessions.Delete(sess.ID) // committed or not: the next read asks the database
+		s.db.sessionWrites.Unlock()
 		return fmt.Errorf("store: save session: %w", err)
 	}
-	// Dropped, not replaced: two saves of one session racing could otherwise leave the older values in
-	// memory while the newer are in the row.
-	s.db.sessions.Delete(sess.ID)
-	if oldID != "" {
+	s.db.sessions.Set(sess.ID, cachedSession{values: maps.Clone(sess.Values), expires: time.Unix(expires, 0), found: true})
+	s.db.sessionWrites.Unlock()
+	if oldID != "" && oldID != sess.ID {
 		s.db.sessions.Delete(oldID)
 	}
 	http.SetCookie(w, s.cookie(sess.Name(), encoded, sess.Options))
@@ -336,7 +343,7 @@ ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expir
 }
 
 // sessionCacheTTL is how long a decoded session row is served from memory. This process writes every
-// session change and drops the row's copy when it does, so the TTL only bounds how long a change made by
+// session change and puts the new values in memory (or drops them: a logout) when it does, so the TTL only bounds how long a change made by
 // another process (a second instance, a support tool) takes to be seen.
 const sessionCacheTTL = 30 * time.Second
 

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -547,6 +549,7 @@ func TestNewReportsDatabaseErrors(t *testing.T) {
 	if _, err := db.Writer().Exec(`UPDATE sessions SET data = x'00ff'`); err != nil {
 		t.Fatal(err)
 	}
+	db.sessions.Clear() // behind the store's back: seen once the saved copy in memory is gone (sessionCacheTTL)
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	r.AddCookie(cookies[0])
 	sess, err := s.New(r, cookieName)
@@ -674,6 +677,15 @@ func TestSessionCacheFollowsEveryWrite(t *testing.T) {
 			})
 			return c
 		}, false, "subscriber@example.se"},
+		{"value changed after its save", func(t *testing.T, _ *DB, s *SessionStore, c []*http.Cookie) []*http.Cookie {
+			roundTrip(t, s, c, func(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+				sess.Values["user"] = "saved@example.se"
+				err := sess.Save(r, w)
+				sess.Values["user"] = "changed-later@example.se" // the saved copy in memory must not follow
+				return err
+			})
+			return c
+		}, false, "saved@example.se"},
 		{"logout", func(t *testing.T, _ *DB, s *SessionStore, c []*http.Cookie) []*http.Cookie {
 			roundTrip(t, s, c, func(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
 				sess.Options.MaxAge = -1
@@ -756,5 +768,41 @@ func TestSessionRowsAreSealed(t *testing.T) {
 	}
 	if sess, _ := roundTrip(t, s, cookies, nil); sess.IsNew || sess.Values["user"] != "subscriber@example.se" {
 		t.Errorf("the sealed session did not load: %+v", sess.Values)
+	}
+}
+
+// TestSessionInMemoryIsTheLastWrite: a saved session goes into memory as it was saved, in the order of the
+// commits, so the next request does not read the row back and memory never keeps an older save than the
+// row (as TestPurchaseInMemoryIsTheLastWrite for purchases): rounds of tabs saving one session at once.
+func TestSessionInMemoryIsTheLastWrite(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	s := newTestStore(t, db, newTestClock(testStart))
+	cookies, id := login(t, s)
+	const rounds, tabs = 40, 8
+	for round := range rounds {
+		var wg sync.WaitGroup
+		for tab := range tabs {
+			wg.Go(func() {
+				roundTrip(t, s, cookies, func(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+					sess.Values["n"] = round*tabs + tab
+					runtime.Gosched() // let another save in between
+					return sess.Save(r, w)
+				})
+			})
+		}
+		wg.Wait()
+		stored, err := s.read(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inMemory, err := s.row(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(inMemory.values, stored.values) || !inMemory.expires.Equal(stored.expires) {
+			t.Fatalf("round %d: in memory %v until %v, stored %v until %v", round, inMemory.values, inMemory.expires,
+				stored.values, stored.expires)
+		}
 	}
 }
