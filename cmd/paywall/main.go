@@ -71,10 +71,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if sandboxOnly {
 		return runSandbox(ctx, cfg, log)
 	}
+	// The embedded sandbox's port is bound before the app starts: the reconciler's first round, at start, may
+	// call it, and a bound port holds the connection until the sandbox serves it where a port not bound yet
+	// refuses it (an error logged, and purchases left from a crash waiting for the next round).
+	var sandboxLn net.Listener
+	if cfg.Mode == modeSandbox {
+		if sandboxLn, err = bind(cfg.SandboxAddr); err != nil {
+			return fmt.Errorf("sandbox: %w", err)
+		}
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a, err := app.New(ctx, cfg.appConfig(log, reg))
 	if err != nil {
+		if sandboxLn != nil {
+			sandboxLn.Close()
+		}
 		return err
 	}
 	defer func() {
@@ -83,12 +95,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 	}()
 	var sandboxSrv *http.Server
-	if a.Sandbox != nil {
-		srv, err := listen(cfg.SandboxAddr, a.Sandbox, log)
-		if err != nil {
-			return fmt.Errorf("sandbox: %w", err)
-		}
-		sandboxSrv = srv
+	if sandboxLn != nil {
+		sandboxSrv = serve(sandboxLn, a.Sandbox, log)
 		log.Info("sandbox listening", "url", "http://"+cfg.SandboxAddr)
 	}
 	srv, err := listen(cfg.Addr, a.Handler, log)
@@ -163,10 +171,24 @@ const maxHeaderBytes = 64 << 10
 
 // listen binds addr at once (so a busy port fails start-up) and serves in the background.
 func listen(addr string, h http.Handler, log *slog.Logger) (*http.Server, error) {
+	ln, err := bind(addr)
+	if err != nil {
+		return nil, err
+	}
+	return serve(ln, h, log), nil
+}
+
+// bind listens on addr; connections wait there until serve.
+func bind(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	return ln, nil
+}
+
+// serve serves h on ln in the background.
+func serve(ln net.Listener, h http.Handler, log *slog.Logger) *http.Server {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -178,10 +200,10 @@ func listen(addr string, h http.Handler, log *slog.Logger) (*http.Server, error)
 	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("serve", "addr", addr, "err", err)
+			log.Error("serve", "addr", ln.Addr().String(), "err", err)
 		}
 	}()
-	return srv, nil
+	return srv
 }
 
 // shutdown stops accepting connections and lets in-flight requests finish within grace; nil is no server.

@@ -159,3 +159,27 @@ func TestRunRefusesPublicSandbox(t *testing.T) {
 		})
 	}
 }
+
+// TestRunBindsTheSandboxBeforeTheApp: in sandbox mode the sandbox's port is bound before the app starts,
+// since the app's reconciler calls the sandbox in its first round, at start (an unbound port refuses the
+// call; a bound one holds it until the sandbox serves). So a busy sandbox port stops the start before the
+// app has opened anything: no database file is made.
+func TestRunBindsTheSandboxBeforeTheApp(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dir := t.TempDir()
+	vars := map[string]string{"PAYWALL_ADDR": freeAddr(t), "PAYWALL_SANDBOX_ADDR": busy.Addr().String(),
+		"PAYWALL_DB": filepath.Join(dir, "app.db"), "PAYWALL_SANDBOX_DB": filepath.Join(dir, "sandbox.db"),
+		"PAYWALL_SESSION_KEY": strings.Repeat("0f", 32)}
+	err = run(t.Context(), nil, env(vars), &syncBuffer{})
+	if err == nil || !strings.Contains(err.Error(), "sandbox: listen on "+busy.Addr().String()) {
+		t.Fatalf("err = %v, want the sandbox's port refused", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the app started before the sandbox's port was bound: %d files in the data directory", len(entries))
+	}
+}
