@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/paywall/paywall/internal/apilog"
@@ -30,11 +31,13 @@ func unanswered(p OneClickPurchase) bool {
 		(p.State == OneClickFailed && p.FailureCode == FailKlarnaDown)
 }
 
-// cart is an offer as Klarna's cart: one digital line, VAT included, totals computed as Klarna checks
-// them. No subscription object: a one-click purchase is a customer-initiated, on-demand charge, the kind
-// of token charge that supports step-up.
-func (o *OneClick) cart(offer OneClickOffer) klarna.Cart {
-	line := klarna.NewLine(offer.Title, offer.Reference, 1, offer.AmountMinor, offer.TaxRate)
+// cart is an offer as Klarna's cart: one digital line named in the reader's language (locale, e.g. sv-SE:
+// Klarna shows the line in its app and receipts), VAT included, totals computed as Klarna checks them. No
+// subscription object: a one-click purchase is a customer-initiated, on-demand charge, the kind of token
+// charge that supports step-up.
+func (o *OneClick) cart(offer OneClickOffer, locale string) klarna.Cart {
+	lang, _, _ := strings.Cut(locale, "-")
+	line := klarna.NewLine(offer.In(lang).Title, offer.Reference, 1, offer.AmountMinor, offer.TaxRate)
 	line.Type = "digital"
 	return klarna.NewCart(o.cfg.Country, o.cfg.Currency, o.cfg.Locale, line)
 }
@@ -113,7 +116,8 @@ func (o *OneClick) newOneClickPurchase(c Customer, offer OneClickOffer, token st
 	if err != nil {
 		return OneClickPurchase{}, err
 	}
-	req := klarna.NewTokenOrder(o.cart(offer)) // the schema's fields only: no purchase_country, no locale
+	locale := cmpOr(c.Locale, o.cfg.Locale)
+	req := klarna.NewTokenOrder(o.cart(offer, locale)) // the schema's fields only: no purchase_country, no locale
 	req.MerchantReference1, req.MerchantReference2 = id, offer.Reference
 	req.StepUp = klarna.StepUpSupported // the customer is present: Klarna may ask for a step-up
 	body, err := json.Marshal(req)
@@ -123,7 +127,7 @@ func (o *OneClick) newOneClickPurchase(c Customer, offer OneClickOffer, token st
 	now := o.cfg.Now()
 	return OneClickPurchase{
 		ID: id, AccountID: c.AccountID, OfferID: offer.ID, TokenID: token, IdempotencyKey: key,
-		OrderRequest: string(body), OneTime: offer.OneTime, State: OneClickCreated, Locale: cmpOr(c.Locale, o.cfg.Locale),
+		OrderRequest: string(body), OneTime: offer.OneTime, State: OneClickCreated, Locale: locale,
 		CreatedAt: now, UpdatedAt: now,
 	}, nil
 }

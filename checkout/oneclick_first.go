@@ -78,7 +78,8 @@ func (o *OneClick) newFirstPurchase(c Customer, offer OneClickOffer) (OneClickPu
 	if err != nil {
 		return OneClickPurchase{}, err
 	}
-	req := klarna.NewTokenOrder(o.cart(offer))
+	locale := cmpOr(c.Locale, o.cfg.Locale)
+	req := klarna.NewTokenOrder(o.cart(offer, locale))
 	req.MerchantReference1, req.MerchantReference2 = id, offer.Reference
 	body, err := json.Marshal(req)
 	if err != nil {
@@ -87,7 +88,7 @@ func (o *OneClick) newFirstPurchase(c Customer, offer OneClickOffer) (OneClickPu
 	now := o.cfg.Now()
 	return OneClickPurchase{
 		ID: id, AccountID: c.AccountID, OfferID: offer.ID, IdempotencyKey: key, OrderRequest: string(body),
-		OneTime: offer.OneTime, State: OneClickPaying, Locale: cmpOr(c.Locale, o.cfg.Locale), CreatedAt: now, UpdatedAt: now,
+		OneTime: offer.OneTime, State: OneClickPaying, Locale: locale, CreatedAt: now, UpdatedAt: now,
 	}, nil
 }
 

@@ -822,3 +822,30 @@ func TestOwnedOneTimeItemIsNotSoldAgain(t *testing.T) {
 		t.Errorf("%d archive purchases stored, want 1", archives)
 	}
 }
+
+// TestOneClickOrderLineInTheReadersLanguage: the charge's order line is named in the reader's language
+// (Klarna shows it in its app and on the receipt); the configured locale (sv-SE) when the reader's is not
+// known.
+func TestOneClickOrderLineInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ locale, want string }{
+		{"sv-SE", `"name":"Digital+ uppgradering"`},
+		{"en-SE", `"name":"Digital+ upgrade"`},
+		{"", `"name":"Digital+ uppgradering"`},
+	}
+	for _, tt := range tests {
+		t.Run("locale "+tt.locale, func(t *testing.T) {
+			t.Parallel()
+			e := newOneClickEnv(t)
+			c := e.customer("token@example.se")
+			c.Locale = tt.locale
+			p := e.buy(c, "digital-plus")
+			if p.State != checkout.OneClickCompleted {
+				t.Fatalf("purchase %+v", p)
+			}
+			if req := e.apiRequest(p.ID, http.MethodPost, "/customer-token/v1/tokens/"); !strings.Contains(req, tt.want) {
+				t.Errorf("token order %s lacks %s", req, tt.want)
+			}
+		})
+	}
+}
