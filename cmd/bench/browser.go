@@ -19,7 +19,7 @@ import (
 // does not follow redirects, so every 303 of the journey is a request of its own, as it is for a browser's
 // network tab and for the server. It speaks HTTP through fasthttp's client, not net/http's: the journeys
 // run the load generator on the same two cores as the app, and net/http's client (a reader and a writer
-// goroutine per connection, a header map per response, the cookie jar) took about a fifth of the machine's
+// goroutine per connection, a header map per response, the cookie jar) took about a sixth of the machine's
 // CPU at 250 journeys a second, CPU the app then did not have. The app and the sandbox see the same
 // requests either way.
 type browser struct {

@@ -42,7 +42,7 @@ func (p *readerPool) take() (string, bool) {
 // in for Klarna's dialog (as the app's own tests do, handlers/purchase_test.go): the login page and the
 // login, POST /checkout with an offer, the checkout page (Klarna's client token), the authorization,
 // POST .../order, Klarna's device-recognition redirect on the sandbox, and the confirmation page. Each
-// journey is a new browser (cookie jar) for a reader of its own.
+// journey is a new browser (no cookies yet) for a reader of its own.
 func journey(ctx context.Context, app appInstance, client *fasthttp.Client, email, password string) error {
 	b := newBrowser(app.url(), client)
 	if err := b.login(ctx, email, password); err != nil {
