@@ -19,7 +19,9 @@ import (
 // shows comes from our database and Payway's order, never from the URL.
 func (a *App) confirmation(c echo.Context) error {
 	cust := customerOf(c)
-	ctx := c.Request().Context()
+	ctx, cancel := context.WithCancel(c.Request().Context())
+	defer cancel()
+	me := a.readAccountIfBought(ctx, cust, c.Param("id"))
 	conf, err := a.checkout.Confirm(ctx, cust, c.Param("id"))
 	if errors.Is(err, checkout.ErrNotPlaced) {
 		if checkout.InFlight(conf.Purchase.State) { // placing, or checking an unknown outcome
@@ -31,7 +33,11 @@ func (a *App) confirmation(c echo.Context) error {
 		return err // handleError: journeyErrors
 	}
 	a.forgetAccount(cust.AccountID) // bought, perhaps by the reconciler with nobody posting
-	acc, err := a.payway.Me(ctx, cust.AccessToken)
+	if me == nil {                  // bought while Confirm looked (the reconciler)
+		me = a.readAccount(ctx, cust)
+	}
+	answer := <-me
+	acc, err := answer.acc, answer.err
 	if err != nil {
 		return paywayUnavailable(err)
 	}
@@ -62,6 +68,35 @@ func (a *App) confirmation(c echo.Context) error {
 		v.TrialEnds = p.CreatedAt.AddDate(0, o.Period.IterationLength, 0)
 	}
 	return a.render(c, http.StatusOK, views.Confirmation(a.page(c, tr(c, "ConfirmationTitle")), v))
+}
+
+// accountAnswer is Payway's answer to Me.
+type accountAnswer struct {
+	acc payway.Account
+	err error
+}
+
+// readAccountIfBought starts reading the reader's Payway account (Me: the details Klarna's sync just wrote)
+// when the purchase is bought, so the confirmation reads it while Confirm reads Payway's order: two round
+// trips to Payway side by side instead of one after the other. nil when the purchase is not bought (yet):
+// its status page or checkout needs no account.
+func (a *App) readAccountIfBought(ctx context.Context, cust checkout.Customer, id string) <-chan accountAnswer {
+	p, err := a.checkout.Get(ctx, cust, id)
+	if err != nil || (p.State != checkout.StatePlaced && p.State != checkout.StateConfirmed) {
+		return nil
+	}
+	return a.readAccount(ctx, cust)
+}
+
+// readAccount reads the reader's Payway account in the background; the answer arrives on the channel
+// (cancel ctx to stop waiting for it).
+func (a *App) readAccount(ctx context.Context, cust checkout.Customer) <-chan accountAnswer {
+	out := make(chan accountAnswer, 1)
+	go func() {
+		acc, err := a.payway.Me(ctx, cust.AccessToken)
+		out <- accountAnswer{acc: acc, err: err}
+	}()
+	return out
 }
 
 // birthDate is Payway's birth date as a date to format in the reader's language, or, when it is not
