@@ -33,8 +33,8 @@ func (a *App) confirmation(c echo.Context) error {
 		return err // handleError: journeyErrors
 	}
 	a.forgetAccount(cust.AccountID) // bought, perhaps by the reconciler with nobody posting
-	if me == nil {                  // bought while Confirm looked (the reconciler)
-		me = a.readAccount(ctx, cust)
+	if me == nil {
+		me = a.readAccount(ctx, cust) // bought while Confirm looked (the reconciler)
 	}
 	answer := <-me
 	acc, err := answer.acc, answer.err
