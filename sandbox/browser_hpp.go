@@ -28,13 +28,24 @@ type hppPage struct {
 	T                              frameTexts // the copy, in the payment session's locale
 }
 
-// formatAmount shows minor units as Klarna's pages do: "139.00 SEK".
-func formatAmount(minor int64, currency string) string {
+// formatAmount shows minor units as Klarna's pages do in the session's locale: "139,00 kr" (Swedish,
+// thousands apart by a no-break space: "1 390,00 kr"), "139.00 SEK" otherwise.
+func formatAmount(minor int64, currency, locale string) string {
 	sign := ""
 	if minor < 0 {
 		sign, minor = "-", -minor
 	}
-	return strings.TrimSpace(fmt.Sprintf("%s%d.%02d %s", sign, minor/100, minor%100, currency))
+	if !strings.HasPrefix(strings.ToLower(locale), "sv") {
+		return strings.TrimSpace(fmt.Sprintf("%s%d.%02d %s", sign, minor/100, minor%100, currency))
+	}
+	units := fmt.Sprint(minor / 100)
+	for i := len(units) - 3; i > 0; i -= 3 {
+		units = units[:i] + "\u00a0" + units[i:]
+	}
+	if currency == "SEK" {
+		currency = "kr"
+	}
+	return strings.TrimSpace(fmt.Sprintf("%s%s,%02d %s", sign, units, minor%100, currency))
 }
 
 // hppPageFor builds the page of an HPP session from its payment session's cart.
@@ -43,10 +54,10 @@ func (s *Server) hppPageFor(r *http.Request, h hppSession) hppPage {
 	if sess, kerr := s.kpSession(r.Context(), h.KPSessionID); kerr == nil {
 		c := sess.Input.Cart
 		page.T = frameTextsFor(c.Locale)
-		page.Total = formatAmount(c.OrderAmount, c.PurchaseCurrency)
+		page.Total = formatAmount(c.OrderAmount, c.PurchaseCurrency, c.Locale)
 		for _, l := range c.OrderLines {
 			page.Lines = append(page.Lines, hppLine{Name: l.Name, Quantity: l.Quantity,
-				Amount: formatAmount(l.TotalAmount, c.PurchaseCurrency)})
+				Amount: formatAmount(l.TotalAmount, c.PurchaseCurrency, c.Locale)})
 		}
 	}
 	page.Title = page.T.HPPTitle
