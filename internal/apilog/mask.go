@@ -133,24 +133,9 @@ func (m *jsonMasker) value() error {
 	m.space()
 	switch m.data[m.i] {
 	case '{':
-		return m.object()
+		return m.members('}', m.member)
 	case '[':
-		m.i++
-		m.b.WriteByte('[')
-		m.space()
-		for n := 0; m.data[m.i] != ']'; n++ {
-			if n > 0 {
-				m.i++ // ','
-				m.b.WriteByte(',')
-			}
-			if err := m.value(); err != nil {
-				return err
-			}
-			m.space()
-		}
-		m.i++
-		m.b.WriteByte(']')
-		return nil
+		return m.members(']', m.value)
 	case '"':
 		s, err := m.str()
 		if err != nil {
@@ -164,38 +149,46 @@ func (m *jsonMasker) value() error {
 	}
 }
 
-func (m *jsonMasker) object() error {
+// members copies the object or array opening at m.i, each member by each, with the commas between.
+func (m *jsonMasker) members(end byte, each func() error) error {
+	m.b.WriteByte(m.data[m.i])
 	m.i++
-	m.b.WriteByte('{')
 	m.space()
-	for n := 0; m.data[m.i] != '}'; n++ {
+	for n := 0; m.data[m.i] != end; n++ {
 		if n > 0 {
 			m.i++ // ','
 			m.b.WriteByte(',')
 			m.space()
 		}
-		key, err := m.str()
-		if err != nil {
+		if err := each(); err != nil {
 			return err
-		}
-		writeJSONString(&m.b, key)
-		m.b.WriteByte(':')
-		m.space()
-		m.i++ // ':'
-		m.space()
-		if !IsSecretKey(key) {
-			if err := m.value(); err != nil {
-				return err
-			}
-		} else if start := m.i; m.skip() && string(m.data[start:m.i]) == "null" {
-			m.b.WriteString("null")
-		} else {
-			writeJSONString(&m.b, Masked)
 		}
 		m.space()
 	}
 	m.i++
-	m.b.WriteByte('}')
+	m.b.WriteByte(end)
+	return nil
+}
+
+// member copies one "key": value of an object, the value masked when the key is secret.
+func (m *jsonMasker) member() error {
+	key, err := m.str()
+	if err != nil {
+		return err
+	}
+	writeJSONString(&m.b, key)
+	m.b.WriteByte(':')
+	m.space()
+	m.i++ // ':'
+	m.space()
+	switch start := m.i; {
+	case !IsSecretKey(key):
+		return m.value()
+	case m.skip() && string(m.data[start:m.i]) == "null":
+		m.b.WriteString("null")
+	default:
+		writeJSONString(&m.b, Masked)
+	}
 	return nil
 }
 
