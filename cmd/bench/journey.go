@@ -164,6 +164,41 @@ func runJourneys(ctx context.Context, app appInstance, server *child, pool *read
 	return s
 }
 
+// medianJourneys combines the rounds of one worker count as median does the rounds of a target: the
+// median of each figure, the journeys and errors of all.
+func medianJourneys(runs []journeyStat) journeyStat {
+	if len(runs) == 1 {
+		return runs[0]
+	}
+	mid := func(f func(journeyStat) float64) float64 {
+		v := make([]float64, len(runs))
+		for i, r := range runs {
+			v[i] = f(r)
+		}
+		slices.Sort(v)
+		if len(v)%2 == 1 {
+			return v[len(v)/2]
+		}
+		return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	out := journeyStat{
+		workers: runs[0].workers,
+		perSec:  mid(func(j journeyStat) float64 { return j.perSec }),
+		p50:     time.Duration(mid(func(j journeyStat) float64 { return float64(j.p50) })),
+		p99:     time.Duration(mid(func(j journeyStat) float64 { return float64(j.p99) })),
+		cpuPer:  time.Duration(mid(func(j journeyStat) float64 { return float64(j.cpuPer) })),
+	}
+	for _, r := range runs {
+		out.journeys += r.journeys
+		out.errors += r.errors
+		out.outOfReaders = out.outOfReaders || r.outOfReaders
+		if out.firstError == "" {
+			out.firstError = r.firstError
+		}
+	}
+	return out
+}
+
 // quantile is the nearest-rank quantile of the durations (0 when there are none).
 func quantile(ds []time.Duration, q float64) time.Duration {
 	if len(ds) == 0 {

@@ -92,7 +92,7 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 	fs.IntVar(&o.rounds, "rounds", 1, "interleaved rounds over all targets; the table shows medians")
 	fs.StringVar(&workers, "journey-workers", "1,4,16", "comma-separated worker counts for the purchase journeys")
 	fs.DurationVar(&o.journeyDuration, "journey-duration", 5*time.Second, "how long journeys run per worker count")
-	fs.IntVar(&o.readers, "readers", 10000, "readers cloned for the journeys (one purchase each)")
+	fs.IntVar(&o.readers, "readers", 20000, "readers cloned for the journeys (one purchase each)")
 	fs.IntVar(&o.countViews, "count-views", 10, "views per target for the Payway call count (0: skip the count)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the databases")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the measured app's CPU profile (pages and journeys) to this file, for go tool pprof bin/paywall FILE")
@@ -242,12 +242,19 @@ func run(ctx context.Context, o options, logw io.Writer) (*report, error) {
 		r.rows = append(r.rows, row{name: t.name, key: t.key, stat: median(runs[i]), app: t.server == server})
 	}
 
-	for _, n := range o.journeyWorkers {
-		logf("journeys with %d workers", n)
-		j := runJourneys(ctx, app, server, pool, n, o.journeyDuration)
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	// Journeys in interleaved rounds too: one run per worker count and round, the table the medians.
+	journeyRuns := make([][]journeyStat, len(o.journeyWorkers))
+	for round := range o.rounds {
+		for i, n := range o.journeyWorkers {
+			logf("round %d/%d: journeys with %d workers", round+1, o.rounds, n)
+			journeyRuns[i] = append(journeyRuns[i], runJourneys(ctx, app, server, pool, n, o.journeyDuration))
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 		}
+	}
+	for i, n := range o.journeyWorkers {
+		j := medianJourneys(journeyRuns[i])
 		if j.outOfReaders {
 			r.notes = append(r.notes, fmt.Sprintf("the journeys with %d workers ran out of readers: raise -readers (%d)", n, o.readers))
 		}

@@ -114,8 +114,12 @@ func (r *report) ref(key string) stat {
 
 func (r *report) journeyTable() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Purchase journeys, %d requests each (login page, login, POST /checkout, checkout page, authorize at the sandbox's control API in place of Klarna's dialog, POST order, device redirect, confirmation), %s per row, each journey a reader of its own:\n\n",
-		journeyRequests, r.journeyDuration)
+	runs := fmt.Sprintf("%s per row", r.journeyDuration)
+	if r.rounds > 1 {
+		runs = fmt.Sprintf("%s per run, %d interleaved rounds (medians)", r.journeyDuration, r.rounds)
+	}
+	fmt.Fprintf(&b, "Purchase journeys, %d requests each (login page, login, POST /checkout, checkout page, authorize at the sandbox's control API in place of Klarna's dialog, POST order, device redirect, confirmation), %s, each journey a reader of its own:\n\n",
+		journeyRequests, runs)
 	b.WriteString("| workers | journeys/s | p50 | p99 | errors | app CPU per journey |\n|--:|--:|--:|--:|--:|--:|\n")
 	for _, j := range r.journeys {
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %d | %s |\n", j.workers, oneDecimal(j.perSec), formatLatency(j.p50),
