@@ -92,7 +92,7 @@ func parseFlags(fs *flag.FlagSet, args []string) options {
 	fs.IntVar(&o.rounds, "rounds", 1, "interleaved rounds over all targets; the table shows medians")
 	fs.StringVar(&workers, "journey-workers", "1,4,16", "comma-separated worker counts for the purchase journeys")
 	fs.DurationVar(&o.journeyDuration, "journey-duration", 5*time.Second, "how long journeys run per worker count")
-	fs.IntVar(&o.readers, "readers", 20000, "readers cloned for the journeys (one purchase each)")
+	fs.IntVar(&o.readers, "readers", 10000, "readers cloned for the journeys (one purchase each)")
 	fs.IntVar(&o.countViews, "count-views", 10, "views per target for the Payway call count (0: skip the count)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the databases")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the measured app's CPU profile (pages and journeys) to this file, for go tool pprof bin/paywall FILE")
