@@ -61,6 +61,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			"/demo/login as any persona and /demo/reset are open to anyone who reaches it", "addrs", exposed)
 	}
 
+	if cfg.MemProfile != "" {
+		// Every 4 KB allocated, not every 512 KB: the caches' entries are small, and the default rate
+		// attributes a run's few hundred samples to whichever allocation they fell on.
+		runtime.MemProfileRate = 4096
+	}
 	if cfg.CPUProfile != "" {
 		stopProfile, err := startCPUProfile(cfg.CPUProfile)
 		if err != nil {
