@@ -92,7 +92,7 @@ func (s *Server) createPurchaseSession(w http.ResponseWriter, r *http.Request, a
 		MerchantReference1: o.Code,
 		MerchantURLs:       map[string]string{"confirmation": body.ConfirmationURL},
 	}
-	persona, isPersona := personaOfAccount(accountID)
+	persona, isPersona := s.personaOfAccount(accountID)
 	if isPersona {
 		in.Categories = persona.KlarnaCategories // nil: the default, the one klarna category
 		if id, ok := persona.klarnaIdentity(); ok {

@@ -59,14 +59,21 @@ func (p Persona) klarnaIdentity() (kpCustomer, bool) {
 	return personaCustomer(p), true
 }
 
-// personaOfAccount is the persona whose Payway account has the id; ok is false for any other account.
-func personaOfAccount(accountID string) (Persona, bool) {
+// personasByAccount indexes the personas by their Payway account's id, once per server: every purchase
+// session asks whose account it is, and building the list and hashing every e-mail per ask was a twelfth
+// of what the sandbox allocated under purchase journeys.
+func personasByAccount() map[string]Persona {
+	byID := map[string]Persona{}
 	for _, p := range Personas() {
-		if personaID(p.Email) == accountID {
-			return p, true
-		}
+		byID[personaID(p.Email)] = p
 	}
-	return Persona{}, false
+	return byID
+}
+
+// personaOfAccount is the persona whose Payway account has the id; ok is false for any other account.
+func (s *Server) personaOfAccount(accountID string) (Persona, bool) {
+	p, ok := s.personas[accountID]
+	return p, ok
 }
 
 // PersonaToken describes the app's saved (on-demand) Klarna customer token of a persona.

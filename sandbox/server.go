@@ -57,7 +57,8 @@ type Server struct {
 	callbacks *callbackRuntime
 	log       *slog.Logger
 	handler   http.Handler
-	offers    offerIndex // the Payway catalogue by code (payway_catalogue.go)
+	offers    offerIndex         // the Payway catalogue by code (payway_catalogue.go)
+	personas  map[string]Persona // by Payway account id (scenarios.go); never written after New
 }
 
 // New opens (creating and migrating if needed) the sandbox database, seeds the personas and builds the
@@ -67,7 +68,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, errors.New("sandbox: Config.DBPath is required")
 	}
 	s := &Server{clock: newClock(cfg.Now), faults: newFaultSet(), callbacks: newCallbackRuntime(), log: cfg.Logger,
-		offers: newOffers()}
+		offers: newOffers(), personas: personasByAccount()}
 	s.now = s.clock.now
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

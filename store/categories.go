@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/paywall/paywall/checkout"
 )
@@ -30,6 +31,71 @@ func (c *storedCategory) UnmarshalJSON(data []byte) error {
 	}
 	*c = storedCategory(p)
 	return nil
+}
+
+// categoryLists interns purchases' category lists. Klarna offers the same few lists to every reader of a
+// market (the same categories, names and assets), and every read of a purchase decoded its own copy and
+// every update encoded it again: the copies were a third of what the purchases kept in memory held
+// under purchase journeys. A list read here is shared by every purchase that stored the same JSON, so it
+// is read-only (nothing in the app writes into a purchase's categories; it replaces them whole).
+type categoryLists struct {
+	mu      sync.Mutex
+	decoded map[string][]checkout.Category // by categories_json
+	encoded map[listID]string              // a list handed out by decode, to its JSON as written now
+}
+
+// listID names a list handed out by categoryLists.decode: its first element and its length.
+type listID struct {
+	first *checkout.Category
+	n     int
+}
+
+// maxCategoryLists bounds the interned lists; past it they start over (a market has a handful).
+const maxCategoryLists = 256
+
+func newCategoryLists() *categoryLists {
+	return &categoryLists{decoded: map[string][]checkout.Category{}, encoded: map[listID]string{}}
+}
+
+// decode reads categories_json as decodeCategories does, sharing the list with every earlier read of
+// the same JSON.
+func (l *categoryLists) decode(raw string) ([]checkout.Category, error) {
+	l.mu.Lock()
+	cats, ok := l.decoded[raw]
+	l.mu.Unlock()
+	if ok {
+		return cats, nil
+	}
+	cats, err := decodeCategories(raw)
+	if err != nil || len(cats) == 0 {
+		return cats, err
+	}
+	canonical, err := categoriesJSON(cats) // an older row's bare identifiers are written back as objects
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.decoded) >= maxCategoryLists {
+		clear(l.decoded)
+		clear(l.encoded)
+	}
+	l.decoded[raw] = cats
+	l.encoded[listID{&cats[0], len(cats)}] = canonical
+	return cats, nil
+}
+
+// encode is categoriesJSON, without encoding again a list that decode handed out.
+func (l *categoryLists) encode(cats []checkout.Category) (string, error) {
+	if len(cats) > 0 {
+		l.mu.Lock()
+		raw, ok := l.encoded[listID{&cats[0], len(cats)}]
+		l.mu.Unlock()
+		if ok {
+			return raw, nil
+		}
+	}
+	return categoriesJSON(cats)
 }
 
 // categoriesJSON is a purchase's payment categories as stored ("[]" for none).

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,4 +89,63 @@ func TestBoughtBy(t *testing.T) {
 	if one, err := db.BoughtBy(ctx, "acc1", 1); err != nil || len(one) != 1 || one[0].ID != oneClick.ID {
 		t.Errorf("limit 1: %+v, %v", one, err)
 	}
+}
+
+// TestCategoryListsAreShared holds the interned lists to decodeCategories and categoriesJSON: the same JSON
+// read twice is one list (a purchase in memory does not carry its own copy), and a list read back encodes
+// as categoriesJSON would, the older bare form as objects.
+func TestCategoryListsAreShared(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, raw, wantJSON string
+	}{
+		{"objects", `[{"identifier":"klarna","name":"Pay with Klarna","asset_url":"https://x.test/k.svg"}]`,
+			`[{"identifier":"klarna","name":"Pay with Klarna","asset_url":"https://x.test/k.svg"}]`},
+		{"bare identifiers, written back as objects", `["klarna","direct_debit"]`,
+			`[{"identifier":"klarna"},{"identifier":"direct_debit"}]`},
+		{"none", `[]`, `[]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			l := newCategoryLists()
+			want, err := decodeCategories(tt.raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, err := l.decode(tt.raw)
+			if err != nil || !reflect.DeepEqual(first, want) {
+				t.Fatalf("decode = %+v, %v; want %+v", first, err, want)
+			}
+			second, _ := l.decode(strings.Clone(tt.raw))
+			if len(first) > 0 && &first[0] != &second[0] {
+				t.Error("the same JSON read twice gave two lists")
+			}
+			if got, err := l.encode(second); err != nil || got != tt.wantJSON {
+				t.Errorf("encode = %s, %v; want %s", got, err, tt.wantJSON)
+			}
+			fresh := slices.Clone(first) // a list from Klarna, not read here
+			if got, err := l.encode(fresh); err != nil || got != tt.wantJSON {
+				t.Errorf("encode(fresh) = %s, %v; want %s", got, err, tt.wantJSON)
+			}
+		})
+	}
+
+	t.Run("past its bound it starts over", func(t *testing.T) {
+		t.Parallel()
+		l := newCategoryLists()
+		for i := range maxCategoryLists + 10 {
+			raw := fmt.Sprintf(`[{"identifier":"c%d"}]`, i)
+			cats, err := l.decode(raw)
+			if err != nil || len(cats) != 1 || cats[0].Identifier != fmt.Sprintf("c%d", i) {
+				t.Fatalf("decode %s = %+v, %v", raw, cats, err)
+			}
+			if got, _ := l.encode(cats); got != raw {
+				t.Fatalf("encode = %s, want %s", got, raw)
+			}
+		}
+		if n := len(l.decoded); n > maxCategoryLists {
+			t.Errorf("%d lists held, want at most %d", n, maxCategoryLists)
+		}
+	})
 }

@@ -47,6 +47,8 @@ type DB struct {
 	// checkout and its status pages read theirs on every view. Every write goes through the store and
 	// replaces the entry (write-through), so a read is as fresh as the database for one process.
 	purchases *cache.TTL[string, checkout.Purchase]
+	// categories interns the purchases' category lists (categories.go).
+	categories *categoryLists
 	// purchaseWrites orders the writes of purchases into memory as their commits are ordered: held from
 	// before a commit until its purchase is in memory, so a writer that committed first cannot put its
 	// older purchase there after the next one (UpdatePurchase).
@@ -113,7 +115,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		sessions:  cache.New[string, cachedSession](sessionCacheTTL, 0, nil),
 		articles:  cache.New[string, Article](articleCacheTTL, 1000, nil),
 		summaries: cache.New[struct{}, []Article](articleCacheTTL, 1, nil),
-		purchases: cache.New[string, checkout.Purchase](purchaseCacheTTL, 10_000, nil)}
+		purchases: cache.New[string, checkout.Purchase](purchaseCacheTTL, 10_000, nil), categories: newCategoryLists()}
 	if err := db.checkTokenKey(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}

@@ -90,7 +90,7 @@ const purchaseCacheTTL = 30 * time.Second
 
 // readPurchase reads a purchase from the database.
 func (db *DB) readPurchase(ctx context.Context, id string) (checkout.Purchase, error) {
-	p, err := scanPurchase(db.queryRow(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE id = ?`, id))
+	p, err := db.scanPurchase(db.queryRow(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return checkout.Purchase{}, fmt.Errorf("store: purchase: %w", errPurchaseNotFound)
 	}
@@ -110,7 +110,7 @@ func (db *DB) OpenOrCreatePurchase(ctx context.Context, fresh checkout.Purchase,
 		return checkout.Purchase{}, false, fmt.Errorf("store: open purchase: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	open, err := scanPurchase(tx.QueryRowContext(ctx, `SELECT `+purchaseColumns+` FROM purchases
+	open, err := db.scanPurchase(tx.QueryRowContext(ctx, `SELECT `+purchaseColumns+` FROM purchases
 		WHERE account_id = ? AND offer_id = ? AND state = ? AND expires_at > ?
 		ORDER BY created_at DESC, rowid DESC LIMIT 1`, fresh.AccountID, fresh.OfferID, checkout.StateCreated, now.Unix()))
 	switch {
@@ -140,7 +140,7 @@ func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.P
 		return checkout.Purchase{}, fmt.Errorf("store: update purchase: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	p, err := scanPurchase(tx.QueryRowContext(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE id = ?`, id))
+	p, err := db.scanPurchase(tx.QueryRowContext(ctx, `SELECT `+purchaseColumns+` FROM purchases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", errPurchaseNotFound)
 	}
@@ -152,7 +152,7 @@ func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.P
 		return checkout.Purchase{}, err
 	}
 	p.ForgetSecrets()
-	cats, err := categoriesJSON(p.Categories)
+	cats, err := db.categories.encode(p.Categories)
 	if err != nil {
 		return checkout.Purchase{}, fmt.Errorf("store: update purchase: %w", err)
 	}
@@ -190,7 +190,7 @@ func (db *DB) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.P
 	return p, nil
 }
 
-func scanPurchase(s scanner) (checkout.Purchase, error) {
+func (db *DB) scanPurchase(s scanner) (checkout.Purchase, error) {
 	var (
 		p                         checkout.Purchase
 		cats                      string
@@ -202,7 +202,7 @@ func scanPurchase(s scanner) (checkout.Purchase, error) {
 	if err != nil {
 		return checkout.Purchase{}, err
 	}
-	if p.Categories, err = decodeCategories(cats); err != nil {
+	if p.Categories, err = db.categories.decode(cats); err != nil {
 		return checkout.Purchase{}, err
 	}
 	p.ExpiresAt, p.CreatedAt, p.UpdatedAt = time.Unix(expires, 0).UTC(), time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()

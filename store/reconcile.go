@@ -21,7 +21,7 @@ func (db *DB) PurchasesInFlightSince(ctx context.Context, before time.Time) ([]c
 	defer rows.Close()
 	var out []checkout.Purchase
 	for rows.Next() {
-		p, err := scanPurchase(rows)
+		p, err := db.scanPurchase(rows)
 		if err != nil {
 			return nil, fmt.Errorf("store: purchases in flight: %w", err)
 		}

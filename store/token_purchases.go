@@ -55,7 +55,7 @@ func (db *DB) insertOneClickRow(ctx context.Context, x execer, p checkout.OneCli
 	if err != nil {
 		return err
 	}
-	categories, err := categoriesJSON(p.Categories)
+	categories, err := db.categories.encode(p.Categories)
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func (db *DB) UpdateOneClickPurchase(ctx context.Context, id string, fn func(*ch
 // with the timeline event of its state change (checkout.OneClickChange), if any, in the same tx. The
 // charged token is not among them: it never changes.
 func (db *DB) saveOneClickPurchase(ctx context.Context, tx *writeTx, before, p checkout.OneClickPurchase) error {
-	categories, err := categoriesJSON(p.Categories)
+	categories, err := db.categories.encode(p.Categories)
 	if err != nil {
 		return err
 	}
@@ -289,7 +289,7 @@ func (db *DB) scanOneClickPurchase(s scanner) (checkout.OneClickPurchase, error)
 		}
 		p.CallbackHash = checkout.CallbackHash(secret)
 	}
-	if p.Categories, err = decodeCategories(categories); err != nil {
+	if p.Categories, err = db.categories.decode(categories); err != nil {
 		return checkout.OneClickPurchase{}, fmt.Errorf("store: %s: %w", p.ID, err)
 	}
 	if ordering != 0 {

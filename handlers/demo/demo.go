@@ -73,9 +73,10 @@ type Console struct {
 	log      *slog.Logger
 	sandbox  *sandboxControl // the sandbox's control API; nil without SandboxURL
 	app      *handlers.App   // the app's layout, logins and session; set by Register
-	// owners remembers whose each purchase is (it never changes), so the strip on every page about a
-	// purchase does not read it a second time; cleared by a demo reset.
-	owners *cache.TTL[string, purchaseOwnership]
+	// owners remembers whose each one-click purchase is (it never changes), so the strip on every page
+	// about one does not read it a second time; cleared by a demo reset. (Subscription purchases in
+	// progress are in the store's memory already.)
+	owners *cache.TTL[string, string]
 }
 
 // New builds the console. It refuses half a credential: a user without a password (or the reverse) would
@@ -93,7 +94,7 @@ func New(cfg Config, deps Deps) (*Console, error) {
 	return &Console{
 		cfg: cfg, db: deps.DB, sessions: deps.Sessions, payway: deps.Payway, checkout: deps.Checkout,
 		oneclick: deps.OneClick, log: deps.Logger, sandbox: newSandboxControl(cfg.SandboxURL, cfg.User, cfg.Password),
-		owners: cache.New[string, purchaseOwnership](10*time.Minute, 10_000, nil),
+		owners: cache.New[string, string](time.Minute, 10_000, nil),
 	}, nil
 }
 

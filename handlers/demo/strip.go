@@ -101,21 +101,10 @@ func (d *Console) whatHappenedHref(c echo.Context, purchaseID string) string {
 	return paths.DemoPurchase(purchaseID)
 }
 
-// purchaseOwnership is whose a purchase is and of which kind.
-type purchaseOwnership struct{ account, kind string }
-
 // purchaseOwner is the account and kind of a purchase of either kind; store.ErrNotFound when there is none.
-// Answers are remembered (Console.owners): a purchase never changes hands.
+// A subscription purchase is read through the store, which keeps the ones in progress in memory; a
+// one-click purchase's owner is remembered here (Console.owners): a purchase never changes hands.
 func (d *Console) purchaseOwner(ctx context.Context, id string) (account, kind string, err error) {
-	o, err := d.owners.Get(ctx, id, func(ctx context.Context) (purchaseOwnership, error) {
-		account, kind, err := d.readPurchaseOwner(ctx, id)
-		return purchaseOwnership{account, kind}, err
-	})
-	return o.account, o.kind, err
-}
-
-// readPurchaseOwner reads purchaseOwner's answer from the store.
-func (d *Console) readPurchaseOwner(ctx context.Context, id string) (account, kind string, err error) {
 	p, err := d.db.Purchase(ctx, id)
 	if err == nil {
 		return p.AccountID, store.KindSubscription, nil
@@ -123,11 +112,14 @@ func (d *Console) readPurchaseOwner(ctx context.Context, id string) (account, ki
 	if !errors.Is(err, store.ErrNotFound) {
 		return "", "", err
 	}
-	tp, err := d.db.OneClickPurchase(ctx, id)
+	account, err = d.owners.Get(ctx, id, func(ctx context.Context) (string, error) {
+		tp, err := d.db.OneClickPurchase(ctx, id)
+		return tp.AccountID, err
+	})
 	if err != nil {
 		return "", "", err
 	}
-	return tp.AccountID, store.KindOneClick, nil
+	return account, store.KindOneClick, nil
 }
 
 func stringValue(v any) string {
