@@ -106,7 +106,7 @@ func Do(ctx context.Context, hc *http.Client, obs Observer, req Request, decode 
 		return fmt.Errorf("read response: body exceeds %d bytes", limit)
 	}
 	if obs != nil {
-		ex.ResponseBody, ex.IDs = MaskBody(body), IDs(body)
+		ex.ResponseBody, ex.IDs = MaskBodyIDs(body)
 	}
 	if decode == nil {
 		return nil

@@ -81,17 +81,23 @@ func containsFold(s, word string) bool {
 // gets the pattern-based fallback for JSON fragments and credentials inside it. Masking happens before
 // any truncation, so a cut body can never expose half a secret that a whole body would have hidden.
 func MaskBody(body []byte) string {
+	masked, _ := MaskBodyIDs(body)
+	return masked
+}
+
+// MaskBodyIDs is MaskBody and IDs in one reading of the body: an exchange's record wants both.
+func MaskBodyIDs(body []byte) (masked string, ids map[string]string) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
-		return ""
+		return "", nil
 	}
 	if trimmed[0] == '{' || trimmed[0] == '[' {
-		if out, err := maskJSON(trimmed); err == nil {
-			return out
+		if out, ids, err := maskJSONIDs(trimmed); err == nil {
+			return out, ids
 		}
-		return maskText(secretJSONString.ReplaceAllString(string(body), `${1}"`+Masked+`"`))
+		return maskText(secretJSONString.ReplaceAllString(string(body), `${1}"`+Masked+`"`)), nil
 	}
-	return maskText(secretJSONString.ReplaceAllString(MaskForm(string(body)), `${1}"`+Masked+`"`))
+	return maskText(secretJSONString.ReplaceAllString(MaskForm(string(body)), `${1}"`+Masked+`"`)), nil
 }
 
 // maskJSON re-encodes one JSON value compactly with secret values replaced (an error when data is not one
@@ -99,22 +105,31 @@ func MaskBody(body []byte) string {
 // token by token API, used before, allocated per token and was most of the cost of recording an exchange
 // (TestMaskJSONIsTheTokenWalk holds the two to the same output).
 func maskJSON(data []byte) (string, error) {
+	out, _, err := maskJSONIDs(data)
+	return out, err
+}
+
+// maskJSONIDs is maskJSON, also collecting the IDKeys it passes (the first value of a key found more than
+// once; nil when there are none), so an exchange's body is read once for both.
+func maskJSONIDs(data []byte) (string, map[string]string, error) {
 	if !json.Valid(data) {
-		return "", errors.New("not one valid JSON value")
+		return "", nil, errors.New("not one valid JSON value")
 	}
 	m := jsonMasker{data: data}
 	m.b.Grow(len(data))
 	if err := m.value(); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return m.b.String(), nil
+	return m.b.String(), m.ids, nil
 }
 
-// jsonMasker copies valid JSON compactly to b, masking the values of secret keys at any depth.
+// jsonMasker copies valid JSON compactly to b, masking the values of secret keys at any depth, and
+// collects the non-empty string values of IDKeys in ids.
 type jsonMasker struct {
 	data []byte
 	i    int
 	b    strings.Builder
+	ids  map[string]string
 }
 
 func (m *jsonMasker) space() {
@@ -182,6 +197,18 @@ func (m *jsonMasker) member() error {
 	m.i++ // ':'
 	m.space()
 	switch start := m.i; {
+	case IDKeys[key] && m.data[m.i] == '"': // never a secret key
+		s, err := m.str()
+		if err != nil {
+			return err
+		}
+		if _, seen := m.ids[key]; !seen && s != "" {
+			if m.ids == nil {
+				m.ids = map[string]string{}
+			}
+			m.ids[key] = s
+		}
+		writeJSONString(&m.b, maskString(s))
 	case !IsSecretKey(key):
 		return m.value()
 	case m.skip() && string(m.data[start:m.i]) == "null":

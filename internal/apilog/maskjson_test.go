@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -164,4 +165,74 @@ func BenchmarkMaskJSON(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestIDsAreTheDecodedOnes: the ids the masking walk collects are those found by decoding the body whole
+// (how IDs was written first): the same keys, each with one of the values the body has for it (the walk
+// keeps the first).
+func TestIDsAreTheDecodedOnes(t *testing.T) {
+	t.Parallel()
+	for _, in := range append(maskJSONCorpus, idsCorpus...) {
+		checkIDs(t, in)
+	}
+}
+
+// FuzzIDsAreTheDecodedOnes runs the same comparison on generated bodies (go test -fuzz).
+func FuzzIDsAreTheDecodedOnes(f *testing.F) {
+	for _, in := range append(maskJSONCorpus, idsCorpus...) {
+		f.Add(in)
+	}
+	f.Fuzz(checkIDs)
+}
+
+var idsCorpus = []string{
+	`{"item":{"order_id":"SANDBOX-1001","redirect_uri":"x"}}`,
+	`{"order_id":"first","nested":{"order_id":"second"},"list":[{"session_id":"s"}]}`,
+	`{"session_id":{"order_id":"inside"},"event_id":"","step_up_id":7,"correlation_id":"c\u00e5"}`,
+	` {"order_id":"spaced"} `, `"order_id"`, `["order_id","x"]`, `{"order\u005fid":"escaped key"}`,
+}
+
+func checkIDs(t *testing.T, in string) {
+	t.Helper()
+	got := IDs([]byte(in))
+	all := idsByDecoding([]byte(in))
+	if len(got) != len(all) {
+		t.Fatalf("IDs(%q) = %v; decoding finds %v", in, got, all)
+	}
+	for k, v := range got {
+		if !slices.Contains(all[k], v) {
+			t.Errorf("IDs(%q)[%s] = %q; decoding finds %q", in, k, v, all[k])
+		}
+	}
+}
+
+// idsByDecoding is IDs as written first (the oracle): the body decoded whole, every non-empty string
+// value of an IDKeys key at any depth collected.
+func idsByDecoding(body []byte) map[string][]string {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return nil
+	}
+	out := map[string][]string{}
+	var walk func(any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, x := range t {
+				if s, ok := x.(string); ok && IDKeys[k] {
+					if s != "" {
+						out[k] = append(out[k], s)
+					}
+					continue
+				}
+				walk(x)
+			}
+		case []any:
+			for _, x := range t {
+				walk(x)
+			}
+		}
+	}
+	walk(v)
+	return out
 }
