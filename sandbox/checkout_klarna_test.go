@@ -247,3 +247,37 @@ func TestDialogSaysWhatWillHappen(t *testing.T) {
 		})
 	}
 }
+
+// TestResetForgetsSyncedAccounts: a purchase writes Klarna's details into the account (served from the
+// account cache on the next call), and a reset puts the persona back as seeded, cache included.
+func TestResetForgetsSyncedAccounts(t *testing.T) {
+	t.Parallel()
+	s, srv := startCtlSandbox(t)
+	name := func(bearer http.Header) string {
+		me := ctlCall(t, srv, http.MethodGet, "/external/api/v3/me", "", bearer)
+		acc, _ := me.body["item"].(map[string]any)
+		first, _ := acc["first_name"].(string)
+		last, _ := acc["last_name"].(string)
+		return first + " " + last
+	}
+	bearer := paywayUser(t, srv, "address@example.se")
+	if got := name(bearer); got != "Ada Address" {
+		t.Fatalf("before the purchase: %s", got)
+	}
+	session, _ := openPurchase(t, s, srv, bearer, false)["klarna_payments_session_id"].(string)
+	a := ctlCall(t, srv, http.MethodPost, "/sandbox/v1/authorize", `{"session_id":"`+session+`","email":"customer@email.se","category":"klarna"}`, nil)
+	token, _ := a.body["authorization_token"].(string)
+	if placed := ctlCall(t, srv, http.MethodPost, "/external/api/v1/klarna_payments/place_order",
+		`{"klarna_authorization_token":"`+token+`","klarna_payments_session_id":"`+session+`"}`, bearer); placed.status != http.StatusOK {
+		t.Fatalf("place_order: %d %s", placed.status, placed.raw)
+	}
+	if got := name(bearer); got != "Alice Test" {
+		t.Fatalf("after the purchase: %s, want Klarna's Alice Test", got)
+	}
+	if r := ctlCall(t, srv, http.MethodPost, "/sandbox/v1/reset", "", nil); r.status != http.StatusOK {
+		t.Fatalf("reset: %d %s", r.status, r.raw)
+	}
+	if got := name(paywayUser(t, srv, "address@example.se")); got != "Ada Address" {
+		t.Errorf("after a reset: %s, want the persona as seeded", got)
+	}
+}

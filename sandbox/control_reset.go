@@ -34,6 +34,7 @@ func (s *Server) resetStore(ctx context.Context) ([]string, error) {
 	// Every token is gone once the transaction commits: the bearer check must not find one in its cache.
 	// Cleared even when the reset fails, which costs a few reads and is never wrong.
 	defer s.store.tokens.clear()
+	defer s.store.accounts.clear() // the personas are reseeded as they were
 	err := s.store.inTx(ctx, func(tx *txn) error {
 		var err error
 		if tables, err = userTables(ctx, tx); err != nil {

@@ -30,6 +30,9 @@ type store struct {
 	// tokens caches the rows the bearer check reads (token_cache.go); the store invalidates it where
 	// token rows change.
 	tokens *tokenCache
+	// accounts keeps the account rows identity reads on every Payway call (token_cache.go); a purchase's
+	// sync invalidates its account, a reset all of them.
+	accounts *rowCache[account]
 }
 
 // openStore creates the file if needed, opens the writer and reader pools and applies the embedded
@@ -65,7 +68,8 @@ func openStore(ctx context.Context, path string) (*store, error) {
 	if err := r.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("sandbox: open reader: %w", err), r.Close(), w.Close())
 	}
-	return &store{w: newCachedDB(w), r: newCachedDB(r), tokens: newTokenCache(tokenCacheTTL, time.Now)}, nil
+	return &store{w: newCachedDB(w), r: newCachedDB(r), tokens: newTokenCache(tokenCacheTTL, time.Now),
+		accounts: newAccountCache(tokenCacheTTL, time.Now)}, nil
 }
 
 // dsn builds a modernc.org/sqlite URI with the pragmas every connection needs.
@@ -77,6 +81,8 @@ func dsn(path, extra string) string {
 	// a power loss: right for an emulator, and it spares an fsync on every commit.
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
+	// 256 KiB of page cache a connection, not 2 MiB: see the app's store (store/db.go, cacheSize).
+	q.Add("_pragma", "cache_size(-256)")
 	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: q.Encode() + "&" + extra}
 	return u.String()
 }

@@ -88,12 +88,17 @@ func (s *store) accountExists(ctx context.Context, id string) (bool, error) {
 	return true, nil
 }
 
-// accountByID finds an account by its 24-hex id.
+// accountByID finds an account by its 24-hex id, in the account cache first (store.accounts).
 func (s *store) accountByID(ctx context.Context, id string) (account, error) {
+	if a, ok := s.accounts.get(id); ok {
+		return a, nil
+	}
+	gen := s.accounts.generation()
 	a, err := scanAccount(s.r.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
 	if err != nil {
 		return account{}, fmt.Errorf("sandbox: account by id: %w", err)
 	}
+	s.accounts.put(gen, a)
 	return a, nil
 }
 

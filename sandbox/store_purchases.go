@@ -296,6 +296,9 @@ func (s *store) completePurchase(ctx context.Context, c completion, now time.Tim
 		if syncedAddr, err = json.Marshal(c.Sync.Address); err != nil {
 			return fmt.Errorf("sandbox: encode address: %w", err)
 		}
+		// The synced account leaves the account cache once the transaction has ended, committed or
+		// not, before the place_order call answers.
+		defer s.accounts.invalidate(c.Order.AccountID)
 	}
 	return s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE purchase_sessions SET state = 'completed', order_id = ?, completed_at = ?

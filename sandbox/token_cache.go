@@ -5,34 +5,40 @@ import (
 	"time"
 )
 
-// tokenCache keeps the token rows the bearer check reads, by access hash, for a short while. Every
-// Payway call the app makes starts with that check (a subscriber's article view is one), and reading
-// the row from SQLite cost more CPU than the rest of the call.
+// rowCache keeps rows the sandbox reads on every Payway call, by key, for a short while: the token rows
+// the bearer check reads (by access hash) and the account behind the token (by id). Every Payway call the
+// app makes starts with that check (a subscriber's article view is one), and reading the rows from SQLite
+// cost more CPU than the rest of the call.
 //
 // Correctness comes first, so the cache holds rows, not decisions: revocation and expiry are still
-// judged on every call, expiry against the sandbox clock (which can move either way). A row changes
-// only when it is revoked (a refresh exchanges the pair) or deleted (reset); the store invalidates the
-// row, or the whole cache, right after such a change commits and before the call that made it answers,
-// so a revoked or reset token is refused from then on. A read that raced with an invalidation is not
-// cached (generation check), so a stale row cannot come back. Unknown tokens are not cached: a new
-// token is a new hash. The TTL, on the wall clock, only bounds how long a row changed behind the
-// store's back could be served, and the memory the cache takes.
-type tokenCache struct {
+// judged on every call, expiry against the sandbox clock (which can move either way). A token row changes
+// only when it is revoked (a refresh exchanges the pair) or deleted (reset); an account when a purchase
+// syncs Klarna's details into it, or a reset reseeds it. The store invalidates the row, or the whole
+// cache, right after such a change commits and before the call that made it answers, so a revoked token
+// is refused, and a synced account read, from then on. A read that raced with an invalidation is not
+// cached (generation check), so a stale row cannot come back. Unknown keys are not cached: a new token is
+// a new hash. The TTL, on the wall clock, only bounds how long a row changed behind the store's back
+// could be served, and the memory the cache takes.
+type rowCache[T any] struct {
 	ttl  time.Duration
 	wall func() time.Time // time.Now; the sandbox clock is for token expiry, not for the cache's freshness
+	key  func(T) string
 
 	mu        sync.RWMutex
 	gen       uint64 // bumped by every invalidation
-	rows      map[string]cachedToken
+	rows      map[string]cachedRow[T]
 	nextSweep int // sweep expired entries when the map reaches this size
 }
 
-type cachedToken struct {
-	row   tokenRow
+// tokenCache is the bearer check's cache of token rows, by access hash.
+type tokenCache = rowCache[tokenRow]
+
+type cachedRow[T any] struct {
+	row   T
 	until time.Time // wall clock
 }
 
-// Bounds of the token cache. 30 s keeps a subscriber's token in memory across a reading session's
+// Bounds of the row caches. 30 s keeps a subscriber's token in memory across a reading session's
 // article views; a sweep runs when the map has doubled since the last one, so it costs O(1) a put.
 const (
 	tokenCacheTTL      = 30 * time.Second
@@ -41,29 +47,38 @@ const (
 )
 
 func newTokenCache(ttl time.Duration, wall func() time.Time) *tokenCache {
-	return &tokenCache{ttl: ttl, wall: wall, rows: map[string]cachedToken{}, nextSweep: tokenCacheMinSweep}
+	return newRowCache(ttl, wall, func(t tokenRow) string { return t.AccessSHA256 })
 }
 
-// get returns the cached row of accessHash, if there is a fresh one.
-func (c *tokenCache) get(accessHash string) (tokenRow, bool) {
+func newAccountCache(ttl time.Duration, wall func() time.Time) *rowCache[account] {
+	return newRowCache(ttl, wall, func(a account) string { return a.ID })
+}
+
+func newRowCache[T any](ttl time.Duration, wall func() time.Time, key func(T) string) *rowCache[T] {
+	return &rowCache[T]{ttl: ttl, wall: wall, key: key, rows: map[string]cachedRow[T]{}, nextSweep: tokenCacheMinSweep}
+}
+
+// get returns the cached row of key, if there is a fresh one.
+func (c *rowCache[T]) get(key string) (T, bool) {
 	c.mu.RLock()
-	e, ok := c.rows[accessHash]
+	e, ok := c.rows[key]
 	c.mu.RUnlock()
 	if !ok || !c.wall().Before(e.until) {
-		return tokenRow{}, false
+		var zero T
+		return zero, false
 	}
 	return e.row, true
 }
 
 // generation is read before the database is, and handed to put with the row read.
-func (c *tokenCache) generation() uint64 {
+func (c *rowCache[T]) generation() uint64 {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.gen
 }
 
 // put caches row unless an invalidation happened since gen was read: the row may predate it.
-func (c *tokenCache) put(gen uint64, row tokenRow) {
+func (c *rowCache[T]) put(gen uint64, row T) {
 	now := c.wall()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -81,19 +96,19 @@ func (c *tokenCache) put(gen uint64, row tokenRow) {
 		}
 		c.nextSweep = max(tokenCacheMinSweep, 2*len(c.rows))
 	}
-	c.rows[row.AccessSHA256] = cachedToken{row: row, until: now.Add(c.ttl)}
+	c.rows[c.key(row)] = cachedRow[T]{row: row, until: now.Add(c.ttl)}
 }
 
-// invalidate drops the row of accessHash (revoked or rotated).
-func (c *tokenCache) invalidate(accessHash string) {
+// invalidate drops the row of key (a token revoked or rotated, an account synced).
+func (c *rowCache[T]) invalidate(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	delete(c.rows, accessHash)
+	delete(c.rows, key)
 }
 
-// clear drops every row (the tokens table was emptied).
-func (c *tokenCache) clear() {
+// clear drops every row (the table was emptied).
+func (c *rowCache[T]) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++

@@ -226,3 +226,21 @@ func TestStrictSchemaRejectsBadRows(t *testing.T) {
 		})
 	}
 }
+
+// TestConnectionsKeepASmallPageCache: every connection, writer and readers, runs with cacheSize.
+func TestConnectionsKeepASmallPageCache(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	for _, tt := range []struct {
+		name string
+		pool *sql.DB
+	}{{"writer", db.Writer()}, {"reader", db.Reader()}} {
+		var kib int
+		if err := tt.pool.QueryRowContext(t.Context(), `PRAGMA cache_size`).Scan(&kib); err != nil {
+			t.Fatal(err)
+		}
+		if kib != -256 {
+			t.Errorf("%s: cache_size %d, want -256 (KiB)", tt.name, kib)
+		}
+	}
+}
