@@ -28,7 +28,7 @@ import (
 )
 
 func main() {
-	app.TuneGC(os.Getenv) // GOGC=300 and a 44 MiB soft memory limit unless the environment says otherwise
+	app.TuneGC(os.Getenv) // GOGC=300 and a 50 MiB soft memory limit unless the environment says otherwise
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {

@@ -9,12 +9,13 @@ import "runtime/debug"
 // near it the collector runs as often as it must, whatever GOGC says.
 //
 // The limit covers the Go runtime's memory only: SQLite's page caches (two databases in sandbox mode, a
-// writer and four readers each) and its WAL index sit beside it, about 30 MB under purchase journeys. At
-// 64 MiB the process peaked at 89–92 MB in `make bench`; at 44 MiB at 74 MB, with the same journeys per
-// second (the live heap under journeys is about 13 MB, so the collector still runs seldom).
+// writer and four readers each, 256 KiB a connection) and the binary's own pages (about 20 MB) sit beside
+// it. Under minutes of purchase journeys the live heap is 15–20 MB (the per-reader caches hold their last
+// 30–60 s), so the limit, not GOGC, sets how often the collector runs: at 44 MiB it took 8–17 % of the
+// CPU; at 50 MiB the process peaks near 74 MB in 40 s of 16-worker journeys (README, Performance).
 const (
 	DefaultGCPercent   = 300
-	DefaultMemoryLimit = 44 << 20 // bytes: a soft limit on the Go runtime's memory
+	DefaultMemoryLimit = 50 << 20 // bytes: a soft limit on the Go runtime's memory
 )
 
 // gcDefaults says which of the defaults apply: those the environment does not set itself (GOGC,
