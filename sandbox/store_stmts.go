@@ -80,6 +80,10 @@ func (c *stmtCache) close() error {
 }
 
 // cachedDB is a pool whose queries run on cached prepared statements.
+//
+// The emulator's statements run to their end (context.WithoutCancel): each reads or writes a few rows,
+// and modernc.org/sqlite watches a cancellable context with a goroutine per statement. A transaction's
+// own context (inTx) still rolls it back between statements when the caller goes away.
 type cachedDB struct {
 	*sql.DB
 	cache *stmtCache
@@ -89,6 +93,7 @@ func newCachedDB(db *sql.DB) *cachedDB { return &cachedDB{DB: db, cache: &stmtCa
 
 // QueryRowContext is sql.DB's, on the query's prepared statement.
 func (d *cachedDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx) // see cachedDB
 	if st := d.cache.prepare(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -97,6 +102,7 @@ func (d *cachedDB) QueryRowContext(ctx context.Context, query string, args ...an
 
 // QueryContext is sql.DB's, on the query's prepared statement.
 func (d *cachedDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = context.WithoutCancel(ctx) // see cachedDB
 	if st := d.cache.prepare(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -105,6 +111,7 @@ func (d *cachedDB) QueryContext(ctx context.Context, query string, args ...any) 
 
 // ExecContext is sql.DB's, on the query's prepared statement.
 func (d *cachedDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = context.WithoutCancel(ctx) // see cachedDB
 	if st := d.cache.prepare(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -147,6 +154,7 @@ func (t *txn) stmt(ctx context.Context, query string) *sql.Stmt {
 
 // QueryRowContext is sql.Tx's, on the query's prepared statement.
 func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx) // see cachedDB
 	if st := t.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -155,6 +163,7 @@ func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *s
 
 // QueryContext is sql.Tx's, on the query's prepared statement.
 func (t *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = context.WithoutCancel(ctx) // see cachedDB
 	if st := t.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -163,6 +172,7 @@ func (t *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql
 
 // ExecContext is sql.Tx's, on the query's prepared statement.
 func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = context.WithoutCancel(ctx) // see cachedDB
 	if st := t.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}

@@ -107,7 +107,13 @@ func (db *DB) begin(ctx context.Context) (*writeTx, error) {
 }
 
 // ExecContext runs a write through the prepared statement for query.
+//
+// Statements in a write transaction run to their end (context.WithoutCancel): the transaction's own
+// context, from begin, still rolls it back between statements when the request goes away, but interrupting
+// one statement of a few rows midway bought nothing and cost a goroutine per statement (modernc.org/sqlite
+// watches a cancellable context with one).
 func (t *writeTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = context.WithoutCancel(ctx)
 	st, ok := t.stmts.cached(query)
 	if !ok {
 		t.unknown = append(t.unknown, query)
@@ -118,6 +124,7 @@ func (t *writeTx) ExecContext(ctx context.Context, query string, args ...any) (s
 
 // QueryRowContext runs a one-row read inside the transaction through the prepared statement for query.
 func (t *writeTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx) // as ExecContext
 	st, ok := t.stmts.cached(query)
 	if !ok {
 		t.unknown = append(t.unknown, query)
@@ -129,7 +136,7 @@ func (t *writeTx) QueryRowContext(ctx context.Context, query string, args ...any
 // QueryContext runs a read inside the transaction. Not prepared: the reads that need it are rare (key
 // rotation at start) and some build their SQL per table.
 func (t *writeTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, query, args...)
+	return t.tx.QueryContext(context.WithoutCancel(ctx), query, args...) // as ExecContext
 }
 
 // Commit commits the transaction.
