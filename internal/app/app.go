@@ -240,7 +240,7 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 	}
 	if cfg.Mode == ModeSandbox {
 		// The demo personas start with the one-click token the sandbox issued to the app for them.
-		hcfg.AfterLogin = newPersonaTokens(cfg.SandboxURL, cfg.DemoUser, cfg.DemoPassword, db, cfg.Now, log.With("component", "sandbox-tokens")).afterLogin
+		hcfg.AfterLogin = newPersonaTokens(cfg.SandboxURL, cfg.DemoUser, cfg.DemoPassword, db, cfg.Now, log.With("component", "sandbox-tokens"), transport).afterLogin
 	}
 	return handlers.New(hcfg, handlers.Deps{
 		DB: db, Sessions: sessions, Payway: pw, AppTokens: appTokens, Checkout: co, OneClick: oneClick,

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -47,9 +48,11 @@ type personaTokens struct {
 // personaTokenTimeout bounds the control call: local and quick, and a login must not hang on it.
 const personaTokenTimeout = 5 * time.Second
 
-func newPersonaTokens(sandboxURL, controlUser, controlPassword string, db *store.DB, now func() time.Time, log *slog.Logger) *personaTokens {
+// newPersonaTokens builds it on the app's shared transport: a login asks at every login, and Go's
+// default transport keeps two idle connections per host, so most asks under load dialled the sandbox.
+func newPersonaTokens(sandboxURL, controlUser, controlPassword string, db *store.DB, now func() time.Time, log *slog.Logger, transport http.RoundTripper) *personaTokens {
 	return &personaTokens{sandboxURL: sandboxURL, db: db, now: now, log: log, http: &http.Client{
-		Timeout: personaTokenTimeout, Transport: demo.BasicAuth(controlUser, controlPassword, nil),
+		Timeout: personaTokenTimeout, Transport: demo.BasicAuth(controlUser, controlPassword, transport),
 	}}
 }
 
@@ -75,7 +78,12 @@ func (p *personaTokens) adopt(ctx context.Context, accountID, email string) (boo
 	if err != nil {
 		return false, fmt.Errorf("persona token: %w", err)
 	}
-	defer res.Body.Close()
+	defer func() {
+		// Read to the end, so the connection goes back to the pool: a reader who is no persona (a 404)
+		// left its answer unread, and the transport closed the connection after every such login.
+		_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+		res.Body.Close()
+	}()
 	switch res.StatusCode {
 	case http.StatusOK:
 	case http.StatusNotFound:
