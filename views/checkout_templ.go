@@ -286,7 +286,7 @@ func Checkout(p Page, v CheckoutView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = categoryChoices(v.Categories).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = p.once(categoriesPart(v.Categories), categoryChoices(v.Categories)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -41,8 +42,8 @@ type partKey struct {
 }
 
 // once is c rendered the first time a page in the reader's language asks for it by name, and those bytes
-// after: for parts of pages that depend on the language alone (the checkout script's words). Without
-// Frames it renders c.
+// after: for parts of pages that depend on the language and the name alone (the checkout script's words;
+// the payment categories, named by their list, categoriesPart). Without Frames it renders c.
 func (p Page) once(name string, c templ.Component) templ.Component {
 	if p.Frames == nil {
 		return c
@@ -60,7 +61,7 @@ func (p Page) once(name string, c templ.Component) templ.Component {
 			}
 			s = sb.String()
 			fs.mu.Lock()
-			if fs.parts == nil {
+			if fs.parts == nil || len(fs.parts) >= maxParts {
 				fs.parts = make(map[partKey]string)
 			}
 			fs.parts[key] = s
@@ -70,6 +71,26 @@ func (p Page) once(name string, c templ.Component) templ.Component {
 		return err
 	})
 }
+
+// categoriesPart names a list of payment categories for Page.once: the radio buttons (categoryChoices) are
+// the same for every purchase offered the same list in the same language, and their dozen attribute values
+// each cost templ two allocations (fmt.Sprint) on every checkout view.
+func categoriesPart(cats []Category) string {
+	b := make([]byte, 0, 64*len(cats)+len("categories"))
+	b = append(b, "categories"...)
+	for _, c := range cats {
+		for _, f := range [...]string{c.Identifier, c.Name, c.AssetURL} {
+			b = strconv.AppendInt(append(b, ' '), int64(len(f)), 10) // length-prefixed: one name per list
+			b = append(b, ':')
+			b = append(b, f...)
+		}
+	}
+	return string(b)
+}
+
+// maxParts bounds Page.once's parts; past it they start over. A market's category lists are a handful, but
+// they come from Klarna, so their number is not ours to promise.
+const maxParts = 256
 
 type frameKey struct {
 	lang                  i18n.Lang

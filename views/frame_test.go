@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -119,5 +120,56 @@ func TestOncePartIsThePart(t *testing.T) {
 	}
 	if len(seen) != 2 {
 		t.Errorf("%d different texts for two languages, want 2", len(seen))
+	}
+}
+
+// TestCategoryChoicesOnceAreTheChoices: the payment categories written through Page.once are what
+// categoryChoices renders for that list in that language, whichever list or language came first (lists that
+// differ only in a name, an asset or their order are different parts), and the parts stay bounded.
+func TestCategoryChoicesOnceAreTheChoices(t *testing.T) {
+	t.Parallel()
+	bundle, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	klarna := Category{Identifier: "klarna", Name: "Pay with Klarna", AssetURL: "https://x.klarnacdn.net/badge/klarna.svg"}
+	lists := [][]Category{
+		{klarna},
+		{klarna, {Identifier: "direct_debit", Name: "Direct debit"}},
+		{{Identifier: "direct_debit", Name: "Direct debit"}, klarna},
+		{{Identifier: "klarna", Name: "Betala med Klarna", AssetURL: klarna.AssetURL}},
+		{{Identifier: "klarna", Name: "Pay with Klarna", AssetURL: "https://x.klarnacdn.net/badge/other.svg"}},
+		{{Identifier: "pay_now", Name: `<b>"Now" & later</b>`, AssetURL: `https://x.test/a.svg?x=1&y="2"`}},
+		{{Identifier: "a 1:b", Name: ""}}, {{Identifier: "a", Name: "b"}}, // no two lists share a name
+		nil,
+	}
+	frames := &Frames{}
+	for round := range 2 {
+		for i, cats := range lists {
+			for _, lang := range []i18n.Lang{i18n.Swedish, i18n.English} {
+				ctx := i18n.With(context.Background(), bundle.Localizer(lang))
+				var want, got strings.Builder
+				if err := categoryChoices(cats).Render(ctx, &want); err != nil {
+					t.Fatal(err)
+				}
+				if err := (Page{Frames: frames}).once(categoriesPart(cats), categoryChoices(cats)).Render(ctx, &got); err != nil {
+					t.Fatal(err)
+				}
+				if got.String() != want.String() {
+					t.Errorf("round %d, list %d, %s: once wrote\n%s\nwant\n%s", round, i, lang, got.String(), want.String())
+				}
+			}
+		}
+	}
+	for i := range maxParts + 10 {
+		cats := []Category{{Identifier: "c", Name: strings.Repeat("n", i)}}
+		if err := (Page{Frames: frames}).once(categoriesPart(cats), categoryChoices(cats)).Render(context.Background(), io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	frames.mu.RLock()
+	defer frames.mu.RUnlock()
+	if n := len(frames.parts); n > maxParts {
+		t.Errorf("%d parts kept, want at most %d", n, maxParts)
 	}
 }
