@@ -2,8 +2,8 @@ package sandbox
 
 import "testing"
 
-// TestChargeAuthorization checks that kpChargeAuthorization (Payway's order and customer token in one
-// transaction) answers as the two calls did: a refused order writes nothing, a refused token leaves the
+// TestChargeAuthorization checks that chargeAuthorization (Klarna's order and customer token inside
+// place_order's transaction) answers as the two calls did: a refused order writes nothing, a refused token leaves the
 // order in place and writes no token.
 func TestChargeAuthorization(t *testing.T) {
 	t.Parallel()
@@ -58,8 +58,15 @@ func TestChargeAuthorization(t *testing.T) {
 			}
 			tokensBefore := countRows(t, s, `SELECT count(*) FROM kp_customer_tokens`)
 
-			charge, kerr := s.kpChargeAuthorization(ctx, "http://sandbox.test", res.AuthorizationToken,
-				kpOrderInput{Cart: c, AutoCapture: true}, tt.token)
+			var charge kpCharge
+			if err := s.store.inTx(ctx, func(tx *txn) error {
+				var err error
+				charge, kerr, err = s.chargeAuthorization(ctx, tx, "http://sandbox.test", res.AuthorizationToken,
+					kpOrderInput{Cart: c, AutoCapture: true}, tt.token)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
 
 			switch {
 			case tt.wantOrderErr != "":

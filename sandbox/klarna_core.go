@@ -305,7 +305,7 @@ func (s *Server) kpCreateOrder(ctx context.Context, base, authToken string, in k
 	return o, nil
 }
 
-// kpCharge is what kpChargeAuthorization made: the order and, unless TokenErr says why not, the customer
+// kpCharge is what chargeAuthorization made: the order and, unless TokenErr says why not, the customer
 // token.
 type kpCharge struct {
 	Order    kpOrder
@@ -313,15 +313,18 @@ type kpCharge struct {
 	TokenErr *klarnaError // kpCreateCustomerToken's answer when the token was refused; the order stands
 }
 
-// kpChargeAuthorization is Payway's charge at place_order: kpCreateOrder and then kpCreateCustomerToken on
-// the same authorization, with the same rules and answers as the two calls, in one writer transaction
-// instead of two (place_order is the busiest writer of a purchase; each transaction is a commit). The
-// *klarnaError is the order's: nothing was written. A refused token does not undo the order, as with two
-// calls: its writes run in a savepoint and the refusal comes back in TokenErr.
-func (s *Server) kpChargeAuthorization(ctx context.Context, base, authToken string, order kpOrderInput, token tokenInput) (kpCharge, *klarnaError) {
+// chargeAuthorization is Payway's charge at place_order: kpCreateOrder and then kpCreateCustomerToken on
+// the same authorization, with the same rules and answers as the two calls, inside the caller's writer
+// transaction (place_order records Payway's order, this charge and the purchase in one commit: it is the
+// busiest writer of a purchase, and each transaction is a commit). The charge runs in a savepoint: a
+// refused order (the *klarnaError) undoes the charge's writes only, for the caller to record the failure.
+// A refused token does not undo the order, as with two calls: its writes run in a savepoint of their own
+// and the refusal comes back in TokenErr. The error is anything else, for the caller to roll back.
+func (s *Server) chargeAuthorization(ctx context.Context, tx *txn, base, authToken string, order kpOrderInput, token tokenInput) (kpCharge, *klarnaError, error) {
 	now := s.klarnaNow()
 	var c kpCharge
-	kerr := s.coreTx(ctx, "charge authorization", func(tx *txn) error {
+	var refused *klarnaError
+	err := savepoint(ctx, tx, "klarna_charge", func() error {
 		o, auth, sess, err := createOrderWith(ctx, tx, base, authToken, order, now)
 		if err != nil {
 			return err
@@ -335,11 +338,14 @@ func (s *Server) kpChargeAuthorization(ctx context.Context, base, authToken stri
 			c.Token = t
 			return err
 		}, &c.TokenErr)
-	})
-	if kerr != nil {
-		return kpCharge{}, kerr
+	}, &refused)
+	switch {
+	case err != nil:
+		return kpCharge{}, nil, fmt.Errorf("sandbox: klarna charge: %w", err)
+	case refused != nil:
+		return kpCharge{}, refused, nil
 	}
-	return c, nil
+	return c, nil, nil
 }
 
 // savepoint runs fn inside the named SAVEPOINT. A *klarnaError from fn undoes fn's writes only and is

@@ -129,7 +129,7 @@ func createOrderTx(ctx context.Context, tx *txn, base, authToken string, in kpOr
 
 // createOrderWith is createOrderTx that also returns the authorization and session it read (as they were
 // before the order), so that a customer token can follow in the same transaction without reading them
-// again (kpChargeAuthorization).
+// again (chargeAuthorization).
 func createOrderWith(ctx context.Context, tx *txn, base, authToken string, in kpOrderInput, now time.Time) (kpOrder, authRow, kpSession, error) {
 	auth, err := liveAuthorization(ctx, tx, authToken, now)
 	if err != nil {

@@ -134,51 +134,67 @@ func (s *Server) placePurchaseOrder(w http.ResponseWriter, r *http.Request, auth
 		TrafficSource: body.TrafficSource, MerchantReference: body.MerchantReference,
 		SubscriptionStartDate: start.Format(time.DateOnly), CreatedAt: now,
 	}
-	if err := s.store.insertOrder(ctx, &order); err != nil {
-		return placeOrderItem{}, err
-	}
-	if behaviour == PurchaseDebt {
-		// Klarna's external lookup finds debt: Payway fails the payment and terminates the subscription.
-		terminated := &userProduct{AccountID: acc.ID, OrderID: order.ID, ProductCode: o.Product, Code: o.Code,
-			Campaign: o.Campaign, State: "terminated", ValidFrom: now, ValidTo: now, CancellationReason: errPaymentMethodFailed.Code}
-		if err := s.store.failOrder(ctx, order.ID, errPaymentMethodFailed.Code, errPaymentMethodFailed.Message, terminated, now); err != nil {
-			return placeOrderItem{}, err
-		}
-		return placeOrderItem{}, errPaymentMethodFailed
-	}
-
-	kord, tokenID, err := s.chargeKlarna(ctx, klarnaBase(r), body, ps, o, order)
-	if err != nil {
-		var pe *paywayError
-		desc := err.Error()
-		code := "payment_provider_error"
-		if errors.As(err, &pe) {
-			code, desc = pe.Code, pe.Message
-		}
-		return placeOrderItem{}, errors.Join(err, s.store.failOrder(ctx, order.ID, code, desc, nil, now))
-	}
-	order.KlarnaOrderID, order.PaymentMethod = kord.OrderID, orderPaymentMethod(authz.Category, kord.AuthorizedPaymentMethod)
 	c := completion{
-		Order: order, CustomerToken: tokenID,
-		Subscription: userProduct{AccountID: acc.ID, OrderID: order.ID, ProductCode: o.Product, Code: o.Code,
+		Subscription: userProduct{AccountID: acc.ID, ProductCode: o.Product, Code: o.Code,
 			Campaign: o.Campaign, State: "activated", ValidFrom: start, ValidTo: start.AddDate(0, p.IterationLength, 0)},
 	}
 	if start.After(now) {
 		c.Subscription.State = "pending" // Payway's state for a subscription with a future start date
 	}
+	var delivery deliveryAddress
 	if !trial {
-		synced, delivery := syncAccount(acc, authz.Customer, behaviour, ps.DisableAccountInfoOverwrite)
+		synced, to := syncAccount(acc, authz.Customer, behaviour, ps.DisableAccountInfoOverwrite)
 		c.Sync = &synced
-		if delivery != (Address{}) {
-			c.Order.DeliveryAddress = deliveryAddress{ID: newHexID(), Address: delivery}
+		// The synced account leaves the account cache once the transaction has ended, committed or not,
+		// before the place_order call answers.
+		defer s.store.accounts.invalidate(acc.ID)
+		if to != (Address{}) {
+			delivery = deliveryAddress{ID: newHexID(), Address: to}
 		}
 	}
-	if err := s.store.completePurchase(ctx, c, s.now()); errors.Is(err, errSessionCompleted) {
+
+	// One writer transaction records Payway's order, Klarna's order and customer token, and the purchase
+	// (or the failed order): a purchase is fully recorded or not at all, with one commit where there were
+	// three. refused is the answer when the transaction records a failed order.
+	var refused error
+	var item placeOrderItem
+	err = s.store.inTx(ctx, func(tx *txn) error {
+		refused = nil
+		if err := insertPaywayOrder(ctx, tx, &order); err != nil {
+			return err
+		}
+		if behaviour == PurchaseDebt {
+			// Klarna's external lookup finds debt: Payway fails the payment and terminates the subscription.
+			refused = errPaymentMethodFailed
+			terminated := &userProduct{AccountID: acc.ID, OrderID: order.ID, ProductCode: o.Product, Code: o.Code,
+				Campaign: o.Campaign, State: "terminated", ValidFrom: now, ValidTo: now, CancellationReason: errPaymentMethodFailed.Code}
+			return failPaywayOrder(ctx, tx, order.ID, errPaymentMethodFailed.Code, errPaymentMethodFailed.Message, terminated, now)
+		}
+		kord, tokenID, err := s.chargeKlarna(ctx, tx, klarnaBase(r), body, ps, o, order)
+		var pe *paywayError
+		switch {
+		case errors.As(err, &pe):
+			refused = pe
+			return failPaywayOrder(ctx, tx, order.ID, pe.Code, pe.Message, nil, now)
+		case err != nil:
+			return err
+		}
+		c.Order, c.CustomerToken = order, tokenID
+		c.Order.DeliveryAddress = delivery
+		c.Order.KlarnaOrderID, c.Order.PaymentMethod = kord.OrderID, orderPaymentMethod(authz.Category, kord.AuthorizedPaymentMethod)
+		c.Subscription.OrderID = order.ID
+		item = placeOrderItem{OrderID: order.OrderID, RedirectURI: kord.RedirectURL, State: "closed"}
+		return completePurchase(ctx, tx, c, s.now())
+	})
+	switch {
+	case errors.Is(err, errSessionCompleted):
 		return placeOrderItem{}, errPurchaseCompleted
-	} else if err != nil {
+	case err != nil:
 		return placeOrderItem{}, err
+	case refused != nil:
+		return placeOrderItem{}, refused
 	}
-	return placeOrderItem{OrderID: order.OrderID, RedirectURI: kord.RedirectURL, State: "closed"}, nil
+	return item, nil
 }
 
 // orderPaymentMethod is what Payway's order records as how it was paid (payment_option_details.type):
@@ -237,10 +253,12 @@ func (s *Server) openPurchaseSession(ctx context.Context, accountID, id string, 
 	return ps, o, p, nil
 }
 
-// chargeKlarna creates the Klarna order from the authorization and the customer token Payway keeps
-// for later charges: Klarna's two calls, run by the Klarna core in one transaction.
-func (s *Server) chargeKlarna(ctx context.Context, base string, body placeOrderBody, ps purchaseSession, o offer, order paywayOrder) (kpOrder, string, error) {
-	charge, kerr := s.kpChargeAuthorization(ctx, base, body.KlarnaAuthorizationToken, kpOrderInput{
+// chargeKlarna creates the Klarna order from the authorization and the customer token Payway keeps for
+// later charges (Klarna's two calls, chargeAuthorization), inside the place_order transaction. A refusal
+// comes back as the *paywayError Payway answers with, with Klarna's writes undone; any other error is for
+// the transaction to roll back.
+func (s *Server) chargeKlarna(ctx context.Context, tx *txn, base string, body placeOrderBody, ps purchaseSession, o offer, order paywayOrder) (kpOrder, string, error) {
+	charge, kerr, err := s.chargeAuthorization(ctx, tx, base, body.KlarnaAuthorizationToken, kpOrderInput{
 		Cart: ps.Cart, MerchantReference1: order.OrderID, MerchantReference2: body.MerchantReference,
 		MerchantURLs: map[string]string{"confirmation": ps.ConfirmationURL}, AutoCapture: true,
 	}, tokenInput{
@@ -248,8 +266,10 @@ func (s *Server) chargeKlarna(ctx context.Context, base string, body placeOrderB
 		PurchaseCountry: purchaseCountry, PurchaseCurrency: purchaseCurrency,
 	})
 	switch {
+	case err != nil:
+		return kpOrder{}, "", err
 	case kerr != nil && kerr.Code == "INVALID_OPERATION":
-		// The authorization was consumed by a concurrent place_order on this session.
+		// The authorization was consumed by an earlier place_order on this session.
 		return kpOrder{}, "", errPurchaseCompleted
 	case kerr != nil && kerr.Status == http.StatusNotFound:
 		return kpOrder{}, "", invalidAuthorization("The Klarna authorization token is unknown or has expired")

@@ -336,3 +336,65 @@ func TestPurchasePersonasSeeded(t *testing.T) {
 		t.Fatalf("reseed: %v", err)
 	}
 }
+
+// TestOnePurchasePerSession places one authorization's order several times at once (a double click, a
+// retried request): one buys (one closed order, one Klarna order, one subscription), every other is told
+// the session was used, and none leaves an order open.
+func TestOnePurchasePerSession(t *testing.T) {
+	t.Parallel()
+	s, _ := newPurchaseServer(t)
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	ctx := t.Context()
+	acc, err := s.store.accountByEmail(ctx, "reader@example.se")
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := paywayAuth{AccountID: acc.ID}
+	r := httptest.NewRequest(http.MethodPost, srv.URL+"/x", strings.NewReader(`{"code":"digital","period_type":"recurring","confirmation_url":"https://a.se/c"}`))
+	item, err := s.createPurchaseSession(httptest.NewRecorder(), r, auth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, kerr := s.kpAuthorize(ctx, authorizeInput{SessionID: item.KlarnaPaymentsSessionID, Email: "customer@email.se", Category: "klarna"})
+	if kerr != nil || !res.Approved {
+		t.Fatalf("kpAuthorize: %+v %v", res, kerr)
+	}
+	errs := make([]error, 4)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() {
+			body := `{"klarna_authorization_token":"` + res.AuthorizationToken + `","klarna_payments_session_id":"` + item.KlarnaPaymentsSessionID + `"}`
+			r := httptest.NewRequest(http.MethodPost, srv.URL+"/x", strings.NewReader(body))
+			_, errs[i] = s.placePurchaseOrder(httptest.NewRecorder(), r, auth, false)
+		})
+	}
+	wg.Wait()
+	bought := 0
+	for i, err := range errs {
+		switch err {
+		case nil:
+			bought++
+		case errPurchaseCompleted:
+		default:
+			t.Errorf("place_order %d: %v, want success or session_completed", i, err)
+		}
+	}
+	if bought != 1 {
+		t.Errorf("%d place_orders bought, want 1 (errors %v)", bought, errs)
+	}
+	tests := []struct {
+		query string
+		want  int
+	}{
+		{`SELECT count(*) FROM payway_orders WHERE account_id = ? AND state = 'closed'`, 1},
+		{`SELECT count(*) FROM payway_orders WHERE account_id = ? AND state = 'created'`, 0},
+		{`SELECT count(*) FROM user_products WHERE account_id = ?`, 1},
+		{`SELECT count(*) FROM kp_orders WHERE session_id = (SELECT kp_session_id FROM purchase_sessions WHERE account_id = ?)`, 1},
+	}
+	for _, tt := range tests {
+		if n := countRows(t, s, tt.query, acc.ID); n != tt.want {
+			t.Errorf("%s: %d, want %d", tt.query, n, tt.want)
+		}
+	}
+}

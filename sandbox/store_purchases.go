@@ -114,34 +114,32 @@ type paywayOrder struct {
 // orderNumberBase makes the first order SANDBOX-1001, which reads like a real order number.
 const orderNumberBase = 1000
 
-// insertOrder stores a new order and fills in its ids. The number is allocated inside the writer
+// insertPaywayOrder stores a new order and fills in its ids. The number is allocated inside the writer
 // transaction (one writer, IMMEDIATE), so concurrent purchases never share one.
-func (s *store) insertOrder(ctx context.Context, o *paywayOrder) error {
+func insertPaywayOrder(ctx context.Context, tx *txn, o *paywayOrder) error {
 	o.ID = newHexID()
 	addr, err := json.Marshal(o.DeliveryAddress)
 	if err != nil {
 		return fmt.Errorf("sandbox: encode delivery address: %w", err)
 	}
-	return s.inTx(ctx, func(tx *txn) error {
-		var seq int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM payway_orders`).Scan(&seq); err != nil {
-			return fmt.Errorf("sandbox: order number: %w", err)
-		}
-		o.OrderID = fmt.Sprintf("SANDBOX-%d", orderNumberBase+seq)
-		_, err := tx.ExecContext(ctx, `INSERT INTO payway_orders (seq, id, order_id, account_id, kp_session_id, code,
-			product_code, period_id, description, price_minor, vat_rate, iteration_type, iteration_length, trial,
-			state, payment_state, traffic_source, merchant_reference, subscription_start_date, delivery_address_json,
-			created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			seq, o.ID, o.OrderID, o.AccountID, o.KPSessionID, o.Code, o.ProductCode, o.PeriodID, o.Description,
-			o.PriceMinor, o.VATRate, o.IterationType, o.IterationLength, o.Trial, o.State, o.PaymentState,
-			o.TrafficSource, o.MerchantReference, o.SubscriptionStartDate, string(addr), o.CreatedAt.Unix(),
-			o.CreatedAt.Unix())
-		if err != nil {
-			return fmt.Errorf("sandbox: insert order: %w", err)
-		}
-		return nil
-	})
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM payway_orders`).Scan(&seq); err != nil {
+		return fmt.Errorf("sandbox: order number: %w", err)
+	}
+	o.OrderID = fmt.Sprintf("SANDBOX-%d", orderNumberBase+seq)
+	_, err = tx.ExecContext(ctx, `INSERT INTO payway_orders (seq, id, order_id, account_id, kp_session_id, code,
+		product_code, period_id, description, price_minor, vat_rate, iteration_type, iteration_length, trial,
+		state, payment_state, traffic_source, merchant_reference, subscription_start_date, delivery_address_json,
+		created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		seq, o.ID, o.OrderID, o.AccountID, o.KPSessionID, o.Code, o.ProductCode, o.PeriodID, o.Description,
+		o.PriceMinor, o.VATRate, o.IterationType, o.IterationLength, o.Trial, o.State, o.PaymentState,
+		o.TrafficSource, o.MerchantReference, o.SubscriptionStartDate, string(addr), o.CreatedAt.Unix(),
+		o.CreatedAt.Unix())
+	if err != nil {
+		return fmt.Errorf("sandbox: insert order: %w", err)
+	}
+	return nil
 }
 
 const paywayOrderColumns = `id, order_id, account_id, kp_session_id, code, product_code, period_id, description, price_minor,
@@ -255,20 +253,18 @@ func (s *store) userProducts(ctx context.Context, accountID string) ([]userProdu
 	return ups, nil
 }
 
-// failOrder records a failed first payment (order and payment failed) and, when Payway terminates the
-// subscription (its action on 403 payment method failed), the terminated user product.
-func (s *store) failOrder(ctx context.Context, orderID, code, description string, terminated *userProduct, now time.Time) error {
-	return s.inTx(ctx, func(tx *txn) error {
-		_, err := tx.ExecContext(ctx, `UPDATE payway_orders SET state = 'failed', payment_state = 'failed',
-			error_code = ?, error_description = ?, updated_at = ? WHERE id = ?`, code, description, now.Unix(), orderID)
-		if err != nil {
-			return fmt.Errorf("sandbox: fail order: %w", err)
-		}
-		if terminated == nil {
-			return nil
-		}
-		return insertUserProduct(ctx, tx, *terminated, now)
-	})
+// failPaywayOrder records a failed first payment (order and payment failed) and, when Payway terminates
+// the subscription (its action on 403 payment method failed), the terminated user product.
+func failPaywayOrder(ctx context.Context, tx *txn, orderID, code, description string, terminated *userProduct, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE payway_orders SET state = 'failed', payment_state = 'failed',
+		error_code = ?, error_description = ?, updated_at = ? WHERE id = ?`, code, description, now.Unix(), orderID)
+	if err != nil {
+		return fmt.Errorf("sandbox: fail order: %w", err)
+	}
+	if terminated == nil {
+		return nil
+	}
+	return insertUserProduct(ctx, tx, *terminated, now)
 }
 
 // completion is everything a successful place_order writes in one transaction, so a purchase is
@@ -283,54 +279,48 @@ type completion struct {
 // errSessionCompleted reports that another place_order completed the session first.
 var errSessionCompleted = errors.New("sandbox: purchase session already completed")
 
-// completePurchase closes the order, creates the subscription, grants access, saves the payment
-// profile, updates the account and completes the session. The addresses are encoded before the writer
-// transaction, which holds only the statements.
-func (s *store) completePurchase(ctx context.Context, c completion, now time.Time) error {
+// completePurchase closes the order, creates the subscription, grants access, saves the payment profile,
+// updates the account and completes the session. errSessionCompleted: another place_order completed the
+// session first (the caller rolls back). The caller drops a synced account from the account cache once
+// the transaction has ended.
+func completePurchase(ctx context.Context, tx *txn, c completion, now time.Time) error {
 	addr, err := json.Marshal(c.Order.DeliveryAddress)
 	if err != nil {
 		return fmt.Errorf("sandbox: encode delivery address: %w", err)
 	}
-	var syncedAddr []byte
-	if c.Sync != nil {
-		if syncedAddr, err = json.Marshal(c.Sync.Address); err != nil {
-			return fmt.Errorf("sandbox: encode address: %w", err)
-		}
-		// The synced account leaves the account cache once the transaction has ended, committed or
-		// not, before the place_order call answers.
-		defer s.accounts.invalidate(c.Order.AccountID)
+	res, err := tx.ExecContext(ctx, `UPDATE purchase_sessions SET state = 'completed', order_id = ?, completed_at = ?
+		WHERE kp_session_id = ? AND state = 'open'`, c.Order.ID, now.Unix(), c.Order.KPSessionID)
+	if err != nil {
+		return fmt.Errorf("sandbox: complete session: %w", err)
 	}
-	return s.inTx(ctx, func(tx *txn) error {
-		res, err := tx.ExecContext(ctx, `UPDATE purchase_sessions SET state = 'completed', order_id = ?, completed_at = ?
-			WHERE kp_session_id = ? AND state = 'open'`, c.Order.ID, now.Unix(), c.Order.KPSessionID)
-		if err != nil {
-			return fmt.Errorf("sandbox: complete session: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return errors.Join(errSessionCompleted, err)
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE payway_orders SET state = 'closed', payment_state = 'closed',
-			payment_method = ?, klarna_order_id = ?, delivery_address_json = ?, updated_at = ? WHERE id = ?`,
-			c.Order.PaymentMethod, c.Order.KlarnaOrderID, string(addr), now.Unix(), c.Order.ID)
-		if err != nil {
-			return fmt.Errorf("sandbox: close order: %w", err)
-		}
-		if err := insertUserProduct(ctx, tx, c.Subscription, now); err != nil {
-			return err
-		}
-		// Every catalogue period is recurring: access lasts until the subscription is cancelled, which
-		// the sandbox does not emulate, so the grant is open-ended from the subscription start.
-		if err := grantProduct(ctx, tx, c.Order.AccountID, c.Order.ProductCode, c.Subscription.ValidFrom); err != nil {
-			return err
-		}
-		if err := upsertPaymentProfile(ctx, tx, c.Order.AccountID, c.CustomerToken, now); err != nil {
-			return err
-		}
-		if c.Sync != nil {
-			return updateAccountDetails(ctx, tx, c.Order.AccountID, *c.Sync, string(syncedAddr), now)
-		}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errors.Join(errSessionCompleted, err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE payway_orders SET state = 'closed', payment_state = 'closed',
+		payment_method = ?, klarna_order_id = ?, delivery_address_json = ?, updated_at = ? WHERE id = ?`,
+		c.Order.PaymentMethod, c.Order.KlarnaOrderID, string(addr), now.Unix(), c.Order.ID)
+	if err != nil {
+		return fmt.Errorf("sandbox: close order: %w", err)
+	}
+	if err := insertUserProduct(ctx, tx, c.Subscription, now); err != nil {
+		return err
+	}
+	// Every catalogue period is recurring: access lasts until the subscription is cancelled, which
+	// the sandbox does not emulate, so the grant is open-ended from the subscription start.
+	if err := grantProduct(ctx, tx, c.Order.AccountID, c.Order.ProductCode, c.Subscription.ValidFrom); err != nil {
+		return err
+	}
+	if err := upsertPaymentProfile(ctx, tx, c.Order.AccountID, c.CustomerToken, now); err != nil {
+		return err
+	}
+	if c.Sync == nil {
 		return nil
-	})
+	}
+	syncedAddr, err := json.Marshal(c.Sync.Address)
+	if err != nil {
+		return fmt.Errorf("sandbox: encode address: %w", err)
+	}
+	return updateAccountDetails(ctx, tx, c.Order.AccountID, *c.Sync, string(syncedAddr), now)
 }
 
 // accountSync is the account after Payway's update from the Klarna customer.
