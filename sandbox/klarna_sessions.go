@@ -169,25 +169,39 @@ func checkStepUp(ctx context.Context, q querier, in kpSessionInput) error {
 
 // createSession stores a new session; extra are request fields the API only echoes back.
 func (s *Server) createSession(ctx context.Context, in kpSessionInput, extra sessionExtra) (kpSession, *klarnaError) {
+	sess, enc, kerr := s.newSession(in, extra)
+	if kerr != nil {
+		return kpSession{}, kerr
+	}
+	if kerr := s.coreTx(ctx, "create session", func(tx *txn) error {
+		return createSessionTx(ctx, tx, sess, enc)
+	}); kerr != nil {
+		return kpSession{}, kerr
+	}
+	return sess, nil
+}
+
+// newSession validates a session's input and builds the session and its stored columns, outside any
+// writer transaction; createSessionTx stores it.
+func (s *Server) newSession(in kpSessionInput, extra sessionExtra) (kpSession, sessionColumnsJSON, *klarnaError) {
 	now := s.klarnaNow()
 	cats, kerr := prepareSessionInput(&in)
 	if kerr != nil {
-		return kpSession{}, kerr
+		return kpSession{}, sessionColumnsJSON{}, kerr
 	}
 	id := newUUID()
 	sess := kpSession{ID: id, ClientToken: newClientToken(id, now, now.Add(kpSessionLifetime)), Status: "incomplete",
 		Input: in, Categories: cats, CreatedAt: now, ExpiresAt: now.Add(kpSessionLifetime)}
-	enc := encodeSession(sess, extra) // outside the writer transaction
-	kerr = s.coreTx(ctx, "create session", func(tx *txn) error {
-		if err := checkStepUp(ctx, tx, in); err != nil {
-			return err
-		}
-		return insertSession(ctx, tx, sess, enc)
-	})
-	if kerr != nil {
-		return kpSession{}, kerr
+	return sess, encodeSession(sess, extra), nil
+}
+
+// createSessionTx stores a session newSession built, in the caller's writer transaction; a *klarnaError
+// when its step-up does not exist.
+func createSessionTx(ctx context.Context, tx *txn, sess kpSession, enc sessionColumnsJSON) error {
+	if err := checkStepUp(ctx, tx, sess.Input); err != nil {
+		return err
 	}
-	return sess, nil
+	return insertSession(ctx, tx, sess, enc)
 }
 
 // updateSession applies merge to a live, incomplete session and validates the result like a new session.

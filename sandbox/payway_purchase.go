@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -102,7 +103,7 @@ func (s *Server) createPurchaseSession(w http.ResponseWriter, r *http.Request, a
 	if o.Trial {
 		in.Categories = []string{"direct_debit"} // Klarna only supports direct debit for 0-amount purchases
 	}
-	kps, kerr := s.kpCreateSession(ctx, in)
+	kps, enc, kerr := s.newSession(in, nil)
 	if kerr != nil {
 		return createSessionItem{}, klarnaFailure("create the Klarna payments session", kerr)
 	}
@@ -111,7 +112,17 @@ func (s *Server) createPurchaseSession(w http.ResponseWriter, r *http.Request, a
 		StartDate: body.StartDate, DisableAccountInfoOverwrite: body.DisableAccountInfoOverwrite, Cart: in.Cart,
 		CreatedAt: now, ExpiresAt: now.Add(purchaseSessionLifetime),
 	}
-	if err := s.store.insertPurchaseSession(ctx, ps); err != nil {
+	// Klarna's session and Payway's purchase session in one writer transaction (one commit, not two).
+	err = s.store.inTx(ctx, func(tx *txn) error {
+		if err := createSessionTx(ctx, tx, kps, enc); err != nil {
+			return err
+		}
+		return insertPurchaseSession(ctx, tx, ps)
+	})
+	if errors.As(err, &kerr) {
+		return createSessionItem{}, klarnaFailure("create the Klarna payments session", kerr)
+	}
+	if err != nil {
 		return createSessionItem{}, err
 	}
 	return createSessionItem{

@@ -40,22 +40,21 @@ func newHexID() string {
 	return hex.EncodeToString(b[:])
 }
 
-func (s *store) insertPurchaseSession(ctx context.Context, ps purchaseSession) error {
+// insertPurchaseSession stores a new, open purchase session.
+func insertPurchaseSession(ctx context.Context, tx *txn, ps purchaseSession) error {
 	cartJSON, err := json.Marshal(ps.Cart)
 	if err != nil {
 		return fmt.Errorf("sandbox: encode cart: %w", err)
 	}
-	return s.inTx(ctx, func(tx *txn) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO purchase_sessions (kp_session_id, account_id, code, period_id,
-			confirmation_url, start_date, disable_account_info_overwrite, cart_json, state, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			ps.KPSessionID, ps.AccountID, ps.Code, ps.PeriodID, ps.ConfirmationURL, ps.StartDate,
-			ps.DisableAccountInfoOverwrite, string(cartJSON), purchaseOpen, ps.CreatedAt.Unix(), ps.ExpiresAt.Unix())
-		if err != nil {
-			return fmt.Errorf("sandbox: insert purchase session: %w", err)
-		}
-		return nil
-	})
+	_, err = tx.ExecContext(ctx, `INSERT INTO purchase_sessions (kp_session_id, account_id, code, period_id,
+		confirmation_url, start_date, disable_account_info_overwrite, cart_json, state, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ps.KPSessionID, ps.AccountID, ps.Code, ps.PeriodID, ps.ConfirmationURL, ps.StartDate,
+		ps.DisableAccountInfoOverwrite, string(cartJSON), purchaseOpen, ps.CreatedAt.Unix(), ps.ExpiresAt.Unix())
+	if err != nil {
+		return fmt.Errorf("sandbox: insert purchase session: %w", err)
+	}
+	return nil
 }
 
 // purchaseSessionFor loads the account's purchase session; errNotFound when it does not exist or
