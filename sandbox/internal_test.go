@@ -60,7 +60,7 @@ func TestDecodeJSON(t *testing.T) {
 // TestSchemaIsStrict guards the convention that every sandbox table is STRICT.
 func TestSchemaIsStrict(t *testing.T) {
 	t.Parallel()
-	st, err := openStore(t.Context(), t.TempDir()+"/s.db", slog.New(slog.DiscardHandler))
+	st, err := openStore(t.Context(), t.TempDir()+"/s.db")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	st, err := openStore(ctx, cfg.DBPath, s.log)
+	st, err := openStore(ctx, cfg.DBPath)
 	if err != nil {
 		return nil, err
 	}

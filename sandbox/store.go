@@ -6,9 +6,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"github.com/paywall/paywall/internal/walcheckpoint"
 	"io/fs"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -35,20 +33,17 @@ type store struct {
 	// accounts keeps the account rows identity reads on every Payway call (token_cache.go); a purchase's
 	// sync invalidates its account, a reset all of them.
 	accounts *rowCache[account]
-	// checkpoints copies the WAL back into the file from a connection of its own, so the writer never
-	// waits for a checkpoint's syncs (internal/walcheckpoint).
-	checkpoints *walcheckpoint.Checkpointer
 }
 
 // openStore creates the file if needed, opens the writer and reader pools and applies the embedded
 // migrations.
-func openStore(ctx context.Context, path string, log *slog.Logger) (*store, error) {
+func openStore(ctx context.Context, path string) (*store, error) {
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("sandbox: create db dir: %w", err)
 		}
 	}
-	w, err := sql.Open("sqlite", dsn(path, "_txlock=immediate&_pragma="+url.QueryEscape(walcheckpoint.WriterPragma)))
+	w, err := sql.Open("sqlite", dsn(path, "_txlock=immediate"))
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: open writer: %w", err)
 	}
@@ -73,12 +68,8 @@ func openStore(ctx context.Context, path string, log *slog.Logger) (*store, erro
 	if err := r.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("sandbox: open reader: %w", err), r.Close(), w.Close())
 	}
-	cp, err := walcheckpoint.Start(dsn(path, ""), walcheckpoint.DefaultInterval, log)
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("sandbox: %w", err), r.Close(), w.Close())
-	}
 	return &store{w: newCachedDB(w), r: newCachedDB(r), tokens: newTokenCache(tokenCacheTTL, time.Now),
-		accounts: newAccountCache(tokenCacheTTL, time.Now), checkpoints: cp}, nil
+		accounts: newAccountCache(tokenCacheTTL, time.Now)}, nil
 }
 
 // dsn builds a modernc.org/sqlite URI with the pragmas every connection needs.
@@ -142,5 +133,5 @@ func (s *store) inTx(ctx context.Context, fn func(tx *txn) error) error {
 }
 
 func (s *store) close() error {
-	return errors.Join(s.checkpoints.Close(), s.r.Close(), s.w.Close())
+	return errors.Join(s.r.Close(), s.w.Close())
 }

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"log/slog"
 	"testing"
 )
 
@@ -9,7 +8,7 @@ import (
 // prepared once it has ended (not inside it, where the writer is taken) and are then run prepared.
 func TestStatementCache(t *testing.T) {
 	t.Parallel()
-	st, err := openStore(t.Context(), t.TempDir()+"/s.db", slog.New(slog.DiscardHandler))
+	st, err := openStore(t.Context(), t.TempDir()+"/s.db")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +59,7 @@ func TestStatementCache(t *testing.T) {
 // has one connection, so a transaction left open would block every later write.
 func TestInTxPanicReleasesWriter(t *testing.T) {
 	t.Parallel()
-	st, err := openStore(t.Context(), t.TempDir()+"/s.db", slog.New(slog.DiscardHandler))
+	st, err := openStore(t.Context(), t.TempDir()+"/s.db")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,27 +77,5 @@ func TestInTxPanicReleasesWriter(t *testing.T) {
 		return err
 	}); err != nil {
 		t.Fatalf("write after a panicking transaction: %v", err)
-	}
-}
-
-// TestWriterLeavesCheckpointsToTheCheckpointer: the sandbox's writer does not checkpoint inside its
-// commits; the store's Checkpointer does, beside it (internal/walcheckpoint).
-func TestWriterLeavesCheckpointsToTheCheckpointer(t *testing.T) {
-	t.Parallel()
-	st, err := openStore(t.Context(), t.TempDir()+"/s.db", slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := st.close(); err != nil {
-			t.Error(err)
-		}
-	})
-	var pages int
-	if err := st.w.QueryRowContext(t.Context(), `PRAGMA wal_autocheckpoint`).Scan(&pages); err != nil || pages != 0 {
-		t.Errorf("writer wal_autocheckpoint %d, %v; want 0", pages, err)
-	}
-	if r, err := st.checkpoints.Checkpoint(t.Context()); err != nil || r.Busy {
-		t.Errorf("checkpoint %+v, %v; want one that ran", r, err)
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/paywall/paywall/internal/walcheckpoint"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -57,9 +55,6 @@ type DB struct {
 	purchaseWrites sync.Mutex
 	// sessionWrites does the same for the session rows this process saves (SessionStore.persist).
 	sessionWrites sync.Mutex
-	// checkpoints copies the WAL back into the file from a connection of its own, so the writer never
-	// waits for a checkpoint's syncs (internal/walcheckpoint).
-	checkpoints *walcheckpoint.Checkpointer
 }
 
 // Open creates the directory and database file if needed, opens the single writer connection
@@ -115,17 +110,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
 
-	if o.log == nil {
-		o.log = slog.New(slog.DiscardHandler)
-	}
-	checkpoints, err := walcheckpoint.Start(writerDSN(path), walcheckpoint.DefaultInterval, o.log)
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("store: %w", err), reader.Close(), writer.Close())
-	}
-
 	db := &DB{writer: writer, reader: reader, migrations: provider, tokens: tokens, previousTokens: previous,
-		checkpoints: checkpoints,
-		reads:       newStmtCache(reader), writes: newStmtCache(writer),
+		reads: newStmtCache(reader), writes: newStmtCache(writer),
 		sessions:  cache.New[string, cachedSession](sessionCacheTTL, 0, nil),
 		articles:  cache.New[string, Article](articleCacheTTL, 1000, nil),
 		summaries: cache.New[struct{}, []Article](articleCacheTTL, 1, nil),
@@ -163,7 +149,6 @@ func writerDSN(path string) string {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", cacheSize)
-	q.Add("_pragma", walcheckpoint.WriterPragma) // checkpoints run beside the writer (DB.checkpoints)
 	q.Set("_txlock", "immediate")
 	return fileURI(path, q)
 }
@@ -194,7 +179,7 @@ func (db *DB) Reader() *sql.DB { return db.reader }
 
 // Close closes both pools (reader first, so the writer's close can checkpoint the WAL).
 func (db *DB) Close() error {
-	errs := []error{db.checkpoints.Close(), db.reads.close(), db.writes.close()}
+	errs := []error{db.reads.close(), db.writes.close()}
 	if err := db.reader.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("store: close reader: %w", err))
 	}

@@ -34,7 +34,6 @@ func TestOpenAppliesMigrationsAndPragmas(t *testing.T) {
 		{"writer busy timeout", db.Writer(), "busy_timeout", "5000"},
 		{"reader busy timeout", db.Reader(), "busy_timeout", "5000"},
 		{"writer synchronous NORMAL", db.Writer(), "synchronous", "1"},
-		{"writer leaves checkpoints to DB.checkpoints", db.Writer(), "wal_autocheckpoint", "0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,7 +12,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 )
 
@@ -40,13 +39,6 @@ type Option func(*options)
 type options struct {
 	tokenKey []byte
 	previous [][]byte
-	log      *slog.Logger
-}
-
-// WithLogger gives the store a logger for what goes wrong in the background (a failed WAL checkpoint);
-// without it that is discarded.
-func WithLogger(log *slog.Logger) Option {
-	return func(o *options) { o.log = log }
 }
 
 // WithTokenKey gives the store the 32-byte key it seals Klarna customer tokens (and session rows) with.

@@ -137,7 +137,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			cfg.Now = sb.Now
 		}
 	}
-	db, err := store.Open(ctx, cfg.DBPath, store.WithTokenKey(cfg.TokenKey, cfg.PreviousTokenKeys...), store.WithLogger(cfg.Logger.With("component", "store")))
+	db, err := store.Open(ctx, cfg.DBPath, store.WithTokenKey(cfg.TokenKey, cfg.PreviousTokenKeys...))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
