@@ -142,14 +142,23 @@ func TestCreateSessionOpensKlarnaSession(t *testing.T) {
 	}
 }
 
-// TestDebtTerminatesSubscription checks what a 403 payment method failed leaves behind.
-func TestDebtTerminatesSubscription(t *testing.T) {
-	t.Parallel()
+// authorized is a purchase of the monthly digital package up to Klarna's authorization: place places its
+// order (safe to call from several goroutines).
+type authorized struct {
+	acc   account
+	item  createSessionItem
+	res   authorizeResult
+	place func() error
+}
+
+// authorizedPurchase starts a purchase by the persona with email on a sandbox of its own and authorizes it.
+func authorizedPurchase(t *testing.T, email string) (*Server, authorized) {
+	t.Helper()
 	s, _ := newPurchaseServer(t)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	ctx := t.Context()
-	acc, err := s.store.accountByEmail(ctx, "debt@example.se")
+	acc, err := s.store.accountByEmail(ctx, email)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,9 +173,20 @@ func TestDebtTerminatesSubscription(t *testing.T) {
 		t.Fatalf("kpAuthorize: %+v %v", res, kerr)
 	}
 	body := `{"klarna_authorization_token":"` + res.AuthorizationToken + `","klarna_payments_session_id":"` + item.KlarnaPaymentsSessionID + `"}`
-	r = httptest.NewRequest(http.MethodPost, srv.URL+"/x", strings.NewReader(body))
-	_, err = s.placePurchaseOrder(httptest.NewRecorder(), r, auth, false)
-	if err != errPaymentMethodFailed {
+	place := func() error {
+		r := httptest.NewRequest(http.MethodPost, srv.URL+"/x", strings.NewReader(body))
+		_, err := s.placePurchaseOrder(httptest.NewRecorder(), r, auth, false)
+		return err
+	}
+	return s, authorized{acc: acc, item: item, res: res, place: place}
+}
+
+// TestDebtTerminatesSubscription checks what a 403 payment method failed leaves behind.
+func TestDebtTerminatesSubscription(t *testing.T) {
+	t.Parallel()
+	s, p := authorizedPurchase(t, "debt@example.se")
+	ctx, acc, item, res := t.Context(), p.acc, p.item, p.res
+	if err := p.place(); err != errPaymentMethodFailed {
 		t.Fatalf("placePurchaseOrder = %v, want payment_method_failed", err)
 	}
 	ups, err := s.store.userProducts(ctx, acc.ID)
@@ -343,32 +363,11 @@ func TestPurchasePersonasSeeded(t *testing.T) {
 // the session was used or the package is active, and none leaves an order open.
 func TestOnePurchasePerSession(t *testing.T) {
 	t.Parallel()
-	s, _ := newPurchaseServer(t)
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	ctx := t.Context()
-	acc, err := s.store.accountByEmail(ctx, "reader@example.se")
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth := paywayAuth{AccountID: acc.ID}
-	r := httptest.NewRequest(http.MethodPost, srv.URL+"/x", strings.NewReader(`{"code":"digital","period_type":"recurring","confirmation_url":"https://a.se/c"}`))
-	item, err := s.createPurchaseSession(httptest.NewRecorder(), r, auth)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, kerr := s.kpAuthorize(ctx, authorizeInput{SessionID: item.KlarnaPaymentsSessionID, Email: "customer@email.se", Category: "klarna"})
-	if kerr != nil || !res.Approved {
-		t.Fatalf("kpAuthorize: %+v %v", res, kerr)
-	}
+	s, p := authorizedPurchase(t, "reader@example.se")
 	errs := make([]error, 4)
 	var wg sync.WaitGroup
 	for i := range errs {
-		wg.Go(func() {
-			body := `{"klarna_authorization_token":"` + res.AuthorizationToken + `","klarna_payments_session_id":"` + item.KlarnaPaymentsSessionID + `"}`
-			r := httptest.NewRequest(http.MethodPost, srv.URL+"/x", strings.NewReader(body))
-			_, errs[i] = s.placePurchaseOrder(httptest.NewRecorder(), r, auth, false)
-		})
+		wg.Go(func() { errs[i] = p.place() })
 	}
 	wg.Wait()
 	bought := 0
@@ -395,7 +394,7 @@ func TestOnePurchasePerSession(t *testing.T) {
 		{`SELECT count(*) FROM kp_orders WHERE session_id = (SELECT kp_session_id FROM purchase_sessions WHERE account_id = ?)`, 1},
 	}
 	for _, tt := range tests {
-		if n := countRows(t, s, tt.query, acc.ID); n != tt.want {
+		if n := countRows(t, s, tt.query, p.acc.ID); n != tt.want {
 			t.Errorf("%s: %d, want %d", tt.query, n, tt.want)
 		}
 	}
