@@ -174,27 +174,29 @@ func (s *Service) ordersOf(ctx context.Context, accountID string) ([]payway.Orde
 }
 
 // resolve applies change to the purchase if it is still where the reconciler found it, with a note on
-// its timeline saying what the system of record said.
+// its timeline saying what the system of record said. The note is written in the transaction of the
+// change (UpdatePurchase's events), so whoever sees the purchase resolved also sees why.
 func (s *Service) resolve(ctx context.Context, found Purchase, change func(*Purchase), note string, ids map[string]string) (bool, error) {
-	moved := false
+	now := s.cfg.Now()
 	_, err := s.store.UpdatePurchase(ctx, found.ID, func(p *Purchase) error {
 		if p.State != found.State || !p.UpdatedAt.Equal(found.UpdatedAt) {
-			return nil // someone else moved it meanwhile
+			return errMovedMeanwhile // nothing saved, the note included
 		}
 		change(p)
-		p.UpdatedAt, moved = s.cfg.Now(), true
+		p.UpdatedAt = now
 		return nil
-	})
+	}, Event{PurchaseID: found.ID, At: now, Kind: EventState, Note: note, IDs: ids})
+	if errors.Is(err, errMovedMeanwhile) {
+		return false, nil
+	}
 	if err != nil {
 		return false, fmt.Errorf("checkout: reconcile %s: %w", found.ID, err)
 	}
-	if moved {
-		if err := s.store.AddEvent(ctx, Event{PurchaseID: found.ID, At: s.cfg.Now(), Kind: EventState, Note: note, IDs: ids}); err != nil {
-			s.cfg.Logger.ErrorContext(ctx, "record reconciler note", "purchase", found.ID, "err", err)
-		}
-	}
-	return moved, nil
+	return true, nil
 }
+
+// errMovedMeanwhile aborts a reconciler's change when someone else moved the purchase since it was read.
+var errMovedMeanwhile = errors.New("checkout: the purchase moved meanwhile")
 
 // reconcile resolves one one-click purchase: a token charge not answered is sent again with its key
 // (within Klarna's 24 h memory of the key; after that only support can tell, and it stays unknown); an

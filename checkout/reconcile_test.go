@@ -1,15 +1,38 @@
 package checkout_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/paywall/paywall/checkout"
+	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/payway"
+	"github.com/paywall/paywall/store"
 )
+
+// seenOnSave is the app's store that reads a purchase's timeline the moment a change of it is saved, as
+// a reader polling the purchase could: what it saw is in notes.
+type seenOnSave struct {
+	*store.DB
+	notes *[]string
+}
+
+func (s seenOnSave) UpdatePurchase(ctx context.Context, id string, fn func(*checkout.Purchase) error, events ...checkout.Event) (checkout.Purchase, error) {
+	p, err := s.DB.UpdatePurchase(ctx, id, fn, events...)
+	if err == nil {
+		evs, _ := s.Events(ctx, id)
+		*s.notes = (*s.notes)[:0]
+		for _, e := range evs {
+			*s.notes = append(*s.notes, e.Note)
+		}
+	}
+	return p, err
+}
 
 // TestReconcileSubscriptionPurchase: a purchase whose place_order was not answered is resolved from the
 // account's orders at Payway, once its call can no longer answer, and every resolution is on its timeline.
@@ -56,7 +79,21 @@ func TestReconcileSubscriptionPurchase(t *testing.T) {
 			}
 			f.pw.ordersErr = tt.lookupErr
 			f.clock.Advance(tt.wait)
-			r := checkout.NewReconciler(checkout.ReconcilerConfig{PaywayTimeout: callTimeout, Now: f.clock.Now}, f.svc, nil)
+			// The reconciler's service reads the timeline as each change is saved: the note saying why
+			// must already be there (a reader who sees the purchase resolved sees why).
+			var seen []string
+			cat, err := checkout.LoadCatalogue("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc, err := checkout.New(checkout.Config{
+				ConfirmationURL: func(id string) string { return "http://localhost:8080" + paths.Confirmation(id) },
+				AppTokens:       fakeAppTokens{}, Now: f.clock.Now,
+			}, f.pw, seenOnSave{DB: f.db, notes: &seen}, cat)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := checkout.NewReconciler(checkout.ReconcilerConfig{PaywayTimeout: callTimeout, Now: f.clock.Now}, svc, nil)
 			n, err := r.Once(t.Context())
 			if tt.lookupErr != nil && !errors.Is(err, tt.lookupErr) {
 				t.Errorf("Once error = %v, want the lookup's", err)
@@ -83,6 +120,9 @@ func TestReconcileSubscriptionPurchase(t *testing.T) {
 			}
 			if found != (tt.wantNote != "") {
 				t.Errorf("timeline note %q found: %v", tt.wantNote, found)
+			}
+			if tt.wantNote != "" && !slices.ContainsFunc(seen, func(n string) bool { return strings.HasPrefix(n, tt.wantNote) }) {
+				t.Errorf("when the reconciler's change was saved the timeline held %q, not the note %q: written apart from the change", seen, tt.wantNote)
 			}
 			if tt.wantState == checkout.StateCreated {
 				// Reopened: the reader may pay again, and nothing else of this product is in flight.
