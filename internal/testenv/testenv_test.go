@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -82,11 +83,14 @@ func TestCopyOfBuildsOnceAndCopiesEachTime(t *testing.T) {
 		builds++
 		return os.WriteFile(path, []byte("template"), 0o600)
 	}
+	// A template name of this run's own: templates live as long as the test binary, so a fixed name
+	// would be built by the first of several runs only (-count=2).
+	name := filepath.Base(filepath.Dir(t.TempDir())) + ".db" // TestCopyOf…<random>/001
 	tests := []struct{ name string }{{"first"}, {"second"}, {"third"}}
 	var paths []string
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := CopyOf(t, "copyof-test.db", build)
+			p := CopyOf(t, name, build)
 			b, err := os.ReadFile(p)
 			if err != nil || string(b) != "template" {
 				t.Fatalf("copy holds %q, %v", b, err)
