@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/handlers/demo"
+	"github.com/paywall/paywall/sandbox"
 	"github.com/paywall/paywall/store"
 )
 
@@ -43,6 +45,11 @@ type personaTokens struct {
 	now        func() time.Time
 	log        *slog.Logger
 	http       *http.Client
+	// asks are the e-mails (lower case) of the sandbox's personas that have a token: only their logins
+	// ask. The personas are the sandbox's seed, compiled into this binary with the embedded sandbox; every
+	// other login (the readers the bench copies, a persona without a token) asked for a 404, an HTTP round
+	// trip to the sandbox in every purchase journey.
+	asks map[string]bool
 }
 
 // personaTokenTimeout bounds the control call: local and quick, and a login must not hang on it.
@@ -51,7 +58,13 @@ const personaTokenTimeout = 5 * time.Second
 // newPersonaTokens builds it on the app's shared transport: a login asks at every login, and Go's
 // default transport keeps two idle connections per host, so most asks under load dialled the sandbox.
 func newPersonaTokens(sandboxURL, controlUser, controlPassword string, db *store.DB, now func() time.Time, log *slog.Logger, transport http.RoundTripper) *personaTokens {
-	return &personaTokens{sandboxURL: sandboxURL, db: db, now: now, log: log, http: &http.Client{
+	asks := map[string]bool{}
+	for _, p := range sandbox.Personas() {
+		if p.KlarnaToken != nil {
+			asks[strings.ToLower(p.Email)] = true
+		}
+	}
+	return &personaTokens{sandboxURL: sandboxURL, db: db, now: now, log: log, asks: asks, http: &http.Client{
 		Timeout: personaTokenTimeout, Transport: demo.BasicAuth(controlUser, controlPassword, transport),
 	}}
 }
@@ -59,6 +72,9 @@ func newPersonaTokens(sandboxURL, controlUser, controlPassword string, db *store
 // afterLogin is handlers.Config.AfterLogin: adopt the persona's token, if it has one. A failure is
 // logged and never fails the login (the reader then simply has no saved token).
 func (p *personaTokens) afterLogin(ctx context.Context, accountID, email string) {
+	if !p.asks[strings.ToLower(strings.TrimSpace(email))] {
+		return // no persona with a token: the sandbox would answer 404
+	}
 	adopted, err := p.adopt(ctx, accountID, email)
 	switch {
 	case err != nil:

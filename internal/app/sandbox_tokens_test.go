@@ -11,9 +11,9 @@ import (
 	"github.com/paywall/paywall/internal/apilog"
 )
 
-// TestPersonaTokenAsksKeepTheirConnection: every login in sandbox mode asks the sandbox for the persona's
-// token; asks for readers who are no persona (a 404 with a body) and for personas go over one kept-alive
-// connection, not a new one each (an unread 404 made the transport close it).
+// TestPersonaTokenAsksKeepTheirConnection: asks for the persona's token, answered or a 404 with a body (a
+// sandbox that no longer has the persona's token), go over one kept-alive connection, not a new one each
+// (an unread 404 made the transport close it).
 func TestPersonaTokenAsksKeepTheirConnection(t *testing.T) {
 	t.Parallel()
 	var conns atomic.Int32
@@ -38,5 +38,38 @@ func TestPersonaTokenAsksKeepTheirConnection(t *testing.T) {
 	}
 	if n := conns.Load(); n != 1 {
 		t.Errorf("%d connections for five asks, want one kept alive", n)
+	}
+}
+
+// TestOnlyTokenPersonasAsk: a login asks the sandbox for a token only when the e-mail is a persona with one
+// (in any case, with stray spaces); every other login makes no call at all.
+func TestOnlyTokenPersonasAsk(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		email string
+		asks  bool
+	}{
+		{"token@example.se", true},
+		{" StepUp@Example.SE ", true},
+		{"token-missing@example.se", true}, // its token is unknown to Klarna, but the app holds one
+		{"reader@example.se", false},       // a persona without a token
+		{"someone@example.se", false},      // no persona: the readers the bench copies
+		{"", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.email, func(t *testing.T) {
+			t.Parallel()
+			var asked atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				asked.Add(1)
+				http.Error(w, `{"code":"not_found"}`, http.StatusNotFound)
+			}))
+			t.Cleanup(srv.Close)
+			p := newPersonaTokens(srv.URL, "", "", nil, nil, slog.New(slog.DiscardHandler), apilog.NewTransport())
+			p.afterLogin(t.Context(), "acc1", tt.email)
+			if got := asked.Load() == 1; got != tt.asks {
+				t.Errorf("login of %q asked the sandbox %d times, want asks=%v", tt.email, asked.Load(), tt.asks)
+			}
+		})
 	}
 }
