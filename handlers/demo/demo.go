@@ -60,6 +60,9 @@ type Deps struct {
 	Checkout *checkout.Service
 	OneClick *checkout.OneClick
 	Logger   *slog.Logger
+	// Transport carries the console's calls to the sandbox's control API: the app's upstream transport
+	// (apilog.NewTransport), so they share its pooled connections; nil means Go's default.
+	Transport http.RoundTripper
 }
 
 // Console is the demo console of one app.
@@ -93,7 +96,7 @@ func New(cfg Config, deps Deps) (*Console, error) {
 	}
 	return &Console{
 		cfg: cfg, db: deps.DB, sessions: deps.Sessions, payway: deps.Payway, checkout: deps.Checkout,
-		oneclick: deps.OneClick, log: deps.Logger, sandbox: newSandboxControl(cfg.SandboxURL, cfg.User, cfg.Password),
+		oneclick: deps.OneClick, log: deps.Logger, sandbox: newSandboxControl(cfg.SandboxURL, cfg.User, cfg.Password, deps.Transport),
 		owners: cache.New[string, string](time.Minute, 10_000, nil),
 	}, nil
 }

@@ -24,12 +24,14 @@ type sandboxControl struct {
 // on a stuck sandbox.
 const sandboxControlTimeout = 5 * time.Second
 
-func newSandboxControl(base, user, password string) *sandboxControl {
+// newSandboxControl builds the client on transport, the app's shared one (nil: Go's default, which keeps
+// two idle connections per host).
+func newSandboxControl(base, user, password string, transport http.RoundTripper) *sandboxControl {
 	if base == "" {
 		return nil
 	}
 	return &sandboxControl{base: strings.TrimRight(base, "/"), http: &http.Client{
-		Timeout: sandboxControlTimeout, Transport: BasicAuth(user, password, nil),
+		Timeout: sandboxControlTimeout, Transport: BasicAuth(user, password, transport),
 	}}
 }
 

@@ -223,7 +223,7 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 	go func() { defer running.Done(); co.RunPriceRefresh(background) }()
 	appLog := log.With("component", "app")
 	console, err := demoConsole(cfg, demo.Deps{
-		DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick, Logger: appLog,
+		DB: db, Sessions: sessions, Payway: pw, Checkout: co, OneClick: oneClick, Logger: appLog, Transport: transport,
 	})
 	if err != nil {
 		return nil, err
