@@ -183,6 +183,24 @@ func newFixture(t *testing.T) *fixture {
 	return &fixture{svc: svc, pw: pw, db: db, clock: clk}
 }
 
+// serviceOn is a second service over the fixture's Payway and clock that keeps its purchases in st (the
+// fixture's database wrapped to fail or watch a save).
+func (f *fixture) serviceOn(t *testing.T, st checkout.Store) *checkout.Service {
+	t.Helper()
+	cat, err := checkout.LoadCatalogue("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := checkout.New(checkout.Config{
+		ConfirmationURL: func(id string) string { return "http://localhost:8080" + paths.Confirmation(id) },
+		AppTokens:       fakeAppTokens{}, Now: f.clock.Now,
+	}, f.pw, st, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
 func (f *fixture) start(t *testing.T, offer string) checkout.Purchase {
 	t.Helper()
 	p, err := f.svc.Start(t.Context(), alice, offer, "/articles/a")

@@ -9,7 +9,6 @@ import (
 
 	"github.com/paywall/paywall/checkout"
 	"github.com/paywall/paywall/internal/apilog"
-	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/store"
 )
 
@@ -78,17 +77,7 @@ func TestExchangesAreWrittenWithTheirChange(t *testing.T) {
 					held = append(held, timeline(t, f.db, id))
 				}
 			}
-			cat, err := checkout.LoadCatalogue("")
-			if err != nil {
-				t.Fatal(err)
-			}
-			svc, err := checkout.New(checkout.Config{
-				ConfirmationURL: func(id string) string { return "http://localhost:8080" + paths.Confirmation(id) },
-				AppTokens:       fakeAppTokens{}, Now: f.clock.Now,
-			}, f.pw, failingSave{DB: f.db, state: tc.failState}, cat)
-			if err != nil {
-				t.Fatal(err)
-			}
+			svc := f.serviceOn(t, failingSave{DB: f.db, state: tc.failState})
 			p, err := svc.Start(t.Context(), alice, "monthly", "/articles/a")
 			if err != nil {
 				t.Fatal(err)

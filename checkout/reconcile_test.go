@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/paywall/paywall/checkout"
-	"github.com/paywall/paywall/internal/paths"
 	"github.com/paywall/paywall/payway"
 	"github.com/paywall/paywall/store"
 )
@@ -82,17 +81,7 @@ func TestReconcileSubscriptionPurchase(t *testing.T) {
 			// The reconciler's service reads the timeline as each change is saved: the note saying why
 			// must already be there (a reader who sees the purchase resolved sees why).
 			var seen []string
-			cat, err := checkout.LoadCatalogue("")
-			if err != nil {
-				t.Fatal(err)
-			}
-			svc, err := checkout.New(checkout.Config{
-				ConfirmationURL: func(id string) string { return "http://localhost:8080" + paths.Confirmation(id) },
-				AppTokens:       fakeAppTokens{}, Now: f.clock.Now,
-			}, f.pw, seenOnSave{DB: f.db, notes: &seen}, cat)
-			if err != nil {
-				t.Fatal(err)
-			}
+			svc := f.serviceOn(t, seenOnSave{DB: f.db, notes: &seen})
 			r := checkout.NewReconciler(checkout.ReconcilerConfig{PaywayTimeout: callTimeout, Now: f.clock.Now}, svc, nil)
 			n, err := r.Once(t.Context())
 			if tt.lookupErr != nil && !errors.Is(err, tt.lookupErr) {
