@@ -55,7 +55,7 @@ type personaTokens struct {
 // personaTokenTimeout bounds the control call: local and quick, and a login must not hang on it.
 const personaTokenTimeout = 5 * time.Second
 
-// newPersonaTokens builds it on the app's shared transport: a login asks at every login, and Go's
+// newPersonaTokens builds it on the app's shared transport: every login of a token persona asks, and Go's
 // default transport keeps two idle connections per host, so most asks under load dialled the sandbox.
 func newPersonaTokens(sandboxURL, controlUser, controlPassword string, db *store.DB, now func() time.Time, log *slog.Logger, transport http.RoundTripper) *personaTokens {
 	asks := map[string]bool{}
