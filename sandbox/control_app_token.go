@@ -22,7 +22,7 @@ type appTokenView struct {
 // sandbox's own seeded data, served only on the control API.
 func (s *Server) controlAppToken(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.URL.Query().Get("email"))
-	// The app asks at every login in sandbox mode: the personas are looked up, not listed.
+	// The app asks at the logins of the personas with a token: the personas are looked up, not listed.
 	if p, ok := s.personaOfAccount(personaID(email)); ok && strings.EqualFold(p.Email, email) && p.KlarnaToken != nil {
 		_, kerr := s.kpCustomerToken(r.Context(), p.KlarnaToken.TokenID)
 		writeJSON(w, http.StatusOK, appTokenView{Email: p.Email, CustomerToken: p.KlarnaToken.TokenID, KnownToKlarna: kerr == nil})
