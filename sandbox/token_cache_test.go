@@ -124,6 +124,53 @@ func TestTokenCacheSweeps(t *testing.T) {
 	}
 }
 
+// TestRowCachesAreBounded puts far more rows than tokenCacheMax, all still fresh: neither cache may hold
+// more than tokenCacheMax at any time (the TTL alone let them grow with the load), and the last row put
+// is served.
+func TestRowCachesAreBounded(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		// fill puts n fresh rows and reports the largest size seen after a put, and whether the last
+		// row put is served.
+		fill func(wall func() time.Time, n int) (largest int, lastServed bool)
+	}{
+		{"tokens", func(wall func() time.Time, n int) (int, bool) {
+			c := newTokenCache(time.Minute, wall)
+			return fillRows(c, n, func(i int) tokenRow { return tokenRow{AccessSHA256: fmt.Sprint(i)} })
+		}},
+		{"accounts", func(wall func() time.Time, n int) (int, bool) {
+			c := newAccountCache(time.Minute, wall)
+			return fillRows(c, n, func(i int) account { return account{ID: fmt.Sprint(i)} })
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			wall := &wallClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+			largest, lastServed := tt.fill(wall.now, 3*tokenCacheMax+7)
+			if largest > tokenCacheMax {
+				t.Errorf("the cache held %d rows, want at most %d", largest, tokenCacheMax)
+			}
+			if !lastServed {
+				t.Error("the last row put is not served")
+			}
+		})
+	}
+}
+
+// fillRows puts n rows made by row into c; see TestRowCachesAreBounded.
+func fillRows[T any](c *rowCache[T], n int, row func(int) T) (largest int, lastServed bool) {
+	for i := range n {
+		c.put(c.generation(), row(i))
+		c.mu.RLock()
+		largest = max(largest, len(c.rows))
+		c.mu.RUnlock()
+	}
+	_, lastServed = c.get(fmt.Sprint(n - 1))
+	return largest, lastServed
+}
+
 // TestBearerRefusesAtOnce checks that a token whose row is in the cache (it was just used) is refused
 // on the very next call once it is revoked by a refresh, emptied by a reset, or expired on a moved
 // sandbox clock, and that a token used again within its lifetime still works.

@@ -112,10 +112,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 
 	db := &DB{writer: writer, reader: reader, migrations: provider, tokens: tokens, previousTokens: previous,
 		reads: newStmtCache(reader), writes: newStmtCache(writer),
-		sessions:  cache.New[string, cachedSession](sessionCacheTTL, 0, nil),
+		sessions:  cache.New[string, cachedSession](sessionCacheTTL, sessionCacheMax, nil),
 		articles:  cache.New[string, Article](articleCacheTTL, 1000, nil),
 		summaries: cache.New[struct{}, []Article](articleCacheTTL, 1, nil),
-		purchases: cache.New[string, checkout.Purchase](purchaseCacheTTL, 10_000, nil), categories: newCategoryLists()}
+		purchases: cache.New[string, checkout.Purchase](purchaseCacheTTL, purchaseCacheMax, nil), categories: newCategoryLists()}
 	if err := db.checkTokenKey(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}

@@ -51,8 +51,10 @@ type SessionStore struct {
 	verified verifiedCookies
 }
 
-// maxVerifiedCookies bounds SessionStore.verified; when it is full it starts again empty.
-const maxVerifiedCookies = 10000
+// maxVerifiedCookies bounds SessionStore.verified; when it is full it starts again empty. Like
+// sessionCacheMax, it bounds memory under many logins (each is a new cookie), not how long a value is
+// trusted: a value that is no longer here is verified again (an HMAC).
+const maxVerifiedCookies = 4096
 
 // verifiedCookies remembers signed cookie values that were verified, with the id each carries. Only a
 // value this process verified (or signed) gets in, so a lookup never trusts an unverified cookie.
@@ -346,6 +348,13 @@ ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expir
 // session change and puts the new values in memory (or drops them: a logout) when it does, so the TTL only bounds how long a change made by
 // another process (a second instance, a support tool) takes to be seen.
 const sessionCacheTTL = 30 * time.Second
+
+// sessionCacheMax bounds how many decoded sessions are held (about 850 bytes each). The TTL does not bound
+// the memory: every login is a new session, so under sustained purchase journeys the sessions of the last
+// 30 s grew with the load (7.7 MB at 300 journeys/s), and that live heap, under the process's memory
+// limit (internal/app/gc.go), made the collector run ever more often (CPU per journey doubled within 30 s
+// of `make bench` journeys). A session beyond the bound is read from SQLite, as any other miss.
+const sessionCacheMax = 4096
 
 // cachedSession is a decoded session row.
 type cachedSession struct {
