@@ -10,9 +10,11 @@ import "runtime/debug"
 //
 // The limit covers the Go runtime's memory only: SQLite's page caches (two databases in sandbox mode, a
 // writer and four readers each, 256 KiB a connection) and the binary's own pages (about 20 MB) sit beside
-// it. Under minutes of purchase journeys the live heap is 15–20 MB (the per-reader caches hold their last
-// 30–60 s), so the limit, not GOGC, sets how often the collector runs: at 44 MiB it took 8–17 % of the
-// CPU; at 50 MiB the process peaks near 74 MB in 40 s of 16-worker journeys (README, Performance).
+// it. The caches a login adds to are bounded by count (store.sessionCacheMax, purchaseCacheMax, the
+// sandbox's tokenCacheMax), so under minutes of purchase journeys the live heap stays near 9 MB; when they
+// held their last 30–60 s it reached 24–30 MB, the limit rather than GOGC set how often the collector ran,
+// and a journey's CPU climbed with it (at 44 MiB the collector took 8–17 % of the CPU). At 50 MiB the
+// process peaks near 73 MB in `make bench` (README, Performance).
 const (
 	DefaultGCPercent   = 300
 	DefaultMemoryLimit = 50 << 20 // bytes: a soft limit on the Go runtime's memory
