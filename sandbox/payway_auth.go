@@ -157,7 +157,7 @@ func (s *Server) passwordGrant(ctx context.Context, clientID, username, password
 	if !ok || org != Organisation || email == "" {
 		return tokenResponse{}, bad
 	}
-	acc, err := s.store.credentialsByEmail(ctx, email)
+	acc, err := s.store.accountByEmail(ctx, email)
 	if errors.Is(err, errNotFound) {
 		return tokenResponse{}, bad
 	}

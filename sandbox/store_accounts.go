@@ -45,38 +45,26 @@ func scanAccount(row interface{ Scan(...any) error }) (account, error) {
 	return a, nil
 }
 
-// accountByEmail finds an account by e-mail, case-insensitively (as logins are).
+// accountByEmail finds an account by e-mail, case-insensitively (as logins are). The row goes into the
+// account cache (store.accounts): after the password grant the login's next call is Me, which then reads
+// no row.
 func (s *store) accountByEmail(ctx context.Context, email string) (account, error) {
+	gen := s.accounts.generation()
 	a, err := scanAccount(s.r.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE email = ?`, email))
 	if err != nil {
 		return account{}, fmt.Errorf("sandbox: account by email: %w", err)
 	}
+	s.accounts.put(gen, a)
 	return a, nil
 }
 
-// credentials is what the password grant needs of an account.
-type credentials struct {
-	ID, PasswordSHA256, Status string
-}
-
-// credentialsByEmail finds an account's id, password hash and status by e-mail, case-insensitively (as
-// logins are): a login reads no more of the account than it checks.
-func (s *store) credentialsByEmail(ctx context.Context, email string) (credentials, error) {
-	var c credentials
-	err := s.r.QueryRowContext(ctx, `SELECT id, password_sha256, status FROM accounts WHERE email = ?`, email).
-		Scan(&c.ID, &c.PasswordSHA256, &c.Status)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = errNotFound
-	}
-	if err != nil {
-		return credentials{}, fmt.Errorf("sandbox: credentials by email: %w", err)
-	}
-	return c, nil
-}
-
 // accountExists reports whether there is an account with the id, for routes that need only the
-// identity behind a token, not the account's details.
+// identity behind a token, not the account's details. A cached account exists: accounts are only
+// removed by a reset, which empties the cache.
 func (s *store) accountExists(ctx context.Context, id string) (bool, error) {
+	if _, ok := s.accounts.get(id); ok {
+		return true, nil
+	}
 	var one int
 	err := s.r.QueryRowContext(ctx, `SELECT 1 FROM accounts WHERE id = ?`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -59,21 +59,49 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 
 func nullUnix(t time.Time) sql.NullInt64 { return sql.NullInt64{Int64: t.Unix(), Valid: !t.IsZero()} }
 
-// insertToken stores a newly issued pair.
-func insertToken(ctx context.Context, tx *txn, t tokenRow, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO tokens (access_sha256, refresh_sha256, client_id, account_id, scope,
+// insertToken stores a newly issued pair and returns its row as stored (asStored).
+func insertToken(ctx context.Context, tx *txn, t tokenRow, now time.Time) (tokenRow, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO tokens (access_sha256, refresh_sha256, client_id, account_id, scope,
 		access_expires_at, refresh_expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.AccessSHA256, nullString(t.RefreshSHA256), t.ClientID, nullString(t.AccountID), t.Scope,
 		t.AccessExpiresAt.Unix(), nullUnix(t.RefreshExpiresAt), now.Unix())
 	if err != nil {
-		return fmt.Errorf("sandbox: insert token: %w", err)
+		return tokenRow{}, fmt.Errorf("sandbox: insert token: %w", err)
 	}
-	return nil
+	id, err := res.LastInsertId()
+	if err != nil {
+		return tokenRow{}, fmt.Errorf("sandbox: insert token: %w", err)
+	}
+	return t.asStored(id), nil
 }
 
-// issueToken stores a pair in its own transaction.
+// asStored is a new pair's row as scanToken reads it back: its id, times to the second, not revoked.
+func (t tokenRow) asStored(id int64) tokenRow {
+	t.ID = id
+	t.AccessExpiresAt = time.Unix(t.AccessExpiresAt.Unix(), 0)
+	if !t.RefreshExpiresAt.IsZero() {
+		t.RefreshExpiresAt = time.Unix(t.RefreshExpiresAt.Unix(), 0)
+	}
+	t.RevokedAt = time.Time{}
+	return t
+}
+
+// issueToken stores a pair in its own transaction and puts its row into the token cache once it is
+// committed: the pair's first call (the login's Me) then reads no row. A new pair is a new hash, so
+// nothing older can be cached under it; a reset meanwhile (generation) keeps it out.
 func (s *store) issueToken(ctx context.Context, t tokenRow, now time.Time) error {
-	return s.inTx(ctx, func(tx *txn) error { return insertToken(ctx, tx, t, now) })
+	gen := s.tokens.generation()
+	var stored tokenRow
+	err := s.inTx(ctx, func(tx *txn) error {
+		var err error
+		stored, err = insertToken(ctx, tx, t, now)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.tokens.put(gen, stored)
+	return nil
 }
 
 // tokenByAccess looks an access token up by its hash, in the token cache first; validity is the
@@ -117,6 +145,7 @@ func (s *store) rotateRefresh(ctx context.Context, refreshHash string, now time.
 		if _, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ?`, now.Unix(), old.ID); err != nil {
 			return fmt.Errorf("sandbox: revoke token: %w", err)
 		}
-		return insertToken(ctx, tx, repl, now)
+		_, err = insertToken(ctx, tx, repl, now)
+		return err
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -169,6 +170,68 @@ func fillRows[T any](c *rowCache[T], n int, row func(int) T) (largest int, lastS
 	}
 	_, lastServed = c.get(fmt.Sprint(n - 1))
 	return largest, lastServed
+}
+
+// TestLoginLeavesItsRowsInMemory checks what a login leaves in the caches: the new pair's token row (every
+// grant) and, for the password grant, the account, each exactly as the database holds it, so the login's
+// first call (Me) reads no row and a cached row is never one the database would not give.
+func TestLoginLeavesItsRowsInMemory(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		form        url.Values
+		wantAccount bool
+	}{
+		{"password grant", url.Values{"grant_type": {"password"}, "username": {Organisation + "^subscriber@example.se"},
+			"password": {demoPassword}, "scope": {benchScopes}}, true},
+		{"app token (grant none)", url.Values{"grant_type": {"none"}, "scope": {"/external/klarna_payments/r"}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := benchServer(t)
+			tt.form.Set("client_id", PaywayClientID)
+			tt.form.Set("client_secret", PaywayClientSecret)
+			var tok tokenResponse
+			decodeBody(t, serve(t, s.Handler(), http.MethodPost, paywayTokenPath, "application/x-www-form-urlencoded", "",
+				tt.form.Encode(), http.StatusOK), &tok)
+
+			hash := tokenHash(tok.AccessToken)
+			cached, ok := s.store.tokens.get(hash)
+			if !ok {
+				t.Fatal("the new token's row is not in the token cache")
+			}
+			stored, err := scanToken(s.store.r.QueryRowContext(t.Context(), `SELECT `+tokenColumns+` FROM tokens WHERE access_sha256 = ?`, hash))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tokenRowsEqual(cached, stored) {
+				t.Errorf("cached token row %+v, the database holds %+v", cached, stored)
+			}
+
+			_, ok = s.store.accounts.get(stored.AccountID)
+			if ok != tt.wantAccount {
+				t.Errorf("account %q in the account cache: %v, want %v", stored.AccountID, ok, tt.wantAccount)
+			}
+			if tt.wantAccount {
+				fresh, err := scanAccount(s.store.r.QueryRowContext(t.Context(), `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, stored.AccountID))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cachedAcc, _ := s.store.accounts.get(stored.AccountID); !reflect.DeepEqual(cachedAcc, fresh) {
+					t.Errorf("cached account %+v, the database holds %+v", cachedAcc, fresh)
+				}
+			}
+		})
+	}
+}
+
+// tokenRowsEqual compares token rows by their fields, times by instant.
+func tokenRowsEqual(a, b tokenRow) bool {
+	return a.ID == b.ID && a.AccessSHA256 == b.AccessSHA256 && a.RefreshSHA256 == b.RefreshSHA256 &&
+		a.ClientID == b.ClientID && a.AccountID == b.AccountID && a.Scope == b.Scope &&
+		a.AccessExpiresAt.Equal(b.AccessExpiresAt) && a.RefreshExpiresAt.Equal(b.RefreshExpiresAt) &&
+		a.RevokedAt.Equal(b.RevokedAt)
 }
 
 // TestBearerRefusesAtOnce checks that a token whose row is in the cache (it was just used) is refused
