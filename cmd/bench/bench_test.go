@@ -30,7 +30,7 @@ func TestReportTable(t *testing.T) {
 	ms := time.Millisecond
 	r := &report{
 		rows: []row{
-			{name: nameHello, stat: stat{reqPerSec: 40000, p50: ms, p99: 5 * ms, cpuPerReq: 24 * time.Microsecond}},
+			{name: nameHello, stat: stat{reqPerSec: 40000, p50: ms, p99: 5 * ms, cpuPerReq: 24 * time.Microsecond, steal: -1}},
 			{name: "bare templ page (3,889 B)", key: keyTemplPage, stat: stat{reqPerSec: 20000, p50: 2 * ms, p99: 10 * ms}},
 			{name: namePageDB, key: keyPageDB, stat: stat{reqPerSec: 10000, p99: 20 * ms}},
 			{name: nameHealthz, app: true, stat: stat{reqPerSec: 30000, p99: 30 * ms}, calls: &calls{}},
@@ -39,24 +39,27 @@ func TestReportTable(t *testing.T) {
 			{name: nameArticleSub, app: true, stat: stat{reqPerSec: 7000, p99: 15 * ms, cpuPerReq: 1256 * time.Microsecond}, calls: &calls{payway: 1}},
 			{name: nameSubscribe, app: true, stat: stat{reqPerSec: 10000, p99: 15 * ms}, calls: &calls{payway: 0.25}},
 			{name: nameCheckout, app: true, stat: stat{reqPerSec: 10000, p99: 16 * ms, errors: 3}, calls: &calls{payway: 3, klarna: 1}},
-			{name: nameAccount, app: true, stat: stat{reqPerSec: 10000, p99: 15 * ms}},
+			{name: nameAccount, app: true, stat: stat{reqPerSec: 10000, p99: 15 * ms, steal: 0.031}},
 		},
-		journeys: []journeyStat{{workers: 16, perSec: 320, p99: 140 * ms}},
+		journeys: []journeyStat{{workers: 16, perSec: 320, p99: 140 * ms, cpuPer: 5 * ms, steal: 0.012}},
 		app:      processStat{peakRSS: 50 << 20},
 	}
 	table := r.targetTable()
 	for _, want := range []string{
-		`| bare Echo "hello" | 40,000 | 1.0 ms | 5.0 ms | 0 | 2.00 | 4.00 | 0.50 | 24 | – |`,
-		"| bare templ page (3,889 B) | 20,000 | 2.0 ms | 10.0 ms | 0 | 1.00 | 2.00 | 1.00 | – | – |",
-		"| / anonymous | 15,000 | – | 12.0 ms | 0 | 0.75 | 1.50 | 1.20 | – | 0 |",
-		"| premium article, subscriber | 7,000 | – | 15.0 ms | 0 | 0.35 | 0.70 | 1.50 | 1,256 | 1 |",
-		"| /subscribe, anonymous | 10,000 | – | 15.0 ms | 0 | 0.50 | 1.00 | 1.50 | – | 0.25 |",
-		"| checkout page, reader | 10,000 | – | 16.0 ms | 3 | 0.50 | 1.00 | 1.60 | – | 3 (+1 Klarna) |",
-		"| /account, subscriber | 10,000 | – | 15.0 ms | 0 | 0.50 | 1.00 | 1.50 | – | not counted |",
+		`| bare Echo "hello" | 40,000 | 1.0 ms | 5.0 ms | 0 | 2.00 | 4.00 | 0.50 | 24 | – | – |`,
+		"| bare templ page (3,889 B) | 20,000 | 2.0 ms | 10.0 ms | 0 | 1.00 | 2.00 | 1.00 | – | – | 0.0 % |",
+		"| / anonymous | 15,000 | – | 12.0 ms | 0 | 0.75 | 1.50 | 1.20 | – | 0 | 0.0 % |",
+		"| premium article, subscriber | 7,000 | – | 15.0 ms | 0 | 0.35 | 0.70 | 1.50 | 1,256 | 1 | 0.0 % |",
+		"| /subscribe, anonymous | 10,000 | – | 15.0 ms | 0 | 0.50 | 1.00 | 1.50 | – | 0.25 | 0.0 % |",
+		"| checkout page, reader | 10,000 | – | 16.0 ms | 3 | 0.50 | 1.00 | 1.60 | – | 3 (+1 Klarna) | 0.0 % |",
+		"| /account, subscriber | 10,000 | – | 15.0 ms | 0 | 0.50 | 1.00 | 1.50 | – | not counted | 3.1 % |",
 	} {
 		if !strings.Contains(table, want+"\n") {
 			t.Errorf("table lacks\n%s\nin\n%s", want, table)
 		}
+	}
+	if j := r.journeyTable(); !strings.Contains(j, "| 16 | 320.0 | – | 140 ms | 0 | 5.0 ms | 1.2 % |\n") {
+		t.Errorf("journey table lacks the 16-worker row with its steal:\n%s", j)
 	}
 	checks := r.checks()
 	for _, want := range []string{
@@ -66,6 +69,7 @@ func TestReportTable(t *testing.T) {
 		"- [ ] every page's p99 ≤ 1.5 × bare templ page's p99: worst 1.60, checkout page, reader",
 		"- [x] purchase journeys ≥ 300/s with 16 workers, p99 under 150 ms: 320.0/s, p99 140 ms",
 		"- [x] RSS under 80 MB through all of it: 50.0 MB",
+		"Not a quiet machine: the host gave up to 3.1 % of its CPU time to other guests during a measured run (/account, subscriber).",
 	} {
 		if !strings.Contains(checks, want) {
 			t.Errorf("targets lack\n%s\nin\n%s", want, checks)
@@ -175,4 +179,41 @@ func buildApp(t *testing.T) string {
 		t.Fatalf("go build: %v\n%s", err, b)
 	}
 	return out
+}
+
+// Steal is read from /proc/stat's aggregate line and is the share of all CPU time between two readings
+// that the host gave to other guests.
+func TestSteal(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name          string
+		before, after string
+		want          float64
+	}{
+		{"a quarter stolen", "cpu  100 0 50 800 10 0 10 30 0 0", "cpu  160 0 70 870 10 0 10 80 0 0", 0.25},
+		{"guest time is in user already", "cpu  100 0 0 100 0 0 0 0 40 5", "cpu  150 0 0 150 0 0 0 0 90 5", 0},
+		{"an older kernel's eight fields are too few", "cpu  1 2 3 4 5 6 7", "cpu  2 2 3 4 5 6 7", -1},
+		{"not the aggregate line", "cpu0 100 0 50 800 10 0 10 30 0 0", "cpu0 160 0 70 880 10 0 10 80 0 0", -1},
+		{"no time passed", "cpu  1 0 0 1 0 0 0 1 0 0", "cpu  1 0 0 1 0 0 0 1 0 0", -1},
+		{"garbage", "cpu  1 x 0 1 0 0 0 1 0 0", "cpu  2 0 0 1 0 0 0 1 0 0", -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b, ok1 := parseCPULine(tt.before)
+			a, ok2 := parseCPULine(tt.after)
+			if got := stealShare(b, a, ok1 && ok2); got != tt.want {
+				t.Errorf("stealShare = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if _, err := os.Stat("/proc/stat"); err == nil {
+		if _, ok := readCPUTimes(); !ok {
+			t.Error("this machine's /proc/stat does not parse")
+		}
+	}
+	quiet := &report{rows: []row{{name: nameHome, stat: stat{steal: quietSteal}}}, journeys: []journeyStat{{workers: 16, steal: -1}}}
+	if c := quiet.checks(); strings.Contains(c, "Not a quiet machine") {
+		t.Errorf("a run at the quiet bound is called busy:\n%s", c)
+	}
 }

@@ -106,6 +106,7 @@ type journeyStat struct {
 	perSec       float64
 	p50, p99     time.Duration
 	cpuPer       time.Duration // the app's CPU time per journey
+	steal        float64       // the share of the machine's CPU time the host gave to other guests; -1 if unknown
 	firstError   string
 	outOfReaders bool
 }
@@ -134,6 +135,7 @@ func runJourneys(ctx context.Context, app appInstance, server *child, pool *read
 		times = append(times, took)
 	}
 	cpu0, cpuErr := server.cpuTime()
+	stolen := stealSpan()
 	start := time.Now()
 	deadline := start.Add(d)
 	var wg sync.WaitGroup
@@ -156,6 +158,7 @@ func runJourneys(ctx context.Context, app appInstance, server *child, pool *read
 	wg.Wait()
 	elapsed := time.Since(start)
 	cpu1, cpuErr2 := server.cpuTime()
+	s.steal = stolen()
 	s.perSec = float64(s.journeys-s.errors) / elapsed.Seconds()
 	s.p50, s.p99 = quantile(times, 0.50), quantile(times, 0.99)
 	if cpuErr == nil && cpuErr2 == nil && s.journeys > 0 {
@@ -187,6 +190,7 @@ func medianJourneys(runs []journeyStat) journeyStat {
 		p50:     time.Duration(mid(func(j journeyStat) float64 { return float64(j.p50) })),
 		p99:     time.Duration(mid(func(j journeyStat) float64 { return float64(j.p99) })),
 		cpuPer:  time.Duration(mid(func(j journeyStat) float64 { return float64(j.cpuPer) })),
+		steal:   mid(func(j journeyStat) float64 { return j.steal }),
 	}
 	for _, r := range runs {
 		out.journeys += r.journeys

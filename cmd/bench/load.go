@@ -40,6 +40,7 @@ type stat struct {
 	reqPerSec  float64
 	p50, p99   time.Duration
 	cpuPerReq  time.Duration // the server's CPU time over the measured run, per request; 0 if unknown
+	steal      float64       // the share of the machine's CPU time the host gave to other guests; -1 if unknown
 	firstError string
 }
 
@@ -91,6 +92,7 @@ func measure(ctx context.Context, t target, o loadOptions) (stat, error) {
 	}
 
 	cpu0, cpuErr := t.server.cpuTime()
+	stolen := stealSpan()
 	var m vegeta.Metrics
 	var s stat
 	atk := attacker()
@@ -107,6 +109,7 @@ func measure(ctx context.Context, t target, o loadOptions) (stat, error) {
 		}
 	}
 	cpu1, cpuErr2 := t.server.cpuTime()
+	s.steal = stolen()
 	m.Close()
 	if err := ctx.Err(); err != nil {
 		return stat{}, err
@@ -144,6 +147,7 @@ func median(runs []stat) stat {
 		p50:       time.Duration(pick(func(s stat) float64 { return float64(s.p50) })),
 		p99:       time.Duration(pick(func(s stat) float64 { return float64(s.p99) })),
 		cpuPerReq: time.Duration(pick(func(s stat) float64 { return float64(s.cpuPerReq) })),
+		steal:     pick(func(s stat) float64 { return s.steal }),
 	}
 	for _, r := range runs {
 		out.requests += r.requests

@@ -56,6 +56,7 @@ func (r *report) write(w io.Writer) {
 	fmt.Fprintf(w, "; %s.\n", m.goVersion)
 	fmt.Fprintf(w, "- Load average (1, 5, 15 min): %s before, %s after. The servers and the load generator share these CPUs.\n",
 		r.loadBefore, r.loadAfter)
+	fmt.Fprintf(w, "- Host steal: the share of the machine's CPU time the hypervisor gave to other guests during each measured run (/proc/stat), 0 on a quiet machine; a slow phase of a shared machine shows there and nowhere else.\n")
 	fmt.Fprintf(w, "- Load: vegeta %s (library), %d connections kept alive, maximum rate, %s warm-up then %s measured per target",
 		r.vegeta, r.load.connections, r.load.warmup, r.load.duration)
 	if r.rounds > 1 {
@@ -79,8 +80,8 @@ func (r *report) write(w io.Writer) {
 // Payway calls per view.
 func (r *report) targetTable() string {
 	var b strings.Builder
-	b.WriteString("| target | req/s | p50 | p99 | errors | × bare templ page | × bare page + 1 SQLite read | p99 ÷ bare templ p99 | CPU µs/req | Payway calls per view |\n")
-	b.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| target | req/s | p50 | p99 | errors | × bare templ page | × bare page + 1 SQLite read | p99 ÷ bare templ p99 | CPU µs/req | Payway calls per view | host steal |\n")
+	b.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	templ, pageDB := r.ref(keyTemplPage), r.ref(keyPageDB)
 	for _, row := range r.rows {
 		s := row.stat
@@ -94,10 +95,10 @@ func (r *report) targetTable() string {
 				}
 			}
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s |\n",
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s |\n",
 			row.name, thousands(s.reqPerSec), formatLatency(s.p50), formatLatency(s.p99), s.errors,
 			ratio(s.reqPerSec, templ.reqPerSec), ratio(s.reqPerSec, pageDB.reqPerSec),
-			ratio(float64(s.p99), float64(templ.p99)), cpuCell(s.cpuPerReq), callsCell)
+			ratio(float64(s.p99), float64(templ.p99)), cpuCell(s.cpuPerReq), callsCell, stealCell(s.steal))
 	}
 	return b.String()
 }
@@ -120,10 +121,10 @@ func (r *report) journeyTable() string {
 	}
 	fmt.Fprintf(&b, "Purchase journeys, %d requests each (login page, login, POST /checkout, checkout page, authorize at the sandbox's control API in place of Klarna's dialog, POST order, device redirect, confirmation), %s, each journey a reader of its own:\n\n",
 		journeyRequests, runs)
-	b.WriteString("| workers | journeys/s | p50 | p99 | errors | app CPU per journey |\n|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| workers | journeys/s | p50 | p99 | errors | app CPU per journey | host steal |\n|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, j := range r.journeys {
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %d | %s |\n", j.workers, oneDecimal(j.perSec), formatLatency(j.p50),
-			formatLatency(j.p99), j.errors, formatLatency(j.cpuPer))
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %d | %s | %s |\n", j.workers, oneDecimal(j.perSec), formatLatency(j.p50),
+			formatLatency(j.p99), j.errors, formatLatency(j.cpuPer), stealCell(j.steal))
 	}
 	if c := r.journeyCalls; c != nil {
 		fmt.Fprintf(&b, "\nUpstream calls per journey: %s to Payway, %s to Klarna.\n", formatCount(c.payway), formatCount(c.klarna))
@@ -197,7 +198,38 @@ func (r *report) checks() string {
 			fmt.Sprintf("purchase journeys ≥ 300/s with 16 workers, p99 under 150 ms: %s/s, p99 %s", oneDecimal(j16.perSec), formatLatency(j16.p99)))
 	}
 	item(r.app.peakRSS > 0 && r.app.peakRSS < 80<<20, "RSS under 80 MB through all of it: "+formatBytes(r.app.peakRSS))
+	if most, where := r.mostStolen(); most > quietSteal {
+		fmt.Fprintf(&b, "\nNot a quiet machine: the host gave up to %s of its CPU time to other guests during a measured run (%s). "+
+			"Such a phase slows every figure at once; the ratios, measured side by side, suffer less than journeys/s.\n",
+			stealCell(most), where)
+	}
 	return b.String()
+}
+
+// quietSteal is the most steal a run may show and still be from a quiet machine.
+const quietSteal = 0.02
+
+// mostStolen is the highest steal of any row's measured runs (medians) and whose it was.
+func (r *report) mostStolen() (most float64, where string) {
+	for _, row := range r.rows {
+		if row.stat.steal > most {
+			most, where = row.stat.steal, row.name
+		}
+	}
+	for _, j := range r.journeys {
+		if j.steal > most {
+			most, where = j.steal, fmt.Sprintf("journeys with %d workers", j.workers)
+		}
+	}
+	return most, where
+}
+
+// stealCell prints a share of CPU time as a percentage, – when unknown.
+func stealCell(share float64) string {
+	if share < 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(share*100, 'f', 1, 64) + " %"
 }
 
 // ratio is a/b to two decimals, – when b is unknown.
