@@ -132,8 +132,9 @@ func vegetaVersion() string {
 
 // cpuTimes is the machine's CPU time so far, from /proc/stat's first line, in clock ticks summed over
 // every CPU: all of it, and what the hypervisor gave to other guests while this one wanted to run (steal).
-// On a shared virtual machine steal is how a slow phase shows: the same code then makes a third fewer
-// journeys, so a run's figures say which phase they come from.
+// On a shared virtual machine steal is how one kind of slow phase shows (the same code then made a third
+// fewer journeys), so a run's figures say whether they come from one; a neighbour on the same physical core
+// slows the run too and shows nowhere.
 type cpuTimes struct {
 	total, steal uint64
 }

@@ -56,7 +56,7 @@ func (r *report) write(w io.Writer) {
 	fmt.Fprintf(w, "; %s.\n", m.goVersion)
 	fmt.Fprintf(w, "- Load average (1, 5, 15 min): %s before, %s after. The servers and the load generator share these CPUs.\n",
 		r.loadBefore, r.loadAfter)
-	fmt.Fprintf(w, "- Host steal: the share of the machine's CPU time the hypervisor gave to other guests during each measured run (/proc/stat), 0 on a quiet machine; a slow phase of a shared machine shows there and nowhere else.\n")
+	fmt.Fprintf(w, "- Host steal: the share of the machine's CPU time the hypervisor gave to other guests during each measured run (/proc/stat), 0 on a quiet machine; a phase in which the host deschedules this VM shows there (a busy neighbour on the same physical core does not).\n")
 	fmt.Fprintf(w, "- Load: vegeta %s (library), %d connections kept alive, maximum rate, %s warm-up then %s measured per target",
 		r.vegeta, r.load.connections, r.load.warmup, r.load.duration)
 	if r.rounds > 1 {
