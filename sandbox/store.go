@@ -120,6 +120,9 @@ func (s *store) inTx(ctx context.Context, fn func(tx *txn) error) error {
 			return
 		}
 		tx.prepareMissed(ctx)
+		// The writer is free: let the transaction waiting for it start now, not when this goroutine next
+		// blocks (the app's store does the same and says why: store.handOff).
+		runtime.Gosched()
 	}()
 	if err := fn(tx); err != nil {
 		ended = true

@@ -1,7 +1,10 @@
 package sandbox
 
 import (
+	"context"
 	"testing"
+
+	"github.com/paywall/paywall/internal/testenv"
 )
 
 // TestStatementCache checks that reads prepare their query once, that a transaction's queries are
@@ -77,5 +80,37 @@ func TestInTxPanicReleasesWriter(t *testing.T) {
 		return err
 	}); err != nil {
 		t.Fatalf("write after a panicking transaction: %v", err)
+	}
+}
+
+// TestTransactionHandsTheWriterOn checks that a transaction waiting for the writer starts as soon as the
+// one holding it has committed, not when the committing request next blocks (see store.handOff).
+func TestTransactionHandsTheWriterOn(t *testing.T) {
+	st, err := openStore(t.Context(), t.TempDir()+"/s.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	ctx := context.Background() // a cancellable context would start a goroutine per transaction
+	take := func() (func() error, error) {
+		held, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			done <- st.inTx(ctx, func(*txn) error {
+				close(held)
+				<-release
+				return nil
+			})
+		}()
+		select {
+		case <-held:
+		case err := <-done:
+			return nil, err
+		}
+		return func() error { close(release); return <-done }, nil
+	}
+	const rounds = 30
+	waits := func() int64 { return st.w.Stats().WaitCount }
+	if got := testenv.HandOffs(t, rounds, take, waits); got < rounds-5 {
+		t.Errorf("the waiting transaction started first after %d of %d commits, want nearly all", got, rounds)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paywall/paywall/internal/testenv"
 )
 
 func TestOpenAppliesMigrationsAndPragmas(t *testing.T) {
@@ -242,5 +244,40 @@ func TestConnectionsKeepASmallPageCache(t *testing.T) {
 		if kib != -256 {
 			t.Errorf("%s: cache_size %d, want -256 (KiB)", tt.name, kib)
 		}
+	}
+}
+
+// TestCommitHandsTheWriterOn checks that a transaction waiting for the writer starts as soon as the one
+// holding it ends (handOff), on one processor where it would otherwise wait until the committing request
+// next blocks. Both ways out count: Commit, and commitFirst with the deferred Rollback.
+func TestCommitHandsTheWriterOn(t *testing.T) {
+	db := openTestDB(t)
+	ctx := context.Background() // a cancellable context would start a goroutine per transaction
+	waits := func() int64 { return db.writer.Stats().WaitCount }
+	tests := []struct {
+		name string
+		end  func(tx *writeTx) error
+	}{
+		{"Commit", func(tx *writeTx) error { return tx.Commit() }},
+		{"commitFirst, then Rollback", func(tx *writeTx) error {
+			err := tx.commitFirst()
+			_ = tx.Rollback() // as UpdatePurchase's deferred one, after its lock is released
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			const rounds = 30
+			take := func() (func() error, error) {
+				tx, err := db.begin(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return func() error { return tt.end(tx) }, nil
+			}
+			if got := testenv.HandOffs(t, rounds, take, waits); got < rounds-5 {
+				t.Errorf("the waiting transaction started first after %d of %d commits, want nearly all", got, rounds)
+			}
+		})
 	}
 }

@@ -18,8 +18,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -126,4 +128,50 @@ func CopyOf(t testing.TB, name string, build func(path string) error) string {
 		t.Fatalf("copy of template %s: %v", name, err)
 	}
 	return path
+}
+
+// HandOffs counts in how many of rounds a goroutine waiting for a pool's single connection got it before
+// the goroutine that gave it back went on (store.handOff says why that matters). take blocks until it holds
+// the connection and returns what gives it back; waits is the pool's count of waits for a connection
+// (sql.DBStats.WaitCount). It runs on one processor, where without a hand-off the waiter only runs once
+// the releasing goroutine next blocks, so the count is 0; with one it is rounds, less the rare turn the
+// scheduler gives its global queue first. Not for parallel tests: it sets GOMAXPROCS for the process.
+func HandOffs(t testing.TB, rounds int, take func() (release func() error, err error), waits func() int64) int {
+	t.Helper()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	handed := 0
+	for range rounds {
+		release, err := take()
+		if err != nil {
+			t.Fatalf("take the connection: %v", err)
+		}
+		before := waits()
+		var started atomic.Bool
+		done := make(chan error)
+		go func() {
+			release, err := take()
+			if err == nil {
+				started.Store(true)
+				err = release()
+			}
+			done <- err
+		}()
+		deadline := time.Now().Add(Scale(5 * time.Second))
+		for waits() == before { // the waiter is queued for the connection
+			if time.Now().After(deadline) {
+				t.Fatal("the second goroutine never waited for the connection")
+			}
+			runtime.Gosched()
+		}
+		if err := release(); err != nil {
+			t.Fatalf("give the connection back: %v", err)
+		}
+		if started.Load() {
+			handed++
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("the waiter: %v", err)
+		}
+	}
+	return handed
 }
