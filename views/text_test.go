@@ -1,6 +1,8 @@
 package views
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -23,6 +25,28 @@ func TestTextEscapesAsTemplDoes(t *testing.T) {
 		}
 		if b.String() != tt.want {
 			t.Errorf("text(%q) wrote %q, want %q", tt.in, b.String(), tt.want)
+		}
+	}
+}
+
+// TestNoTextCallLeftAsText: templ reads `@text(…)` as a component call only where a new node may start;
+// after other text on the same line (`Klarna: @text(x)`, `, @text(x)`) it is printed as it stands, and the
+// page shows "@text(…)" to the reader. The generated files must hold no such literal.
+func TestNoTextCallLeftAsText(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("*_templ.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("generated templates: %v (%d files)", err, len(files))
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if strings.Contains(line, "templruntime.WriteString(") && strings.Contains(line, "@text(") {
+				t.Errorf("%s:%d writes a literal @text(…): %s", f, i+1, strings.TrimSpace(line))
+			}
 		}
 	}
 }
