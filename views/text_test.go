@@ -29,16 +29,40 @@ func TestTextEscapesAsTemplDoes(t *testing.T) {
 	}
 }
 
-// TestNoTextCallLeftAsText: templ reads `@text(…)` as a component call only where a new node may start;
-// after other text on the same line (`Klarna: @text(x)`, `, @text(x)`) it is printed as it stands, and the
-// page shows "@text(…)" to the reader. The generated files must hold no such literal.
-func TestNoTextCallLeftAsText(t *testing.T) {
+// TestTextCallsStandAlone: templ reads `@text(…)` as a call only where a node may start, and drops the
+// whitespace between a call and the text beside it. After other text on its line (`Klarna: @text(x)`) the
+// page would show "@text(…)" to the reader; with text beside it (`</strong> @text(x),` or `@text(x) <span`)
+// a space the reader sees would go. So a call stands between tags or alone on its line (else `{ … }`), and
+// the generated files hold no literal call.
+func TestTextCallsStandAlone(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("*_templ.go")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("generated templates: %v (%d files)", err, len(files))
+	sources, err := filepath.Glob("*.templ")
+	if err != nil || len(sources) == 0 {
+		t.Fatalf("templates: %v (%d files)", err, len(sources))
 	}
-	for _, f := range files {
+	for _, f := range sources {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			for rest := line; ; {
+				at := strings.Index(rest, "@text(")
+				if at < 0 {
+					break
+				}
+				before := rest[:at]
+				after := afterCall(rest[at+len("@text("):])
+				if (strings.TrimSpace(before) != "" && !strings.HasSuffix(before, ">")) ||
+					(strings.TrimSpace(after) != "" && !strings.HasPrefix(after, "<")) {
+					t.Errorf("%s:%d: @text(…) beside text, use { … }: %s", f, i+1, strings.TrimSpace(line))
+				}
+				rest = after
+			}
+		}
+	}
+	generated, _ := filepath.Glob("*_templ.go")
+	for _, f := range generated {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -49,4 +73,23 @@ func TestNoTextCallLeftAsText(t *testing.T) {
 			}
 		}
 	}
+}
+
+// afterCall is what follows the call whose arguments start s (just after "@text(").
+func afterCall(s string) string {
+	depth, quoted := 1, false
+	for i, r := range s {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case quoted:
+		case r == '(':
+			depth++
+		case r == ')':
+			if depth--; depth == 0 {
+				return s[i+1:]
+			}
+		}
+	}
+	return ""
 }
