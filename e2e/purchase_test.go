@@ -143,7 +143,11 @@ func TestTrialPurchaseWithDirectDebit(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read purchase %s: %v", id, err)
 	}
-	freeUntil := p.CreatedAt.AddDate(0, 1, 0).Format("2 January 2006")
+	stockholm, err := time.LoadLocation("Europe/Stockholm") // the paper's calendar (PAYWALL_TIME_ZONE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	freeUntil := p.CreatedAt.In(stockholm).AddDate(0, 1, 0).Format("2 January 2006")
 	confirmation.ExpectPrice(`^Free until ` + regexp.QuoteMeta(freeUntil) + `, then ` + monthlyPer + `$`)
 	confirmation.ExpectPaidWith(`^Autogiro$`)
 	app.expectOrderCalls(t, id, 0, 1)

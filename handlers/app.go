@@ -55,6 +55,10 @@ type Config struct {
 	// MetricsToken guards /metrics in live mode: a scraper sends "Authorization: Bearer <token>". Live
 	// mode without a token has no /metrics (404); sandbox mode serves it to anyone.
 	MetricsToken string
+	// TimeZone is the paper's: the dates readers see (an article's, a purchase's, a trial's last free
+	// day) are its calendar's. internal/app gives Europe/Stockholm unless PAYWALL_TIME_ZONE says
+	// otherwise; nil is UTC.
+	TimeZone *time.Location
 }
 
 // Recovery page defaults (Config.Recovery, PAYWALL_RECOVERY).
@@ -145,7 +149,7 @@ func New(cfg Config, deps Deps) (*echo.Echo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("handlers: %w", err)
 	}
-	messages, err := i18n.New()
+	messages, err := i18n.New(i18n.InZone(cfg.TimeZone))
 	if err != nil {
 		return nil, fmt.Errorf("handlers: %w", err)
 	}

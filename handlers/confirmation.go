@@ -65,7 +65,9 @@ func (a *App) confirmation(c echo.Context) error {
 		v.Price = priced.Price
 	}
 	if p.Trial {
-		v.TrialEnds = p.CreatedAt.AddDate(0, o.Period.IterationLength, 0)
+		// The trial's months are counted on the paper's calendar: bought at 00:30 on 1 March in Stockholm
+		// (23:30 on 28 February in UTC), it is free until 1 April, not 28 March.
+		v.TrialEnds = p.CreatedAt.In(a.zone()).AddDate(0, o.Period.IterationLength, 0)
 	}
 	return a.render(c, http.StatusOK, views.Confirmation(a.page(c, tr(c, "ConfirmationTitle")), v))
 }
@@ -134,4 +136,12 @@ func (a *App) articleTitle(ctx context.Context, path string) string {
 		return ""
 	}
 	return art.Title
+}
+
+// zone is the paper's time zone (Config.TimeZone), UTC when none is set.
+func (a *App) zone() *time.Location {
+	if a.cfg.TimeZone == nil {
+		return time.UTC
+	}
+	return a.cfg.TimeZone
 }

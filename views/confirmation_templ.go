@@ -311,7 +311,7 @@ func Confirmation(p Page, v ConfirmationView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = text(loc(ctx).Date(v.BirthDate)).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = text(loc(ctx).CalendarDate(v.BirthDate)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -61,8 +61,9 @@ type config struct {
 	AllowHTTP         bool   // live mode may use http:// URLs (PAYWALL_ALLOW_HTTP)
 	MetricsToken      string // bearer token for /metrics in live mode
 	CataloguePath     string
-	Recovery          string // sdk or hpp: the recovery page's first choice
-	DemoUser          string // HTTP Basic user of the demo console; with DemoPassword, turns it on in live mode
+	Recovery          string         // sdk or hpp: the recovery page's first choice
+	TimeZone          *time.Location // the paper's (PAYWALL_TIME_ZONE): the dates readers see
+	DemoUser          string         // HTTP Basic user of the demo console; with DemoPassword, turns it on in live mode
 	DemoPassword      string
 	Raise             raiseFlags
 	LogLevel          string
@@ -115,6 +116,7 @@ func settings() []setting {
 		{"PAYWALL_LOGIN_RATE", "10", false, "login attempts per minute per client IP"},
 		{"PAYWALL_TRUST_PROXY", "false", false, "take the client IP from X-Forwarded-For (only behind a trusted proxy)"},
 		{"PAYWALL_CATALOGUE", "", false, "JSON file with the offers on sale (default: the embedded catalogue)"},
+		{"PAYWALL_TIME_ZONE", "Europe/Stockholm", false, "the paper's time zone (IANA name): the dates readers see are its calendar's"},
 		{"PAYWALL_RECOVERY", "sdk", false, "step-up recovery page's first choice: sdk (Klarna's dialog on our page) or hpp (Klarna's hosted payment page); both are offered"},
 		{"PAYWALL_METRICS_TOKEN", "", true, "live: bearer token a Prometheus scraper sends for /metrics (live mode without it serves no /metrics)"},
 		{"PAYWALL_DEMO_USER", "", false, "demo console (/demo) admin user for HTTP Basic; live mode has the console only when set"},
@@ -209,6 +211,11 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		DeliveryAddress: boolean("PAYWALL_RAISE_ON_DELIVERY_ADDRESS_ERROR"),
 	}
 	cfg.CataloguePath = vals["PAYWALL_CATALOGUE"]
+	if zone, err := time.LoadLocation(vals["PAYWALL_TIME_ZONE"]); err != nil || vals["PAYWALL_TIME_ZONE"] == "" {
+		bad("PAYWALL_TIME_ZONE", "%q is not a time zone such as Europe/Stockholm", vals["PAYWALL_TIME_ZONE"])
+	} else {
+		cfg.TimeZone = zone
+	}
 	cfg.Recovery = strings.ToLower(vals["PAYWALL_RECOVERY"])
 	if cfg.Recovery != "sdk" && cfg.Recovery != "hpp" {
 		bad("PAYWALL_RECOVERY", "%q is not sdk or hpp", cfg.Recovery)

@@ -118,6 +118,17 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "unknown recovery", env: map[string]string{"PAYWALL_RECOVERY": "popup"}, wantErr: []string{`PAYWALL_RECOVERY: "popup" is not sdk or hpp`}},
+		{name: "the paper's time zone is Stockholm's", env: map[string]string{}, check: func(t *testing.T, c config) {
+			if c.TimeZone == nil || c.TimeZone.String() != "Europe/Stockholm" {
+				t.Errorf("time zone %v, want Europe/Stockholm", c.TimeZone)
+			}
+		}},
+		{name: "another time zone", env: map[string]string{"PAYWALL_TIME_ZONE": "Europe/Helsinki"}, check: func(t *testing.T, c config) {
+			if c.TimeZone == nil || c.TimeZone.String() != "Europe/Helsinki" {
+				t.Errorf("time zone %v, want Europe/Helsinki", c.TimeZone)
+			}
+		}},
+		{name: "unknown time zone", env: map[string]string{"PAYWALL_TIME_ZONE": "Europe/Norrby"}, wantErr: []string{`PAYWALL_TIME_ZONE: "Europe/Norrby" is not a time zone such as Europe/Stockholm`}},
 		{name: "demo console credential", env: with(liveEnv, "PAYWALL_DEMO_USER", "product", "PAYWALL_DEMO_PASSWORD", "long enough secret"),
 			check: func(t *testing.T, c config) {
 				if c.DemoUser != "product" || c.DemoPassword != "long enough secret" {

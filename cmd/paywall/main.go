@@ -161,6 +161,7 @@ func (cfg config) appConfig(log *slog.Logger, reg *prometheus.Registry) app.Conf
 		RequestTimeout: cfg.RequestTimeout, PaywayTimeout: cfg.PaywayTimeout, KlarnaTimeout: cfg.KlarnaTimeout,
 		ReconcileEvery: cfg.ReconcileEvery, LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy,
 		MetricsToken: cfg.MetricsToken, CataloguePath: cfg.CataloguePath, Recovery: cfg.Recovery, DemoUser: cfg.DemoUser, DemoPassword: cfg.DemoPassword,
+		TimeZone: cfg.TimeZone,
 		Raise: checkout.RaiseFlags{
 			SSNAlreadyTaken: cfg.Raise.SSNAlreadyTaken, SSNAlreadySet: cfg.Raise.SSNAlreadySet,
 			AccountUpdate: cfg.Raise.AccountUpdate, DeliveryAddress: cfg.Raise.DeliveryAddress,

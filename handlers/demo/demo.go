@@ -50,6 +50,9 @@ type Config struct {
 	// PersonaPassword is the sandbox personas' password ("log in as"; sandbox.DemoPassword, filled by
 	// internal/app): the sandbox's control API does not list passwords.
 	PersonaPassword string
+	// Zone is the paper's time zone (internal/app: PAYWALL_TIME_ZONE): the console's clock and timelines
+	// read as the pages' dates do. nil: UTC.
+	Zone *time.Location
 }
 
 // Deps are what the console reads and calls besides the app's pages (handlers.App, given to Register).
@@ -238,7 +241,7 @@ func (d *Console) fillSandboxConsole(ctx context.Context, v *views.DemoConsoleVi
 		v.TestInputs = append(v.TestInputs, views.DemoInput{Kind: "Klarna's hosted page: button", Input: in.Choice, Outcome: in.Outcome})
 	}
 	if clk, err := d.sandbox.clock(ctx); err == nil {
-		v.Clock = &views.DemoClock{Now: clk.Now.Local().Format("2 Jan 2006 15:04"), Offset: clockOffsetText(clk.OffsetSeconds),
+		v.Clock = &views.DemoClock{Now: clk.Now.In(d.zone()).Format("2 Jan 2006 15:04"), Offset: clockOffsetText(clk.OffsetSeconds),
 			Action: paths.DemoClock}
 	} else if v.SandboxError == "" {
 		d.log.WarnContext(ctx, "demo: sandbox clock", "err", err)
@@ -279,7 +282,7 @@ func (d *Console) purchaseRows(ctx context.Context, c echo.Context) ([]views.Dem
 	rows := make([]views.DemoPurchaseRow, 0, len(list))
 	for _, p := range list {
 		rows = append(rows, views.DemoPurchaseRow{ID: p.ID, Kind: p.Kind, Title: d.offerTitle(p.Kind, p.OfferID),
-			State: p.State, Created: p.CreatedAt.Local().Format("2 Jan 15:04:05"), Account: p.AccountID})
+			State: p.State, Created: p.CreatedAt.In(d.zone()).Format("2 Jan 15:04:05"), Account: p.AccountID})
 	}
 	return rows, nil
 }
@@ -621,4 +624,12 @@ func (d *Console) lookup(c echo.Context) error {
 		return &handlers.Error{Code: handlers.EINVALID, Message: "That is not a purchase id: it has 32 letters and digits."}
 	}
 	return c.Redirect(http.StatusSeeOther, paths.DemoPurchase(id))
+}
+
+// zone is the paper's time zone (Config.Zone), UTC when none is set.
+func (d *Console) zone() *time.Location {
+	if d.cfg.Zone == nil {
+		return time.UTC
+	}
+	return d.cfg.Zone
 }

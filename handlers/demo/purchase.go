@@ -57,7 +57,7 @@ func (d *Console) purchase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Events = timelineView(events, byEvent)
+	v.Events = timelineView(events, byEvent, d.zone())
 	pg := d.app.Page(c, "What happened")
 	pg.Wide = true
 	return d.app.Render(c, http.StatusOK, views.DemoPurchase(pg, v))
@@ -81,7 +81,7 @@ func (d *Console) subscriptionView(c echo.Context, id string, events []checkout.
 	v.Facts = appendFact(v.Facts, "Klarna payment session", p.KlarnaSessionID)
 	v.Facts = appendFact(v.Facts, "Failure", p.FailureCode)
 	v.Facts = appendFact(v.Facts, "Payway order", p.OrderID)
-	v.Facts = appendFact(v.Facts, "Started", p.CreatedAt.Local().Format(time.DateTime))
+	v.Facts = appendFact(v.Facts, "Started", p.CreatedAt.In(d.zone()).Format(time.DateTime))
 	switch p.State {
 	case checkout.StatePlaced, checkout.StateConfirmed:
 		v.PageHref = paths.Confirmation(p.ID)
@@ -116,7 +116,7 @@ func (d *Console) oneClickView(c echo.Context, id string, events []checkout.Even
 	v.Facts = appendFact(v.Facts, "Last outcome", p.LastOutcome)
 	v.Facts = appendFact(v.Facts, "Failure", p.FailureCode)
 	v.Facts = appendFact(v.Facts, "Klarna order", p.OrderID)
-	v.Facts = appendFact(v.Facts, "Started", p.CreatedAt.Local().Format(time.DateTime))
+	v.Facts = appendFact(v.Facts, "Started", p.CreatedAt.In(d.zone()).Format(time.DateTime))
 	if p.State == checkout.OneClickRecovering {
 		v.PageHref = paths.Recovery(p.ID)
 	} else {
@@ -150,8 +150,8 @@ var requestFactKeys = []string{"step_up_id", "place_order_mode", "klarna_payment
 
 // timelineView turns the stored events into the timeline's lines. Paths and bodies are masked again here:
 // the clients masked them before storing, and the page must stay safe even for an event some other code
-// recorded without the clients (an inbound callback, an older row).
-func timelineView(events []checkout.Event, byEvent map[int64][]string) []views.DemoEvent {
+// recorded without the clients (an inbound callback, an older row). Times are the zone's.
+func timelineView(events []checkout.Event, byEvent map[int64][]string, zone *time.Location) []views.DemoEvent {
 	out := make([]views.DemoEvent, 0, len(events))
 	var first time.Time
 	for i, e := range events {
@@ -160,7 +160,7 @@ func timelineView(events []checkout.Event, byEvent map[int64][]string) []views.D
 		}
 		step, label := classifyEvent(e)
 		ev := views.DemoEvent{
-			At: e.At.Local().Format("15:04:05.000"), Offset: offset(e.At.Sub(first)), Kind: string(e.Kind), Step: string(step),
+			At: e.At.In(zone).Format("15:04:05.000"), Offset: offset(e.At.Sub(first)), Kind: string(e.Kind), Step: string(step),
 			Label: label, Message: eventMessage(e), Nodes: byEvent[e.ID],
 		}
 		if e.Kind == checkout.EventCall {

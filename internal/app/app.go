@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	_ "time/tzdata" // the paper's time zone on a machine without zoneinfo (a slim container)
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -27,6 +28,9 @@ import (
 	"github.com/paywall/paywall/sandbox"
 	"github.com/paywall/paywall/store"
 )
+
+// DefaultTimeZone is the paper's time zone when Config.TimeZone is nil: Norrby Tidning is a Swedish paper.
+const DefaultTimeZone = "Europe/Stockholm"
 
 // Modes the app runs in.
 const (
@@ -66,9 +70,12 @@ type Config struct {
 	TrustProxy     bool
 	CataloguePath  string // "": the embedded catalogue
 	Recovery       string // handlers.RecoverySDK or RecoveryHPP; "": SDK
-	DemoUser       string
-	DemoPassword   string
-	Raise          checkout.RaiseFlags
+	// TimeZone is the paper's: the dates readers see are its calendar's. nil: Europe/Stockholm (a
+	// Swedish paper; the zone's rules are compiled into the binary, so a machine without zoneinfo has it).
+	TimeZone     *time.Location
+	DemoUser     string
+	DemoPassword string
+	Raise        checkout.RaiseFlags
 
 	// Now is the clock of the app and its Payway client; nil: time.Now.
 	Now func() time.Time
@@ -233,6 +240,7 @@ func (a *App) wire(cfg Config, db *store.DB) (http.Handler, error) {
 		Env: cfg.Mode, KlarnaSDKURL: cfg.KlarnaSDKURL, KlarnaOrigins: cfg.KlarnaOrigins, RequestTimeout: cfg.RequestTimeout,
 		LoginRate: cfg.LoginRate, TrustProxy: cfg.TrustProxy, Recovery: cfg.Recovery,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"), MetricsToken: cfg.MetricsToken,
+		TimeZone: cfg.TimeZone,
 	}
 	if console != nil {
 		hcfg.DemoStrip = console.Strip() // nil in live mode: customers never see the strip
@@ -258,7 +266,7 @@ func demoConsole(cfg Config, deps demo.Deps) (*demo.Console, error) {
 	if !sandboxMode && cfg.DemoUser == "" && cfg.DemoPassword == "" {
 		return nil, nil
 	}
-	dcfg := demo.Config{Sandbox: sandboxMode, User: cfg.DemoUser, Password: cfg.DemoPassword}
+	dcfg := demo.Config{Sandbox: sandboxMode, User: cfg.DemoUser, Password: cfg.DemoPassword, Zone: cfg.TimeZone}
 	if sandboxMode {
 		dcfg.SandboxURL, dcfg.PersonaPassword = cfg.SandboxURL, sandbox.DemoPassword
 	}
@@ -284,6 +292,13 @@ func (cfg *Config) defaults() error {
 	}
 	if cfg.KlarnaTimeout <= 0 {
 		cfg.KlarnaTimeout = klarna.DefaultTimeout
+	}
+	if cfg.TimeZone == nil {
+		zone, err := time.LoadLocation(DefaultTimeZone)
+		if err != nil {
+			return fmt.Errorf("app: time zone %s: %w", DefaultTimeZone, err)
+		}
+		cfg.TimeZone = zone
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	var missing []string

@@ -12,6 +12,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"time"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/pelletier/go-toml/v2"
@@ -67,9 +68,26 @@ type Bundle struct {
 // maxPreferred bounds Bundle.preferred (a client inventing headers cannot grow it without end).
 const maxPreferred = 1000
 
+// Option changes how New's localizers format.
+type Option func(*options)
+
+type options struct{ zone *time.Location }
+
+// InZone makes the localizers write the dates of instants (an article's publication, a purchase) as
+// the clocks of zone show them: a Swedish paper's dates are Sweden's, so a purchase at 00:30 in Stockholm
+// is dated that day, not the day before as in UTC. Without it, and with a nil zone, dates are UTC's.
+func InZone(zone *time.Location) Option { return func(o *options) { o.zone = zone } }
+
 // New loads the embedded message files. A file whose name does not end in .sv.toml or .en.toml, or that
 // does not parse, is an error: a broken translation must fail the start, not show message ids to readers.
-func New() (*Bundle, error) {
+func New(opts ...Option) (*Bundle, error) {
+	o := options{zone: time.UTC}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.zone == nil {
+		o.zone = time.UTC
+	}
 	b := goi18n.NewBundle(language.Swedish)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	files, err := fs.Glob(localeFiles, "locales/*.toml")
@@ -91,7 +109,7 @@ func New() (*Bundle, error) {
 		return nil, err
 	}
 	for _, l := range Langs() {
-		loc := newLocalizer(b, l)
+		loc := newLocalizer(b, l, o.zone)
 		loc.warm(sources[l])
 		out.localizers[l] = loc
 	}

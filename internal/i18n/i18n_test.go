@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones tested, also where the machine has no zoneinfo
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 )
@@ -213,5 +214,57 @@ func TestSimpleMessagesMatchGoI18n(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no simple message was checked")
+	}
+}
+
+// TestDatesInZone: an instant is dated as the zone's clocks show it (a purchase at 00:30 in Stockholm,
+// 23:30 UTC, is dated the next day), summer time included; a calendar date stays the day it names.
+func TestDatesInZone(t *testing.T) {
+	stockholm, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	losAngeles, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle := func(opts ...Option) *Bundle {
+		b, err := New(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	se, west, utc, none := bundle(InZone(stockholm)), bundle(InZone(losAngeles)), bundle(), bundle(InZone(nil))
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	birthday := time.Date(1990, time.May, 17, 0, 0, 0, 0, time.UTC) // as birthDate parses "1990-05-17"
+	tests := []struct {
+		name, got, want string
+	}{
+		{"winter, a minute to midnight in Stockholm", se.Localizer(Swedish).Date(at("2027-01-31T22:59:00Z")), "31 januari 2027"},
+		{"winter, half past midnight in Stockholm", se.Localizer(Swedish).Date(at("2027-01-31T23:30:00Z")), "1 februari 2027"},
+		{"winter, English", se.Localizer(English).Date(at("2027-01-31T23:30:00Z")), "1 February 2027"},
+		{"summer time, a minute to midnight", se.Localizer(Swedish).Date(at("2027-06-30T21:59:00Z")), "30 juni 2027"},
+		{"summer time, half past midnight", se.Localizer(Swedish).Date(at("2027-06-30T22:30:00Z")), "1 juli 2027"},
+		{"new year in Stockholm before UTC", se.Localizer(Swedish).DateTime(at("2026-12-31T23:05:00Z")), "1 januari 2027 00:05"},
+		{"new year, English", se.Localizer(English).DateTime(at("2026-12-31T23:05:00Z")), "1 January 2027, 00:05"},
+		{"no zone is UTC", utc.Localizer(Swedish).DateTime(at("2026-12-31T23:05:00Z")), "31 december 2026 23:05"},
+		{"a nil zone is UTC", none.Localizer(Swedish).Date(at("2027-01-31T23:30:00Z")), "31 januari 2027"},
+		{"an instant west of UTC is the day before", west.Localizer(Swedish).Date(birthday), "16 maj 1990"},
+		{"a calendar date stays its day", west.Localizer(Swedish).CalendarDate(birthday), "17 maj 1990"},
+		{"a calendar date in Stockholm", se.Localizer(English).CalendarDate(birthday), "17 May 1990"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 // Localizer speaks one language: messages, money, periods and dates.
 type Localizer struct {
 	lang  Lang
+	zone  *time.Location // where the dates of instants are read (InZone)
 	l     *goi18n.Localizer
 	plain map[string]string // messages without template data, looked up once (pages use hundreds per view)
 	// simple are the messages whose templates only insert values ("{{.Name}}"), filled in here without
@@ -41,8 +42,8 @@ func split(form string) []segment {
 // simplePlaceholder is the only template action a simple message may hold.
 var simplePlaceholder = regexp.MustCompile(`\{\{\s*\.([A-Za-z][A-Za-z0-9]*)\s*\}\}`)
 
-func newLocalizer(b *goi18n.Bundle, l Lang) *Localizer {
-	return &Localizer{lang: l, l: goi18n.NewLocalizer(b, string(l)), plain: map[string]string{},
+func newLocalizer(b *goi18n.Bundle, l Lang, zone *time.Location) *Localizer {
+	return &Localizer{lang: l, zone: zone, l: goi18n.NewLocalizer(b, string(l)), plain: map[string]string{},
 		simple: map[string]simpleMessage{}}
 }
 
@@ -238,20 +239,27 @@ func (l *Localizer) Every(iterationType string, length int) string {
 	return l.T("Period"+unit+"s", "Count", length)
 }
 
-// Date is a calendar date: "26 december 2026" in Swedish, "26 December 2026" in English.
-func (l *Localizer) Date(t time.Time) string {
+// Date is the date of an instant in the bundle's zone (InZone): "26 december 2026" in Swedish,
+// "26 December 2026" in English.
+func (l *Localizer) Date(t time.Time) string { return l.CalendarDate(t.In(l.zone)) }
+
+// CalendarDate writes t's own year, month and day, whatever its location: for a date that is no instant,
+// such as a birth date parsed from "1990-05-17", which no zone should move to another day.
+func (l *Localizer) CalendarDate(t time.Time) string {
 	if l.lang == English {
 		return t.Format("2 January 2006")
 	}
 	return fmt.Sprintf("%d %s %d", t.Day(), swedishMonth(t.Month()), t.Year())
 }
 
-// DateTime is a date with the time of day: "26 december 2026 14:05", "26 December 2026, 14:05".
+// DateTime is an instant's date with the time of day in the bundle's zone: "26 december 2026 14:05",
+// "26 December 2026, 14:05".
 func (l *Localizer) DateTime(t time.Time) string {
+	t = t.In(l.zone)
 	if l.lang == English {
-		return l.Date(t) + ", " + t.Format("15:04")
+		return l.CalendarDate(t) + ", " + t.Format("15:04")
 	}
-	return l.Date(t) + " " + t.Format("15:04")
+	return l.CalendarDate(t) + " " + t.Format("15:04")
 }
 
 // swedishMonth is the month's name as Swedish writes it in dates (lower case).
