@@ -463,7 +463,7 @@ func (c config) describe() []any {
 		"session_key", mask(string(c.SessionKey)), "token_key", mask(string(c.TokenKey)), "previous_token_keys", len(c.PreviousTokenKeys), "session_max_age", c.SessionMaxAge.String(),
 		"request_timeout", c.RequestTimeout.String(), "payway_timeout", c.PaywayTimeout.String(),
 		"klarna_timeout", c.KlarnaTimeout.String(), "reconcile_every", c.ReconcileEvery.String(), "login_rate", c.LoginRate, "trust_proxy", c.TrustProxy,
-		"catalogue", c.CataloguePath, "recovery", c.Recovery, "raise_on", fmt.Sprintf("%+v", c.Raise),
+		"catalogue", c.CataloguePath, "time_zone", c.TimeZone.String(), "recovery", c.Recovery, "raise_on", fmt.Sprintf("%+v", c.Raise),
 		"demo_user", c.DemoUser, "demo_password", mask(c.DemoPassword),
 		"log_level", c.LogLevel, "log_format", c.LogFormat,
 	}
