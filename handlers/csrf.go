@@ -74,7 +74,7 @@ func (a *App) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		} else {
 			c.Set(csrfContextKey, token)
 		}
-		addVary(c.Response().Header(), a.pageHeaders.varyCookie) // the page holds the cookie's token
+		a.pageHeaders.addVaryCookie(c.Response().Header()) // the page holds the cookie's token
 		return next(c)
 	}
 }

@@ -990,3 +990,34 @@ func TestWhatHappenedLinks(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoStripOnAPageAnsweredBeforeTheSessionIsRead: the strip reads the scenario from the session the
+// app read when the request came in; a request refused before that read (a wrong CSRF token) still shows
+// the running scenario on its error page.
+func TestDemoStripOnAPageAnsweredBeforeTheSessionIsRead(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	c := app.client()
+	if res := c.post("/demo/scenarios/regular", url.Values{"csrf": {c.csrf("/demo")}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("start scenario: %d", res.Status)
+	}
+	tests := []struct {
+		name   string
+		send   func() response
+		status int
+	}{
+		{"a page read after the session", func() response { return c.get("/account") }, http.StatusOK},
+		{"refused before the session is read", func() response {
+			return c.post("/logout", url.Values{"csrf": {"not-the-token"}})
+		}, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		page := tt.send()
+		if page.Status != tt.status {
+			t.Fatalf("%s: %d, want %d", tt.name, page.Status, tt.status)
+		}
+		if !strings.Contains(page.Body, `data-testid="demo-instruction"`) {
+			t.Errorf("%s: no scenario instruction on the page:\n%s", tt.name, page.Body)
+		}
+	}
+}

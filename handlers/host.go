@@ -19,6 +19,16 @@ import (
 // session id; its strip reads it back on the pages that follow.
 const SessionName = sessionName
 
+// SessionValues are the values of the request's session as the app read them when the request came in
+// (read only: they are the store's decoded copy), and whether it found one; ok is false too when the
+// request has not been through that read (an error answered before it, e.g. a refused CSRF token), so a
+// caller then reads the session itself (store.SessionStore.Peek). The demo strip reads its scenario here:
+// reading the session a second time was a twentieth of a logged-in page view in sandbox mode.
+func SessionValues(c echo.Context) (values map[any]any, ok bool) {
+	values, ok = c.Get(sessionValuesKey).(map[any]any)
+	return values, ok
+}
+
 // User is the logged-in customer as another package may see them: who they are, without the Payway tokens,
 // which never leave handlers.
 type User struct {

@@ -161,27 +161,33 @@ func sharedValue(v string) []string { return []string{v}[:1:1] }
 
 // pageHeaders are the shared values (sharedValue) of headers most pages set.
 type pageHeaders struct {
-	varyCookie []string            // Vary: Cookie (the page carries the cookie's CSRF token)
-	noStore    []string            // Cache-Control: no-store (rendered pages)
-	language   map[string][]string // Content-Language, by language
+	varyCookie         []string            // Vary: Cookie (the page carries the cookie's CSRF token)
+	varyEncodingCookie []string            // Vary: Accept-Encoding, Cookie (gzip's and ours on one line)
+	noStore            []string            // Cache-Control: no-store (rendered pages)
+	language           map[string][]string // Content-Language, by language
 }
 
 func newPageHeaders(langs ...string) pageHeaders {
-	h := pageHeaders{varyCookie: sharedValue(echo.HeaderCookie), noStore: sharedValue("no-store"),
-		language: map[string][]string{}}
+	h := pageHeaders{varyCookie: sharedValue(echo.HeaderCookie),
+		varyEncodingCookie: sharedValue(echo.HeaderAcceptEncoding + ", " + echo.HeaderCookie),
+		noStore:            sharedValue("no-store"), language: map[string][]string{}}
 	for _, l := range langs {
 		h.language[l] = sharedValue(l)
 	}
 	return h
 }
 
-// addVary adds values to the response's Vary header: the shared slice when it is the only one.
-func addVary(h http.Header, values []string) {
-	if existing := h[echo.HeaderVary]; len(existing) > 0 {
-		h[echo.HeaderVary] = append(existing, values...) // copies: see sharedValue
-		return
+// addVaryCookie adds Cookie to the response's Vary header: a shared value when Vary is empty or holds only
+// gzip's Accept-Encoding (every page: one header line instead of two, and no slice made per response).
+func (p pageHeaders) addVaryCookie(h http.Header) {
+	switch existing := h[echo.HeaderVary]; {
+	case len(existing) == 0:
+		h[echo.HeaderVary] = p.varyCookie
+	case len(existing) == 1 && existing[0] == echo.HeaderAcceptEncoding:
+		h[echo.HeaderVary] = p.varyEncodingCookie
+	default:
+		h[echo.HeaderVary] = append(existing, echo.HeaderCookie) // copies: see sharedValue
 	}
-	h[echo.HeaderVary] = values
 }
 
 // contentSecurityPolicy builds the policy for the given Klarna sources, space separated ("" allows our own

@@ -30,6 +30,9 @@ const (
 // userContextKey is where loadSession leaves the logged-in customer.
 const userContextKey = "user"
 
+// sessionValuesKey is where loadSession leaves the values of the session it read (SessionValues).
+const sessionValuesKey = "session.values"
+
 // sessionUser is the logged-in customer with their Payway tokens.
 type sessionUser struct {
 	AccountID    string
@@ -52,6 +55,7 @@ func (a *App) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if !found {
 			return next(c)
 		}
+		c.Set(sessionValuesKey, values)
 		if u, ok := userFromValues(values); ok {
 			c.Set(userContextKey, u)
 		}

@@ -121,27 +121,28 @@ func TestClassify(t *testing.T) {
 // adding to a header that holds one must leave the shared slice as it was for every other response.
 func TestSharedHeaderValuesAreNeverWrittenInto(t *testing.T) {
 	t.Parallel()
-	shared := sharedValue("Cookie")
+	p := newPageHeaders()
 	tests := []struct {
 		name   string
-		before []string // the response's Vary before addVary
+		before []string // the response's Vary before addVaryCookie
 		want   []string
 	}{
 		{"no Vary yet: the shared value itself", nil, []string{"Cookie"}},
-		{"after gzip's Vary", []string{"Accept-Encoding"}, []string{"Accept-Encoding", "Cookie"}},
+		{"after gzip's Vary: one line", []string{"Accept-Encoding"}, []string{"Accept-Encoding, Cookie"}},
+		{"after another Vary", []string{"Origin"}, []string{"Origin", "Cookie"}},
 	}
 	for _, tt := range tests {
 		h := http.Header{}
 		if tt.before != nil {
 			h["Vary"] = tt.before
 		}
-		addVary(h, shared)
+		p.addVaryCookie(h)
 		h.Add("Vary", "Origin") // a later middleware adding its own
 		if got := h["Vary"]; !slices.Equal(got, append(tt.want, "Origin")) {
 			t.Errorf("%s: Vary %q, want %q", tt.name, got, append(tt.want, "Origin"))
 		}
-		if !slices.Equal(shared, []string{"Cookie"}) {
-			t.Fatalf("%s: the shared value became %q", tt.name, shared)
+		if !slices.Equal(p.varyCookie, []string{"Cookie"}) || !slices.Equal(p.varyEncodingCookie, []string{"Accept-Encoding, Cookie"}) {
+			t.Fatalf("%s: the shared values became %q and %q", tt.name, p.varyCookie, p.varyEncodingCookie)
 		}
 	}
 }

@@ -41,9 +41,17 @@ func (d *Console) strip(c echo.Context) *views.DemoBar {
 	}
 	var bar views.DemoBar
 	l := i18n.From(c.Request().Context())
-	// Read only (Peek): the strip changes nothing, and building a gorilla session per page view cost more
-	// than the strip itself.
-	if values, found, err := d.sessions.Peek(c.Request(), handlers.SessionName); err == nil && found {
+	// Read only: the strip changes nothing, and building a gorilla session per page view cost more than the
+	// strip itself. The values the app read when the request came in, else (a request answered before
+	// that read) the session itself.
+	values, found := handlers.SessionValues(c)
+	if !found {
+		var err error
+		if values, found, err = d.sessions.Peek(c.Request(), handlers.SessionName); err != nil {
+			found = false
+		}
+	}
+	if found {
 		if id := stringValue(values[keyDemoScenario]); id != "" {
 			if title, instruction, ok := stripText(l, id, d.archivePrice(l)); ok {
 				bar.Scenario, bar.Instruction = title, instruction
