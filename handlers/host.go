@@ -23,7 +23,7 @@ const SessionName = sessionName
 // (read only: they are the store's decoded copy), and whether it found one; ok is false too when the
 // request has not been through that read (an error answered before it, e.g. a refused CSRF token), so a
 // caller then reads the session itself (store.SessionStore.Peek). The demo strip reads its scenario here:
-// reading the session a second time was a twentieth of a logged-in page view in sandbox mode.
+// reading the session a second time was about 3 % of a logged-in page's handling in sandbox mode.
 func SessionValues(c echo.Context) (values map[any]any, ok bool) {
 	values, ok = c.Get(sessionValuesKey).(map[any]any)
 	return values, ok
